@@ -1,0 +1,40 @@
+# loopledger: `make demo` and `make test` work on a fresh clone with nothing installed.
+# They create .venv, install the package with what it needs, then run.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO_DB := sqlite:///$(CURDIR)/.demo/loopledger.db
+
+.PHONY: setup demo test bench services clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
+	$(BIN)/python -m pip install --quiet -e '.[postgres,dask,dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# What pip cannot install: a PostgreSQL server for the second storage leg of the tests and
+# Debian's chromium for the browser tests. Needs root (as on CI); elsewhere those tests say why
+# they cannot run.
+services:
+	@bash .ci/services.sh > .ci/services.env || echo "services: could not start PostgreSQL/chromium (not root?)"
+
+demo: setup
+	rm -f .demo/loopledger.db .demo/loopledger.db-wal .demo/loopledger.db-shm
+	$(BIN)/loopledger init --db $(DEMO_DB)
+	$(BIN)/loopledger summary --db $(DEMO_DB) --as-of 2025-12-31
+	$(BIN)/loopledger summary --db $(DEMO_DB)
+
+test: setup services
+	set -a; [ -f .ci/services.env ] && . ./.ci/services.env; set +a; \
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .demo .pytest_cache .hypothesis

@@ -1,0 +1,124 @@
+"""The Typer application and what every command shares: the ``--db`` option, opening the
+ledger, JSON output, Rich tables and the way errors reach the user.
+
+The CLI is a thin skin over the Python API, option for option: each command calls the function
+of the same name and prints its result (a Rich table, or JSON with ``--json``). Errors go to
+stderr as one line each (``PATH:ROW:COLUMN: reason`` for validation problems) with exit code 1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from datetime import date
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..errors import LedgerError, ValidationError
+from ..results import jsonable
+
+app = typer.Typer(
+    name="loopledger",
+    help="Map, measure and stress-test circular financing. Money is USD billions.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+DbOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--db",
+        help="Database URL (sqlite:///file.db, postgresql://...) or file path. "
+        "Default: $LOOPLEDGER_DB, else ~/.local/share/loopledger/loopledger.db.",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+AsOfOption = Annotated[
+    Optional[str],
+    typer.Option("--as-of", help="View as of this date (YYYY-MM-DD; default today).", show_default=False),
+]
+
+
+def console() -> Console:
+    """stdout console; wide enough for tables when not attached to a terminal."""
+    width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "0") or 0) or 160
+    return Console(width=width, highlight=False, soft_wrap=False)
+
+
+def err_console() -> Console:
+    return Console(stderr=True, highlight=False, width=shutil.get_terminal_size((160, 20)).columns)
+
+
+def open_ledger(db: str | None, create: bool = True):
+    from ..ledger import Ledger
+
+    return Ledger.open(db, create=create)
+
+
+def emit_json(value: Any) -> None:
+    """JSON on stdout (plain print: no Rich markup processing)."""
+    print(json.dumps(jsonable(value), indent=2, ensure_ascii=False))
+
+
+def money(x: Any) -> str:
+    """USD billions for a table cell; blank when unknown (never 0)."""
+    try:
+        if x is None or x != x:
+            return "—"
+    except TypeError:
+        return "—"
+    return f"{x:,.2f}"
+
+
+def table(title: str | None, columns: list[str], rows: list[list[Any]], right: set[str] = frozenset()) -> Table:
+    t = Table(title=title, title_justify="left", show_lines=False)
+    for c in columns:
+        t.add_column(c, justify="right" if c in right else "left", overflow="fold")
+    for r in rows:
+        t.add_row(*["" if v is None else str(v) for v in r])
+    return t
+
+
+def fail(message: str, code: int = 1) -> None:
+    err_console().print(message, markup=False)
+    raise typer.Exit(code)
+
+
+def run() -> int:
+    """Run the app; turn loopledger's errors into stderr lines and exit codes."""
+    import click
+
+    try:
+        app(standalone_mode=False)
+        return 0
+    except ValidationError as e:
+        con = err_console()
+        for p in e.problems:
+            con.print(str(p), markup=False, soft_wrap=True)
+        return 1
+    except LedgerError as e:
+        err_console().print(f"error: {e}", markup=False, soft_wrap=True)
+        return 1
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except click.ClickException as e:
+        e.show()
+        return e.exit_code
+    except click.exceptions.Abort:
+        err_console().print("aborted", markup=False)
+        return 1
+    except (FileNotFoundError, PermissionError, IsADirectoryError) as e:
+        err_console().print(f"error: {e}", markup=False, soft_wrap=True)
+        return 1
+
+
+def today() -> date:
+    return date.today()

@@ -1,0 +1,314 @@
+"""Ledger commands: init, validate, import, export, deals, companies, facts, show, history,
+summary, and the edits (event, amend, retract) with their audit trail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import LedgerError
+from ..ledger.dates import parse_as_of
+from ..ledger.summary import STATUS_LABELS
+from .app import AsOfOption, DbOption, JsonOption, app, console, emit_json, money, open_ledger, table
+
+
+@app.command()
+def init(
+    db: DbOption = None,
+    empty: Annotated[bool, typer.Option("--empty", help="Create the database without loading the bundled data.")] = False,
+) -> None:
+    """Create the database (if needed) and load the bundled AI-industry dataset."""
+    ledger = open_ledger(db)
+    counts = ledger.init(empty=empty)
+    con = console()
+    if counts:
+        con.print(f"Loaded the bundled dataset into {ledger.store.engine.url!r}:", markup=False)
+        for t, n in counts.items():
+            con.print(f"  {t}: {n}", markup=False)
+    elif empty:
+        con.print(f"Created an empty ledger at {ledger.store.engine.url!r}", markup=False)
+    else:
+        con.print(f"Already initialised: {ledger.store.count('deals')} deals in {ledger.store.engine.url!r}", markup=False)
+
+
+@app.command()
+def validate(
+    path: Annotated[Path, typer.Argument(help="A table file (deals.csv, events.jsonl ...) or a folder of them.")],
+    db: DbOption = None,
+    standalone: Annotated[bool, typer.Option("--standalone", help="Check the files alone, not against the database.")] = False,
+) -> None:
+    """Check files without importing them. Prints PATH:ROW:COLUMN: reason per problem on
+    stderr and exits 1; exits 0 when they can be imported."""
+    from ..errors import ValidationError
+    from ..ledger.storage import Store, default_url, make_engine
+    from ..ledger.validate import validate_files
+
+    known = None
+    if not standalone:
+        url = db or default_url()
+        store = Store(make_engine(url))
+        if store.has_schema():
+            from ..ledger import Ledger
+
+            known = Ledger(store).known()
+    parsed, problems = validate_files(path, known)
+    if problems:
+        raise ValidationError(problems)
+    n = sum(len(v) for v in parsed.records.values())
+    console().print(f"OK: {n} records valid in {path}", markup=False)
+
+
+@app.command("import")
+def import_(
+    path: Annotated[Path, typer.Argument(help="A table file or a folder of them (see `export`).")],
+    db: DbOption = None,
+    format: Annotated[str, typer.Option("--format", help="ledger (loopledger tables), ftm or edges.")] = "ledger",
+    reason: Annotated[Optional[str], typer.Option(help="Why, for the audit trail.")] = None,
+) -> None:
+    """Validate, then import all rows in one transaction, or none."""
+    ledger = open_ledger(db)
+    if format == "ledger":
+        counts = ledger.import_path(path, reason=reason)
+    else:
+        from ..interchange import import_format  # issue 6
+
+        counts = import_format(ledger, path, format, reason=reason)
+    con = console()
+    con.print(f"Imported {sum(counts.values())} records from {path}:", markup=False)
+    for t, n in counts.items():
+        con.print(f"  {t}: {n}", markup=False)
+
+
+@app.command()
+def export(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write (one file per table).")],
+    format: Annotated[str, typer.Option("--format", help="csv or jsonl (more formats: see the docs).")] = "csv",
+    db: DbOption = None,
+) -> None:
+    """Write the whole ledger as one file per table (sources, companies, deals, events, facts)."""
+    ledger = open_ledger(db)
+    if format in ("csv", "jsonl"):
+        files = ledger.export(output, format)
+    else:
+        from ..interchange import export_format  # issue 6
+
+        files = export_format(ledger, output, format)
+    for f in files:
+        console().print(str(f), markup=False)
+
+
+@app.command()
+def deals(
+    db: DbOption = None,
+    company: Annotated[Optional[str], typer.Option(help="Legs this company pays or receives (name, alias or id).")] = None,
+    kind: Annotated[Optional[list[str]], typer.Option(help="Deal kind (repeatable).")] = None,
+    status: Annotated[Optional[list[str]], typer.Option(help="Status as of the date (repeatable).")] = None,
+    as_of: AsOfOption = None,
+    min_amount: Annotated[Optional[float], typer.Option(help="Keep legs of at least this many USD billions (high end).")] = None,
+    json: JsonOption = False,
+) -> None:
+    """List deal legs with their status as of a date."""
+    ledger = open_ledger(db)
+    frame = ledger.deals(as_of=as_of, company=company, kind=kind, status=status, min_amount=min_amount)
+    if json:
+        emit_json(frame)
+        return
+    rows = [
+        [r.id, r.announced or "", f"{r.payer_name} -> {r.payee_name}", r.kind, r.status,
+         money(r.amount_low), money(r.amount_high), "" if r.include_in_totals else "not in totals"]
+        for r in frame.itertuples()
+    ]
+    d = parse_as_of(as_of)
+    console().print(table(
+        f"{len(frame)} deal legs as of {d} (USD billions)",
+        ["id", "announced", "payer -> payee", "kind", "status", "low", "high", "note"],
+        rows, right={"low", "high"},
+    ))
+
+
+@app.command()
+def companies(db: DbOption = None, json: JsonOption = False) -> None:
+    """List the companies, funds and vehicles in the ledger."""
+    frame = open_ledger(db).companies()
+    if json:
+        emit_json(frame)
+        return
+    rows = [[r.id, r.name, r.type, r.ticker or "", r.country or "", r.parent or "", r.deal_count]
+            for r in frame.itertuples()]
+    console().print(table(f"{len(frame)} companies", ["id", "name", "type", "ticker", "country", "parent", "deals"],
+                          rows, right={"deals"}))
+
+
+@app.command()
+def facts(
+    db: DbOption = None,
+    company: Annotated[Optional[str], typer.Option(help="Only this company.")] = None,
+    metric: Annotated[Optional[list[str]], typer.Option(help="Only this metric (repeatable).")] = None,
+    as_of: AsOfOption = None,
+    latest: Annotated[bool, typer.Option("--latest", help="Only the latest value per company and metric.")] = False,
+    json: JsonOption = False,
+) -> None:
+    """List dated company facts (valuation, revenue, loss, backlog ...) with their sources."""
+    frame = open_ledger(db).facts(company=company, metric=metric, as_of=as_of, latest=latest)
+    if json:
+        emit_json(frame)
+        return
+    rows = [[r.company, r.metric, f"{r.value:,.4g}", r.unit, r.as_of, r.period or "",
+             "derived" if r.derived else "", r.sources[0]["url"] if r.sources else ""] for r in frame.itertuples()]
+    console().print(table(f"{len(frame)} facts", ["company", "metric", "value", "unit", "as of", "period", "", "source"],
+                          rows, right={"value"}))
+
+
+@app.command()
+def show(deal_id: Annotated[str, typer.Argument(help="Deal id.")], db: DbOption = None, json: JsonOption = False) -> None:
+    """One deal: its fields, status history and sources."""
+    d = open_ledger(db).deal(deal_id)
+    if json:
+        emit_json(d)
+        return
+    con = console()
+    con.print(f"{d['id']}  ({d['group']})", markup=False, style="bold")
+    skip = {"id", "group", "events", "sources", "notes"}
+    for k, v in d.items():
+        if k in skip or v in (None, [], ""):
+            continue
+        con.print(f"  {k:18} {v}", markup=False)
+    if d.get("notes"):
+        con.print(f"  notes              {d['notes']}", markup=False, soft_wrap=True)
+    con.print("  sources:", markup=False)
+    for s in d["sources"]:
+        con.print(f"    - {s['publisher']} ({s['type']}, {s['date'] or 'undated'}): {s['url']}", markup=False)
+    con.print("  status history:", markup=False)
+    for e in d["events"]:
+        flag = " [retracted]" if e["retracted"] else ""
+        note = f" - {e['note']}" if e.get("note") else ""
+        con.print(f"    {e['date']:10}  {e['status']}{note}{flag}", markup=False)
+
+
+@app.command()
+def history(deal_id: Annotated[str, typer.Argument(help="Deal id.")], db: DbOption = None, json: JsonOption = False) -> None:
+    """A deal's dated status events and every recorded change to it."""
+    frame = open_ledger(db).history(deal_id)
+    if json:
+        emit_json(frame)
+        return
+    rows = [[r.date, r.kind, r.status or "", r.what, r.sources, r.event] for r in frame.itertuples()]
+    console().print(table(f"History of {deal_id}", ["date", "kind", "status", "what", "sources", "event"], rows))
+
+
+@app.command()
+def summary(db: DbOption = None, as_of: AsOfOption = None, json: JsonOption = False) -> None:
+    """Counts and headline dollars by status as of a date: how much of it is promises."""
+    s = open_ledger(db).summary(as_of=as_of)
+    if json:
+        emit_json(s)
+        return
+    con = console()
+    rows = []
+    for status, v in s.by_status.items():
+        rows.append([STATUS_LABELS[status], v["count"], money(v["low"]), money(v["high"]),
+                     v["no_amount"] or "", v["open_high"] or ""])
+    con.print(table(
+        f"Deal dollars by status as of {s.as_of} (USD billions; {s.deals} deal legs, {s.companies} companies)",
+        ["status", "legs", "low", "high", "no amount", "open-ended"], rows,
+        right={"legs", "low", "high", "no amount", "open-ended"},
+    ))
+    con.print(
+        f"{s.excluded_from_totals} summary or subset legs are listed but not added. 'low' adds stated "
+        "lows (overlapping legs once); 'high' adds stated highs, or the low where only 'more than' is "
+        "known (open-ended); legs with no amount are counted, never added as 0.",
+        markup=False, soft_wrap=True,
+    )
+
+
+# edits -------------------------------------------------------------------------------------------
+
+SourceUrl = Annotated[Optional[str], typer.Option("--source-url", help="URL of the source backing the edit.")]
+SourceId = Annotated[Optional[str], typer.Option("--source", help="Id of a source already in the ledger.")]
+
+
+def _source(source: str | None, url: str | None, publisher: str | None, source_date: str | None, source_type: str):
+    if source:
+        return source
+    if not url:
+        raise LedgerError("every edit needs a source: --source ID, or --source-url with --publisher and --source-date")
+    return {"url": url, "publisher": publisher, "date": source_date, "type": source_type}
+
+
+@app.command("event")
+def add_event(
+    deal_id: Annotated[str, typer.Argument(help="Deal id.")],
+    status: Annotated[str, typer.Option(help="New status: rumored, announced_loi, definitive, funded_partial, funded, cancelled_stalled or amended.")],
+    date: Annotated[str, typer.Option(help="Date of the status (YYYY-MM-DD, YYYY-MM or YYYY).")],
+    source: SourceId = None,
+    source_url: SourceUrl = None,
+    publisher: Annotated[Optional[str], typer.Option(help="Publisher of a new source.")] = None,
+    source_date: Annotated[Optional[str], typer.Option(help="Publication date of a new source.")] = None,
+    source_type: Annotated[str, typer.Option(help="filing, press_release, news, repost or other.")] = "news",
+    note: Annotated[Optional[str], typer.Option(help="What happened.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Record a deal's new status from a date on, with its source."""
+    ledger = open_ledger(db)
+    eid = ledger.add_event(deal_id, status, date, _source(source, source_url, publisher, source_date, source_type), note)
+    console().print(f"Added status event {eid}", markup=False)
+
+
+@app.command()
+def amend(
+    deal_id: Annotated[str, typer.Argument(help="Deal id.")],
+    set_: Annotated[list[str], typer.Option("--set", help="FIELD=VALUE to change (repeatable).")],
+    reason: Annotated[str, typer.Option(help="Why, for the audit trail.")],
+    source: SourceId = None,
+    source_url: SourceUrl = None,
+    publisher: Annotated[Optional[str], typer.Option(help="Publisher of a new source.")] = None,
+    source_date: Annotated[Optional[str], typer.Option(help="Publication date of a new source.")] = None,
+    source_type: Annotated[str, typer.Option(help="filing, press_release, news, repost or other.")] = "news",
+    db: DbOption = None,
+) -> None:
+    """Change fields of a deal (the old values stay in the audit trail)."""
+    from ..ledger.model import Deal
+    from ..ledger.tables import from_csv_cell
+
+    changes = {}
+    for item in set_:
+        if "=" not in item:
+            raise LedgerError(f"--set needs FIELD=VALUE, got '{item}'")
+        k, v = item.split("=", 1)
+        k = k.strip()
+        if k not in Deal.model_fields:
+            raise LedgerError(f"unknown deal field '{k}'")
+        changes[k] = from_csv_cell(Deal, k, v)
+    ledger = open_ledger(db)
+    version = ledger.amend("deals", deal_id, changes, _source(source, source_url, publisher, source_date, source_type), reason)
+    console().print(f"Amended {deal_id} (now version {version})", markup=False)
+
+
+@app.command()
+def retract(
+    record_id: Annotated[str, typer.Argument(help="Id of the deal (or, with --table, another record).")],
+    reason: Annotated[str, typer.Option(help="Why it is withdrawn.")],
+    table_name: Annotated[str, typer.Option("--table", help="deals, events, facts, companies or sources.")] = "deals",
+    db: DbOption = None,
+) -> None:
+    """Withdraw a record: it leaves every view but stays stored, with the reason audited."""
+    ledger = open_ledger(db)
+    ledger.retract(table_name, record_id, reason)
+    console().print(f"Retracted {table_name[:-1]} {record_id}", markup=False)
+
+
+@app.command()
+def audit(
+    record_id: Annotated[Optional[str], typer.Argument(help="Only changes to this record.")] = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """The audit trail: who changed what, when and why."""
+    frame = open_ledger(db).audit(record_id)
+    if json:
+        emit_json(frame)
+        return
+    rows = [[r.id, r.at, r.actor, r.action, r.table_name, r.record_id, r.reason or ""] for r in frame.itertuples()]
+    console().print(table(f"{len(frame)} audit records", ["#", "at", "actor", "action", "table", "record", "reason"], rows))

@@ -1,0 +1,531 @@
+"""The Ledger: the Python API over the stored facts.
+
+``Ledger.open(url)`` opens (and on first use creates) a database; ``load_default()`` gives an
+in-memory ledger holding the bundled AI-industry dataset. Reading methods return pandas
+DataFrames computed *as of* a date: a deal is in view once its first status event is dated on
+or before that date, and its status is the latest status event up to it. Writing methods
+validate exactly as an import does, need a source for every new fact or amendment, and leave
+an audit record; nothing is ever deleted (``retract`` marks a record withdrawn, with a reason).
+"""
+
+from __future__ import annotations
+
+import difflib
+import getpass
+import hashlib
+import os
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from ..errors import LedgerError, NotFoundError, Problem, ValidationError
+from .dates import PartialDate, parse_as_of
+from .model import MODELS, STATUSES, Record, Source, Status
+from .storage import Store, normalise_url
+from .summary import Summary, summarise
+from .tables import FORMATS, write_table
+from .validate import Known, Parsed, check_row, validate_files, validate_rows
+from .tables import RawRow
+
+
+def data_dir() -> Path:
+    """The folder of the bundled dataset inside the installed package."""
+    return Path(str(resources.files("loopledger.ledger") / "data"))
+
+
+def default_actor() -> str:
+    """Who is editing: ``$LOOPLEDGER_ACTOR``, else the operating-system user."""
+    try:
+        return os.environ.get("LOOPLEDGER_ACTOR") or getpass.getuser()
+    except Exception:  # pragma: no cover - no user in some containers
+        return "unknown"
+
+
+def source_id_for(url: str) -> str:
+    """The id loopledger gives a source: 'src-' + the first 12 hex digits of sha1(url)."""
+    return "src-" + hashlib.sha1(url.encode()).hexdigest()[:12]
+
+
+def _start(text: str | None) -> date | None:
+    return PartialDate.parse(text).start if text else None
+
+
+class Ledger:
+    """A sourced, dated ledger of deals between companies."""
+
+    def __init__(self, store: Store, name: str = "loopledger"):
+        self.store = store
+        self.name = name
+        self._cache: dict[str, Any] = {}
+        self._cache_head = -1
+
+    # opening ---------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, url: str | None = None, create: bool = True) -> "Ledger":
+        """Open the ledger at a database URL (SQLite file, ``sqlite://`` in memory, or
+        ``postgresql://...``); default ``$LOOPLEDGER_DB`` or the documented SQLite file."""
+        return cls(Store.open(normalise_url(url) if url else None, create=create))
+
+    @classmethod
+    def in_memory(cls) -> "Ledger":
+        return cls(Store.open("sqlite://"))
+
+    def init(self, empty: bool = False, actor: str | None = None) -> dict[str, int]:
+        """Load the bundled dataset into an empty database (unless ``empty``). Returns the
+        counts loaded; loads nothing if the database already holds deals."""
+        if empty or self.store.count("deals") > 0:
+            return {}
+        return self.import_path(data_dir(), actor=actor or "loopledger", reason="bundled dataset")
+
+    def __repr__(self) -> str:
+        return f"<Ledger {self.store.engine.url!r}: {self.store.count('deals')} deals>"
+
+    # records ---------------------------------------------------------------------------------
+
+    def _fresh(self) -> None:
+        head = self.store.audit_head()
+        if head != self._cache_head:
+            self._cache = {}
+            self._cache_head = head
+
+    def records(self, table: str, include_retracted: bool = False) -> list[Record]:
+        """The stored records of a table as model objects, sorted by id."""
+        self._fresh()
+        key = f"records:{table}:{include_retracted}"
+        if key not in self._cache:
+            model = MODELS[table]
+            rows = self.store.rows(table, include_retracted=include_retracted)
+            fields = set(model.model_fields)
+            self._cache[key] = [
+                model.model_construct(**{k: v for k, v in r.items() if k in fields}) for r in rows
+            ]
+        return self._cache[key]
+
+    def record(self, table: str, record_id: str) -> Record:
+        for r in self.records(table, include_retracted=True):
+            if r.id == record_id:
+                return r
+        raise NotFoundError(f"no {table[:-1]} with id '{record_id}'")
+
+    def version(self, table: str, record_id: str) -> int:
+        return int(self.store.row(table, record_id)["version"])
+
+    # companies -------------------------------------------------------------------------------
+
+    def companies(self, include_retracted: bool = False) -> pd.DataFrame:
+        """One row per company: id, name, aliases, ticker, type, country, parent ... and the
+        number of deal legs it takes part in."""
+        cols = list(MODELS["companies"].model_fields)
+        frame = pd.DataFrame(
+            [r.model_dump() for r in self.records("companies", include_retracted)], columns=cols
+        )
+        deals = self.records("deals")
+        degree: dict[str, int] = {}
+        for d in deals:
+            degree[d.payer] = degree.get(d.payer, 0) + 1
+            degree[d.payee] = degree.get(d.payee, 0) + 1
+        frame["deal_count"] = frame["id"].map(lambda c: degree.get(c, 0)).astype(int)
+        return frame
+
+    def company_names(self) -> dict[str, str]:
+        return {c.id: c.name for c in self.records("companies", include_retracted=True)}
+
+    def resolve_company(self, text: str) -> str:
+        """The id of a company named by id, name, alias or ticker (case-insensitive)."""
+        key = text.strip().lower()
+        comps = self.records("companies", include_retracted=True)
+        for c in comps:
+            if key == c.id or key == c.name.lower():
+                return c.id
+        for c in comps:
+            if key in (a.lower() for a in c.aliases) or (c.ticker and key == c.ticker.lower()):
+                return c.id
+        names = [c.name for c in comps] + [c.id for c in comps]
+        close = difflib.get_close_matches(text, names, n=3, cutoff=0.6)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise NotFoundError(f"unknown company '{text}'{hint}")
+
+    # sources and events ----------------------------------------------------------------------
+
+    def sources(self) -> pd.DataFrame:
+        cols = list(MODELS["sources"].model_fields)
+        return pd.DataFrame([r.model_dump() for r in self.records("sources")], columns=cols)
+
+    def _source_refs(self, ids: Iterable[str]) -> list[dict[str, Any]]:
+        by_id = self._cache.setdefault(
+            "source_map",
+            {s.id: s for s in self.records("sources", include_retracted=True)},
+        )
+        out = []
+        for sid in ids:
+            s = by_id.get(sid)
+            if s is not None:
+                out.append(dict(id=s.id, url=s.url, publisher=s.publisher, date=s.date,
+                                type=s.type, original_publisher=s.original_publisher))
+        return out
+
+    def events(self, deal: str | None = None, include_retracted: bool = False) -> pd.DataFrame:
+        """Status events, in date order per deal, with their sources."""
+        rows = []
+        for e in self.records("events", include_retracted):
+            if deal is not None and e.deal != deal:
+                continue
+            d = e.model_dump()
+            d["start"] = _start(e.date)
+            d["sources"] = self._source_refs(e.sources)
+            rows.append(d)
+        cols = list(MODELS["events"].model_fields) + ["start"]
+        frame = pd.DataFrame(rows, columns=cols)
+        if frame.empty:
+            return frame
+        frame["_n"] = frame["id"].str.extract(r"/(\d+)$")[0].astype(float).fillna(0)
+        return frame.sort_values(["deal", "start", "_n", "id"]).drop(columns="_n").reset_index(drop=True)
+
+    def status_table(self, as_of: str | date | None = None) -> pd.DataFrame:
+        """Per deal in view as of the date: its first date, status and status date."""
+        as_of_d = parse_as_of(as_of)
+        self._fresh()
+        key = f"status:{as_of_d}"
+        if key in self._cache:
+            return self._cache[key]
+        ev = self.events()
+        cols = ["deal", "first_date", "status", "status_date", "status_event"]
+        if ev.empty:
+            return pd.DataFrame(columns=cols)
+        ev = ev[ev["start"] <= as_of_d]
+        first = ev.groupby("deal")["start"].min().rename("first_date")
+        real = ev[ev["status"] != Status.amended.value]
+        last = real.groupby("deal").tail(1).set_index("deal")
+        out = pd.DataFrame(first).join(
+            last[["status", "date", "id"]].rename(columns={"date": "status_date", "id": "status_event"})
+        )
+        out = out.reset_index()[cols]
+        self._cache[key] = out
+        return out
+
+    # deals -----------------------------------------------------------------------------------
+
+    def deals(
+        self,
+        as_of: str | date | None = None,
+        company: str | None = None,
+        kind: str | Iterable[str] | None = None,
+        status: str | Iterable[str] | None = None,
+        min_amount: float | None = None,
+        include_retracted: bool = False,
+    ) -> pd.DataFrame:
+        """Deal legs in view as of a date (default today), with their status then.
+
+        Amounts are USD billions (converted at the deal's ``fx_rate`` where the currency is not
+        USD); a missing amount is NaN, never 0. ``company`` keeps legs it pays or receives;
+        ``kind`` and ``status`` take one value or several; ``min_amount`` keeps legs whose high
+        (or, lacking one, low) amount is at least that many billions. ``sources`` holds a list
+        of ``{id, url, publisher, date, type}`` per leg.
+        """
+        st = self.status_table(as_of).set_index("deal")
+        names = self.company_names()
+        rows = []
+        for d in self.records("deals", include_retracted):
+            if d.id not in st.index:
+                continue
+            row = d.model_dump()
+            row["amount_low"] = np.nan if d.usd_low is None else d.usd_low
+            row["amount_high"] = np.nan if d.usd_high is None else d.usd_high
+            row["payer_name"] = names.get(d.payer, d.payer)
+            row["payee_name"] = names.get(d.payee, d.payee)
+            s = st.loc[d.id]
+            row["status"] = s["status"] if isinstance(s["status"], str) else None
+            row["status_date"] = s["status_date"] if isinstance(s["status_date"], str) else None
+            row["first_date"] = s["first_date"]
+            row["sources"] = self._source_refs(d.sources)
+            rows.append(row)
+        cols = [
+            "id", "group", "announced", "first_date", "payer", "payer_name", "payee",
+            "payee_name", "kind", "status", "status_date", "amount_low", "amount_high",
+            "currency", "fx_rate", "amount_note", "units", "power_gw", "gpu_count", "share_count",
+            "stake_pct", "stake_value", "term_start", "term_end", "include_in_totals", "overlap",
+            "overlap_with", "overlap_note", "confidence", "notes", "sources", "payer_detail",
+            "payee_detail", "retracted", "retracted_reason",
+        ]
+        frame = pd.DataFrame(rows, columns=cols)
+        for c in ("amount_low", "amount_high", "fx_rate", "power_gw", "gpu_count", "share_count",
+                  "stake_pct", "stake_value"):
+            frame[c] = pd.to_numeric(frame[c], errors="coerce").astype(float)
+        if company is not None:
+            cid = self.resolve_company(company)
+            frame = frame[(frame["payer"] == cid) | (frame["payee"] == cid)]
+        if kind is not None:
+            kinds = [kind] if isinstance(kind, str) else list(kind)
+            frame = frame[frame["kind"].isin(kinds)]
+        if status is not None:
+            statuses = [status] if isinstance(status, str) else list(status)
+            frame = frame[frame["status"].isin(statuses)]
+        if min_amount is not None:
+            size = frame["amount_high"].fillna(frame["amount_low"])
+            frame = frame[size >= min_amount]
+        return frame.sort_values(["first_date", "id"]).reset_index(drop=True)
+
+    def deal(self, deal_id: str) -> dict[str, Any]:
+        """Everything about one deal: its fields, status history and sources."""
+        d = self.record("deals", deal_id)
+        out = d.model_dump()
+        out["sources"] = self._source_refs(d.sources)
+        ev = self.events(deal_id, include_retracted=True)
+        out["events"] = [
+            {k: v for k, v in r.items() if k != "start"} for r in ev.to_dict(orient="records")
+        ]
+        out["status"] = self.status_of(deal_id)
+        out["version"] = self.version("deals", deal_id)
+        return out
+
+    def status_of(self, deal_id: str, as_of: str | date | None = None) -> str | None:
+        st = self.status_table(as_of)
+        hit = st[st["deal"] == deal_id]
+        return None if hit.empty else hit.iloc[0]["status"]
+
+    def history(self, deal_id: str) -> pd.DataFrame:
+        """The dated status events of a deal and every recorded change to it (audit trail)."""
+        self.record("deals", deal_id)
+        ev = self.events(deal_id, include_retracted=True)
+        rows = []
+        for e in ev.to_dict(orient="records"):
+            rows.append(dict(
+                kind="status", date=e["date"], status=e["status"], what=e.get("note") or "",
+                sources=" ".join(s["url"] for s in e["sources"]), retracted=e["retracted"],
+                event=e["id"],
+            ))
+        for a in self.store.audit(record_id=deal_id, table="deals"):
+            rows.append(dict(
+                kind=f"record {a['action']}", date=a["at"].date().isoformat() if a["at"] else None,
+                status=None, what=_describe_change(a), sources="", retracted=False,
+                event=f"audit {a['id']} by {a['actor']}",
+            ))
+        return pd.DataFrame(rows, columns=["kind", "date", "status", "what", "sources", "retracted", "event"])
+
+    def audit(self, record_id: str | None = None) -> pd.DataFrame:
+        rows = self.store.audit(record_id=record_id)
+        return pd.DataFrame(rows, columns=["id", "at", "actor", "action", "table_name",
+                                           "record_id", "version", "before", "after", "reason"])
+
+    # facts -----------------------------------------------------------------------------------
+
+    def facts(
+        self,
+        company: str | None = None,
+        metric: str | Iterable[str] | None = None,
+        as_of: str | date | None = None,
+        latest: bool = False,
+    ) -> pd.DataFrame:
+        """Dated company facts known by ``as_of`` (all if None); ``latest`` keeps the most
+        recent value per company and metric."""
+        rows = []
+        for f in self.records("facts"):
+            d = f.model_dump()
+            d["date"] = _start(f.as_of)
+            d["sources"] = self._source_refs(f.sources)
+            rows.append(d)
+        cols = list(MODELS["facts"].model_fields) + ["date"]
+        frame = pd.DataFrame(rows, columns=cols)
+        if company is not None:
+            frame = frame[frame["company"] == self.resolve_company(company)]
+        if metric is not None:
+            metrics = [metric] if isinstance(metric, str) else list(metric)
+            frame = frame[frame["metric"].isin(metrics)]
+        if as_of is not None:
+            frame = frame[frame["date"] <= parse_as_of(as_of)]
+        frame = frame.sort_values(["company", "metric", "date", "id"])
+        if latest:
+            frame = frame.groupby(["company", "metric"]).tail(1)
+        return frame.reset_index(drop=True)
+
+    # summary ---------------------------------------------------------------------------------
+
+    def summary(self, as_of: str | date | None = None) -> Summary:
+        """Counts and headline dollars by status as of a date: the "how much of it is
+        promises" table (see :func:`loopledger.ledger.summary.summarise`)."""
+        as_of_d = parse_as_of(as_of)
+        return summarise(self.deals(as_of_d), len(self.records("companies")), as_of_d)
+
+    # network view ----------------------------------------------------------------------------
+
+    def network(self, as_of=None, statuses=("funded", "funded_partial", "definitive"), kinds=None,
+                amount: str = "high", include_overlaps: bool = False, roll_up: bool = False):
+        """The network view as of a date: a :class:`loopledger.network.FlowNetwork` (see that
+        module for the view rules)."""
+        from ..network import network_from_ledger  # the row below; imported only when asked
+
+        return network_from_ledger(self, as_of=as_of, statuses=statuses, kinds=kinds,
+                                   amount=amount, include_overlaps=include_overlaps, roll_up=roll_up)
+
+    # import / export -------------------------------------------------------------------------
+
+    def known(self) -> Known:
+        known = Known()
+        for table in MODELS:
+            known.ids[table] = {r.id for r in self.records(table, include_retracted=True)}
+        for d in self.records("deals", include_retracted=True):
+            known.announced[d.id] = d.announced
+        known.deals_with_events = {e.deal for e in self.records("events", include_retracted=True)}
+        return known
+
+    def validate(self, path: str | Path) -> list[Problem]:
+        """Problems with the files at ``path`` (a folder of table files or one file), checked
+        against this ledger's contents. Empty when they can be imported."""
+        return validate_files(Path(path), self.known())[1]
+
+    def import_path(self, path: str | Path, actor: str | None = None, reason: str | None = None) -> dict[str, int]:
+        """Validate the files at ``path``, then insert all their records in one transaction,
+        or raise ValidationError and insert nothing."""
+        parsed, problems = validate_files(Path(path), self.known())
+        if problems:
+            raise ValidationError(problems)
+        return self.store.insert(parsed.records, actor or default_actor(), reason or f"import {path}", "import")
+
+    def export(self, path: str | Path, fmt: str = "csv", include_retracted: bool = True) -> list[Path]:
+        """Write every table to ``path``/<table>.<fmt> (csv or jsonl); returns the files."""
+        if fmt not in FORMATS:
+            raise LedgerError(f"unknown export format '{fmt}': expected one of {', '.join(FORMATS)}")
+        out = Path(path)
+        if out.exists() and not out.is_dir():
+            raise LedgerError(f"{out} exists and is not a folder")
+        out.mkdir(parents=True, exist_ok=True)
+        files = []
+        for table in MODELS:
+            f = out / f"{table}.{fmt}"
+            write_table(self.records(table, include_retracted=include_retracted), f, table, fmt)
+            files.append(f)
+        return files
+
+    # editing ---------------------------------------------------------------------------------
+
+    def ensure_source(self, source: str | Mapping[str, Any] | Source, actor: str | None = None) -> str:
+        """The id of a source given as an id, or as a dict / Source to create if new."""
+        if isinstance(source, str):
+            if source.startswith("http://") or source.startswith("https://"):
+                raise ValidationError([Problem("<edit>", None, "source",
+                                               "a new source needs url, publisher, date and type")])
+            self.record("sources", source)
+            return source
+        data = source.model_dump() if isinstance(source, Source) else dict(source)
+        if not data.get("url"):
+            raise ValidationError([Problem("<edit>", None, "source.url", "a source needs a url")])
+        data.setdefault("id", source_id_for(data["url"]))
+        existing = {s.id for s in self.records("sources", include_retracted=True)}
+        if data["id"] in existing:
+            return data["id"]
+        self.add({"sources": [data]}, actor=actor, reason="new source")
+        return data["id"]
+
+    def add(self, records: Mapping[str, Iterable[Mapping[str, Any] | Record]], actor: str | None = None,
+            reason: str | None = None) -> dict[str, int]:
+        """Add new records (dicts or model objects by table) after the same checks as an
+        import; all or nothing."""
+        rows: dict[str, list[RawRow]] = {}
+        for table, recs in records.items():
+            if table not in MODELS:
+                raise LedgerError(f"unknown table '{table}'")
+            rows[table] = [
+                RawRow("<edit>", n, r.model_dump() if isinstance(r, Record) else dict(r))
+                for n, r in enumerate(recs, start=1)
+            ]
+        parsed, problems = validate_rows(rows, self.known())
+        if problems:
+            raise ValidationError(problems)
+        return self.store.insert(parsed.records, actor or default_actor(), reason, "insert")
+
+    def add_deal(self, deal: Mapping[str, Any], status: str, date: str, source: Any,
+                 note: str | None = None, actor: str | None = None, reason: str | None = None) -> str:
+        """Add a deal with its first status event; ``source`` (id or dict) backs both."""
+        sid = self.ensure_source(source, actor)
+        data = dict(deal)
+        data["sources"] = list(dict.fromkeys([*data.get("sources", []), sid]))
+        event = dict(id=f"{data.get('id')}/1", deal=data.get("id"), date=date, status=status,
+                     note=note, sources=[sid])
+        self.add({"deals": [data], "events": [event]}, actor=actor, reason=reason or note)
+        return data["id"]
+
+    def add_event(self, deal_id: str, status: str, date: str, source: Any, note: str | None = None,
+                  actor: str | None = None) -> str:
+        """Record a deal's new status from a date on (status changes are events, never edits)."""
+        self.record("deals", deal_id)
+        sid = self.ensure_source(source, actor)
+        n = 1 + max(
+            [int(e.id.rsplit("/", 1)[1]) for e in self.records("events", include_retracted=True)
+             if e.deal == deal_id and e.id.rsplit("/", 1)[-1].isdigit()] or [0]
+        )
+        eid = f"{deal_id}/{n}"
+        self.add({"events": [dict(id=eid, deal=deal_id, date=date, status=status, note=note,
+                                  sources=[sid])]}, actor=actor, reason=note)
+        return eid
+
+    def amend(self, table: str, record_id: str, changes: Mapping[str, Any], source: Any = None,
+              reason: str | None = None, actor: str | None = None,
+              expected_version: int | None = None) -> int:
+        """Change fields of a record. Amending a deal or fact needs a source, which is added
+        to its sources. Returns the new version; raises ConflictError if ``expected_version``
+        is stale."""
+        if table not in MODELS:
+            raise LedgerError(f"unknown table '{table}'")
+        current = self.record(table, record_id)
+        data = current.model_dump()
+        bad = [k for k in changes if k not in data or k == "id"]
+        if bad:
+            raise ValidationError([Problem("<edit>", None, k, f"'{k}' cannot be changed here") for k in bad])
+        data.update(changes)
+        if "sources" in data:
+            if source is None:
+                raise ValidationError([Problem("<edit>", None, "source", "an amendment needs a source")])
+            sid = self.ensure_source(source, actor)
+            data["sources"] = list(dict.fromkeys([*data["sources"], sid]))
+        record, issues = check_row(MODELS[table], data)
+        if issues:
+            raise ValidationError([Problem("<edit>", None, c, r) for c, r in issues])
+        known = self.known()
+        known.ids[table].discard(record_id)
+        parsed, problems = validate_rows(
+            {table: [RawRow("<edit>", 1, record.model_dump())]}, known
+        )
+        problems = [p for p in problems if not (table == "deals" and "no status event" in p.reason)]
+        if problems:
+            raise ValidationError(problems)
+        return self.store.update(table, record, actor or default_actor(), reason, expected_version)
+
+    def retract(self, table: str, record_id: str, reason: str, actor: str | None = None,
+                expected_version: int | None = None) -> int:
+        """Withdraw a record (it stays stored and audited, and leaves every view)."""
+        if not reason or not reason.strip():
+            raise ValidationError([Problem("<edit>", None, "reason", "a retraction needs a reason")])
+        record = self.record(table, record_id)
+        if getattr(record, "retracted", False):
+            raise LedgerError(f"{table[:-1]} '{record_id}' is already retracted")
+        data = record.model_dump()
+        data["retracted"] = True
+        if "retracted_reason" in data:
+            data["retracted_reason"] = reason
+        new = MODELS[table].model_validate(data)
+        return self.store.update(table, new, actor or default_actor(), reason, expected_version,
+                                 action="retract")
+
+
+def _describe_change(a: dict[str, Any]) -> str:
+    if a["action"] in ("import", "insert"):
+        return f"{a['action']}: {a.get('reason') or ''}".strip(": ")
+    before, after = a.get("before") or {}, a.get("after") or {}
+    parts = [f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in after]
+    why = f" ({a['reason']})" if a.get("reason") else ""
+    return "; ".join(parts) + why
+
+
+def load_default() -> Ledger:
+    """An in-memory ledger holding the bundled AI-industry dataset (works offline)."""
+    ledger = Ledger.in_memory()
+    ledger.init()
+    return ledger
+
+
+STATUS_ORDER = STATUSES

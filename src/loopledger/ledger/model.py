@@ -1,0 +1,376 @@
+"""The data model, declared once.
+
+Five record types make a ledger: :class:`Source` (where a fact comes from), :class:`Company`,
+:class:`Deal` (one directed leg of money or obligation, payer -> payee), :class:`StatusEvent`
+(a dated status of a deal: status is a history, not a field) and :class:`Fact` (a dated figure
+about a company: valuation, revenue, loss, backlog...). These pydantic classes are the only
+description of the fields: validation, the database tables (:mod:`loopledger.ledger.storage`),
+CSV / JSON-lines import and export (:mod:`loopledger.ledger.tables`) and the web forms are all
+generated from them.
+
+Conventions (see the dataset README and METHODS.md): money is USD billions; an amount is a
+range ``amount_low``..``amount_high`` where either end may be missing, and missing is never 0;
+dates are partial dates (:mod:`loopledger.ledger.dates`) stored as the text recorded.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, ClassVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from .dates import PartialDate
+
+
+class CompanyType(StrEnum):
+    chip_vendor = "chip_vendor"
+    hyperscaler_cloud = "hyperscaler_cloud"
+    neocloud = "neocloud"
+    ai_lab = "ai_lab"
+    investor = "investor"
+    lender = "lender"
+    energy_datacentre = "energy_datacentre"
+    vehicle_spv = "vehicle_spv"
+    other = "other"
+
+
+class DealKind(StrEnum):
+    equity_investment = "equity_investment"
+    compute_purchase = "compute_purchase"
+    cloud_contract = "cloud_contract"
+    capacity_backstop = "capacity_backstop"
+    lease = "lease"
+    warrant_or_equity_grant = "warrant_or_equity_grant"
+    loan_debt_spv = "loan_debt_spv"
+    licensing = "licensing"
+    revenue_share = "revenue_share"
+    acquisition = "acquisition"
+    other = "other"
+
+
+class Status(StrEnum):
+    """A deal's status. ``amended`` records a change of terms and leaves the status as it was."""
+
+    rumored = "rumored"
+    announced_loi = "announced_loi"
+    definitive = "definitive"
+    funded_partial = "funded_partial"
+    funded = "funded"
+    cancelled_stalled = "cancelled_stalled"
+    amended = "amended"
+
+
+#: The statuses a deal can be in, in the order of the "how much of it is real" table.
+STATUSES = (
+    "funded",
+    "funded_partial",
+    "definitive",
+    "announced_loi",
+    "rumored",
+    "cancelled_stalled",
+)
+#: Statuses that bind the parties (METHODS.md 6.8).
+BINDING_STATUSES = ("definitive", "funded_partial", "funded")
+
+
+class Confidence(StrEnum):
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+class SourceType(StrEnum):
+    filing = "filing"  # SEC or other regulatory filing, court filing
+    press_release = "press_release"  # the company's own release, blog post or statement
+    news = "news"  # the original outlet's article
+    repost = "repost"  # a copy or summary of another outlet's story (see original_publisher)
+    other = "other"
+
+
+class Overlap(StrEnum):
+    """How a deal relates to others, so that totals never count the same money twice."""
+
+    stake_summary = "stake_summary"  # cumulative position summing earlier rows
+    programme_summary = "programme_summary"  # aspirational programme total over bilateral rows
+    subset_of = "subset_of"  # part of an umbrella deal listed separately
+    overlaps = "overlaps"  # may cover partly the same money as another row
+    companion = "companion"  # the other side of a related agreement
+    intra_group = "intra_group"  # flow inside one group of companies
+    realized_spend = "realized_spend"  # payments under a contract listed separately
+
+
+# --------------------------------------------------------------------------------------------
+# Field types with their checks. A check raises ValueError; its message is the reason shown
+# to the user next to the file, row and column.
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9._\-/]*$")
+
+
+def _slug(value: str) -> str:
+    if not _ID.match(value):
+        raise ValueError(
+            f"'{value}' is not a valid id: use lower-case letters, digits, '.', '-', '_' or '/'"
+        )
+    return value
+
+
+def _announced_date(value: str | None) -> str | None:
+    if value is None:
+        return None
+    d = PartialDate.parse(value)
+    if d.precision not in ("day", "month", "year") or d.approx:
+        raise ValueError(f"'{value}' must be a day, month or year (YYYY-MM-DD, YYYY-MM, YYYY)")
+    return d.text
+
+
+def _any_date(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return PartialDate.parse(value).text
+
+
+def _url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
+        raise ValueError(f"'{value}' is not an http(s) URL")
+    return value
+
+
+def _currency(value: str) -> str:
+    if not re.match(r"^[A-Z]{3}$", value):
+        raise ValueError(f"'{value}' is not a three-letter currency code")
+    return value
+
+
+def _list_items(values: list[str]) -> list[str]:
+    for v in values:
+        if "|" in v:
+            raise ValueError(f"'{v}' contains '|', which separates list items")
+        if not v.strip():
+            raise ValueError("list items cannot be blank")
+    return values
+
+
+Slug = Annotated[str, AfterValidator(_slug)]
+AnnouncedDate = Annotated[str | None, AfterValidator(_announced_date)]
+TermDate = Annotated[str | None, AfterValidator(_any_date)]
+EventDate = Annotated[str, AfterValidator(_announced_date)]
+Url = Annotated[str, AfterValidator(_url)]
+Currency = Annotated[str, AfterValidator(_currency)]
+Names = Annotated[list[str], AfterValidator(_list_items)]
+SourceIds = Annotated[list[Slug], Field(min_length=1), AfterValidator(_list_items)]
+Amount = Annotated[float | None, Field(ge=0, allow_inf_nan=False)]
+
+
+class Record(BaseModel):
+    """Common base: unknown fields are errors and strings are stripped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=True)
+
+    #: name of the table in storage and in exports
+    table: ClassVar[str]
+    #: fields naming a record of another table: field -> table
+    references: ClassVar[dict[str, str]] = {}
+
+    def problems(self) -> list[tuple[str, str]]:
+        """Checks that involve several fields: (column, reason) pairs."""
+        return []
+
+
+class Source(Record):
+    """Where a fact comes from: a page that was read, with its publisher and date."""
+
+    table: ClassVar[str] = "sources"
+
+    id: Slug = Field(description="stable id, 'src-' + the first 12 hex digits of sha1(url)")
+    url: Url
+    publisher: str = Field(min_length=1, description="outlet or issuer of the page")
+    date: TermDate = Field(None, description="publication date, as precise as known")
+    type: SourceType = Field(description="filing, press_release, news, repost or other")
+    original_publisher: str | None = Field(
+        None, description="for a repost: the outlet or document it copies (Reuters, 10-Q...)"
+    )
+    title: str | None = None
+    confidence: Confidence | None = Field(
+        None, description="how far this page alone can be trusted; blank when not assessed"
+    )
+    notes: str | None = None
+    retracted: bool = False
+
+
+class Company(Record):
+    """A company, fund, vehicle or placeholder that pays or receives money."""
+
+    table: ClassVar[str] = "companies"
+    references: ClassVar[dict[str, str]] = {"parent": "companies"}
+
+    id: Slug = Field(description="stable slug, e.g. 'openai'")
+    name: str = Field(min_length=1)
+    aliases: Names = Field(default_factory=list)
+    ticker: str | None = None
+    type: CompanyType
+    type_detail: str | None = Field(None, description="finer description of the type")
+    country: str | None = None
+    parent: Slug | None = Field(None, description="group it rolls up to when asked")
+    parent_since: TermDate = Field(None, description="since when the parent controls it")
+    owners: str | None = Field(None, description="owners when there is no single parent")
+    placeholder: bool = Field(
+        False, description="an unnamed aggregate (capital markets, bank lenders)"
+    )
+    notes: str | None = None
+    retracted: bool = False
+
+    def problems(self) -> list[tuple[str, str]]:
+        out = []
+        if self.parent is not None and self.parent == self.id:
+            out.append(("parent", "a company cannot be its own parent"))
+        if self.parent_since is not None and self.parent is None:
+            out.append(("parent_since", "parent_since is set but parent is blank"))
+        return out
+
+
+class Deal(Record):
+    """One directed leg of money or obligation, payer -> payee.
+
+    Direction follows the dataset README: an investor pays the investee, a buyer its supplier,
+    a lender its borrower, a guarantor the beneficiary of a backstop, the issuer of a warrant
+    its recipient. The legs of one relationship share a ``group``.
+    """
+
+    table: ClassVar[str] = "deals"
+    references: ClassVar[dict[str, str]] = {
+        "payer": "companies",
+        "payee": "companies",
+        "sources": "sources",
+        "overlap_with": "deals",
+    }
+
+    id: Slug
+    group: Slug = Field(description="the relationship this leg belongs to")
+    announced: AnnouncedDate = Field(
+        None, description="first announced or credibly reported (day, month or year)"
+    )
+    payer: Slug = Field(description="company id sending the money or taking the obligation")
+    payer_detail: str | None = Field(None, description="division, vehicle or lender group")
+    payee: Slug = Field(description="company id receiving the money or benefit")
+    payee_detail: str | None = None
+    kind: DealKind
+    amount_low: Amount = Field(None, description="low end, billions of `currency`")
+    amount_high: Amount = Field(None, description="high end, billions of `currency`")
+    currency: Currency = "USD"
+    fx_rate: float | None = Field(
+        None, gt=0, allow_inf_nan=False, description="USD per unit of `currency`"
+    )
+    amount_note: str | None = Field(None, description="how to read the amount: up to, per year")
+    units: str | None = Field(None, description="physical units as reported (GW, GPUs, shares)")
+    power_gw: float | None = Field(None, ge=0, allow_inf_nan=False, description="GW in units")
+    gpu_count: float | None = Field(None, ge=0, allow_inf_nan=False, description="chips in units")
+    share_count: float | None = Field(None, ge=0, allow_inf_nan=False, description="shares")
+    stake_pct: float | None = Field(None, allow_inf_nan=False, description="payer's % of payee")
+    stake_value: Amount = Field(None, description="reported value of the stake, USD bn")
+    term_start: TermDate = None
+    term_end: TermDate = None
+    include_in_totals: bool = Field(
+        True, description="false for summary or subset rows that would double count"
+    )
+    overlap: Overlap | None = None
+    overlap_with: Annotated[list[Slug], AfterValidator(_list_items)] = Field(
+        default_factory=list, description="the deals this one overlaps or summarises"
+    )
+    overlap_note: str | None = None
+    confidence: Confidence
+    notes: str | None = None
+    sources: SourceIds
+    retracted: bool = False
+    retracted_reason: str | None = None
+
+    def problems(self) -> list[tuple[str, str]]:
+        out = []
+        if self.payer == self.payee:
+            out.append(("payee", f"payer and payee are both '{self.payer}'"))
+        lo, hi = self.amount_low, self.amount_high
+        if lo is not None and hi is not None and lo > hi:
+            out.append(("amount_low", f"amount_low {lo:g} is greater than amount_high {hi:g}"))
+        if self.currency != "USD" and self.fx_rate is None:
+            out.append(("fx_rate", f"amounts in {self.currency} need fx_rate (USD per unit)"))
+        if self.stake_pct is not None and not 0 <= self.stake_pct <= 100:
+            out.append(("stake_pct", f"stake_pct {self.stake_pct:g} is outside 0-100"))
+        s, e = PartialDate.parse(self.term_start) if self.term_start else None, (
+            PartialDate.parse(self.term_end) if self.term_end else None
+        )
+        if s and e and s.start > e.end:
+            out.append(("term_end", f"term ends ({e}) before it starts ({s})"))
+        if self.overlap_with and self.overlap is None:
+            out.append(("overlap", "overlap_with is set but overlap (the relation) is blank"))
+        if self.id in self.overlap_with:
+            out.append(("overlap_with", "a deal cannot overlap itself"))
+        if self.retracted_reason and not self.retracted:
+            out.append(("retracted_reason", "retracted_reason is set but retracted is false"))
+        return out
+
+    @property
+    def usd_low(self) -> float | None:
+        return _to_usd(self.amount_low, self.currency, self.fx_rate)
+
+    @property
+    def usd_high(self) -> float | None:
+        return _to_usd(self.amount_high, self.currency, self.fx_rate)
+
+
+def _to_usd(amount: float | None, currency: str, rate: float | None) -> float | None:
+    if amount is None:
+        return None
+    return amount if currency == "USD" else amount * rate
+
+
+class StatusEvent(Record):
+    """A deal's status from a date on, with the source that reports it."""
+
+    table: ClassVar[str] = "events"
+    references: ClassVar[dict[str, str]] = {"deal": "deals", "sources": "sources"}
+
+    id: Slug = Field(description="'<deal id>/<n>'")
+    deal: Slug
+    date: EventDate
+    status: Status
+    note: str | None = None
+    sources: SourceIds
+    retracted: bool = False
+
+
+class Fact(Record):
+    """A dated figure about a company (valuation, revenue, net loss, backlog, debt...)."""
+
+    table: ClassVar[str] = "facts"
+    references: ClassVar[dict[str, str]] = {"company": "companies", "sources": "sources"}
+
+    id: Slug
+    company: Slug
+    metric: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    value: float = Field(allow_inf_nan=False)
+    unit: str = Field(min_length=1, description="'USD bn' unless stated, e.g. 'USD/share'")
+    as_of: EventDate
+    period: str | None = Field(None, description="reporting period: FY2025, 2025-Q3...")
+    derived: bool = Field(False, description="computed from other figures, not reported")
+    derivation: str | None = Field(None, description="the assumption behind a derived figure")
+    confidence: Confidence
+    notes: str | None = None
+    sources: SourceIds
+    retracted: bool = False
+
+    def problems(self) -> list[tuple[str, str]]:
+        if self.derived and not self.derivation:
+            return [("derivation", "a derived figure must state its derivation")]
+        return []
+
+
+#: The tables of a ledger, in the order they load (a table only refers to those before it,
+#: except deals' overlap_with, which refers to deals).
+MODELS: dict[str, type[Record]] = {
+    "sources": Source,
+    "companies": Company,
+    "deals": Deal,
+    "events": StatusEvent,
+    "facts": Fact,
+}

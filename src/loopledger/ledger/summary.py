@@ -1,0 +1,111 @@
+"""The "how much of it is real" table: deal dollars by status as of a date.
+
+Rules, so that a total never counts the same money twice:
+
+* only legs with ``include_in_totals`` count (stake summaries, programme totals, sub-contracts
+  of an umbrella deal and realised-spend rows are listed but not added);
+* ``low`` adds the stated low ends. A leg with no stated low ("up to X", undisclosed) adds
+  nothing known, so ``low`` is a floor. Legs marked ``overlaps`` with another leg of the same
+  status count once in ``low``, at the larger of their lows, since they may be the same money;
+* ``high`` adds the stated high ends, or the low end where only a low is stated ("more than
+  X"); such legs are counted in ``open_high`` because their true high is unbounded. Overlapping
+  legs are added in full, so ``high`` is the ceiling;
+* ``no_amount`` counts legs with neither end stated (left out of both sums, never taken as 0).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from ..results import Result
+from .model import STATUSES
+
+#: plain-language label of each status, for tables a journalist reads
+STATUS_LABELS = {
+    "funded": "paid (funded)",
+    "funded_partial": "partly paid",
+    "definitive": "signed, not yet paid (definitive)",
+    "announced_loi": "promised (letter of intent, pledge, 'up to')",
+    "rumored": "reported only (rumoured)",
+    "cancelled_stalled": "cancelled or stalled",
+}
+
+
+@dataclass(frozen=True)
+class Summary(Result):
+    """Counts and dollars (USD billions) by status as of ``as_of``."""
+
+    as_of: date
+    deals: int
+    companies: int
+    by_status: dict[str, dict[str, Any]]
+    excluded_from_totals: int
+    rules: str = field(default=__doc__ or "", repr=False)
+
+    caption = "Deal dollars by status (USD billions)"
+
+    def to_frame(self) -> pd.DataFrame:
+        rows = []
+        for status in STATUSES:
+            s = self.by_status[status]
+            rows.append({"status": status, "meaning": STATUS_LABELS[status], **s})
+        return pd.DataFrame(rows, columns=["status", "meaning", "count", "low", "high",
+                                           "no_amount", "open_high"])
+
+    def to_dict(self) -> dict[str, Any]:
+        d = super().to_dict()
+        d.pop("rules", None)
+        return d
+
+
+def summarise(deals: pd.DataFrame, companies: int, as_of: date) -> Summary:
+    """Build the Summary from the deals in view (as returned by ``Ledger.deals``)."""
+    counted = deals[deals["include_in_totals"].astype(bool)]
+    by_status: dict[str, dict[str, Any]] = {}
+    for status in STATUSES:
+        part = counted[counted["status"] == status]
+        low_known = part["amount_low"].notna()
+        high_or_low = part["amount_high"].fillna(part["amount_low"])
+        low_total = _low_without_overlaps(part)
+        by_status[status] = {
+            "count": int(len(part)),
+            "low": round(float(low_total), 6),
+            "high": round(float(high_or_low.sum(skipna=True)), 6),
+            "no_amount": int((part["amount_low"].isna() & part["amount_high"].isna()).sum()),
+            "open_high": int((part["amount_high"].isna() & low_known).sum()),
+        }
+    return Summary(
+        as_of=as_of,
+        deals=int(len(deals)),
+        companies=companies,
+        by_status=by_status,
+        excluded_from_totals=int((~deals["include_in_totals"].astype(bool)).sum()),
+    )
+
+
+def _low_without_overlaps(part: pd.DataFrame) -> float:
+    """Sum of stated lows, counting each group of mutually overlapping legs once (its max)."""
+    ids = set(part["id"])
+    parent = {i: i for i in ids}
+
+    def find(i: str) -> str:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for rid, rel, others in zip(part["id"], part["overlap"], part["overlap_with"]):
+        if rel == "overlaps":
+            for o in others or []:
+                if o in ids:
+                    parent[find(rid)] = find(o)
+    best: dict[str, float] = {}
+    for rid, low in zip(part["id"], part["amount_low"]):
+        if pd.notna(low):
+            root = find(rid)
+            best[root] = max(best.get(root, 0.0), float(low))
+    return sum(best.values())
