@@ -1,0 +1,1 @@
+"""loopledger.interchange (see its modules)."""

@@ -1,0 +1,1 @@
+"""loopledger.measure (see its modules)."""

@@ -1,0 +1,1 @@
+"""loopledger.report (see its modules)."""

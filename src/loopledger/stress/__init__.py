@@ -1,0 +1,1 @@
+"""loopledger.stress (see its modules)."""

@@ -1,0 +1,1 @@
+"""loopledger.web (see its modules)."""
