@@ -9,7 +9,9 @@ from .app import app, run
 #: command modules, in the order their commands are listed in --help
 COMMAND_MODULES = [
     "ledger_cmds",   # init, validate, import, export, deals, companies, show, history, summary ...
-    "measure_cmds",  # cycles, circulation, significance, lookthrough, measure ...
+    "cycles_cmds",   # cycles
+    "flows_cmds",    # circulation, significance, cycling-index
+    "measure_cmds",  # promises, exposure, lookthrough, measure
     "stress_cmds",   # stress, systemic
     "web_cmds",      # serve, user
     "report_cmds",   # report
