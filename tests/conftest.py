@@ -65,3 +65,31 @@ def db_url(request, tmp_path):
     with admin.begin() as conn:
         conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
+
+
+class CliResult:
+    def __init__(self, code: int, out: str, err: str):
+        self.code, self.out, self.err = code, out, err
+
+    def json(self):
+        import json
+
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch):
+    """Run the ``loopledger`` command in-process: ``cli("summary", "--json")`` -> CliResult
+    with the exit code, stdout and stderr (errors are printed exactly as for a user)."""
+    import sys
+
+    from loopledger.cli import run
+
+    def invoke(*args: str) -> CliResult:
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "argv", ["loopledger", *map(str, args)])
+        code = run()
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return invoke
