@@ -82,8 +82,8 @@ def from_csv_cell(model: type[Record], name: str, cell: str) -> Any:
         field = model.model_fields[name]
         if kind == "list":
             return []
-        if kind == "bool" and not field.is_required():
-            return field.default
+        if not field.is_required():
+            return field.get_default(call_default_factory=True)
         return None
     if kind == "list":
         return [item.strip() for item in text.split(LIST_SEPARATOR)]
