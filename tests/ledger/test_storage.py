@@ -1,0 +1,111 @@
+"""Storage on both backends: the migrated schema is the model's, writes are audited,
+nothing is deleted, imports are all-or-nothing and stale edits conflict."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from loopledger import ConflictError, Ledger, LedgerError, ValidationError
+from loopledger.ledger.storage import METADATA, Store
+
+
+def test_migrated_schema_equals_the_model(db_url):
+    store = Store.open(db_url)
+    with store.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn)
+        diff = compare_metadata(ctx, METADATA)
+    assert diff == [], diff
+
+
+def test_sqlite_file_uses_wal(tmp_path):
+    store = Store.open(f"sqlite:///{tmp_path / 'x.db'}")
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_open_without_create_on_missing_db_says_so(tmp_path):
+    with pytest.raises(LedgerError, match="loopledger init"):
+        Ledger.open(f"sqlite:///{tmp_path / 'none.db'}", create=False)
+
+
+def test_edits_are_audited_and_nothing_is_deleted(db_url, ledger_folder):
+    ledger = Ledger.open(db_url)
+    ledger.import_path(ledger_folder, actor="alice", reason="first load")
+    n_rows = ledger.store.count("deals")
+    src = {"url": "https://example.org/amend", "publisher": "Example", "date": "2025-12-01", "type": "news"}
+    v = ledger.amend("deals", "acme-bolt-1", {"amount_high": 3.0}, source=src, reason="revised", actor="bob")
+    assert v == 2
+    ledger.retract("deals", "bolt-acme-1", reason="duplicate of another row", actor="carol")
+    # still stored, out of every view
+    assert ledger.store.count("deals") == n_rows
+    assert "bolt-acme-1" not in set(ledger.deals()["id"])
+    assert "bolt-acme-1" in set(ledger.deals(include_retracted=True)["id"])
+    audit = ledger.audit()
+    amend = audit[(audit.record_id == "acme-bolt-1") & (audit.action == "amend")].iloc[0]
+    assert amend.actor == "bob" and amend.reason == "revised"
+    assert amend.before["amount_high"] == 2.0 and amend.after["amount_high"] == 3.0
+    assert "src-" in str(amend.after["sources"])  # the amendment's source was added
+    retract = audit[audit.action == "retract"].iloc[0]
+    assert (retract.actor, retract.record_id) == ("carol", "bolt-acme-1")
+    assert set(audit[audit.action == "import"].actor) == {"alice"}
+    with pytest.raises(LedgerError, match="already retracted"):
+        ledger.retract("deals", "bolt-acme-1", reason="again")
+
+
+def test_amendment_needs_a_source_and_a_valid_result(db_url, ledger_folder):
+    ledger = Ledger.open(db_url)
+    ledger.import_path(ledger_folder)
+    with pytest.raises(ValidationError, match="needs a source"):
+        ledger.amend("deals", "acme-bolt-1", {"amount_high": 3.0})
+    src = {"url": "https://example.org/amend", "publisher": "Example", "date": "2025-12-01", "type": "news"}
+    with pytest.raises(ValidationError, match="greater than amount_high"):
+        ledger.amend("deals", "acme-bolt-1", {"amount_high": 0.5}, source=src)
+    with pytest.raises(ValidationError, match="unknown company"):
+        ledger.amend("deals", "acme-bolt-1", {"payee": "ghost"}, source=src)
+    assert ledger.record("deals", "acme-bolt-1").amount_high == 2.0
+
+
+def test_second_editor_with_a_stale_version_gets_a_conflict(db_url, ledger_folder):
+    ledger = Ledger.open(db_url)
+    ledger.import_path(ledger_folder)
+    other = Ledger.open(db_url)  # a second client on the same database
+    v = ledger.version("deals", "acme-bolt-1")
+    src = {"url": "https://example.org/amend", "publisher": "Example", "date": "2025-12-01", "type": "news"}
+    ledger.amend("deals", "acme-bolt-1", {"amount_high": 3.0}, source=src, expected_version=v)
+    with pytest.raises(ConflictError, match="changed by someone else"):
+        other.amend("deals", "acme-bolt-1", {"amount_high": 4.0}, source=src, expected_version=v)
+    assert Ledger.open(db_url).record("deals", "acme-bolt-1").amount_high == 3.0
+
+
+def test_import_is_one_transaction(db_url, ledger_folder, monkeypatch):
+    """A failure half-way through writing (here: the database refuses the events) leaves no row."""
+    ledger = Ledger.open(db_url)
+    real_execute = sa.engine.Connection.execute
+
+    def failing(self, statement, *args, **kwargs):
+        if getattr(statement, "table", None) is not None and statement.table.name == "events":
+            raise sa.exc.OperationalError("INSERT INTO events", {}, Exception("disk full"))
+        return real_execute(self, statement, *args, **kwargs)
+
+    monkeypatch.setattr(sa.engine.Connection, "execute", failing)
+    with pytest.raises(sa.exc.OperationalError):
+        ledger.import_path(ledger_folder)
+    monkeypatch.undo()
+    for table in ("sources", "companies", "deals", "events", "facts", "audit"):
+        assert ledger.store.count(table) == 0, table
+
+
+def test_status_events_are_added_not_edited(db_url, ledger_folder):
+    ledger = Ledger.open(db_url)
+    ledger.import_path(ledger_folder)
+    src = {"url": "https://example.org/stall", "publisher": "Example", "date": "2026-02-01", "type": "news"}
+    assert ledger.status_of("bolt-acme-1") == "announced_loi"
+    eid = ledger.add_event("bolt-acme-1", "cancelled_stalled", "2026-02-01", src, note="talks ended")
+    assert eid == "bolt-acme-1/2"
+    assert ledger.status_of("bolt-acme-1", as_of="2026-01-31") == "announced_loi"
+    assert ledger.status_of("bolt-acme-1", as_of="2026-02-01") == "cancelled_stalled"
+    with pytest.raises(ValidationError, match="unknown status"):
+        ledger.add_event("bolt-acme-1", "paused", "2026-03-01", src)
