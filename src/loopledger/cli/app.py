@@ -78,6 +78,11 @@ def money(x: Any) -> str:
     return f"{x:,.2f}"
 
 
+def text(x: Any) -> str:
+    """A table cell for optional text: blank for None / NaN."""
+    return x if isinstance(x, str) else ("" if x is None or x != x else str(x))
+
+
 def table(title: str | None, columns: list[str], rows: list[list[Any]], right: set[str] = frozenset()) -> Table:
     t = Table(title=title, title_justify="left", show_lines=False)
     for c in columns:

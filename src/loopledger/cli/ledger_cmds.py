@@ -11,7 +11,7 @@ import typer
 from ..errors import LedgerError
 from ..ledger.dates import parse_as_of
 from ..ledger.summary import STATUS_LABELS
-from .app import AsOfOption, DbOption, JsonOption, app, console, emit_json, money, open_ledger, table
+from .app import AsOfOption, DbOption, JsonOption, app, console, emit_json, money, open_ledger, table, text
 
 
 @app.command()
@@ -116,7 +116,7 @@ def deals(
         emit_json(frame)
         return
     rows = [
-        [r.id, r.announced or "", f"{r.payer_name} -> {r.payee_name}", r.kind, r.status,
+        [r.id, text(r.announced), f"{r.payer_name} -> {r.payee_name}", r.kind, text(r.status),
          money(r.amount_low), money(r.amount_high), "" if r.include_in_totals else "not in totals"]
         for r in frame.itertuples()
     ]
@@ -135,7 +135,7 @@ def companies(db: DbOption = None, json: JsonOption = False) -> None:
     if json:
         emit_json(frame)
         return
-    rows = [[r.id, r.name, r.type, r.ticker or "", r.country or "", r.parent or "", r.deal_count]
+    rows = [[r.id, r.name, r.type, text(r.ticker), text(r.country), text(r.parent), r.deal_count]
             for r in frame.itertuples()]
     console().print(table(f"{len(frame)} companies", ["id", "name", "type", "ticker", "country", "parent", "deals"],
                           rows, right={"deals"}))
@@ -155,7 +155,7 @@ def facts(
     if json:
         emit_json(frame)
         return
-    rows = [[r.company, r.metric, f"{r.value:,.4g}", r.unit, r.as_of, r.period or "",
+    rows = [[r.company, r.metric, f"{r.value:,.4g}", r.unit, r.as_of, text(r.period),
              "derived" if r.derived else "", r.sources[0]["url"] if r.sources else ""] for r in frame.itertuples()]
     console().print(table(f"{len(frame)} facts", ["company", "metric", "value", "unit", "as of", "period", "", "source"],
                           rows, right={"value"}))
@@ -194,7 +194,7 @@ def history(deal_id: Annotated[str, typer.Argument(help="Deal id.")], db: DbOpti
     if json:
         emit_json(frame)
         return
-    rows = [[r.date, r.kind, r.status or "", r.what, r.sources, r.event] for r in frame.itertuples()]
+    rows = [[text(r.date), r.kind, text(r.status), text(r.what), text(r.sources), r.event] for r in frame.itertuples()]
     console().print(table(f"History of {deal_id}", ["date", "kind", "status", "what", "sources", "event"], rows))
 
 
@@ -310,5 +310,5 @@ def audit(
     if json:
         emit_json(frame)
         return
-    rows = [[r.id, r.at, r.actor, r.action, r.table_name, r.record_id, r.reason or ""] for r in frame.itertuples()]
+    rows = [[r.id, r.at, r.actor, r.action, r.table_name, r.record_id, text(r.reason)] for r in frame.itertuples()]
     console().print(table(f"{len(frame)} audit records", ["#", "at", "actor", "action", "table", "record", "reason"], rows))

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import LedgerError, NotFoundError, Problem, ValidationError
+from ..results import jsonable
 from .dates import PartialDate, parse_as_of
 from .model import MODELS, STATUSES, Record, Source, Status
 from .storage import Store, normalise_url
@@ -276,9 +277,9 @@ class Ledger:
         out = d.model_dump()
         out["sources"] = self._source_refs(d.sources)
         ev = self.events(deal_id, include_retracted=True)
-        out["events"] = [
-            {k: v for k, v in r.items() if k != "start"} for r in ev.to_dict(orient="records")
-        ]
+        out["events"] = jsonable(
+            [{k: v for k, v in r.items() if k != "start"} for r in ev.to_dict(orient="records")]
+        )
         out["status"] = self.status_of(deal_id)
         out["version"] = self.version("deals", deal_id)
         return out
@@ -295,7 +296,8 @@ class Ledger:
         rows = []
         for e in ev.to_dict(orient="records"):
             rows.append(dict(
-                kind="status", date=e["date"], status=e["status"], what=e.get("note") or "",
+                kind="status", date=e["date"], status=e["status"],
+                what=e["note"] if isinstance(e.get("note"), str) else "",
                 sources=" ".join(s["url"] for s in e["sources"]), retracted=e["retracted"],
                 event=e["id"],
             ))
