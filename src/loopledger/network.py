@@ -18,6 +18,12 @@ View rules (METHODS.md 0.2):
 * **amount basis**: ``low``, ``high`` or ``mid`` (the mean of the stated ends; a one-sided
   range uses its stated end). A leg without an amount stays in the edge table and in the
   structural graph (cycles), carries NaN, and is left out of dollar sums: never 0;
+* **derived amounts** (METHODS.md 9), only when asked: ``amount="derived"`` reads stated
+  amounts as ``high`` does, and gives legs stated only in GW or chips a value from the sourced
+  assumption table of :func:`loopledger.measure.units.derive_amounts` (``derive=`` passes its
+  options: ``assumption``, ``assumptions``, ``rules``, ``overrides``). Such edges carry
+  ``derived = True`` and their ``assumption`` id; ``params["derived_share"]`` is the fraction
+  of the money matrix's dollars that are derived;
 * **money or not**: warrants and equity grants (no cash changes hands), capacity backstops
   (contingent, not paid) and all-stock acquisitions stay in the structure but carry
   ``in_flow = False`` and never enter the money matrix ``adjacency``;
@@ -273,6 +279,7 @@ def network_from_ledger(
     amount: str = "high",
     include_overlaps: bool = False,
     roll_up: bool = False,
+    derive: dict[str, Any] | None = None,
 ) -> FlowNetwork:
     """The network view of a ledger (see the module docstring for the rules).
 
@@ -281,8 +288,8 @@ def network_from_ledger(
     >>> net.n > 0 and "amount" in net.edges
     True
     """
-    if amount not in AMOUNT_BASES:
-        raise LedgerError(f"unknown amount basis '{amount}': expected low, high or mid")
+    if amount not in AMOUNT_BASES + ("derived",):
+        raise LedgerError(f"unknown amount basis '{amount}': expected low, high, mid or derived")
     as_of_d = parse_as_of(as_of)
     deals = ledger.deals(as_of=as_of_d)
     if statuses is not None:
@@ -293,10 +300,14 @@ def network_from_ledger(
         deals = deals[deals["kind"].isin(kinds)]
     if not include_overlaps:
         deals = deals[deals["include_in_totals"].astype(bool)]
+    if amount == "derived":  # the view row calls down into measure/units only when asked
+        from .measure.units import derive_amounts
+
+        deals = derive_amounts(deals, **(derive or {})).apply(deals)
     lo, hi = deals["amount_low"], deals["amount_high"]
     if amount == "low":
         amt = lo
-    elif amount == "high":
+    elif amount in ("high", "derived"):
         amt = hi.fillna(lo)
     else:
         amt = (lo.fillna(hi) + hi.fillna(lo)) / 2
@@ -331,6 +342,13 @@ def network_from_ledger(
     params = dict(as_of=as_of_d.isoformat(), statuses=None if statuses is None else list(statuses),
                   kinds=None if kinds is None else list(kinds), amount=amount,
                   include_overlaps=include_overlaps, roll_up=roll_up)
+    if amount == "derived":
+        from .measure.units import derived_share
+
+        edges["derived"] = deals["derived"].to_numpy(bool)
+        edges["assumption"] = deals["assumption"].to_numpy(object)
+        params["derive"] = dict(derive or {})
+        params["derived_share"] = derived_share(edges["amount"].where(edges["in_flow"]), edges["derived"])
     net = FlowNetwork.from_frame(edges, nodes=node_ids, params=params, names=names)
     return net
 
