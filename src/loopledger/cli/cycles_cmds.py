@@ -1,0 +1,128 @@
+"""`loopledger cycles`: the simple cycles of a ledger view or of any edge list, a thin skin over
+:func:`loopledger.measure.cycles.cycles` (METHODS.md section 1)."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Iterator, Optional
+
+import typer
+
+from ..errors import LedgerError
+from .app import AsOfOption, DbOption, JsonOption, app, console, emit_json, money, open_ledger, table
+
+DEFAULT_STATUSES = ["funded", "funded_partial", "definitive"]
+
+
+@app.command("cycles")
+def cycles_cmd(
+    max_len: Annotated[int, typer.Option("--max-len", min=0,
+                                         help="Longest cycle, in companies (0: no bound; then set --max-cycles or --time-limit).")] = 6,
+    as_of: AsOfOption = None,
+    status: Annotated[Optional[list[str]], typer.Option(
+        "--status", help="Deal status to include (repeatable). Default: funded, funded_partial, definitive.")] = None,
+    edges: Annotated[Optional[Path], typer.Option(
+        "--edges", help="Use this edge list (CSV or Parquet with source,target[,amount]) instead of the ledger.")] = None,
+    count_only: Annotated[bool, typer.Option("--count-only", help="Only count cycles by length.")] = False,
+    max_cycles: Annotated[Optional[int], typer.Option("--max-cycles", min=0, help="Stop after this many cycles.")] = None,
+    time_limit: Annotated[Optional[float], typer.Option("--time-limit", help="Stop after about this many seconds.")] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="Rows shown in the table (not in --json).")] = 20,
+    json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Simple cycles (no company twice): who funds whom and gets paid back, with the smallest
+    hop (bottleneck) in USD billions. Closed walks such as A->B->A->C->A are not cycles."""
+    from ..measure.cycles import cycles
+
+    net = _network(edges, as_of, status, db)
+    with _progress(json) as progress:
+        report = cycles(net, max_len=max_len or None, max_cycles=max_cycles, time_limit=time_limit,
+                        count_only=count_only, progress=progress)
+    if json:
+        out = report.to_dict()
+        if count_only:
+            out.pop("cycles", None)
+        emit_json(out)
+        return
+    _print(report, net, top)
+
+
+def _network(edges: Path | None, as_of: str | None, status: list[str] | None, db: str | None):
+    from ..ledger.model import STATUSES
+    from ..network import FlowNetwork
+
+    if edges is not None:
+        if as_of is not None or status:
+            raise LedgerError("--as-of and --status select deals of the ledger; they do not apply to --edges")
+        return FlowNetwork.from_edges(edges)
+    statuses = status or DEFAULT_STATUSES
+    unknown = [s for s in statuses if s not in STATUSES]
+    if unknown:
+        raise LedgerError(f"unknown status '{unknown[0]}': expected one of {', '.join(STATUSES)}")
+    try:
+        from ..ledger.dates import parse_as_of
+
+        parse_as_of(as_of)
+    except ValueError as e:
+        raise LedgerError(f"--as-of: {e}") from None
+    ledger = open_ledger(db)
+    if ledger.store.count("deals") == 0:
+        raise LedgerError("the ledger holds no deals: run `loopledger init` (or pass --edges FILE)")
+    return ledger.network(as_of=as_of, statuses=statuses)
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator:
+    """A transient progress bar on stderr for long searches (none when stderr is no terminal)."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("searching cycles"), BarColumn(), TextColumn("{task.percentage:>3.0f}% of start nodes"),
+                  TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("cycles", total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _print(report, net, top: int) -> None:
+    con = console()
+    counts = ", ".join(f"{n} of length {k}" for k, n in report.by_length.items())
+    state = "" if report.complete else f" (INCOMPLETE: stopped at {report.stopped}; counts are lower bounds)"
+    con.print(f"{report.count} simple cycles{state}: {counts}.", markup=False)
+    sccs = report.scc_sizes
+    con.print(f"Strongly connected groups that can hold cycles: {len(sccs)}"
+              + (f" (sizes {', '.join(map(str, sccs[:10]))}{' ...' if len(sccs) > 10 else ''})" if sccs else "")
+              + (f"; {report.self_loops} self-loops" if report.self_loops else "") + ".", markup=False)
+    frame = report.cycles
+    if report.params.get("count_only") or not len(frame):
+        return
+    ranked = frame.assign(_b=frame["bottleneck"].fillna(-1.0)).sort_values(
+        ["_b", "length"], ascending=[False, True], kind="stable").head(top)
+    ledger_view = "bottleneck_low" in frame
+    rows = []
+    for rank, r in enumerate(ranked.itertuples(), start=1):
+        names = list(r.names)
+        path = " -> ".join(names + [names[0]])
+        row = [rank, r.length, path, money(r.bottleneck)]
+        if ledger_view:
+            row += [f"{money(r.bottleneck_low)} to {money(r.bottleneck_high)}", ", ".join(r.kinds), r.first_announced or ""]
+        row.append("" if r.amount_complete else "lower bound" if r.bottleneck == r.bottleneck else "")
+        rows.append(row)
+    cols = ["#", "hops", "cycle", "bottleneck"]
+    if ledger_view:
+        cols += ["range", "kinds", "first announced"]
+    cols.append("note")
+    view = net.params.get("as_of")
+    title = f"Top {len(rows)} cycles by bottleneck (USD billions" + (f", as of {view})" if view else ")")
+    con.print(table(title, cols, rows, right={"#", "hops", "bottleneck"}))
+    con.print("Bottleneck: the smallest hop, the most that could go once round that cycle on its own. "
+              "Cycles share hops, so bottlenecks must not be added up (see `loopledger circulation`). "
+              "'—': some hop has no disclosed amount; 'lower bound': a hop has legs without amounts.", markup=False, soft_wrap=True)

@@ -1,0 +1,173 @@
+"""The compiled core of cycle enumeration (METHODS.md section 1.2): a length-bounded depth-first
+search over CSR arrays with distance pruning, written for numba.
+
+Everything here works on plain integer arrays: ``indptr``/``indices`` of the forward graph and
+``rindptr``/``rindices`` of the reversed graph, both already restricted by the caller to edges
+inside non-trivial strongly connected components and without self-loops (those are 1-cycles,
+counted by the caller). A cycle is found once, from its smallest node ``s``: the search from
+``s`` only enters nodes with a larger index, so each cycle is produced in its canonical
+rotation and never twice.
+
+Distance pruning. Before searching from ``s``, a breadth-first search on the reversed graph,
+restricted to nodes ``> s`` and cut at depth ``h``, gives ``d(v)``, the number of hops from
+``v`` back to ``s``; a node it does not reach is at least ``h + 1`` hops away. A path with
+``l`` hops may step to ``v`` only if ``l + 1 + d(v) <= k``. With ``h = k - 1`` the bound is
+exact (every node entered can still close a cycle of length <= k in the subgraph of nodes
+``> s``); a smaller ``h`` (``k // 2``) meets in the middle: a short backward search and a
+short forward search from every node, which is cheaper on huge sparse graphs. The bound is
+computed ignoring the nodes already on the path, so it is a lower bound on the true remaining
+length and never cuts a real cycle.
+
+The search is iterative and resumable: its whole state lives in arrays owned by the caller, so
+:func:`search` can stop after a budget of edge steps (or when the output buffer is full, or at
+the ``max_cycles`` cap) and continue on the next call. That is how the Python side applies a
+time limit, shows progress and keeps memory bounded without giving up compiled speed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+#: "not reached by the backward search"
+FAR = np.int64(1 << 40)
+
+# state slots
+S_START = 0      # current start node s
+S_DEPTH = 1      # nodes on the current path (0: no search open for s)
+S_TOUCHED = 2    # nodes marked by the backward search of s
+S_TOTAL = 3      # cycles found so far (all lengths, this core only)
+S_OUT = 4        # rows written to the output buffer
+STATE_SIZE = 5
+
+# return codes
+DONE = 0         # every start node in [start, stop) searched
+BUFFER_FULL = 1  # the output buffer is full: empty it and call again
+BUDGET = 2       # the step budget is used up: call again to continue
+CAPPED = 3       # a cycle beyond max_cycles exists: stop (the result is incomplete)
+
+
+@njit(cache=True)
+def new_workspace(n, k):
+    """Arrays for one search: state, path, per-level edge pointers, marks."""
+    state = np.zeros(STATE_SIZE, dtype=np.int64)
+    path = np.zeros(k + 1, dtype=np.int64)
+    ptr = np.zeros(k + 1, dtype=np.int64)
+    onpath = np.zeros(n, dtype=np.bool_)
+    dist = np.full(n, FAR, dtype=np.int64)
+    touched = np.zeros(n, dtype=np.int64)
+    return state, path, ptr, onpath, dist, touched
+
+
+@njit(cache=True)
+def search(indptr, indices, rindptr, rindices, k, h, stop,
+           state, path, ptr, onpath, dist, touched,
+           counts, out, record, max_cycles, budget):
+    """Enumerate simple cycles of 2..k nodes whose smallest node lies in [state[S_START], stop).
+
+    ``counts[L]`` is incremented per cycle of length L; with ``record`` each cycle's nodes are
+    written in canonical order to the next row of ``out`` (padded with -1). ``max_cycles`` < 0
+    means no cap. Returns one of DONE, BUFFER_FULL, BUDGET, CAPPED; ``state`` says where to
+    resume.
+    """
+    s = state[S_START]
+    depth = state[S_DEPTH]
+    ntouched = state[S_TOUCHED]
+    total = state[S_TOTAL]
+    nout = state[S_OUT]
+    cap = out.shape[0]
+    steps = 0
+    code = DONE
+    while True:
+        if depth == 0:
+            # close the previous start's backward marks, open the next start
+            for i in range(ntouched):
+                dist[touched[i]] = FAR
+            ntouched = 0
+            if s >= stop:
+                code = DONE
+                break
+            if indptr[s + 1] == indptr[s] or rindptr[s + 1] == rindptr[s]:
+                s += 1
+                continue
+            dist[s] = 0
+            touched[0] = s
+            ntouched = 1
+            head = 0
+            while head < ntouched:
+                x = touched[head]
+                head += 1
+                dx = dist[x]
+                if dx >= h:
+                    continue
+                for e in range(rindptr[x], rindptr[x + 1]):
+                    y = rindices[e]
+                    if y > s and dist[y] == FAR:
+                        dist[y] = dx + 1
+                        touched[ntouched] = y
+                        ntouched += 1
+                steps += rindptr[x + 1] - rindptr[x]
+            path[0] = s
+            ptr[0] = indptr[s]
+            onpath[s] = True
+            depth = 1
+        u = path[depth - 1]
+        e = ptr[depth - 1]
+        if e < indptr[u + 1]:
+            ptr[depth - 1] = e + 1
+            w = indices[e]
+            steps += 1
+            if w == s:
+                if depth < 2:
+                    pass  # a self-loop: the caller counts those as 1-cycles
+                elif max_cycles >= 0 and total >= max_cycles:
+                    ptr[depth - 1] = e  # the cycle is not taken: resuming finds it again
+                    code = CAPPED
+                    break
+                else:
+                    counts[depth] += 1
+                    total += 1
+                    if record:
+                        for i in range(depth):
+                            out[nout, i] = path[i]
+                        for i in range(depth, out.shape[1]):
+                            out[nout, i] = -1
+                        nout += 1
+                        if nout >= cap:
+                            code = BUFFER_FULL
+                            break
+            elif w > s and not onpath[w]:
+                dw = dist[w]
+                if dw == FAR:
+                    dw = h + 1
+                if depth + dw <= k:  # hops so far (depth - 1) + 1 + d(w) <= k
+                    path[depth] = w
+                    ptr[depth] = indptr[w]
+                    onpath[w] = True
+                    depth += 1
+        else:
+            onpath[u] = False
+            depth -= 1
+            if depth == 0:
+                s += 1
+        if steps >= budget:
+            code = BUDGET
+            break
+    state[S_START] = s
+    state[S_DEPTH] = depth
+    state[S_TOUCHED] = ntouched
+    state[S_TOTAL] = total
+    state[S_OUT] = nout
+    return code
+
+
+@njit(cache=True)
+def count_all(indptr, indices, rindptr, rindices, k, h):
+    """Counts by length (index = length) of every simple cycle of 2..k nodes, in one call."""
+    n = indptr.shape[0] - 1
+    state, path, ptr, onpath, dist, touched = new_workspace(n, k)
+    counts = np.zeros(k + 1, dtype=np.int64)
+    out = np.zeros((1, 1), dtype=np.int64)
+    search(indptr, indices, rindptr, rindices, k, h, n, state, path, ptr, onpath, dist,
+           touched, counts, out, False, -1, np.int64(1) << 62)
+    return counts
