@@ -262,7 +262,12 @@ def _read_edge_file(path: Path) -> pd.DataFrame:
     try:
         if suffix in (".parquet", ".pq"):
             return pd.read_parquet(path)
-        return pd.read_csv(path, dtype={"source": str, "target": str}, engine="pyarrow")
+        # pyarrow directly: pandas' pyarrow engine with a partial dtype map fails on a blank
+        # amount ("cannot convert NA to integer")
+        from pyarrow import csv as pa_csv, string as pa_string
+
+        labels = pa_csv.ConvertOptions(column_types={"source": pa_string(), "target": pa_string()})
+        return pa_csv.read_csv(path, convert_options=labels).to_pandas()
     except Exception as e:  # pyarrow / parser errors name the line themselves
         raise ValidationError([Problem(str(path), None, "", f"cannot read the edge list: {e}")]) from e
 
