@@ -113,7 +113,7 @@ def _print(report, net, top: int) -> None:
         path = " -> ".join(names + [names[0]])
         row = [rank, r.length, path, money(r.bottleneck)]
         if ledger_view:
-            row += [f"{money(r.bottleneck_low)} to {money(r.bottleneck_high)}", ", ".join(r.kinds), r.first_announced or ""]
+            row += [f"{money(r.bottleneck_low)} to {money(r.bottleneck_high)}", ", ".join(r.kinds), r.first_announced if isinstance(r.first_announced, str) else ""]
         row.append("" if r.amount_complete else "lower bound" if r.bottleneck == r.bottleneck else "")
         rows.append(row)
     cols = ["#", "hops", "cycle", "bottleneck"]

@@ -431,8 +431,9 @@ def _describe(net: FlowNetwork, nodes: np.ndarray, length: np.ndarray):
     if ledger_view:
         table["kinds"] = _kinds(pairs, hop_pairs, valid)
         first, last = _announced(sub.edges, pairs)
-        lo = per_cycle(first[0], np.inf)
-        hi = per_cycle(last[0], -np.inf)
+        # legs without a (parseable) date are skipped, not treated as the earliest
+        lo = per_cycle(np.nan_to_num(first[0], nan=np.inf), np.inf)
+        hi = per_cycle(np.nan_to_num(last[0], nan=-np.inf), -np.inf)
         table["first_announced"] = _pick(lo, np.argmin(lo, axis=1), hop_pairs, first[1])
         table["last_announced"] = _pick(hi, np.argmax(hi, axis=1), hop_pairs, last[1])
         table = table[_CYCLE_COLUMNS]
