@@ -1,0 +1,110 @@
+"""What the interchange modules share: where output goes (a file, a folder or stdout ``-``),
+where input comes from (a file or stdin ``-``), and the text forms of amounts and dates that
+other tools read.
+
+Money is USD billions in the ledger; formats that other tools sum (FtM) get plain USD, and
+the ledger's partial dates (``2026-H2``, ``~2036``) are turned into what each format accepts,
+with the text as recorded kept next to it (INTERCHANGE.md 7, cases 4 and 8).
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from contextlib import contextmanager
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import IO, Iterator
+
+from ..errors import LedgerError
+from ..ledger.dates import PartialDate
+
+STDIO = "-"
+
+
+def is_stdio(path: str | Path | None) -> bool:
+    return path is not None and str(path) == STDIO
+
+
+@contextmanager
+def open_output(path: str | Path, binary: bool = False) -> Iterator[IO]:
+    """A text (or binary) handle on ``path``, or on stdout for ``-``; parents are created."""
+    if is_stdio(path):
+        if binary:
+            yield sys.stdout.buffer
+            sys.stdout.buffer.flush()
+        else:
+            yield sys.stdout
+            sys.stdout.flush()
+        return
+    p = Path(path)
+    if p.is_dir():
+        raise LedgerError(f"{p} is a folder: give a file name")
+    p.parent.mkdir(parents=True, exist_ok=True)
+    with open(p, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8", "newline": ""})) as fh:
+        yield fh
+
+
+def read_input(path: str | Path) -> tuple[str, str]:
+    """The text at ``path`` (stdin for ``-``) and the name to use in error messages."""
+    if is_stdio(path):
+        return sys.stdin.read(), "<stdin>"
+    p = Path(path)
+    if not p.exists():
+        raise LedgerError(f"{p}: no such file")
+    if p.is_dir():
+        raise LedgerError(f"{p} is a folder: give a file")
+    return p.read_text(encoding="utf-8-sig"), str(p)
+
+
+def usd_text(billions: float) -> str:
+    """USD billions -> whole dollars as a plain decimal string (``300`` -> ``300000000000``).
+
+    Decimal arithmetic on the shortest repr, so 0.285 gives ``285000000`` exactly."""
+    d = Decimal(repr(float(billions))) * Decimal(10) ** 9
+    text = format(d.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """A decimal from text (``300000000000``, ``1.5e9``, ``1,000``), or None if it is not one."""
+    try:
+        d = Decimal(str(text).replace(",", "").strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return d if d.is_finite() else None
+
+
+def billions(dollars: Decimal) -> float:
+    """Whole dollars -> USD billions (the ledger's unit)."""
+    return float(dollars / Decimal(10) ** 9)
+
+
+def iso_date(text: str | None, end: bool = False) -> str | None:
+    """A partial date as an ISO day (first day of its period, or last with ``end``)."""
+    if not text:
+        return None
+    d = PartialDate.parse(text)
+    return (d.end if end else d.start).isoformat()
+
+
+def ftm_date(text: str | None, end: bool = False) -> str | None:
+    """A partial date as FtM accepts it: day, month or year as recorded; quarters and halves
+    become the month they start (or, with ``end``, finish); the approximate marker ``~`` is
+    dropped (the exact text stays in the ``loopledger:`` block)."""
+    if not text:
+        return None
+    d = PartialDate.parse(text)
+    if d.precision in ("day", "month", "year"):
+        return d.text.lstrip("~")
+    x = d.end if end else d.start
+    return f"{x.year:04d}-{x.month:02d}"
+
+
+def write_text(path: str | Path, text: str) -> None:
+    with open_output(path) as fh:
+        fh.write(text)
+
+
+def text_buffer() -> io.StringIO:
+    return io.StringIO(newline="")
