@@ -112,7 +112,7 @@ class Promises(Result):
 
 
 def promises(ledger: "Ledger", as_of: str | date | None = None, company: str | None = None,
-             start: str = SERIES_START) -> Promises:
+             start: str = SERIES_START, series: bool = True) -> Promises:
     """Deal dollars by status, per company and over time: how much is paid, signed or promised.
 
     Parameters
@@ -126,6 +126,8 @@ def promises(ledger: "Ledger", as_of: str | date | None = None, company: str | N
         Keep only legs this company pays or receives (name, alias or id).
     start : str
         First quarter of the series (default ``"2019-Q1"``).
+    series : bool
+        Compute the quarterly series (default True; False leaves it empty, faster).
 
     Returns
     -------
@@ -194,17 +196,17 @@ def promises(ledger: "Ledger", as_of: str | date | None = None, company: str | N
     companies = pd.DataFrame(rows, columns=["company", "name", "role", "status", *_SUMMARY_COLS])
 
     series_rows = []
-    for label, when in quarter_ends(start, as_of_d):
+    for label, when in (quarter_ends(start, as_of_d) if series else []):
         s = summarise(view(when), n_companies, when)
         for status in STATUSES:
             series_rows.append({"quarter": label, "as_of": when, "status": status,
                                 **s.by_status[status]})
-    series = pd.DataFrame(series_rows, columns=["quarter", "as_of", "status", *_SUMMARY_COLS])
+    series_frame = pd.DataFrame(series_rows, columns=["quarter", "as_of", "status", *_SUMMARY_COLS])
 
     return Promises(
         as_of=as_of_d, company=cid, deals=overall.deals,
         excluded_from_totals=overall.excluded_from_totals, by_status=overall.by_status,
-        remaining=remaining, companies=companies, series=series,
+        remaining=remaining, companies=companies, series=series_frame,
         params={"start": start, "remaining_rule": "METHODS.md 6.1 straight-line over the term"},
     )
 
