@@ -18,7 +18,7 @@ DEFAULT_STATUSES = ["funded", "funded_partial", "definitive"]
 
 @app.command("cycles")
 def cycles_cmd(
-    max_len: Annotated[int, typer.Option("--max-len", min=0,
+    max_len: Annotated[int, typer.Option("--max-len",
                                          help="Longest cycle, in companies (0: no bound; then set --max-cycles or --time-limit).")] = 6,
     as_of: AsOfOption = None,
     status: Annotated[Optional[list[str]], typer.Option(
@@ -26,9 +26,9 @@ def cycles_cmd(
     edges: Annotated[Optional[Path], typer.Option(
         "--edges", help="Use this edge list (CSV or Parquet with source,target[,amount]) instead of the ledger.")] = None,
     count_only: Annotated[bool, typer.Option("--count-only", help="Only count cycles by length.")] = False,
-    max_cycles: Annotated[Optional[int], typer.Option("--max-cycles", min=0, help="Stop after this many cycles.")] = None,
+    max_cycles: Annotated[Optional[int], typer.Option("--max-cycles", help="Stop after this many cycles.")] = None,
     time_limit: Annotated[Optional[float], typer.Option("--time-limit", help="Stop after about this many seconds.")] = None,
-    top: Annotated[int, typer.Option("--top", min=1, help="Rows shown in the table (not in --json).")] = 20,
+    top: Annotated[int, typer.Option("--top", help="Rows shown in the table (not in --json).")] = 20,
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -36,6 +36,11 @@ def cycles_cmd(
     hop (bottleneck) in USD billions. Closed walks such as A->B->A->C->A are not cycles."""
     from ..measure.cycles import cycles
 
+    # checked here rather than with typer's min=, whose errors bypass the app's error handling
+    if max_len < 0:
+        raise LedgerError(f"--max-len must be >= 0 (0: no bound), got {max_len}")
+    if top < 1:
+        raise LedgerError(f"--top must be >= 1, got {top}")
     net = _network(edges, as_of, status, db)
     with _progress(json) as progress:
         report = cycles(net, max_len=max_len or None, max_cycles=max_cycles, time_limit=time_limit,
