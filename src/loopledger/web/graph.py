@@ -1,0 +1,209 @@
+"""The map: a network view of the ledger as nodes and edges ready to draw.
+
+``map_view(ledger, as_of, statuses, kinds, ...)`` builds the view with
+:meth:`Ledger.network <loopledger.ledger.Ledger.network>` (so the map shows exactly what the
+measures see, METHODS.md 0.2) and decorates it for drawing:
+
+* **node size** grows with the company's latest valuation known by the date: the most recent
+  of its ``market_cap``, ``valuation_post_money``, ``valuation``, ``valuation_secondary``,
+  ``valuation_deal`` and ``valuation_pre_money`` facts (USD bn), with the fact and its sources
+  named. Size in pixels is ``18 + 10·log10(1 + valuation)``; a company with no such fact gets
+  the smallest size and ``valuation: null``, never a guessed figure;
+* **node colour** by company type, **edge colour** by deal kind, **edge style** by status
+  (solid when binding, dashed for letters of intent, dotted for rumours, faded for cancelled or
+  stalled), edge width ``1 + 1.5·log10(1 + amount)``;
+* **positions** from a networkx spring layout (Fruchterman & Reingold 1991) with a fixed seed.
+  With ``layout="ledger"`` (default) it is one layout of every deal in the ledger, so companies
+  stay in place while the as-of slider replays the years; ``layout="view"`` lays out only the
+  legs in view. Both are computed once per ledger state and cached.
+
+Amounts are USD billions on the chosen basis (``high`` by default); an unknown amount is
+``null``, never 0.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any, Iterable
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from ..ledger import Ledger
+from ..ledger.model import STATUSES, CompanyType, DealKind
+from ..results import jsonable
+
+LAYOUT_SEED = 20190101
+LAYOUT_SCALE = 900.0
+
+#: valuation metrics, most preferred first when two share a date
+VALUATION_METRICS = ("market_cap", "valuation_post_money", "valuation", "valuation_secondary",
+                     "valuation_deal", "valuation_pre_money")
+
+#: colour-blind-safe palette (Okabe & Ito 2008) plus greys
+TYPE_COLOURS = {
+    CompanyType.chip_vendor: "#E69F00",
+    CompanyType.hyperscaler_cloud: "#0072B2",
+    CompanyType.neocloud: "#56B4E9",
+    CompanyType.ai_lab: "#D55E00",
+    CompanyType.investor: "#009E73",
+    CompanyType.lender: "#CC79A7",
+    CompanyType.energy_datacentre: "#C9B800",
+    CompanyType.vehicle_spv: "#8C8C8C",
+    CompanyType.other: "#B3B3B3",
+}
+KIND_COLOURS = {
+    DealKind.equity_investment: "#009E73",
+    DealKind.compute_purchase: "#E69F00",
+    DealKind.cloud_contract: "#0072B2",
+    DealKind.capacity_backstop: "#CC79A7",
+    DealKind.lease: "#56B4E9",
+    DealKind.warrant_or_equity_grant: "#9467BD",
+    DealKind.loan_debt_spv: "#D55E00",
+    DealKind.licensing: "#8C564B",
+    DealKind.revenue_share: "#7F7F7F",
+    DealKind.acquisition: "#000000",
+    DealKind.other: "#B3B3B3",
+}
+STATUS_STYLES = {
+    "funded": {"line": "solid", "opacity": 1.0},
+    "funded_partial": {"line": "solid", "opacity": 1.0},
+    "definitive": {"line": "solid", "opacity": 0.9},
+    "announced_loi": {"line": "dashed", "opacity": 0.85},
+    "rumored": {"line": "dotted", "opacity": 0.7},
+    "cancelled_stalled": {"line": "solid", "opacity": 0.2},
+}
+
+
+def node_size(valuation: float | None) -> float:
+    """Pixels: 18 for unknown or tiny companies, growing with log10 of the valuation."""
+    if valuation is None or not math.isfinite(valuation) or valuation <= 0:
+        return 18.0
+    return round(18.0 + 10.0 * math.log10(1.0 + valuation), 2)
+
+
+def edge_width(amount: float | None) -> float:
+    if amount is None or not math.isfinite(amount) or amount <= 0:
+        return 1.0
+    return round(1.0 + 1.5 * math.log10(1.0 + amount), 2)
+
+
+def valuations(ledger: Ledger, as_of: date) -> dict[str, dict[str, Any]]:
+    """Per company, its latest valuation fact known by ``as_of`` (see the module docstring)."""
+    facts = ledger.facts(metric=list(VALUATION_METRICS), as_of=as_of)
+    facts = facts[facts["unit"].astype(str).str.upper().str.replace(" ", "") == "USDBN"]
+    if facts.empty:
+        return {}
+    rank = {m: i for i, m in enumerate(VALUATION_METRICS)}
+    facts = facts.assign(_rank=facts["metric"].map(rank))
+    facts = facts.sort_values(["company", "date", "_rank"], ascending=[True, True, False])
+    out = {}
+    for row in facts.groupby("company").tail(1).itertuples(index=False):
+        out[row.company] = {
+            "value": float(row.value), "metric": row.metric, "as_of": row.as_of,
+            "fact": row.id, "derived": bool(row.derived),
+            "sources": [{"url": s["url"], "publisher": s["publisher"]} for s in row.sources],
+        }
+    return out
+
+
+def spring_positions(pairs: Iterable[tuple[str, str]], nodes: Iterable[str]) -> dict[str, tuple[float, float]]:
+    """A seeded spring layout of the undirected graph, scaled to +-LAYOUT_SCALE pixels."""
+    g = nx.Graph()
+    g.add_nodes_from(sorted(set(nodes)))
+    g.add_edges_from((u, v) for u, v in pairs if u != v)
+    if g.number_of_nodes() == 0:
+        return {}
+    k = 1.6 / math.sqrt(g.number_of_nodes())
+    pos = nx.spring_layout(g, seed=LAYOUT_SEED, k=k, iterations=300, scale=LAYOUT_SCALE)
+    return {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in pos.items()}
+
+
+def ledger_positions(ledger: Ledger) -> dict[str, tuple[float, float]]:
+    """One layout of every current deal, whatever its status or date."""
+    deals = ledger.deals()
+    return spring_positions(zip(deals["payer"], deals["payee"]),
+                            list(deals["payer"]) + list(deals["payee"]))
+
+
+def map_view(ledger: Ledger, as_of: date, statuses: list[str] | None = None,
+             kinds: list[str] | None = None, min_amount: float | None = None,
+             amount: str = "high", include_overlaps: bool = False,
+             positions: dict[str, tuple[float, float]] | None = None) -> dict[str, Any]:
+    """Nodes and edges of the view, decorated for drawing (see the module docstring).
+
+    ``statuses=None`` keeps every status. ``positions`` (node id -> (x, y)) come from
+    :func:`ledger_positions`; missing nodes, or ``positions=None``, get a layout of this view.
+    """
+    net = ledger.network(as_of=as_of, statuses=list(STATUSES) if statuses is None else statuses,
+                         kinds=kinds, amount=amount, include_overlaps=include_overlaps)
+    e = net.edges
+    if min_amount is not None:
+        size = e["amount_high"].fillna(e["amount_low"])
+        e = e[size >= min_amount]
+    deals = ledger.deals(as_of=as_of).set_index("id")
+    companies = ledger.companies().set_index("id")
+    worth = valuations(ledger, as_of)
+    used = sorted(set(e["source"]) | set(e["target"]))
+    if positions is None or any(n not in positions for n in used):
+        positions = {**spring_positions(zip(e["source"], e["target"]), used), **(positions or {})}
+
+    nodes = []
+    for cid in used:
+        c = companies.loc[cid] if cid in companies.index else None
+        ctype = str(c["type"]) if c is not None else "other"
+        v = worth.get(cid)
+        x, y = positions.get(cid, (0.0, 0.0))
+        nodes.append({
+            "id": cid, "name": str(c["name"]) if c is not None else cid, "type": ctype,
+            "colour": TYPE_COLOURS.get(ctype, TYPE_COLOURS[CompanyType.other]),
+            "valuation": v["value"] if v else None, "valuation_fact": v,
+            "size": node_size(v["value"] if v else None),
+            "legs": int(((e["source"] == cid) | (e["target"] == cid)).sum()),
+            "x": x, "y": y,
+        })
+    edges = []
+    for row in e.itertuples(index=False):
+        d = deals.loc[row.deal] if row.deal in deals.index else None
+        amt = None if pd.isna(row.amount) else float(row.amount)
+        style = STATUS_STYLES.get(row.status, {"line": "solid", "opacity": 1.0})
+        edges.append({
+            "id": row.deal, "source": row.source, "target": row.target, "kind": row.kind,
+            "status": row.status, "status_date": row.status_date, "announced": row.announced,
+            "amount": amt, "amount_low": _num(row.amount_low), "amount_high": _num(row.amount_high),
+            "amount_note": None if d is None else _text(d["amount_note"]),
+            "in_flow": bool(row.in_flow), "include_in_totals": bool(row.include_in_totals),
+            "colour": KIND_COLOURS.get(row.kind, "#B3B3B3"), "line": style["line"],
+            "opacity": style["opacity"], "width": edge_width(amt),
+            "sources": [] if d is None else [
+                {"url": s["url"], "publisher": s["publisher"], "date": s["date"]} for s in d["sources"]
+            ],
+        })
+    return jsonable({
+        "as_of": as_of.isoformat(),
+        "params": {**net.params, "min_amount": min_amount},
+        "counts": {"nodes": len(nodes), "edges": len(edges),
+                   "amount_unknown": int(sum(1 for x in edges if x["amount"] is None))},
+        "nodes": nodes,
+        "edges": edges,
+        "legend": legend(),
+    })
+
+
+def legend() -> dict[str, Any]:
+    return {
+        "types": {str(k): v for k, v in TYPE_COLOURS.items()},
+        "kinds": {str(k): v for k, v in KIND_COLOURS.items()},
+        "statuses": STATUS_STYLES,
+        "size": "18 + 10*log10(1 + valuation in USD bn) pixels; 18 when no valuation is known",
+    }
+
+
+def _num(x: Any) -> float | None:
+    return None if x is None or (isinstance(x, float) and np.isnan(x)) else float(x)
+
+
+def _text(x: Any) -> str | None:
+    return x if isinstance(x, str) and x else None

@@ -1,0 +1,132 @@
+"""Reading the ledger: companies, deals (the CLI's filters), one deal, its history, facts, the
+status summary and the map (``GET /api/network``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Optional
+
+from fastapi import APIRouter, Path, Query
+
+from ...results import jsonable
+from ..graph import ledger_positions, map_view
+from ..site import AsOf, KindQuery, MinAmount, SiteDep, StatusQuery, values
+
+router = APIRouter(prefix="/api", tags=["ledger"])
+
+DealId = Annotated[str, Path(description="deal id", max_length=200)]
+CompanyText = Annotated[Optional[str], Query(
+    description="company id, name, alias or ticker", max_length=200)]
+
+
+@router.get("/companies", summary="Companies")
+def companies(site: SiteDep) -> dict[str, Any]:
+    """Every company, fund and vehicle, with the number of deal legs it takes part in
+    (``loopledger companies``)."""
+    frame = site.cached(("companies",), lambda led: jsonable(led.companies()))
+    return {"count": len(frame), "companies": frame}
+
+
+@router.get("/companies/{company}", summary="One company")
+def company(site: SiteDep, as_of: AsOf, company: Annotated[str, Path(max_length=200)]) -> dict[str, Any]:
+    """A company (by id, name, alias or ticker), its dated facts known by ``as_of`` and its
+    deal legs in view then, each with its sources."""
+
+    def build(led):
+        cid = led.resolve_company(company)
+        row = led.companies().set_index("id").loc[cid]
+        return jsonable({
+            "company": {"id": cid, **row.to_dict()},
+            "facts": led.facts(company=cid, as_of=as_of),
+            "deals": led.deals(as_of=as_of, company=cid),
+            "as_of": as_of,
+        })
+
+    return site.cached(("company", company.lower(), as_of), build)
+
+
+@router.get("/deals", summary="Deal legs (the CLI's filters)")
+def deals(
+    site: SiteDep,
+    as_of: AsOf,
+    company: CompanyText = None,
+    kind: KindQuery = None,
+    status: StatusQuery = None,
+    min_amount: MinAmount = None,
+) -> dict[str, Any]:
+    """Deal legs in view as of a date with their status then (``loopledger deals``): amounts
+    in USD billions, ``null`` when unknown; ``sources`` lists each leg's sources."""
+    key = ("deals", as_of, company, tuple(values(kind) or ()), tuple(values(status) or ()), min_amount)
+
+    def build(led):
+        frame = led.deals(as_of=as_of, company=company, kind=values(kind), status=values(status),
+                          min_amount=min_amount)
+        return {"as_of": as_of.isoformat(), "count": len(frame), "deals": jsonable(frame)}
+
+    return site.cached(key, build)
+
+
+@router.get("/deals/{deal_id:path}/history", summary="History of a deal")
+def history(site: SiteDep, deal_id: DealId) -> dict[str, Any]:
+    """Its dated status events and every recorded change to it (``loopledger history``)."""
+    return site.run(lambda led: {"deal": deal_id, "history": jsonable(led.history(deal_id))})
+
+
+@router.get("/deals/{deal_id:path}", summary="One deal")
+def deal(site: SiteDep, deal_id: DealId) -> dict[str, Any]:
+    """All fields of a deal, its status history, sources and current ``version`` (send it
+    back as ``expected_version`` when amending)."""
+    return site.run(lambda led: jsonable(led.deal(deal_id)))
+
+
+@router.get("/facts", summary="Company facts")
+def facts(
+    site: SiteDep,
+    company: CompanyText = None,
+    metric: Annotated[Optional[list[str]], Query(max_length=64)] = None,
+    as_of: Annotated[Optional[str], Query(max_length=32)] = None,
+    latest: bool = False,
+) -> dict[str, Any]:
+    """Dated company facts (valuation, revenue, loss, backlog ...) with their sources
+    (``loopledger facts``)."""
+    from ..site import parse_date
+
+    when = parse_date(as_of, "as_of")
+    frame = site.run(lambda led: led.facts(company=company, metric=metric, as_of=when, latest=latest))
+    return {"count": len(frame), "facts": jsonable(frame)}
+
+
+@router.get("/summary", summary="Dollars by status")
+def summary(site: SiteDep, as_of: AsOf) -> dict[str, Any]:
+    """Counts and headline dollars by status (``loopledger summary``): how much of it is
+    promises."""
+    return site.cached(("summary", as_of), lambda led: led.summary(as_of=as_of).to_dict())
+
+
+@router.get("/network", summary="The map: nodes and edges")
+def network(
+    site: SiteDep,
+    as_of: AsOf,
+    status: StatusQuery = None,
+    kind: KindQuery = None,
+    min_amount: MinAmount = None,
+    amount: Annotated[Literal["low", "high", "mid"], Query(description="amount basis")] = "high",
+    include_overlaps: Annotated[bool, Query(description="also legs that are summaries or "
+                                            "subsets of others (double counting)")] = False,
+    layout: Annotated[Literal["ledger", "view"], Query(description="'ledger': one layout of "
+                      "the whole ledger (stable while the date moves); 'view': this view only")] = "ledger",
+) -> dict[str, Any]:
+    """The network view as of a date (METHODS.md 0.2): ``nodes`` (size from valuation facts,
+    colour by company type, positions from a seeded networkx layout) and ``edges`` (one per
+    deal leg, with kind, status, amounts and sources). Without ``status`` the binding
+    statuses are kept (funded, funded_partial, definitive), as in ``ledger.network``."""
+    statuses = values(status) or ["funded", "funded_partial", "definitive"]
+    kinds = values(kind)
+    key = ("network", as_of, tuple(statuses), tuple(kinds or ()), min_amount, amount,
+           include_overlaps, layout)
+
+    def build(led):
+        pos = site.cached(("layout",), ledger_positions) if layout == "ledger" else None
+        return map_view(led, as_of, statuses=statuses, kinds=kinds, min_amount=min_amount,
+                        amount=amount, include_overlaps=include_overlaps, positions=pos)
+
+    return site.cached(key, build)

@@ -1,0 +1,181 @@
+"""What every request shares: the ledger, who is asking, and the view cache.
+
+One :class:`Site` per app holds the :class:`~loopledger.ledger.Ledger`, a lock and a small
+cache of computed views. The ledger keeps per-process caches that are not safe to fill from
+several threads at once, so the routers read and write it only through :meth:`Site.run`, which
+holds the lock; computed views (the map, cycles, circulation ...) are cached under the id of
+the latest audit record, so any edit invalidates them and a repeated view costs one indexed
+query.
+
+The FastAPI dependencies defined here translate HTTP into plain values: the signed-in user
+(session cookie or ``Authorization: Bearer NAME:SECRET``), the CSRF check for cookie sessions,
+and the query parameters every view shares (``as_of``, ``status``, ``kind``), each rejected
+with a 422 naming it when it cannot be read.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Annotated, Any, Callable, Optional
+
+from fastapi import Depends, Query, Request
+
+from ..ledger import Ledger
+from ..ledger.dates import PartialDate
+from ..ledger.model import DealKind, Status
+from .auth import TokenCache, User
+from .errors import ApiError
+
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+
+
+@dataclass
+class Site:
+    """The server's state: the ledger, access rules and caches."""
+
+    ledger: Ledger
+    private: bool = False
+    cache_size: int = 256
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    tokens: TokenCache = field(default_factory=TokenCache)
+    _views: OrderedDict = field(default_factory=OrderedDict)
+
+    @property
+    def store(self):
+        return self.ledger.store
+
+    def run(self, fn: Callable[..., Any], *args, **kwargs) -> Any:
+        """Call ``fn(ledger, ...)`` holding the ledger lock."""
+        with self.lock:
+            return fn(self.ledger, *args, **kwargs)
+
+    def cached(self, key: tuple, fn: Callable[[Ledger], Any]) -> Any:
+        """``fn(ledger)``, computed once per ledger state (the latest audit id) and key."""
+        head = self.store.audit_head()
+        full = (head, *key)
+        with self.lock:
+            if full in self._views:
+                self._views.move_to_end(full)
+                return self._views[full]
+            value = fn(self.ledger)
+            self._views[full] = value
+            while len(self._views) > self.cache_size:
+                self._views.popitem(last=False)
+            return value
+
+
+def site(request: Request) -> Site:
+    return request.app.state.site
+
+
+SiteDep = Annotated[Site, Depends(site)]
+
+
+# who is asking --------------------------------------------------------------------------------
+
+def _bearer(request: Request) -> str | None:
+    auth = request.headers.get("authorization", "")
+    if auth[:7].lower() == "bearer ":
+        return auth[7:].strip()
+    return None
+
+
+def user_of(request: Request) -> User | None:
+    """The user making the request: API token first, then the session cookie."""
+    s: Site = request.app.state.site
+    token = _bearer(request)
+    if token is not None:
+        user = s.tokens.authenticate(s.store, token)
+        if user is None:
+            raise ApiError(401, "invalid or revoked API token", field="Authorization",
+                           headers={"WWW-Authenticate": "Bearer"})
+        request.state.via_token = True
+        return user
+    name = request.session.get("user") if "session" in request.scope else None
+    if not name:
+        return None
+    row = s.store.user(name)
+    if not row or row.get("disabled"):
+        request.session.clear()
+        return None
+    return User(row["name"], row["role"])
+
+
+def current_user(request: Request) -> User | None:
+    return user_of(request)
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token, created on first use."""
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+def check_csrf(request: Request, sent: str | None) -> None:
+    expected = request.session.get("csrf")
+    if not expected or not sent or not hmac.compare_digest(str(sent), str(expected)):
+        raise ApiError(403, "missing or wrong CSRF token: reload the page and try again",
+                       field=CSRF_FIELD)
+
+
+def editor(request: Request) -> User:
+    """The signed-in editor, or 401 / 403. Cookie sessions must also send the CSRF token."""
+    user = user_of(request)
+    if user is None:
+        raise ApiError(401, "sign in (or send an API token) to edit the ledger", field="user",
+                       headers={"WWW-Authenticate": "Bearer"})
+    if not user.can_edit:
+        raise ApiError(403, f"user '{user.name}' is a {user.role}: only editors may edit", field="user")
+    if not getattr(request.state, "via_token", False):
+        check_csrf(request, request.headers.get(CSRF_HEADER))
+    return user
+
+
+EditorDep = Annotated[User, Depends(editor)]
+UserDep = Annotated[Optional[User], Depends(current_user)]
+
+
+# shared query parameters ----------------------------------------------------------------------
+
+def parse_date(value: str | None, name: str) -> date | None:
+    """A YYYY-MM-DD (or YYYY-MM, YYYY: the period's end) date, or a 422 naming ``name``."""
+    if value is None or value == "":
+        return None
+    try:
+        return PartialDate.parse(value).end
+    except ValueError as e:
+        raise ApiError(422, f"{name}: {e}", errors=[{"field": name, "reason": str(e)}]) from None
+
+
+def as_of_param(
+    as_of: Annotated[Optional[str], Query(
+        description="View as of this date, YYYY-MM-DD (YYYY-MM or YYYY mean the period's last "
+        "day). Default: today.", max_length=32, examples=["2025-12-31"])] = None,
+) -> date:
+    return parse_date(as_of, "as_of") or date.today()
+
+
+AsOf = Annotated[date, Depends(as_of_param)]
+StatusQuery = Annotated[Optional[list[Status]], Query(
+    alias="status", description="Statuses to keep (repeatable).")]
+KindQuery = Annotated[Optional[list[DealKind]], Query(
+    alias="kind", description="Deal kinds to keep (repeatable).")]
+MinAmount = Annotated[Optional[float], Query(
+    ge=0, allow_inf_nan=False, description="Keep legs of at least this many USD billions "
+    "(high end, else low end; legs with no amount are dropped when set).")]
+
+
+def values(items: list | None) -> list[str] | None:
+    """Enum query values as plain strings (None stays None)."""
+    if items is None:
+        return None
+    return [getattr(i, "value", i) for i in items]

@@ -1,0 +1,521 @@
+/* loopledger dashboard: fills the server-rendered page from the JSON API.
+   No build step, no framework: plain DOM and the vendored Cytoscape.js.
+   The URL holds the view (as_of, status, kind, min, company, cycle) so a view can be shared. */
+(function () {
+  "use strict";
+
+  const BINDING = ["funded", "funded_partial", "definitive"];
+  const $ = (sel) => document.querySelector(sel);
+  const $$ = (sel) => Array.from(document.querySelectorAll(sel));
+  const csrf = () => document.querySelector('meta[name="csrf-token"]').content;
+
+  const slider = $("#asof-slider");
+  const START = slider.dataset.start;       // YYYY-MM-DD, first month of the replay
+  const TODAY = slider.dataset.today;
+  const MAX = Number(slider.max);
+  const ALL_STATUSES = $$('input[name=status]').map((x) => x.value);
+  const ALL_KINDS = $$('input[name=kind]').map((x) => x.value);
+
+  const state = { as_of: TODAY, status: ALL_STATUSES.slice(), kind: ALL_KINDS.slice(), min: null,
+                  company: null, cycle: null };
+  let cy = null, net = null, cycles = [], names = {}, loadSeq = 0;
+
+  // ---------------------------------------------------------------- helpers
+  function esc(s) {
+    return String(s == null ? "" : s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  }
+  function money(x) {
+    if (x === null || x === undefined || Number.isNaN(x)) return "—";
+    return Number(x).toLocaleString("en-US", { maximumFractionDigits: x < 10 ? 2 : 1 });
+  }
+  function pct(x) { return x === null || x === undefined ? "—" : (100 * x).toFixed(1) + "%"; }
+  function range(lo, hi) {
+    if (lo == null && hi == null) return "amount unknown";
+    if (lo == null || hi == null || lo === hi) return "$" + money(lo == null ? hi : lo) + " bn";
+    return "$" + money(lo) + "–" + money(hi) + " bn";
+  }
+  function monthDate(i) {
+    if (i >= MAX) return TODAY;
+    const [y, m] = START.split("-").map(Number);
+    const t = y * 12 + (m - 1) + i;
+    return `${Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, "0")}-01`;
+  }
+  function monthIndex(d) {
+    const [y, m] = START.split("-").map(Number);
+    const [y2, m2] = d.split("-").map(Number);
+    return Math.max(0, Math.min(MAX, (y2 * 12 + m2) - (y * 12 + m)));
+  }
+  function query(extra) {
+    const p = new URLSearchParams();
+    p.set("as_of", state.as_of);
+    for (const [k, v] of Object.entries(extra || {})) {
+      if (Array.isArray(v)) v.forEach((x) => p.append(k, x)); else if (v !== null && v !== undefined) p.set(k, v);
+    }
+    return p.toString();
+  }
+  async function api(path, opts) {
+    const r = await fetch(path, Object.assign({ headers: { Accept: "application/json" } }, opts || {}));
+    let body = null;
+    try { body = await r.json(); } catch (e) { body = { detail: r.statusText }; }
+    if (!r.ok) { const err = new Error(body.detail || r.statusText); err.status = r.status; err.body = body; throw err; }
+    return body;
+  }
+  function measureStatuses() {
+    const s = state.status.filter((x) => BINDING.includes(x));
+    return s.length ? s : ["__none__"];
+  }
+  function sourcesHtml(sources) {
+    return (sources || []).map((s) => `<a href="${esc(s.url)}" target="_blank" rel="noopener noreferrer">${esc(s.publisher || s.url)}${s.date ? " (" + esc(s.date) + ")" : ""}</a>`).join(", ");
+  }
+
+  // ---------------------------------------------------------------- URL state
+  function readURL() {
+    const p = new URLSearchParams(location.search);
+    if (p.get("as_of") && /^\d{4}-\d{2}-\d{2}$/.test(p.get("as_of"))) state.as_of = p.get("as_of");
+    if (p.getAll("status").length) state.status = p.getAll("status").filter((x) => ALL_STATUSES.includes(x));
+    if (p.getAll("kind").length) state.kind = p.getAll("kind").filter((x) => ALL_KINDS.includes(x));
+    if (p.get("min") && !Number.isNaN(Number(p.get("min")))) state.min = Number(p.get("min"));
+    state.company = p.get("company") || null;
+    state.cycle = p.get("cycle") || null;
+  }
+  function writeURL() {
+    const p = new URLSearchParams();
+    if (state.as_of !== TODAY) p.set("as_of", state.as_of);
+    if (state.status.length !== ALL_STATUSES.length) state.status.forEach((s) => p.append("status", s));
+    if (state.kind.length !== ALL_KINDS.length) state.kind.forEach((k) => p.append("kind", k));
+    if (state.min !== null) p.set("min", state.min);
+    if (state.company) p.set("company", state.company);
+    if (state.cycle) p.set("cycle", state.cycle);
+    const qs = p.toString();
+    history.replaceState(null, "", location.pathname + (qs ? "?" + qs : ""));
+  }
+  function syncControls() {
+    slider.value = monthIndex(state.as_of);
+    $("#asof-label").textContent = state.as_of;
+    $("#asof-date").value = state.as_of;
+    $$('input[name=status]').forEach((x) => { x.checked = state.status.includes(x.value); });
+    $$('input[name=kind]').forEach((x) => { x.checked = state.kind.includes(x.value); });
+    $("#min-amount").value = state.min === null ? "" : state.min;
+  }
+
+  // ---------------------------------------------------------------- the map
+  function style() {
+    return [
+      { selector: "node", style: {
+          width: "data(size)", height: "data(size)", "background-color": "data(colour)",
+          label: "data(name)", "font-size": 10, color: "#1b1f24", "text-valign": "bottom",
+          "text-margin-y": 2, "text-outline-color": "#fff", "text-outline-width": 2,
+          "border-width": 1, "border-color": "#57606a" } },
+      { selector: "edge", style: {
+          width: "data(width)", "line-color": "data(colour)", "target-arrow-color": "data(colour)",
+          "target-arrow-shape": "triangle", "arrow-scale": 0.8, "curve-style": "bezier",
+          "line-style": "data(line)", opacity: "data(opacity)" } },
+      { selector: ".faded", style: { opacity: 0.08 } },
+      { selector: "node.hl", style: { "border-width": 4, "border-color": "#111", opacity: 1, "z-index": 10 } },
+      { selector: "edge.hl", style: { width: 5, "line-color": "#111", "target-arrow-color": "#111", opacity: 1, "z-index": 10 } },
+      { selector: "node.selected", style: { "border-width": 5, "border-color": "#0b5cad" } },
+      { selector: "node.stressed", style: { "background-color": "data(stress)" } },
+    ];
+  }
+
+  function initMap() {
+    if (typeof cytoscape === "undefined") { $("#map-status").textContent = "(the map script did not load)"; return; }
+    cy = cytoscape({ container: $("#map"), style: style(), layout: { name: "preset" },
+                     wheelSensitivity: 0.3, minZoom: 0.1, maxZoom: 4 });
+    const tip = $("#tip");
+    cy.on("mouseover", "edge", (ev) => showTip(ev, edgeTip(ev.target.data())));
+    cy.on("mouseover", "node", (ev) => showTip(ev, nodeTip(ev.target.data())));
+    cy.on("mouseout", "node, edge", () => { tip.hidden = true; });
+    cy.on("tap", "node", (ev) => selectCompany(ev.target.id()));
+    cy.on("tap", (ev) => { if (ev.target === cy) { tip.hidden = true; } });
+  }
+  function showTip(ev, html) {
+    const tip = $("#tip");
+    tip.innerHTML = html;
+    tip.hidden = false;
+    const p = ev.renderedPosition || ev.target.renderedPosition();
+    const box = $("#map");
+    tip.style.left = Math.min(box.offsetLeft + p.x + 12, box.offsetLeft + box.clientWidth - 300) + "px";
+    tip.style.top = (box.offsetTop + p.y + 12) + "px";
+  }
+  function edgeTip(d) {
+    return `<strong>${esc(names[d.source] || d.source)} → ${esc(names[d.target] || d.target)}</strong><br>
+      ${esc(d.kind)}, ${esc(d.status)}${d.status_date ? " since " + esc(d.status_date) : ""}<br>
+      ${range(d.amount_low, d.amount_high)}${d.amount_note ? " (" + esc(d.amount_note) + ")" : ""}<br>
+      <span class="hint">deal ${esc(d.id)}; sources: ${esc((d.sources || []).map((s) => s.publisher).join(", "))}</span>`;
+  }
+  function nodeTip(d) {
+    const v = d.valuation_fact;
+    return `<strong>${esc(d.name)}</strong> (${esc(d.type)})<br>` +
+      (v ? `valuation $${money(v.value)} bn (${esc(v.metric)}, ${esc(v.as_of)})` : "no valuation on record") +
+      `<br>${d.legs} legs in view`;
+  }
+
+  async function loadNetwork() {
+    const seq = ++loadSeq;
+    $("#map-status").textContent = "(loading…)";
+    const q = query({ status: state.status.length ? state.status : ["__none__"], kind: state.kind.length ? state.kind : ["__none__"], min_amount: state.min });
+    let data;
+    try {
+      data = state.status.length && state.kind.length ? await api("/api/network?" + q) : { nodes: [], edges: [], counts: { nodes: 0, edges: 0 } };
+    } catch (e) { $("#map-status").textContent = "(" + e.message + ")"; return; }
+    if (seq !== loadSeq) return;  // a newer view was asked for meanwhile
+    net = data;
+    data.nodes.forEach((n) => { names[n.id] = n.name; });
+    if (cy) {
+      cy.elements().remove();
+      cy.add(data.nodes.map((n) => ({ group: "nodes", data: n, position: { x: n.x, y: -n.y } })));
+      cy.add(data.edges.map((e, i) => ({ group: "edges", data: Object.assign({}, e, { id: "leg:" + e.id + ":" + i, deal: e.id }) })));
+      cy.fit(undefined, 30);
+    }
+    $("#map-status").textContent = `(${data.counts.edges} deal legs, ${data.counts.nodes} companies as of ${state.as_of})`;
+    $("#map").dataset.legs = data.counts.edges;
+    $("#fig-legs").textContent = data.counts.edges;
+    renderDealsTable();
+    if (state.company) showCompanySelection();
+  }
+
+  function renderDealsTable() {
+    const rows = (net ? net.edges : []).slice().sort((a, b) => (b.amount || 0) - (a.amount || 0));
+    $("#deals-caption").textContent = `Deal legs in view (${rows.length}, as of ${state.as_of})`;
+    const q = ($("#company-search").value || "").trim().toLowerCase();
+    $("#deals-table tbody").innerHTML = rows.filter((e) => !q || (names[e.source] || "").toLowerCase().includes(q) || (names[e.target] || "").toLowerCase().includes(q))
+      .map((e) => `<tr data-deal="${esc(e.id)}" class="${state.company && (e.source === state.company || e.target === state.company) ? "selected" : ""}">
+        <td><button type="button" data-company="${esc(e.source)}">${esc(names[e.source] || e.source)}</button></td>
+        <td><button type="button" data-company="${esc(e.target)}">${esc(names[e.target] || e.target)}</button></td>
+        <td>${esc(e.kind)}</td><td>${esc(e.status)}</td>
+        <td class="num">${e.amount_low === e.amount_high || e.amount_low == null ? money(e.amount_high) : money(e.amount_low) + "–" + money(e.amount_high)}</td>
+        <td>${esc(e.announced || "")}</td><td>${sourcesHtml(e.sources)}</td></tr>`).join("");
+  }
+
+  // ---------------------------------------------------------------- headline and cycles
+  async function loadHeadline() {
+    try {
+      const s = await api("/api/summary?" + query());
+      const b = BINDING.filter((x) => state.status.includes(x)).reduce((t, k) => t + (s.by_status[k] ? s.by_status[k].high : 0), 0);
+      $("#fig-binding").textContent = "$" + money(b);
+      $("#fig-promised").textContent = state.status.includes("announced_loi") ? "$" + money(s.by_status.announced_loi.high) : "hidden";
+    } catch (e) { $("#fig-binding").textContent = "—"; }
+    try {
+      const c = await api("/api/circulation?" + query({ status: measureStatuses(), kind: state.kind }));
+      $("#fig-circular").textContent = pct(c.share) + " ($" + money(c.total) + " bn)";
+      window.__circulation = c;
+    } catch (e) { $("#fig-circular").textContent = e.status === 501 ? "not available" : "—"; window.__circulation = null; }
+  }
+
+  async function loadCycles() {
+    const list = $("#cycle-list"), body = $("#cycles-table tbody");
+    try {
+      const r = await api("/api/cycles?" + query({ status: measureStatuses(), kind: state.kind }));
+      cycles = r.cycles || [];
+      $("#fig-cycles").textContent = r.count + (r.complete ? "" : "+");
+    } catch (e) {
+      cycles = [];
+      $("#fig-cycles").textContent = "—";
+      list.innerHTML = `<li>${esc(e.status === 501 ? "Cycles are not available in this version." : e.message)}</li>`;
+      body.innerHTML = "";
+      return;
+    }
+    cycles.sort((a, b) => (b.bottleneck || 0) - (a.bottleneck || 0));
+    const label = (c) => c.names.concat([c.names[0]]).join(" → ");
+    const key = (c) => c.nodes.join(">");
+    list.innerHTML = cycles.length ? cycles.map((c, i) => `<li><button type="button" data-cycle="${esc(key(c))}" aria-pressed="${state.cycle === key(c)}">
+        ${esc(label(c))} <span class="hint">· bottleneck ${c.bottleneck == null ? "unknown" : "$" + money(c.bottleneck) + " bn"}</span></button></li>`).join("")
+      : "<li>No cycle among the binding deals shown.</li>";
+    $("#cycles-caption").textContent = `Cycles (${cycles.length}, binding deals, as of ${state.as_of})`;
+    body.innerHTML = cycles.map((c, i) => `<tr><td>${i + 1}</td><td><button type="button" data-cycle="${esc(key(c))}">${esc(label(c))}</button></td>
+      <td class="num">${money(c.bottleneck)}</td><td>${esc((c.kinds || []).join(", "))}</td></tr>`).join("");
+    if (state.cycle) highlightCycle(state.cycle, false);
+  }
+
+  function highlightCycle(k, toggle) {
+    if (toggle && state.cycle === k) k = null;
+    state.cycle = k;
+    writeURL();
+    $$("[data-cycle]").forEach((b) => { if (b.hasAttribute("aria-pressed")) b.setAttribute("aria-pressed", String(b.dataset.cycle === k)); });
+    if (!cy) return;
+    cy.elements().removeClass("hl faded");
+    if (!k) return;
+    const c = cycles.find((x) => x.nodes.join(">") === k);
+    if (!c) return;
+    const deals = new Set();
+    (c.hops || []).forEach((h) => (h.deals || []).forEach((d) => deals.add(d)));
+    cy.elements().addClass("faded");
+    c.nodes.forEach((n, i) => {
+      const next = c.nodes[(i + 1) % c.nodes.length];
+      cy.getElementById(n).removeClass("faded").addClass("hl");
+      cy.edges().filter((e) => e.data("source") === n && e.data("target") === next && (deals.size === 0 || deals.has(e.data("deal"))))
+        .removeClass("faded").addClass("hl");
+    });
+    $("#map").dataset.highlighted = cy.elements(".hl").length;
+  }
+
+  // ---------------------------------------------------------------- company panel
+  function selectCompany(id) {
+    state.company = id;
+    writeURL();
+    showCompanySelection();
+    loadCompany(id);
+  }
+  function showCompanySelection() {
+    if (!cy) return;
+    cy.nodes().removeClass("selected");
+    if (state.company) cy.getElementById(state.company).addClass("selected");
+    renderDealsTable();
+  }
+  async function loadCompany(id) {
+    const box = $("#company-body");
+    box.innerHTML = "<p>Loading…</p>";
+    let c;
+    try { c = await api(`/api/companies/${encodeURIComponent(id)}?` + query()); }
+    catch (e) { box.innerHTML = `<p class="error">${esc(e.message)}</p>`; return; }
+    const co = c.company;
+    $("#company-title").textContent = co.name;
+    const circ = window.__circulation && (window.__circulation.companies || []).find((r) => r.node === co.id);
+    const val = (c.facts || []).filter((f) => /market_cap|valuation/.test(f.metric)).slice(-1)[0];
+    let html = `<dl class="kv"><dt>Type</dt><dd>${esc(co.type)}${co.country ? ", " + esc(co.country) : ""}</dd>
+      <dt>Valuation</dt><dd>${val ? "$" + money(val.value) + " bn (" + esc(val.metric) + ", " + esc(val.as_of) + ", " + sourcesHtml(val.sources) + ")" : "none on record"}</dd>
+      <dt>Round-trip share</dt><dd id="company-roundtrip">${circ ? pct(circ.round_trip_share) + (circ.basis && circ.basis !== "unique" ? ` (range ${pct(circ.round_trip_min)}–${pct(circ.round_trip_max)}, ${esc(circ.basis)})` : "") : "not on a cycle (0%) or not computed"}</dd></dl>`;
+    html += `<h3>Deals (${c.deals.length})</h3><div class="tablebox" tabindex="0" role="region" aria-label="Deals of ${esc(co.name)}"><table id="company-deals"><thead><tr><th scope="col">Counterparty</th><th scope="col">Kind</th><th scope="col">Status</th><th scope="col" class="num">USD bn</th><th scope="col">Sources</th></tr></thead><tbody>` +
+      c.deals.map((d) => {
+        const out = d.payer === co.id;
+        return `<tr><td>${out ? "→ " + esc(d.payee_name) : "← " + esc(d.payer_name)}</td><td>${esc(d.kind)}</td><td>${esc(d.status)}</td><td class="num">${money(d.amount_high == null ? d.amount_low : d.amount_high)}</td><td>${sourcesHtml(d.sources)}</td></tr>`;
+      }).join("") + "</tbody></table></div>";
+    html += `<h3>Exposure</h3><div id="company-exposure"><p class="hint">Loading…</p></div><h3>Promises</h3><div id="company-promises"><p class="hint">Loading…</p></div>`;
+    box.innerHTML = html;
+    loadExposure(co.id);
+    loadPromises(co.id);
+  }
+  async function loadExposure(id) {
+    const box = $("#company-exposure");
+    try {
+      const e = await api("/api/exposure?" + query({ company: id, status: measureStatuses() }));
+      const r = (e.companies || [])[0];
+      if (!r) { box.innerHTML = "<p>Receives no binding money in view.</p>"; return; }
+      box.innerHTML = `<dl class="kv"><dt>Inflow</dt><dd>$${money(r.inflow)} bn${r.inflow_complete ? "" : " (at least)"}</dd>
+        <dt>Largest payer</dt><dd>${esc(r.top_counterparty_name || "—")} (${pct(r.top_share)})</dd>
+        <dt>Concentration (HHI)</dt><dd>${r.hhi == null ? "—" : r.hhi.toFixed(2)}</dd>
+        <dt>Circular inflow</dt><dd>$${money(r.circular_inflow)} bn</dd>
+        <dt>Inflow / backlog</dt><dd>${pct(r.inflow_share_of_backlog)}</dd>
+        <dt>Inflow / market value</dt><dd>${pct(r.inflow_share_of_market_value)}</dd></dl>`;
+    } catch (err) { box.innerHTML = `<p class="hint">${esc(err.status === 501 ? "Exposure is not available in this version." : err.message)}</p>`; }
+  }
+  async function loadPromises(id) {
+    const box = $("#company-promises");
+    try {
+      const p = await api("/api/promises?" + query({ company: id }));
+      const rows = Object.entries(p.by_status || {}).filter(([, v]) => v.count);
+      box.innerHTML = rows.length ? `<table><thead><tr><th scope="col">Status</th><th scope="col" class="num">Legs</th><th scope="col" class="num">High (USD bn)</th></tr></thead><tbody>` +
+        rows.map(([k, v]) => `<tr><td>${esc((p.status_labels || {})[k] || k)}</td><td class="num">${v.count}</td><td class="num">${money(v.high)}</td></tr>`).join("") + "</tbody></table>"
+        : "<p>No deals in view.</p>";
+    } catch (err) { box.innerHTML = `<p class="hint">${esc(err.status === 501 ? "Promises are not available in this version." : err.message)}</p>`; }
+  }
+
+  // ---------------------------------------------------------------- stress test
+  async function runStress() {
+    const out = $("#stress-result");
+    const f = $("#stress-form");
+    const body = { fail: [f.fail.value], recovery: Number(f.recovery.value), substitution: Number(f.substitution.value),
+                   lag_quarters: Number(f.lag_quarters.value), model: f.model.value, as_of: state.as_of };
+    out.innerHTML = "<p>Running…</p>";
+    let r;
+    try {
+      r = await api("/api/stress", { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" }, body: JSON.stringify(body) });
+    } catch (e) {
+      out.innerHTML = `<p class="${e.status === 501 ? "hint" : "error"}">${esc(e.status === 501 ? "The stress test is not available in this version: " + e.message : e.message)}</p>`;
+      return;
+    }
+    const rows = stressRows(r).filter((x) => x.loss > 0).sort((a, b) => b.loss - a.loss);
+    out.innerHTML = barChart(rows.slice(0, 15), `Losses if ${esc(names[body.fail[0]] || body.fail[0])} fails (USD bn)`) +
+      `<details><summary>All losses as a table</summary><table id="stress-table"><thead><tr><th scope="col">Company</th><th scope="col" class="num">Loss (USD bn)</th><th scope="col" class="num">Loss / buffer</th><th scope="col">State</th></tr></thead><tbody>` +
+      rows.map((x) => `<tr><td>${esc(x.name)}</td><td class="num">${money(x.loss)}</td><td class="num">${pct(x.share)}</td><td>${esc(x.state)}</td></tr>`).join("") +
+      "</tbody></table></details>" + (r.totals ? `<p>Total loss: $${money(r.totals.total_loss ?? r.totals.loss)} bn.</p>` : "");
+    colourByLoss(rows);
+  }
+  function stressRows(r) {
+    const list = r.companies || r.nodes || [];
+    return list.map((c) => {
+      const id = c.company || c.node || c.id;
+      const loss = c.total_loss ?? c.loss ?? ((c.direct_loss || 0) + (c.indirect_loss || 0));
+      const share = c.loss_share_of_buffer ?? c.loss_share ?? c.h ?? null;
+      return { id, name: c.name || names[id] || id, loss: Number(loss) || 0, share, state: c.defaulted ? "defaulted" : c.distressed ? "distressed" : "" };
+    });
+  }
+  function barChart(rows, title) {
+    if (!rows.length) return `<p>No company loses anything in this scenario.</p>`;
+    const w = 360, bar = 16, gap = 4, left = 120, h = rows.length * (bar + gap) + 24;
+    const max = Math.max(...rows.map((x) => x.loss));
+    const bars = rows.map((x, i) => {
+      const y = 20 + i * (bar + gap), len = Math.max(1, (w - left - 60) * x.loss / max);
+      return `<text x="${left - 4}" y="${y + bar - 4}" text-anchor="end">${esc(x.name.slice(0, 18))}</text>
+        <rect x="${left}" y="${y}" width="${len.toFixed(1)}" height="${bar}" fill="${lossColour(x.share)}" stroke="#57606a"></rect>
+        <text x="${left + len + 4}" y="${y + bar - 4}">${money(x.loss)}</text>`;
+    }).join("");
+    return `<svg id="loss-chart" class="bars" viewBox="0 0 ${w} ${h}" role="img" aria-labelledby="loss-chart-title">
+      <title id="loss-chart-title">${title}</title><text x="0" y="12" font-weight="700">${title}</text>${bars}</svg>`;
+  }
+  function lossColour(share) {
+    if (share === null || share === undefined) return "#f4a582";
+    const s = Math.max(0, Math.min(1, share));
+    const r = 255, g = Math.round(235 - 200 * s), b = Math.round(220 - 200 * s);
+    return `rgb(${r},${g},${b})`;
+  }
+  function colourByLoss(rows) {
+    if (!cy) return;
+    cy.nodes().removeClass("stressed");
+    rows.forEach((x) => { const n = cy.getElementById(x.id); if (n.nonempty()) { n.data("stress", lossColour(x.share)); n.addClass("stressed"); } });
+    $("#map").dataset.stressed = rows.length;
+  }
+
+  // ---------------------------------------------------------------- editing
+  function sourceOf(form) {
+    const id = form.src_id.value.trim();
+    if (id) return id;
+    const s = { url: form.src_url.value.trim(), publisher: form.src_publisher.value.trim(), type: form.src_type.value };
+    if (form.src_date.value.trim()) s.date = form.src_date.value.trim();
+    return s;
+  }
+  function fieldValue(el) {
+    const kind = el.dataset.kind, v = el.type === "checkbox" ? el.checked : el.value.trim();
+    if (kind === "bool") return Boolean(v);
+    if (v === "") return kind === "list" ? [] : null;
+    if (kind === "float") return Number(v);
+    if (kind === "int") return parseInt(v, 10);
+    if (kind === "list") return v.split("|").map((x) => x.trim());
+    return v;
+  }
+  function editMessage(text, ok) {
+    const m = $("#edit-message");
+    m.innerHTML = `<p class="${ok ? "ok" : "error"}">${esc(text)}</p>`;
+  }
+  function errorText(e) {
+    const errs = (e.body && e.body.errors) || [];
+    return e.message + (errs.length > 1 ? " — " + errs.map((x) => `${x.field}: ${x.reason}`).join("; ") : "");
+  }
+  async function send(method, path, body) {
+    return api(path, { method, headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRF-Token": csrf() }, body: JSON.stringify(body) });
+  }
+  function wireEditing() {
+    const add = $("#add-deal-form");
+    if (!add) return;
+    add.addEventListener("submit", async () => {
+      const deal = {};
+      add.querySelectorAll("[data-kind]").forEach((el) => { const v = fieldValue(el); if (v !== null) deal[el.name] = v; });
+      try {
+        const r = await send("POST", "/api/deals", { deal, status: add.status.value, date: add.date.value.trim(), source: sourceOf(add) });
+        editMessage(`Added deal ${r.id}.`, true);
+        await refresh();
+      } catch (e) { editMessage(errorText(e), false); }
+    });
+    const ev = $("#add-event-form");
+    ev.addEventListener("submit", async () => {
+      const body = { status: ev.status.value, date: ev.date.value.trim(), source: sourceOf(ev) };
+      if (ev.note.value.trim()) body.note = ev.note.value.trim();
+      try { const r = await send("POST", `/api/deals/${encodeURIComponent(ev.deal.value.trim())}/events`, body); editMessage(`Recorded status event ${r.id}.`, true); await refresh(); }
+      catch (e) { editMessage(errorText(e), false); }
+    });
+    const am = $("#amend-form");
+    let version = null;
+    $("#amend-load").addEventListener("click", async () => {
+      try {
+        const d = await api(`/api/deals/${encodeURIComponent(am.deal.value.trim())}`);
+        version = d.version;
+        $("#amend-version").textContent = `Editing version ${d.version} of ${d.id} (${d.payer} → ${d.payee}, ${d.kind}).`;
+        am.dataset.deal = JSON.stringify(d);
+        showAmendValue();
+      } catch (e) { editMessage(errorText(e), false); }
+    });
+    function showAmendValue() {
+      if (!am.dataset.deal) return;
+      const d = JSON.parse(am.dataset.deal), v = d[am.field.value];
+      am.value.value = v == null ? "" : Array.isArray(v) ? v.join("|") : String(v);
+    }
+    am.field.addEventListener("change", showAmendValue);
+    am.addEventListener("submit", async () => {
+      if (version === null) { editMessage("Load the deal first.", false); return; }
+      const opt = am.field.selectedOptions[0];
+      const val = fieldValue({ type: "text", value: am.value.value, dataset: { kind: opt.dataset.kind } });
+      try {
+        const r = await send("PATCH", `/api/deals/${encodeURIComponent(am.deal.value.trim())}`,
+          { changes: { [am.field.value]: val }, expected_version: version, source: sourceOf(am), reason: am.reason.value.trim() });
+        version = r.version;
+        editMessage(`Amended ${r.id}: now version ${r.version}.`, true);
+        await refresh();
+      } catch (e) { editMessage(errorText(e), false); }
+    });
+    const rt = $("#retract-form");
+    rt.addEventListener("submit", async () => {
+      const id = rt.deal.value.trim();
+      try {
+        const d = await api(`/api/deals/${encodeURIComponent(id)}`);
+        const r = await send("POST", `/api/deals/${encodeURIComponent(id)}/retract`, { reason: rt.reason.value.trim(), expected_version: d.version, source: sourceOf(rt) });
+        editMessage(`Retracted ${r.id}.`, true);
+        await refresh();
+      } catch (e) { editMessage(errorText(e), false); }
+    });
+  }
+
+  // ---------------------------------------------------------------- controls
+  let timer = null;
+  function refreshSoon() { clearTimeout(timer); timer = setTimeout(refresh, 200); }
+  async function refresh() {
+    writeURL();
+    syncControls();
+    await Promise.all([loadNetwork(), loadHeadline()]);
+    await loadCycles();
+    if (state.company) loadCompany(state.company);
+  }
+  function wireControls() {
+    slider.addEventListener("input", () => { state.as_of = monthDate(Number(slider.value)); $("#asof-label").textContent = state.as_of; refreshSoon(); });
+    $("#asof-date").addEventListener("change", (e) => { if (/^\d{4}-\d{2}-\d{2}$/.test(e.target.value)) { state.as_of = e.target.value; refreshSoon(); } });
+    $$('input[name=status]').forEach((x) => x.addEventListener("change", () => { state.status = $$('input[name=status]:checked').map((y) => y.value); refreshSoon(); }));
+    $$('input[name=kind]').forEach((x) => x.addEventListener("change", () => { state.kind = $$('input[name=kind]:checked').map((y) => y.value); refreshSoon(); }));
+    $("#min-amount").addEventListener("change", (e) => { const v = e.target.value.trim(); state.min = v === "" || Number(v) < 0 ? null : Number(v); refreshSoon(); });
+    const search = $("#company-search");
+    search.addEventListener("input", () => {
+      renderDealsTable();
+      const q = search.value.trim().toLowerCase();
+      if (cy) { cy.nodes().removeClass("hl"); if (q) cy.nodes().filter((n) => n.data("name").toLowerCase().includes(q)).addClass("hl"); }
+    });
+    search.addEventListener("change", () => {
+      const q = search.value.trim().toLowerCase();
+      const hit = net && net.nodes.find((n) => n.name.toLowerCase() === q || n.id === q);
+      if (hit) selectCompany(hit.id);
+    });
+    $("#reset").addEventListener("click", () => {
+      Object.assign(state, { as_of: TODAY, status: ALL_STATUSES.slice(), kind: ALL_KINDS.slice(), min: null, company: null, cycle: null });
+      search.value = ""; $("#company-title").textContent = "Company";
+      $("#company-body").innerHTML = '<p class="hint">Click a company on the map, pick it in the table or search for it.</p>';
+      refresh();
+    });
+    $("#share").addEventListener("click", async () => {
+      try { await navigator.clipboard.writeText(location.href); $("#map-status").textContent = "(link copied)"; }
+      catch (e) { $("#map-status").textContent = "(copy this page's address to share the view)"; }
+    });
+    let playing = null;
+    $("#play").addEventListener("click", () => {
+      if (playing) { clearInterval(playing); playing = null; $("#play").textContent = "▶ Replay"; return; }
+      let i = 0;
+      $("#play").textContent = "■ Stop";
+      playing = setInterval(() => {
+        state.as_of = monthDate(i); syncControls(); writeURL(); loadNetwork();
+        i += 3;
+        if (i > MAX) { clearInterval(playing); playing = null; state.as_of = TODAY; $("#play").textContent = "▶ Replay"; refresh(); }
+      }, 350);
+    });
+    document.addEventListener("click", (ev) => {
+      const c = ev.target.closest("[data-company]");
+      if (c) { selectCompany(c.dataset.company); $("#company-panel").focus(); return; }
+      const k = ev.target.closest("[data-cycle]");
+      if (k) highlightCycle(k.dataset.cycle, true);
+    });
+    $("#stress-form").addEventListener("submit", runStress);
+  }
+
+  readURL();
+  syncControls();
+  initMap();
+  wireControls();
+  wireEditing();
+  refresh().then(() => { document.body.dataset.ready = "1"; });
+})();
