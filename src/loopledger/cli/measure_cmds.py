@@ -1,0 +1,406 @@
+"""Measure commands: promises, exposure, units, lookthrough and the `measure` headline, each a
+thin skin over the function of the same name in :mod:`loopledger.measure` (option for option)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import LedgerError
+from ..ledger.model import STATUSES
+from ..ledger.summary import STATUS_LABELS
+from .app import AsOfOption, DbOption, JsonOption, app, console, emit_json, money, open_ledger, table
+
+AssumptionOption = Annotated[Optional[str], typer.Option(
+    "--assumption", help="Unit assumption id to value every GW/chip-only deal with (see `loopledger units`).")]
+AssumptionsOption = Annotated[Optional[Path], typer.Option(
+    "--assumptions", help="Your own unit assumption table (CSV: id, scope, usd_bn_per_gw_low/high, "
+    "usd_bn_per_gpu_low/high, source, date).")]
+
+
+def _ledger(db: str | None):
+    ledger = open_ledger(db)
+    if ledger.store.count("deals") == 0:
+        raise LedgerError("the ledger holds no deals: run `loopledger init` to load the bundled dataset")
+    return ledger
+
+
+def _pct(x) -> str:
+    try:
+        return "—" if x is None or x != x else f"{100 * x:,.1f}%"
+    except TypeError:
+        return "—"
+
+
+def _share_range(x, lo, hi) -> str:
+    """One share, or its range over the optimal solutions when that shows at 0.1%."""
+    a, b = _pct(lo), _pct(hi)
+    return _pct(x) if a == b or "—" in (a, b) else f"{a} to {b}"
+
+
+def _derive(assumption: str | None, assumptions: Path | None) -> dict | None:
+    out = {}
+    if assumption:
+        out["assumption"] = assumption
+    if assumptions:
+        out["assumptions"] = assumptions
+    return out or None
+
+
+# promises ----------------------------------------------------------------------------------------
+
+
+@app.command("promises")
+def promises_cmd(
+    db: DbOption = None,
+    as_of: AsOfOption = None,
+    company: Annotated[Optional[str], typer.Option(help="Only deals this company pays or receives.")] = None,
+    series: Annotated[bool, typer.Option("--series/--no-series", help="Also print the quarterly series.")] = False,
+    json: JsonOption = False,
+) -> None:
+    """How much is paid, signed or only promised, as of a date: dollars by status, what is
+    still to be paid, per company, and quarter by quarter since 2019."""
+    from ..measure.promises import promises
+
+    p = promises(_ledger(db), as_of=as_of, company=company)
+    if json:
+        emit_json(p)
+        return
+    con = console()
+    who = f" involving {company}" if company else ""
+    rows = []
+    for status in STATUSES:
+        s, r = p.by_status[status], p.remaining[status]
+        rows.append([STATUS_LABELS[status], s["count"], money(s["low"]), money(s["high"]),
+                     money(r["low"]), money(r["high"]), s["no_amount"] or ""])
+    con.print(table(f"Deal dollars by status as of {p.as_of}{who} (USD billions)",
+                    ["status", "deal legs", "low", "high", "still to pay (low)", "still to pay (high)", "no amount"],
+                    rows, right={"deal legs", "low", "high", "still to pay (low)", "still to pay (high)", "no amount"}))
+    con.print(
+        f"{p.excluded_from_totals} summary or subset legs are listed but not added. 'Still to pay' assumes even "
+        "payments over a contract's term (derived); contracts without a term count in full.",
+        markup=False, soft_wrap=True)
+    if series:
+        wide = p.series.pivot(index="quarter", columns="status", values="high")
+        srows = [[q, *[money(wide.loc[q, s]) for s in STATUSES]] for q in wide.index]
+        con.print(table("Quarter by quarter (high end, USD billions, as of each quarter's end)",
+                        ["quarter", *[STATUS_LABELS[s] for s in STATUSES]], srows,
+                        right={STATUS_LABELS[s] for s in STATUSES}))
+
+
+# exposure ----------------------------------------------------------------------------------------
+
+
+@app.command("exposure")
+def exposure_cmd(
+    db: DbOption = None,
+    as_of: AsOfOption = None,
+    company: Annotated[Optional[str], typer.Option(help="Show this company's counterparties in detail.")] = None,
+    amount: Annotated[str, typer.Option(help="Amount basis: high, low, mid or derived (values GW-only deals).")] = "high",
+    assumption: AssumptionOption = None,
+    assumptions: AssumptionsOption = None,
+    annualise_revenue: Annotated[bool, typer.Option(
+        "--annualise-revenue/--no-annualise-revenue", help="Annualise quarterly or half-year revenue facts.")] = True,
+    top: Annotated[int, typer.Option(min=1, help="Rows shown in the table (not in --json).")] = 20,
+    json: JsonOption = False,
+) -> None:
+    """Each company's inflows from its counterparties and its circular inflow as shares of its
+    revenue, backlog and market value, with the facts used; top-customer share and HHI."""
+    from ..measure.exposure import exposure
+
+    if (assumption or assumptions) and amount != "derived":
+        raise LedgerError("--assumption and --assumptions apply to --amount derived")
+    ledger = _ledger(db)
+    res = exposure(ledger, as_of=as_of, amount=amount, derive=_derive(assumption, assumptions),
+                   annualise_revenue=annualise_revenue)
+    if company:
+        cid = ledger.resolve_company(company)
+        res = type(res)(as_of=res.as_of, companies=res.companies[res.companies["company"] == cid],
+                        counterparties=res.counterparties[res.counterparties["company"] == cid],
+                        facts_used=res.facts_used[res.facts_used["company"] == cid] if len(res.facts_used) else res.facts_used,
+                        missing=[m for m in res.missing if m["company"] == cid], params=res.params, notes=res.notes)
+        if res.companies.empty:
+            raise LedgerError(f"{company} receives no money in this view")
+    if json:
+        emit_json(res)
+        return
+    con = console()
+    c = res.companies.head(top)
+    rows = [[r.name, money(r.inflow) + ("" if r.inflow_complete else "+"), r.top_counterparty_name or "",
+             _pct(r.top_share), f"{r.hhi:.2f}" if r.hhi == r.hhi else "—", money(r.circular_inflow),
+             _pct(r.inflow_share_of_revenue), _pct(r.inflow_share_of_backlog), _pct(r.inflow_share_of_market_value),
+             _pct(r.circular_share_of_market_value)] for r in c.itertuples()]
+    con.print(table(
+        f"Exposure as of {res.as_of} (USD billions; shares of the latest revenue, backlog and market value)",
+        ["company", "money in", "largest payer", "its share", "HHI", "could be circular",
+         "in / revenue", "in / backlog", "in / market value", "circular / market value"], rows,
+        right={"money in", "its share", "HHI", "could be circular", "in / revenue", "in / backlog",
+               "in / market value", "circular / market value"}))
+    if company:
+        cp = res.counterparties
+        con.print(table(f"Who pays {res.companies.iloc[0]['name']}",
+                        ["payer", "amount", "share of money in", "share of revenue", "deals"],
+                        [[r.counterparty_name, money(r.amount), _pct(r.share_of_inflow), _pct(r.share_of_revenue),
+                          ", ".join(r.deals) if isinstance(r.deals, list) else ""] for r in cp.itertuples()],
+                        right={"amount", "share of money in", "share of revenue"}))
+    if len(res.facts_used):
+        f = res.facts_used[res.facts_used["company"].isin(c["company"])]
+        con.print(table("Facts used (the latest on or before the date)",
+                        ["company", "measure", "fact", "value used", "date", "source"],
+                        [[r.company, r.measure, r.fact, money(r.used_value) + (" (derived)" if r.derived else ""),
+                          r.date, r.source_urls[0] if r.source_urls else ""] for r in f.itertuples()],
+                        right={"value used"}))
+    con.print("'+' marks a lower bound (some deals have no amount). HHI: 1 = a single payer. "
+              + " ".join(res.notes) + f" {len(res.missing)} denominators missing (see --json: missing).",
+              markup=False, soft_wrap=True)
+
+
+# units -------------------------------------------------------------------------------------------
+
+
+@app.command("units")
+def units_cmd(
+    db: DbOption = None,
+    as_of: AsOfOption = None,
+    assumption: AssumptionOption = None,
+    assumptions: AssumptionsOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Dollar values derived for deals stated only in gigawatts or chips, from the sourced
+    assumption table (used only when asked, e.g. `exposure --amount derived`)."""
+    from ..measure.units import derive_amounts
+
+    res = derive_amounts(_ledger(db), as_of=as_of, assumptions=assumptions, assumption=assumption)
+    if json:
+        emit_json(res)
+        return
+    con = console()
+    rows = [[r.id, f"{r.payer} -> {r.payee}", r.kind, money(r.derived_low), money(r.derived_high),
+             r.assumption or "", r.formula or r.reason or ""] for r in res.legs.itertuples()]
+    con.print(table("Deals stated only in GW or chips: derived values (USD billions, derived)",
+                    ["deal", "payer -> payee", "kind", "low", "high", "assumption", "how"], rows,
+                    right={"low", "high"}))
+    a = res.assumptions
+    con.print(table("Assumptions", ["id", "scope", "USD bn per GW", "USD per GPU", "date", "source"],
+                    [[r.id, r.scope,
+                      "" if r.usd_bn_per_gw_low != r.usd_bn_per_gw_low else f"{r.usd_bn_per_gw_low:g}-{r.usd_bn_per_gw_high:g}",
+                      "" if r.usd_bn_per_gpu_low != r.usd_bn_per_gpu_low else f"{r.usd_bn_per_gpu_low * 1e9:,.0f}-{r.usd_bn_per_gpu_high * 1e9:,.0f}",
+                      r.date, r.source] for r in a.itertuples()]))
+
+
+# lookthrough -------------------------------------------------------------------------------------
+
+
+@app.command("lookthrough")
+def lookthrough_cmd(
+    investor_loss: Annotated[Optional[float], typer.Option(
+        "--investor-loss", help="The investor's booked loss on the investment, USD bn (e.g. 3.1).")] = None,
+    stake_pct: Annotated[Optional[float], typer.Option(
+        "--stake-pct", help="The investor's stake in percent (e.g. 27); with --investor, an extra column.")] = None,
+    basis: Annotated[str, typer.Option(help="after_tax (net income hit) or pre_tax (other income line).")] = "after_tax",
+    tax_rate: Annotated[float, typer.Option("--tax-rate", help="Investor tax rate (default 0.21).")] = 0.21,
+    rounding: Annotated[float, typer.Option(help="Rounding of the disclosed figure, USD bn (+/-).")] = 0.05,
+    stake_low_pct: Annotated[Optional[float], typer.Option("--stake-low-pct", help="Low end of the stake range.")] = None,
+    stake_high_pct: Annotated[Optional[float], typer.Option("--stake-high-pct", help="High end of the stake range.")] = None,
+    basis_range: Annotated[bool, typer.Option(
+        "--basis-range/--no-basis-range", help="Include the other tax basis in low/high.")] = True,
+    amort: Annotated[Optional[float], typer.Option(help="Basis-difference amortisation in the figure, USD bn.")] = None,
+    other: Annotated[Optional[float], typer.Option(help="Non-pickup items in the figure (a gain as negative), USD bn.")] = None,
+    investor: Annotated[Optional[str], typer.Option(help="Investor company (uses the ledger's facts).")] = None,
+    investee: Annotated[Optional[str], typer.Option(help="Investee company.")] = None,
+    period: Annotated[Optional[str], typer.Option(help="Reporting period, e.g. 2025-Q3.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail instead of printing a flagged estimate.")] = False,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Back an investee's net loss out of its investor's equity-method loss (METHODS.md 8):
+    either from your numbers (--investor-loss, --stake-pct) or from the ledger's sourced facts
+    (--investor, --investee, --period), which prints the whole sensitivity table."""
+    from ..measure.lookthrough import lookthrough, lookthrough_from_ledger
+
+    from_ledger = any(x is not None for x in (investor, investee, period))
+    if from_ledger:
+        if investor_loss is not None:
+            raise LedgerError("give either --investor-loss (your numbers) or --investor/--investee/--period (the ledger's)")
+        if not (investor and investee and period):
+            raise LedgerError("--investor, --investee and --period go together")
+        t = lookthrough_from_ledger(_ledger(db), investor, investee, period,
+                                    stake=None if stake_pct is None else stake_pct / 100, tax_rate=tax_rate,
+                                    rounding=rounding, amort=amort, other=other)
+        if json:
+            emit_json(t)
+            return
+        _print_table(t)
+        return
+    if investor_loss is None or stake_pct is None:
+        raise LedgerError("give --investor-loss and --stake-pct, or --investor, --investee and --period")
+    stake_range = None
+    if stake_low_pct is not None or stake_high_pct is not None:
+        stake_range = ((stake_low_pct if stake_low_pct is not None else stake_pct) / 100,
+                       (stake_high_pct if stake_high_pct is not None else stake_pct) / 100)
+    r = lookthrough(investor_loss, stake_pct / 100, basis=basis, tax_rate=tax_rate, stake_range=stake_range,
+                    rounding=rounding, amort=amort or 0.0, other=other or 0.0, basis_range=basis_range,
+                    strict=strict)
+    if json:
+        emit_json(r)
+        return
+    con = console()
+    con.print(f"Implied investee net loss: {r.estimate:,.2f} USD bn = {r.formula} ({basis.replace('_', '-')} "
+              f"convention; derived). Range {r.low:,.2f} to {r.high:,.2f}: the disclosed figure +/- {r.rounding:g}"
+              + (f", stake {100 * r.stake_low:g}%-{100 * r.stake_high:g}%" if r.stake_low != r.stake_high else "")
+              + (f", and both tax bases at t = {r.tax_rate:g} (other basis: {r.other_basis_estimate:,.2f})"
+                 if basis_range else "") + ".", markup=False, soft_wrap=True)
+    for n in r.notes:
+        con.print(f"note: {n}", markup=False, soft_wrap=True)
+    for f in r.flags:
+        con.print(f"warning ({f['code']}): {f['message']}", markup=False, soft_wrap=True)
+
+
+def _print_table(t) -> None:
+    con = console()
+    m = t.matrix()
+    lows, highs = t.matrix("low"), t.matrix("high")
+    rows = []
+    for row in m.index:
+        cells = []
+        for col in m.columns:
+            v = m.loc[row, col]
+            cells.append("—" if v != v else f"{v:,.1f} ({lows.loc[row, col]:,.1f}-{highs.loc[row, col]:,.1f})")
+        rows.append([row.replace("_", "-") + ": " + {
+            "after_tax": "after-tax hit to net income", "pre_tax": "pre-tax loss (other income)",
+            "adjusted": "pre-tax less amortisation and other items"}[row], *cells])
+    con.print(table(
+        f"{t.investee_name}'s implied net loss in {t.period} ({t.period_start} to {t.period_end}), from "
+        f"{t.investor_name}'s equity-method figures: USD billions, derived; (low-high) carries the +/-{t.rounding:g} rounding",
+        ["booked figure / stake", *m.columns], rows, right=set(m.columns)))
+    empty = t.cells[t.cells["estimate"].isna()]
+    for reason in dict.fromkeys(empty["reason"]):
+        con.print(f"empty row: {reason}", markup=False, soft_wrap=True)
+    con.print("Inputs and their sources:", markup=False)
+    for i in t.inputs:
+        srcs = "; ".join(f"{s['url']} ({s['type']})" for s in i["sources"])
+        unit = "%" if i["unit"] == "%" else f" {i['unit']}"
+        con.print(f"  - {i['role']}: {i['value']:g}{unit}, as of {i['as_of']}"
+                  f"{', period ' + i['period'] if i['period'] else ''} [{i['id']}]: {srcs}", markup=False, soft_wrap=True)
+    if t.press:
+        p = t.press
+        near = p.get("closest_cell")
+        where = f"; closest cell: {near['row'].replace('_', '-')} at {near['column']} = {near['estimate']:,.2f}" if near else ""
+        con.print(f"Press figure: {p['value']:g} USD bn ({p['sources'][0]['url'] if p['sources'] else 'no source'}){where}.",
+                  markup=False, soft_wrap=True)
+    for n in t.notes:
+        con.print(f"note: {n}", markup=False, soft_wrap=True)
+    for f in t.flags:
+        con.print(f"warning ({f['code']}): {f['message']}", markup=False, soft_wrap=True)
+    con.print("No single number is 'the' answer: the cells differ in tax basis and stake (METHODS.md 8.3-8.4).",
+              markup=False, soft_wrap=True)
+
+
+# measure (the headline) --------------------------------------------------------------------------
+
+
+@app.command("measure")
+def measure_cmd(
+    db: DbOption = None,
+    as_of: AsOfOption = None,
+    explain: Annotated[bool, typer.Option("--explain", help="Trace every number to its deals and their sources.")] = False,
+    top: Annotated[int, typer.Option(min=1, help="How many cycles and companies to list.")] = 10,
+    max_len: Annotated[int, typer.Option("--max-len", min=1, help="Longest cycle searched, in companies.")] = 6,
+    amount: Annotated[str, typer.Option(help="Amount basis: high, low, mid or derived.")] = "high",
+    json: JsonOption = False,
+) -> None:
+    """The headline: how much of the money could be going round in circles, the largest loops,
+    who gets their own money back, how much is only promised, and the look-through loss."""
+    from ..measure.headline import measure
+
+    h = measure(_ledger(db), as_of=as_of, explain=explain, top=top, max_len=max_len, amount=amount)
+    if json:
+        emit_json(h)
+        return
+    con = console()
+    c = h.circulation
+    con.print(f"Circular financing as of {h.as_of} (all money in USD billions)", style="bold", markup=False)
+    con.print(
+        f"1. Up to {_pct(c['share'])} of the {money(c['flow_total'])} in signed or paid deals could be money going "
+        f"round in circles ({money(c['total'])} counted hop by hop). {c['legs_without_amount']} deals without a "
+        f"disclosed amount and {c['non_cash_legs']} non-cash deals are left out, not counted as zero.",
+        markup=False, soft_wrap=True)
+    cy = h.cycles
+    con.print(f"2. {cy['count']} closed loops (each company at most once); the {len(h.top_cycles)} largest by the "
+              "money that could go once round them (the smallest link in the loop):", markup=False, soft_wrap=True)
+    con.print(table(None, ["#", "loop (who pays whom, back to the start)", "companies", "up to", "from"],
+                    [[r.rank, " -> ".join([*r.names, r.names[0]]), r.length, money(r.bottleneck),
+                      money(r.bottleneck_low) if "bottleneck_low" in h.top_cycles else ""]
+                     for r in h.top_cycles.itertuples()], right={"up to", "from", "companies"}))
+    con.print("3. Companies whose income from these deals could most be their own money coming back:",
+              markup=False, soft_wrap=True)
+    con.print(table(None, ["company", "money in", "could be circular", "share"],
+                    [[r.name, money(r.inflow), money(r.circular_flow),
+                      _share_range(r.round_trip_share, r.round_trip_min, r.round_trip_max)]
+                     for r in h.round_trip.itertuples()], right={"money in", "could be circular", "share"}))
+    p = h.promises
+    con.print("4. How much of all announced deals is real money (every status, high end of each range):",
+              markup=False, soft_wrap=True)
+    con.print(table(None, ["status", "deals", "dollars", "still to pay"],
+                    [[STATUS_LABELS[s], p["by_status"][s]["count"], money(p["by_status"][s]["high"]),
+                      money(p["remaining"][s]["high"])] for s in STATUSES],
+                    right={"deals", "dollars", "still to pay"}))
+    lt = h.lookthrough
+    if lt:
+        press = lt.get("press")
+        near = (press or {}).get("closest_cell")
+        extra = (f" The figure reported in the press, {press['value']:g}, matches the "
+                 f"{near['row'].replace('_', '-')} figure divided by the stake {near['column']}." if near else "")
+        con.print(f"5. {lt['investee_name']}'s net loss in {lt['period']} (quarter to {lt['period_end']}), backed out of "
+                  f"{lt['investor_name']}'s filings: between {money(lt['low'])} and {money(lt['high'])} "
+                  f"(derived; {lt['what']}).{extra} Details: loopledger lookthrough --investor {lt['investor']} "
+                  f"--investee {lt['investee']} --period {lt['period']}", markup=False, soft_wrap=True)
+    if h.derived_share:
+        con.print(f"{_pct(h.derived_share)} of the dollars are derived from GW or chip counts (assumptions, not reported).",
+                  markup=False, soft_wrap=True)
+    for n in h.notes:
+        con.print(f"note: {n}", markup=False, soft_wrap=True)
+    if explain and h.trace:
+        _print_trace(h)
+
+
+def _print_trace(h) -> None:
+    con = console()
+
+    def deal_line(d) -> str:
+        amt = money(d["amount_high"]) if d["amount_high"] == d["amount_high"] else money(d["amount_low"])
+        return (f"      {d['deal']}: {d['payer']} -> {d['payee']}, {d['kind']}, {d['status']}, {amt}; "
+                + " ; ".join(d["sources"]))
+
+    con.print("\nWhere each number comes from", style="bold", markup=False)
+    con.print("1. Circulating money, pair by pair:", markup=False)
+    for f in h.trace["circulation"]:
+        con.print(f"   {f['payer']} -> {f['payee']}: {money(f['circulating'])} of {money(f['amount'])}", markup=False)
+        for d in f["deals"]:
+            con.print(deal_line(d), markup=False, soft_wrap=True)
+    con.print("2. Loops, link by link:", markup=False)
+    for c in h.trace["top_cycles"]:
+        con.print(f"   #{c['rank']} {' -> '.join(c['names'])} (up to {money(c['bottleneck'])})", markup=False)
+        for hop in c["hops"]:
+            con.print(f"    {hop['payer']} -> {hop['payee']}: {money(hop['amount'])}", markup=False)
+            for d in hop["deals"]:
+                con.print(deal_line(d), markup=False, soft_wrap=True)
+    con.print("3. Circular income by company:", markup=False)
+    for r in h.trace["round_trip"]:
+        con.print(f"   {r['company']}: {_pct(r['round_trip_share'])}", markup=False)
+        for x in r["circular_inflows"]:
+            con.print(f"    from {x['payer']}: {money(x['circulating'])}", markup=False)
+            for d in x["deals"]:
+                con.print(deal_line(d), markup=False, soft_wrap=True)
+    con.print("4. Deals counted in each status:", markup=False)
+    for status, deals in h.trace["promises"].items():
+        con.print(f"   {STATUS_LABELS[status]} ({len(deals)} deals)", markup=False)
+        for d in deals:
+            con.print(deal_line(d), markup=False, soft_wrap=True)
+    if h.trace["lookthrough"]:
+        con.print("5. Look-through inputs:", markup=False)
+        for i in h.trace["lookthrough"]:
+            con.print(f"   {i['role']}: {i['value']:g} as of {i['as_of']} [{i['fact']}]: " + " ; ".join(i["sources"]),
+                      markup=False, soft_wrap=True)
