@@ -1,0 +1,102 @@
+"""Web commands: ``loopledger serve`` runs the dashboard and its JSON API with uvicorn;
+``loopledger user add|list`` manages who may sign in (:mod:`loopledger.web.auth`)."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import LedgerError
+from .app import DbOption, JsonOption, app, console, emit_json, err_console, open_ledger, table
+
+user_app = typer.Typer(help="Accounts of the web app: readers, editors, admins.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on (0.0.0.0 for every interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    private: Annotated[bool, typer.Option("--private", help="Require sign-in for reading too.")] = False,
+) -> None:
+    """Run the web dashboard and its JSON API (OpenAPI page at /docs). Reading is open unless
+    --private; editing needs an editor (see `loopledger user add`). Sessions are signed with
+    $LOOPLEDGER_SECRET (random per run if unset)."""
+    import uvicorn
+
+    from ..web import create_app
+
+    if not 0 < port < 65536:
+        raise LedgerError(f"--port {port} is not a TCP port (1-65535)")
+    ledger = open_ledger(db)
+    application = create_app(ledger=ledger, private=private)
+    if ledger.store.count("deals") == 0:
+        err_console().print("warning: the ledger is empty; load the bundled data with `loopledger init`",
+                            markup=False)
+    if not any(u["role"] in ("editor", "admin") for u in ledger.store.users()):
+        err_console().print("note: no editor yet; add one with `loopledger user add NAME --role editor`",
+                            markup=False)
+    console().print(f"loopledger on http://{host}:{port}/ ({'private' if private else 'public reading'}; "
+                    f"API docs at /docs). Ctrl-C stops.", markup=False)
+    uvicorn.run(application, host=host, port=port, log_level="info")
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin or not sys.stdin.isatty():
+        line = sys.stdin.readline()
+        if not line:
+            raise LedgerError("no password on standard input")
+        return line.rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Password again: "):
+        raise LedgerError("the two passwords differ")
+    return first
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="User name (lower-case letters, digits, . _ -).")],
+    role: Annotated[str, typer.Option(help="reader, editor or admin.")] = "editor",
+    token: Annotated[bool, typer.Option("--token", help="Also create an API token and print it (shown once).")] = False,
+    no_password: Annotated[bool, typer.Option("--no-password", help="No password (token-only account, for scripts).")] = False,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from the first line of stdin.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Create a user, or change an existing user's role, password or token. The password is
+    read from a prompt (or the first line of stdin) and stored only as a salted scrypt hash."""
+    from ..web.auth import ROLES, add_user, check_name
+
+    check_name(name)
+    if role not in ROLES:
+        raise LedgerError(f"unknown role '{role}': expected one of {', '.join(ROLES)}")
+    if no_password and not token:
+        ledger = open_ledger(db)
+        if not (ledger.store.user(name) or {}).get("token_hash"):
+            raise LedgerError("--no-password needs --token (an account must be able to sign in)")
+    password = None if no_password else _read_password(password_stdin)
+    ledger = open_ledger(db)
+    new_token = add_user(ledger.store, name, role, password=password, token=token, actor="cli")
+    err_console().print(f"User {name} ({role}) saved.", markup=False)
+    if new_token:
+        err_console().print("API token (shown once; send it as 'Authorization: Bearer TOKEN'):", markup=False)
+        print(new_token)
+
+
+@user_app.command("list")
+def user_list(db: DbOption = None, json: JsonOption = False) -> None:
+    """The accounts: name, role, whether they have a password and a token (never the secrets)."""
+    users = [
+        {"name": u["name"], "role": u["role"], "password": bool(u["password_hash"]),
+         "token": bool(u["token_hash"]), "disabled": bool(u["disabled"]), "created_at": u["created_at"]}
+        for u in open_ledger(db).store.users()
+    ]
+    if json:
+        emit_json(users)
+        return
+    console().print(table(f"{len(users)} users", ["name", "role", "password", "token", "disabled"],
+                          [[u["name"], u["role"], "yes" if u["password"] else "", "yes" if u["token"] else "",
+                            "yes" if u["disabled"] else ""] for u in users]))
