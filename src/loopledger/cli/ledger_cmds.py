@@ -66,35 +66,41 @@ def import_(
     db: DbOption = None,
     format: Annotated[str, typer.Option("--format", help="ledger (loopledger tables), ftm or edges.")] = "ledger",
     reason: Annotated[Optional[str], typer.Option(help="Why, for the audit trail.")] = None,
+    default_status: Annotated[Optional[str], typer.Option(
+        "--default-status", help="ftm/edges: status for legs whose input states none in loopledger's vocabulary.")] = None,
 ) -> None:
-    """Validate, then import all rows in one transaction, or none."""
+    """Validate, then import all rows in one transaction, or none. PATH '-' reads stdin (ftm, edges)."""
     ledger = open_ledger(db)
     if format == "ledger":
         counts = ledger.import_path(path, reason=reason)
     else:
         from ..interchange import import_format  # issue 6
 
-        counts = import_format(ledger, path, format, reason=reason)
+        counts = import_format(ledger, path, format, reason=reason, default_status=default_status)
     con = console()
     con.print(f"Imported {sum(counts.values())} records from {path}:", markup=False)
     for t, n in counts.items():
         con.print(f"  {t}: {n}", markup=False)
+    for what, n in getattr(counts, "skipped", {}).items():
+        con.print(f"  skipped {what}: {n}", markup=False)
 
 
 @app.command()
 def export(
-    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write (one file per table).")],
-    format: Annotated[str, typer.Option("--format", help="csv or jsonl (more formats: see the docs).")] = "csv",
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder (csv, jsonl, tables-csv, parquet) or file to write; '-' for stdout (ftm, statements, gexf, graphml).")],
+    format: Annotated[str, typer.Option("--format", help="csv or jsonl (the ledger's tables), ftm, statements, gexf, graphml, kumu, tables-csv, parquet or xlsx (docs/interchange.md).")] = "csv",
     db: DbOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
-    """Write the whole ledger as one file per table (sources, companies, deals, events, facts)."""
+    """Write the whole ledger as one file per table (sources, companies, deals, events, facts),
+    or in a format other tools open."""
     ledger = open_ledger(db)
     if format in ("csv", "jsonl"):
         files = ledger.export(output, format)
     else:
         from ..interchange import export_format  # issue 6
 
-        files = export_format(ledger, output, format)
+        files = export_format(ledger, output, format, as_of=as_of)
     for f in files:
         console().print(str(f), markup=False)
 

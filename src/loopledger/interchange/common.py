@@ -81,8 +81,9 @@ def billions(dollars: Decimal) -> float:
 
 
 def iso_date(text: str | None, end: bool = False) -> str | None:
-    """A partial date as an ISO day (first day of its period, or last with ``end``)."""
-    if not text:
+    """A partial date as an ISO day (first day of its period, or last with ``end``); None for
+    a missing one (None, NaN or blank)."""
+    if not isinstance(text, str) or not text.strip():
         return None
     d = PartialDate.parse(text)
     return (d.end if end else d.start).isoformat()
@@ -92,7 +93,7 @@ def ftm_date(text: str | None, end: bool = False) -> str | None:
     """A partial date as FtM accepts it: day, month or year as recorded; quarters and halves
     become the month they start (or, with ``end``, finish); the approximate marker ``~`` is
     dropped (the exact text stays in the ``loopledger:`` block)."""
-    if not text:
+    if not isinstance(text, str) or not text.strip():
         return None
     d = PartialDate.parse(text)
     if d.precision in ("day", "month", "year"):
@@ -108,3 +109,35 @@ def write_text(path: str | Path, text: str) -> None:
 
 def text_buffer() -> io.StringIO:
     return io.StringIO(newline="")
+
+
+#: company facts that value a whole company (USD bn), most authoritative first on a tie
+VALUATION_METRICS = ("market_cap", "valuation_post_money", "valuation", "valuation_deal")
+
+
+def latest_valuations(ledger, as_of=None):
+    """Per company, its latest valuation fact on or before ``as_of``: a frame indexed by
+    company id with ``value`` (USD bn), ``as_of`` (date as recorded), ``basis`` (the metric:
+    market cap, post-money ...) and ``source`` (URL of the fact's first source)."""
+    import pandas as pd
+
+    facts = ledger.facts(metric=list(VALUATION_METRICS), as_of=as_of)
+    facts = facts[facts["unit"] == "USD bn"]
+    cols = ["value", "as_of", "basis", "source"]
+    if facts.empty:
+        return pd.DataFrame(columns=cols)
+    rank = {m: i for i, m in enumerate(VALUATION_METRICS)}
+    facts = facts.assign(_rank=facts["metric"].map(rank)).sort_values(
+        ["company", "date", "_rank"], ascending=[True, True, False])
+    last = facts.groupby("company").tail(1).set_index("company")
+    return pd.DataFrame({
+        "value": last["value"].astype(float),
+        "as_of": last["as_of"],
+        "basis": last["metric"],
+        "source": [s[0]["url"] if s else None for s in last["sources"]],
+    })[cols]
+
+
+def first_source_url(sources) -> str | None:
+    """URL of a deal's first source (the formats that carry one source per deal)."""
+    return sources[0]["url"] if isinstance(sources, list) and sources else None

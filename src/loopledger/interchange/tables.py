@@ -1,0 +1,156 @@
+"""Flat tables for spreadsheets and data tools: deals, companies and facts, plus the results
+people ask for next (cycles, round-trip shares, and the stress test) as CSV, Parquet or XLSX.
+
+These are views, not the system of record: ``loopledger export --format csv`` (the ledger's
+own tables, which import back) is unchanged. Here each table is a pandas DataFrame with plain
+cells (lists joined with ``|``, sources as URLs), written one file per table for CSV and
+Parquet (a folder) and one sheet per table for XLSX (one workbook). Valuation and metric time
+series have no FtM schema (INTERCHANGE.md 7, case 9): the ``facts`` table carries them.
+
+The result tables use the default views and parameters of their functions as of the same date
+(``cycles(ledger.network(as_of))``, ``circulation(...)``, ``stress(ledger, fail=["openai"])``,
+``systemic(ledger)``). A result whose module is missing or fails is left out and named in
+:attr:`Tables.unavailable`; the export then warns.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from ..errors import LedgerError
+from ..ledger.dates import parse_as_of
+
+TABLE_FORMATS = ("tables-csv", "parquet", "xlsx")
+
+
+@dataclass
+class Tables:
+    """Named tables and the results that could not be computed (name -> reason)."""
+
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    unavailable: dict[str, str] = field(default_factory=dict)
+
+
+def _flat(frame: pd.DataFrame) -> pd.DataFrame:
+    """Plain cells: lists and tuples joined with ``|``, source dicts as their URLs."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype != object:
+            continue
+        sample = next((v for v in out[col] if isinstance(v, (list, tuple))), None)
+        if sample is None:
+            continue
+
+        def join(v):
+            if not isinstance(v, (list, tuple)):
+                return v
+            return "|".join(str(x["url"] if isinstance(x, dict) and "url" in x else x) for x in v)
+
+        out[col] = out[col].map(join)
+    return out
+
+
+def _deals(ledger, as_of) -> pd.DataFrame:
+    deals = ledger.deals(as_of=as_of)
+    deals = deals.assign(source_ids=[[s["id"] for s in v] for v in deals["sources"]])
+    return _flat(deals.rename(columns={"sources": "source_urls"}))
+
+
+def _cycles(ledger, as_of) -> pd.DataFrame:
+    from ..measure.cycles import cycles
+
+    report = cycles(ledger.network(as_of=as_of))
+    table = report.to_frame()
+    table.insert(0, "cycle", range(1, len(table) + 1))
+    hops = report.hops()
+    deals = {}
+    for cyc, part in hops.groupby("cycle"):
+        deals[int(cyc) + 1] = [d for legs in part["deals"] for d in legs]
+    table["deals"] = table["cycle"].map(lambda n: deals.get(n, []))
+    return _flat(table)
+
+
+def _round_trips(ledger, as_of) -> pd.DataFrame:
+    from ..measure.circulation import circulation
+
+    return _flat(circulation(ledger.network(as_of=as_of)).to_frame())
+
+
+def _stress(ledger, as_of) -> pd.DataFrame:
+    from ..stress.scenario import stress
+
+    return _flat(stress(ledger, fail=["openai"], as_of=as_of).to_frame())
+
+
+def _systemic(ledger, as_of) -> pd.DataFrame:
+    from ..stress.scenario import systemic
+
+    return _flat(systemic(ledger, as_of=as_of).to_frame())
+
+
+#: result tables: name -> function of (ledger, as_of)
+RESULT_TABLES: dict[str, Callable] = {
+    "cycles": _cycles,
+    "round_trips": _round_trips,
+    "stress_openai": _stress,
+    "systemic": _systemic,
+}
+
+
+def tables(ledger, as_of=None, include_results: bool = True) -> Tables:
+    """The export tables as of ``as_of`` (default today): ``deals``, ``companies``, ``facts``
+    and, with ``include_results``, ``cycles``, ``round_trips``, ``stress_openai`` and
+    ``systemic`` (see the module docstring)."""
+    as_of_d = parse_as_of(as_of)
+    out = Tables()
+    out.frames["deals"] = _deals(ledger, as_of_d)
+    out.frames["companies"] = _flat(ledger.companies())
+    out.frames["facts"] = _flat(ledger.facts(as_of=as_of_d))
+    if include_results:
+        for name, fn in RESULT_TABLES.items():
+            try:
+                out.frames[name] = fn(ledger, as_of_d)
+            except ImportError as e:
+                out.unavailable[name] = f"module not available ({e.name})"
+            except TypeError as e:  # a result module whose signature differs from the one used
+                out.unavailable[name] = f"could not be computed: {e}"
+    return out
+
+
+def write_tables(ledger, path: str | Path, fmt: str, as_of=None, include_results: bool = True) -> list[Path]:
+    """Write :func:`tables` as ``tables-csv`` or ``parquet`` (a folder, one file per table) or
+    ``xlsx`` (one workbook, one sheet per table). Returns the files written."""
+    if fmt not in TABLE_FORMATS:
+        raise LedgerError(f"unknown table format '{fmt}': expected one of {', '.join(TABLE_FORMATS)}")
+    if str(path) == "-":
+        raise LedgerError(f"--format {fmt} writes files: give a {'file' if fmt == 'xlsx' else 'folder'}, not '-'")
+    result = tables(ledger, as_of=as_of, include_results=include_results)
+    for name, reason in result.unavailable.items():
+        warnings.warn(f"table '{name}' left out: {reason}", stacklevel=2)
+    out = Path(path)
+    if fmt == "xlsx":
+        if out.is_dir():
+            out = out / "loopledger-tables.xlsx"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with pd.ExcelWriter(out, engine="openpyxl") as writer:
+            for name, frame in result.frames.items():
+                frame.to_excel(writer, sheet_name=name[:31], index=False)
+        return [out]
+    if out.exists() and not out.is_dir():
+        raise LedgerError(f"{out} exists and is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    files = []
+    for name, frame in result.frames.items():
+        if fmt == "parquet":
+            f = out / f"{name}.parquet"
+            frame.to_parquet(f, index=False)
+        else:
+            f = out / f"{name}.csv"
+            frame.to_csv(f, index=False, lineterminator="\n")
+        files.append(f)
+    return files
