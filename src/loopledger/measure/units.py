@@ -223,9 +223,11 @@ def derive_amounts(
         deals = deals.deals(as_of=as_of)
     table = load_assumptions(assumptions)
     by_id = table.set_index("id")
-    chosen_rules = dict(DEFAULT_RULES)
+    # defaults name rows of the bundled table: a user table without them simply has no default
+    chosen_rules = {k: v for k, v in DEFAULT_RULES.items() if v in by_id.index}
     chosen_rules.update(rules or {})
-    for name, aid in [*chosen_rules.items(), *(overrides or {}).items(),
+    gpu_default = DEFAULT_GPU_ASSUMPTION if DEFAULT_GPU_ASSUMPTION in by_id.index else None
+    for name, aid in [*(rules or {}).items(), *(overrides or {}).items(),
                       *([("assumption", assumption)] if assumption else [])]:
         if aid is not None and aid not in by_id.index:
             raise LedgerError(f"unknown unit assumption '{aid}' (for {name}); known: {', '.join(by_id.index)}")
@@ -250,7 +252,7 @@ def derive_amounts(
         aid = overrides.get(d["id"]) or assumption
         if aid is None:
             if pd.isna(gw):
-                aid = DEFAULT_GPU_ASSUMPTION if kind == "compute_purchase" else None
+                aid = gpu_default if kind == "compute_purchase" else None
             else:
                 aid = chosen_rules.get(f"{kind}:{payee}", chosen_rules.get(kind))
         if aid is None:
