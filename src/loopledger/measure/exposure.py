@@ -211,15 +211,20 @@ def exposure(
                 row[f"inflow_share_of_{measure}"] = inflow / value if ok else np.nan
                 row[f"circular_share_of_{measure}"] = row["circular_inflow"] / value if ok else np.nan
         rows.append(row)
-    companies = pd.DataFrame(rows)
+    columns = ["company", "name", "inflow", "inflow_complete", "legs_without_amount", "counterparties",
+               "derived_share", "top_counterparty", "top_counterparty_name", "top_amount", "top_share", "hhi",
+               "circular_inflow", "circular_min", "circular_max", "circular_basis"]
+    for measure in families:
+        columns += [measure, f"inflow_share_of_{measure}", f"circular_share_of_{measure}"]
+    companies = pd.DataFrame(rows, columns=columns)
     if not companies.empty:
         companies = companies.sort_values(["inflow", "company"], ascending=[False, True],
                                           na_position="last").reset_index(drop=True)
 
     cp = pairs.drop(columns=["u", "v"]).copy()
+    cp["counterparty_name"] = [net.names.get(x, str(x)) for x in cp["counterparty"]]
     if not cp.empty:
         by = companies.set_index("company")
-        cp["counterparty_name"] = [net.names.get(x, str(x)) for x in cp["counterparty"]]
         cp["share_of_inflow"] = cp["amount"] / cp["company"].map(by["inflow"])
         for measure in families:
             denom = cp["company"].map(by[measure]).astype(float)
