@@ -1,7 +1,8 @@
 """Company facts for the buffers (issue 7, item 4): market value or valuation, revenue, net
 income, cash, debt and backlog for the companies in the loops and the stress tests.
 
-Metric names are those of docs/data.md (``revenue`` with ``period``, ``net_income`` signed,
+Metric names are those of docs/data.md (``revenue`` with a standard ``period``: ``FY2025``,
+``2026-Q1`` (calendar quarter; the company's fiscal label goes in the notes), ``2025-H1``, ``net_income`` signed,
 ``cash`` saying what it includes, ``total_debt`` / ``long_term_debt``, ``rpo`` / ``backlog``,
 ``capex``, ``capex_guidance``, ``book_equity``, ``market_cap`` / ``valuation*``). Where the
 research dataset recorded a loss as ``net_loss`` (positive), the same reported figure is added
@@ -20,9 +21,10 @@ Q = "quarter"
 FACTS: list[tuple] = [
     # Nvidia (fiscal year ends late January)
     ("nvidia", "revenue", 215.9, "2026-01-25", "FY2026", ["nvda_fy26_pr"], "high", None),
-    ("nvidia", "net_income", 42.96, "2026-01-25", "FY2026-Q4 (quarter)", ["nvda_q4fy26_fool"], "high",
-     "quarter to 2026-01-25; the full-year figure was not in the pages read"),
-    ("nvidia", "net_income", 31.91, "2025-10-26", "FY2026-Q3 (quarter)", ["nvda_q3fy26_reportify"], "high", None),
+    ("nvidia", "net_income", 42.96, "2026-01-25", "2025-Q4", ["nvda_q4fy26_fool"], "high",
+     "NVIDIA fiscal Q4 FY2026 (quarter to 2026-01-25); the full-year figure was not in the pages read"),
+    ("nvidia", "net_income", 31.91, "2025-10-26", "2025-Q3", ["nvda_q3fy26_reportify"], "high",
+     "NVIDIA fiscal Q3 FY2026 (quarter to 2025-10-26)"),
     ("nvidia", "cash", 11.486, "2025-10-26", None, ["nvda_q3fy26_reportify"], "medium",
      "cash and cash equivalents only; marketable securities are not in the source"),
     ("nvidia", "supply_commitments", 50.3, "2025-10-26", None, ["nvda_commitments_cfo"], "medium",
@@ -30,17 +32,19 @@ FACTS: list[tuple] = [
     ("nvidia", "cloud_service_commitments", 26.0, "2025-10-26", None, ["nvda_commitments_cfo"], "medium",
      "multi-year cloud service agreements, up $13.4B in the quarter"),
     # Microsoft (fiscal year ends June)
-    ("microsoft", "revenue", 82.9, "2026-03-31", "2026-Q1 (FY26Q3)", ["secwatch_msft_q3fy26", "msft_8k_q3fy26"], "high", None),
-    ("microsoft", "net_income", 31.8, "2026-03-31", "2026-Q1 (FY26Q3)", ["secwatch_msft_q3fy26", "msft_8k_q3fy26"], "high", None),
+    ("microsoft", "revenue", 82.9, "2026-03-31", "2026-Q1", ["secwatch_msft_q3fy26", "msft_8k_q3fy26"], "high", "Microsoft fiscal Q3 FY2026"),
+    ("microsoft", "net_income", 31.8, "2026-03-31", "2026-Q1", ["secwatch_msft_q3fy26", "msft_8k_q3fy26"], "high", "Microsoft fiscal Q3 FY2026"),
     ("microsoft", "rpo", 627.0, "2026-03-31", None, ["secwatch_msft_q3fy26", "msft_8k_q3fy26"], "high",
      "commercial remaining performance obligation (Microsoft's reported measure; also recorded as "
      "commercial_rpo for 2025-12-31)"),
-    ("microsoft", "capex", 30.9, "2026-03-31", "2026-Q1 (FY26Q3)", ["msft_q3fy26_aardvark"], "medium", None),
+    ("microsoft", "capex", 30.9, "2026-03-31", "2026-Q1", ["msft_q3fy26_aardvark"], "medium", "Microsoft fiscal Q3 FY2026"),
     # Oracle (fiscal year ends May)
     ("oracle", "revenue", 57.4, "2025-05-31", "FY2025", ["orcl_fy25_pr"], "high", None),
     ("oracle", "net_income", 12.4, "2025-05-31", "FY2025", ["orcl_fy25_pr"], "high", None),
-    ("oracle", "revenue", 17.2, "2026-02-28", "FY2026-Q3 (quarter)", ["orcl_q3fy26_pr"], "high", None),
-    ("oracle", "net_income", 3.7, "2026-02-28", "FY2026-Q3 (quarter)", ["orcl_q3fy26_pr", "orcl_verdict_q3"], "high", None),
+    ("oracle", "revenue", 17.2, "2026-02-28", "2026-Q1", ["orcl_q3fy26_pr"], "high",
+     "Oracle fiscal Q3 FY2026 (quarter to 2026-02-28)"),
+    ("oracle", "net_income", 3.7, "2026-02-28", "2026-Q1", ["orcl_q3fy26_pr", "orcl_verdict_q3"], "high",
+     "Oracle fiscal Q3 FY2026 (quarter to 2026-02-28)"),
     ("oracle", "rpo", 553.0, "2026-02-28", None, ["orcl_q3fy26_pr", "orcl_8k_q3fy26"], "high", None),
     ("oracle", "cash", 19.766, "2025-11-30", None, ["orcl_bs_stockanalysis"], "medium",
      "cash and cash equivalents ($19.241B) plus short-term investments ($0.525B)"),
@@ -129,8 +133,8 @@ FACTS: list[tuple] = [
     ("nebius", "capex_guidance", 18.0, "2026-02", "FY2026", ["nbis_q4_call"], "medium",
      "planned $16-20B", "midpoint of the planned range of $16-20B"),
     # SoftBank (yen)
-    ("softbank", "net_income", 3172.7, "2025-12-31", "FY2025 nine months (Apr-Dec 2025)", ["softbank_ai_q3"], "high",
-     "net income attributable to owners of the parent", None, "JPY bn"),
+    ("softbank", "net_income", 3172.7, "2025-12-31", "2025-04/2025-12", ["softbank_ai_q3"], "high",
+     "net income attributable to owners of the parent, nine months of fiscal 2025 (April to December 2025)", None, "JPY bn"),
     ("softbank", "nav", 30900.0, "2025-12-31", None, ["softbank_ai_q3"], "high",
      "net asset value: equity value of holdings less adjusted net interest-bearing debt", None, "JPY bn"),
     ("softbank", "ltv", 20.6, "2025-12-31", None, ["softbank_ai_q3"], "high",
