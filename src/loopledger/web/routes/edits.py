@@ -15,7 +15,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
-from ...errors import ConflictError
+from ...errors import ConflictError, LedgerError, Problem, ValidationError
+from ...ledger.ledger import source_id_for
+from ...ledger.tables import RawRow
+from ...ledger.validate import validate_rows
 from ..schemas import Amendment, NewDeal, NewEvent, Retraction, source_arg
 from ..site import EditorDep, SiteDep
 
@@ -31,6 +34,13 @@ def add_deal(site: SiteDep, user: EditorDep, body: NewDeal) -> dict[str, Any]:
     deal = body.deal.model_dump()
 
     def write(led):
+        sid, source_rows = _source_rows(led, body.source)
+        _precheck(led, {
+            "sources": source_rows,
+            "deals": [{**deal, "sources": list(dict.fromkeys([*deal.get("sources", []), sid]))}],
+            "events": [dict(id=f"{deal.get('id')}/1", deal=deal.get("id"), date=body.date,
+                            status=body.status, note=body.note, sources=[sid])],
+        })
         deal_id = led.add_deal(deal, status=body.status, date=body.date,
                                source=source_arg(body.source), note=body.note, actor=user.name,
                                reason=body.note or "added on the web")
@@ -42,8 +52,16 @@ def add_deal(site: SiteDep, user: EditorDep, body: NewDeal) -> dict[str, Any]:
 @router.post("/deals/{deal_id:path}/events", status_code=201, summary="Add a status event")
 def add_event(site: SiteDep, user: EditorDep, deal_id: DealId, body: NewEvent) -> dict[str, Any]:
     """A deal's new status from a date on, with its source."""
-    return site.run(lambda led: {"id": led.add_event(
-        deal_id, body.status, body.date, source_arg(body.source), note=body.note, actor=user.name)})
+    def write(led):
+        led.record("deals", deal_id)
+        sid, source_rows = _source_rows(led, body.source)
+        _precheck(led, {"sources": source_rows, "events": [dict(
+            id=f"{deal_id}/0", deal=deal_id, date=body.date, status=body.status, note=body.note,
+            sources=[sid])]})
+        return {"id": led.add_event(deal_id, body.status, body.date, source_arg(body.source),
+                                    note=body.note, actor=user.name)}
+
+    return site.run(write)
 
 
 @router.post("/deals/{deal_id:path}/retract", summary="Retract a deal")
@@ -79,8 +97,44 @@ def _check_version(led, table: str, record_id: str, expected: int) -> None:
             f"edit was based on {expected}); reload it and apply your change again")
 
 
+def _source_rows(led, ref) -> tuple[str, list[dict[str, Any]]]:
+    """The id the edit's source will have, and the source row to add if it is new."""
+    arg = source_arg(ref)
+    if isinstance(arg, str):
+        led.record("sources", arg)  # 404 for an unknown id
+        return arg, []
+    sid = arg.get("id") or source_id_for(arg["url"])
+    known = {s.id for s in led.records("sources", include_retracted=True)}
+    return sid, [] if sid in known else [{**arg, "id": sid}]
+
+
+def _precheck(led, records: dict[str, list[dict[str, Any]]], replacing: tuple[str, str] | None = None) -> None:
+    """Run the Ledger's own validation on everything an edit will write, before any of it is
+    stored. The Ledger stores a new source before it checks the edit that cites it, so without
+    this a refused edit would leave its source behind."""
+    known = led.known()
+    if replacing is not None:
+        known.ids[replacing[0]].discard(replacing[1])
+    rows = {t: [RawRow("<edit>", n, dict(r)) for n, r in enumerate(recs, start=1)]
+            for t, recs in records.items() if recs}
+    _, problems = validate_rows(rows, known)
+    if replacing is not None:  # an amended deal keeps its status events, which are not re-sent
+        problems = [p for p in problems if "no status event" not in p.reason]
+    if problems:
+        raise ValidationError(problems)
+
+
 def _amend(led, table: str, record_id: str, body: Amendment, actor: str) -> dict[str, Any]:
     _check_version(led, table, record_id, body.expected_version)
+    current = led.record(table, record_id).model_dump()
+    bad = [k for k in body.changes if k not in current or k == "id"]
+    if bad:
+        raise ValidationError([Problem("<edit>", None, k, f"'{k}' cannot be changed here") for k in bad])
+    sid, source_rows = _source_rows(led, body.source)
+    data = {**current, **body.changes}
+    if "sources" in data:
+        data["sources"] = list(dict.fromkeys([*(data["sources"] or []), sid])) if isinstance(data["sources"], list) else data["sources"]
+    _precheck(led, {"sources": source_rows, table: [data]}, replacing=(table, record_id))
     version = led.amend(table, record_id, dict(body.changes), source=source_arg(body.source),
                         reason=body.reason, actor=actor, expected_version=body.expected_version)
     return {"id": record_id, "version": version}
@@ -88,6 +142,8 @@ def _amend(led, table: str, record_id: str, body: Amendment, actor: str) -> dict
 
 def _retract(led, table: str, record_id: str, body: Retraction, actor: str) -> dict[str, Any]:
     _check_version(led, table, record_id, body.expected_version)
+    if getattr(led.record(table, record_id), "retracted", False):
+        raise LedgerError(f"{table[:-1]} '{record_id}' is already retracted")
     sid = led.ensure_source(source_arg(body.source), actor)
     version = led.retract(table, record_id, f"{body.reason} [source: {sid}]", actor=actor,
                           expected_version=body.expected_version)
