@@ -369,36 +369,31 @@ def measure_cmd(
 def _print_trace(h) -> None:
     con = console()
 
-    def deal_line(d) -> str:
-        amt = money(d["amount_high"]) if d["amount_high"] == d["amount_high"] else money(d["amount_low"])
-        return (f"      {d['deal']}: {d['payer']} -> {d['payee']}, {d['kind']}, {d['status']}, {amt}; "
-                + " ; ".join(d["sources"]))
+    def group(heading: str, deals: list[dict]) -> None:
+        """A heading line, then one line per deal with its amount and sources."""
+        con.print(heading, markup=False)
+        for d in deals:
+            amt = money(d["amount_high"]) if d["amount_high"] == d["amount_high"] else money(d["amount_low"])
+            con.print(f"      {d['deal']}: {d['payer']} -> {d['payee']}, {d['kind']}, {d['status']}, {amt}; "
+                      + " ; ".join(d["sources"]), markup=False, soft_wrap=True)
 
     con.print("\nWhere each number comes from", style="bold", markup=False)
     con.print("1. Circulating money, pair by pair:", markup=False)
     for f in h.trace["circulation"]:
-        con.print(f"   {f['payer']} -> {f['payee']}: {money(f['circulating'])} of {money(f['amount'])}", markup=False)
-        for d in f["deals"]:
-            con.print(deal_line(d), markup=False, soft_wrap=True)
+        group(f"   {f['payer']} -> {f['payee']}: {money(f['circulating'])} of {money(f['amount'])}", f["deals"])
     con.print("2. Loops, link by link:", markup=False)
     for c in h.trace["top_cycles"]:
         con.print(f"   #{c['rank']} {' -> '.join(c['names'])} (up to {money(c['bottleneck'])})", markup=False)
         for hop in c["hops"]:
-            con.print(f"    {hop['payer']} -> {hop['payee']}: {money(hop['amount'])}", markup=False)
-            for d in hop["deals"]:
-                con.print(deal_line(d), markup=False, soft_wrap=True)
+            group(f"    {hop['payer']} -> {hop['payee']}: {money(hop['amount'])}", hop["deals"])
     con.print("3. Circular income by company:", markup=False)
     for r in h.trace["round_trip"]:
         con.print(f"   {r['company']}: {_pct(r['round_trip_share'])}", markup=False)
         for x in r["circular_inflows"]:
-            con.print(f"    from {x['payer']}: {money(x['circulating'])}", markup=False)
-            for d in x["deals"]:
-                con.print(deal_line(d), markup=False, soft_wrap=True)
+            group(f"    from {x['payer']}: {money(x['circulating'])}", x["deals"])
     con.print("4. Deals counted in each status:", markup=False)
     for status, deals in h.trace["promises"].items():
-        con.print(f"   {STATUS_LABELS[status]} ({len(deals)} deals)", markup=False)
-        for d in deals:
-            con.print(deal_line(d), markup=False, soft_wrap=True)
+        group(f"   {STATUS_LABELS[status]} ({len(deals)} deals)", deals)
     if h.trace["lookthrough"]:
         con.print("5. Look-through inputs:", markup=False)
         for i in h.trace["lookthrough"]:
