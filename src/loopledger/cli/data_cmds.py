@@ -1,0 +1,105 @@
+"""Dataset commands (``loopledger data ...``): the changelog of the bundled data, the deals that
+still lack a primary source, and the buffer facts per company. Each is a thin skin over
+:mod:`loopledger.ledger.data` (``changelog``, ``source_gaps``, ``buffer_facts``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from .app import AsOfOption, DbOption, JsonOption, app, console, emit_json, money, open_ledger, table
+
+data_app = typer.Typer(
+    help="The bundled dataset: its changelog, source gaps and buffer facts (docs/data.md).",
+    no_args_is_help=True,
+)
+app.add_typer(data_app, name="data")
+
+BundledDbOption = Annotated[
+    Optional[str],
+    typer.Option("--db", help="Read this ledger (URL or file) instead of the bundled dataset.",
+                 show_default=False),
+]
+
+
+def _ledger(db: str | None):
+    """The ledger named by --db, else the bundled dataset in memory (these commands describe
+    the data, so they need no database)."""
+    if db:
+        return open_ledger(db, create=False)
+    from ..ledger import load_default
+
+    return load_default()
+
+
+@data_app.command("changelog")
+def changelog_cmd(json: JsonOption = False) -> None:
+    """What was added or changed in the bundled dataset, when and why."""
+    from ..ledger.data import changelog
+
+    log = changelog()
+    if json:
+        emit_json(log)
+        return
+    rows = [[e.entry, e.date, e.summary, e.added or "", e.changed or "", e.retracted or "", e.why]
+            for e in log.entries.itertuples()]
+    console().print(table("Dataset changelog", ["entry", "date", "what", "added", "changed",
+                                                "retracted", "why"], rows))
+
+
+@data_app.command("gaps")
+def gaps_cmd(
+    db: BundledDbOption = None,
+    top: Annotated[int, typer.Option(help="How many of the largest deals (by high amount) are in scope, with every stake.")] = 50,
+    all_deals: Annotated[bool, typer.Option("--all", help="Put every deal in scope.")] = False,
+    as_of: AsOfOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Deals of the issue-7 scope without a primary source (SEC filing or company release)."""
+    from ..ledger.data import source_gaps
+
+    gaps = source_gaps(_ledger(db), top=top, as_of=as_of, all_deals=all_deals)
+    if json:
+        emit_json(gaps)
+        return
+    c = gaps.counts
+    rows = [[r.id, f"{r.payer} -> {r.payee}", r.kind, money(r.amount_high), r.scope, r.source_types]
+            for r in gaps.to_frame().itertuples()]
+    con = console()
+    con.print(table(f"{c['without_primary']} of {c['in_scope']} deals in scope have no primary "
+                    f"source (as of {gaps.as_of})",
+                    ["id", "payer -> payee", "kind", "high", "scope", "source types"], rows,
+                    right={"high"}))
+    con.print(f"With a primary source: {c['with_primary']} of {c['in_scope']} in scope; "
+              f"{c['all_with_primary']} of {c['all_deals']} deals overall.", markup=False)
+
+
+@data_app.command("buffers")
+def buffers_cmd(
+    db: BundledDbOption = None,
+    company: Annotated[Optional[list[str]], typer.Option(help="Company id (repeatable); default every company with a buffer fact.")] = None,
+    as_of: AsOfOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Latest buffer facts per company: value, revenue, net income, cash, debt, backlog."""
+    from ..ledger.data import BUFFER_FAMILIES, buffer_facts
+
+    result = buffer_facts(_ledger(db), companies=company, as_of=as_of)
+    if json:
+        emit_json(result)
+        return
+    frame = result.to_frame()
+    families = list(BUFFER_FAMILIES)
+
+    def cell(r: dict, f: str) -> str:
+        if r[f] is None or r[f] != r[f]:
+            return "—"
+        unit = r[f"{f}_unit"]
+        value = money(r[f]) if unit == "USD bn" else f"{r[f]:,.4g} {unit}"
+        return f"{value} ({r[f'{f}_metric']}, {r[f'{f}_as_of']})"
+
+    rows = [[r["company"], *[cell(r, f) for f in families], "yes" if r["full"] else ""]
+            for r in frame.to_dict(orient="records")]
+    console().print(table(f"Buffer facts as of {result.as_of} (USD billions unless stated)",
+                          ["company", *families, "full"], rows))

@@ -1,0 +1,282 @@
+"""The bundled dataset: its changelog, how well its rows are sourced, and its buffer facts.
+
+The bundled tables (``sources``, ``companies``, ``deals``, ``events``, ``facts``) live in this
+folder and load with :func:`loopledger.load_default`. Two more files travel with them:
+``changelog.csv``, one row per batch of edits (date, what, why, counts by table, the script that
+made it), and ``changelog_records.csv``, the records each batch added, changed or retracted.
+Edits are made only by the scripts in ``tools/data_edits/`` through the Ledger API, so the
+changelog and the data cannot drift apart unnoticed (``tests/data`` checks that they agree).
+
+* :func:`changelog` reads the changelog;
+* :func:`source_gaps` lists the deals of the issue-7 scope (the largest flows by high amount and
+  every equity stake) that still have no primary source, i.e. no source of type ``filing`` or
+  ``press_release``;
+* :func:`buffer_facts` shows, per company, the latest value of each buffer metric (market value
+  or valuation, revenue, net income, cash, debt, backlog) and whether the set is complete.
+
+Definitions and metric names: docs/data.md.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+import pandas as pd
+
+from ...results import Result, jsonable
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..ledger import Ledger
+
+CHANGELOG_FILE = "changelog.csv"
+CHANGELOG_RECORDS_FILE = "changelog_records.csv"
+#: source types that count as primary (the regulator's document or the company's own release)
+PRIMARY_TYPES = ("filing", "press_release")
+#: default number of largest flows in the source-gap scope (issue 7)
+DEFAULT_TOP = 50
+#: buffer families -> fact metrics, in order of preference on the same date
+BUFFER_FAMILIES: dict[str, tuple[str, ...]] = {
+    "value": ("market_cap", "valuation_post_money", "valuation", "valuation_deal",
+              "valuation_secondary"),
+    "revenue": ("revenue",),
+    "net_income": ("net_income",),
+    "cash": ("cash",),
+    "debt": ("total_debt", "long_term_debt", "total_debt_principal"),
+    "backlog": ("rpo", "backlog", "commercial_rpo"),
+}
+#: the families a company needs for "full" buffer facts (backlog only where disclosed)
+REQUIRED_FAMILIES = ("value", "revenue", "net_income", "cash", "debt")
+
+
+def _folder() -> Path:
+    return Path(__file__).resolve().parent
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def parse_counts(text: str) -> dict[str, int]:
+    """'sources:3|deals:1' -> {'sources': 3, 'deals': 1} (blank -> {})."""
+    out: dict[str, int] = {}
+    for part in (text or "").split("|"):
+        if part.strip():
+            table, n = part.split(":")
+            out[table.strip()] = int(n)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# changelog
+
+
+@dataclass(frozen=True)
+class Changelog(Result):
+    """The dataset changelog: ``entries`` (one row per batch) and ``records`` (what each batch
+    added, changed or retracted). Counts are per table."""
+
+    entries: pd.DataFrame = field(repr=False)
+    records: pd.DataFrame = field(repr=False)
+
+    caption = "Dataset changelog"
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.entries.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        out = []
+        for e in self.entries.to_dict(orient="records"):
+            recs = self.records[self.records["entry"] == e["entry"]]
+            e = dict(e)
+            e["records"] = {
+                action: {t: sorted(g["record"]) for t, g in part.groupby("table")}
+                for action, part in recs.groupby("action")
+            }
+            for key in ("added", "changed", "retracted"):
+                e[key] = parse_counts(e[key])
+            out.append(e)
+        return {"entries": jsonable(out)}
+
+
+def changelog(path: str | Path | None = None) -> Changelog:
+    """The changelog of the bundled dataset (or of the dataset folder ``path``).
+
+    Returns a :class:`Changelog`; ``to_frame()`` gives one row per entry: ``entry`` (id, in
+    date order), ``date``, ``summary``, ``why``, ``added`` / ``changed`` / ``retracted``
+    (``table:count`` joined by ``|``) and ``script`` (the file that made the edit).
+    """
+    folder = Path(path) if path is not None else _folder()
+    entries = pd.DataFrame(_read(folder / CHANGELOG_FILE),
+                           columns=["entry", "date", "summary", "why", "added", "changed",
+                                    "retracted", "script"])
+    records = pd.DataFrame(_read(folder / CHANGELOG_RECORDS_FILE),
+                           columns=["entry", "table", "record", "action"])
+    return Changelog(entries=entries.sort_values("entry").reset_index(drop=True), records=records)
+
+
+# --------------------------------------------------------------------------------------------
+# source gaps
+
+
+@dataclass(frozen=True)
+class SourceGaps(Result):
+    """Deals in the issue-7 scope with and without a primary source (see :func:`source_gaps`).
+
+    ``deals`` has one row per deal in scope: id, payer, payee, kind, amount_high, stake_pct,
+    why it is in scope, the types of its sources, ``primary`` (has a filing or press release)
+    and ``original`` (has the original outlet's article). ``to_frame()`` keeps the gaps."""
+
+    as_of: date
+    top: int
+    deals: pd.DataFrame = field(repr=False)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    caption = "Deals without a primary source (filing or company release)"
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.deals[~self.deals["primary"]].reset_index(drop=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"as_of": self.as_of.isoformat(), "top": self.top, "counts": dict(self.counts),
+                "gaps": jsonable(self.to_frame()), "deals": jsonable(self.deals)}
+
+
+def _size(frame: pd.DataFrame) -> pd.Series:
+    return frame["amount_high"].fillna(frame["amount_low"])
+
+
+def source_gaps(ledger: "Ledger | None" = None, top: int = DEFAULT_TOP,
+                as_of: str | date | None = None, all_deals: bool = False) -> SourceGaps:
+    """Which deals still lack a primary source.
+
+    Parameters
+    ----------
+    ledger : Ledger, optional
+        Default: the bundled dataset (:func:`loopledger.load_default`).
+    top : int
+        The scope holds the ``top`` largest deals by high amount (low where only a low is
+        stated; ties by id) and every deal with a ``stake_pct`` (default 50, issue 7).
+    as_of : date, optional
+        Deals in view at this date (default today).
+    all_deals : bool
+        Put every deal in scope instead.
+
+    Returns
+    -------
+    SourceGaps
+        ``counts`` gives ``in_scope``, ``with_primary``, ``without_primary`` and, over all deals
+        in view, ``all_deals`` and ``all_with_primary``.
+
+    Example
+    -------
+    >>> gaps = source_gaps(top=10)                    # doctest: +SKIP
+    >>> gaps.counts["without_primary"] <= gaps.counts["in_scope"]   # doctest: +SKIP
+    True
+    """
+    if ledger is None:
+        from ..ledger import load_default
+
+        ledger = load_default()
+    deals = ledger.deals(as_of=as_of)
+    as_of_d = _as_of(as_of)
+    size = _size(deals)
+    order = deals.assign(_size=size).sort_values(["_size", "id"], ascending=[False, True])
+    biggest = set(order[order["_size"].notna()].head(top)["id"])
+    stakes = set(deals.loc[deals["stake_pct"].notna(), "id"])
+    types = deals["sources"].map(lambda refs: sorted({r["type"] for r in refs}))
+    frame = pd.DataFrame({
+        "id": deals["id"], "payer": deals["payer"], "payee": deals["payee"], "kind": deals["kind"],
+        "amount_high": size, "stake_pct": deals["stake_pct"],
+        "source_types": types.map(lambda t: "|".join(t)),
+        "primary": types.map(lambda t: any(x in PRIMARY_TYPES for x in t)),
+        "original": types.map(lambda t: "news" in t),
+    })
+    frame["scope"] = [
+        "all" if all_deals else
+        "|".join(x for x, hit in (("top", i in biggest), ("stake", i in stakes)) if hit)
+        for i in frame["id"]
+    ]
+    everything = frame
+    frame = frame[frame["scope"] != ""].copy()
+    frame = frame.sort_values(["amount_high", "id"], ascending=[False, True], na_position="last")
+    counts = {
+        "in_scope": int(len(frame)),
+        "with_primary": int(frame["primary"].sum()),
+        "without_primary": int((~frame["primary"]).sum()),
+        "all_deals": int(len(everything)),
+        "all_with_primary": int(everything["primary"].sum()),
+    }
+    return SourceGaps(as_of=as_of_d, top=top, deals=frame.reset_index(drop=True), counts=counts)
+
+
+def _as_of(as_of: str | date | None) -> date:
+    from ..dates import parse_as_of
+
+    return parse_as_of(as_of)
+
+
+# --------------------------------------------------------------------------------------------
+# buffer facts
+
+
+@dataclass(frozen=True)
+class BufferFacts(Result):
+    """Per company, the latest fact of each buffer family on or before ``as_of``.
+
+    ``table`` columns: company, then for each family of :data:`BUFFER_FAMILIES` its value,
+    the metric used and its date (``<family>``, ``<family>_metric``, ``<family>_as_of``), and
+    ``full`` (all of :data:`REQUIRED_FAMILIES` present). Units: USD bn unless the fact's unit
+    says otherwise (``<family>_unit``)."""
+
+    as_of: date
+    table: pd.DataFrame = field(repr=False)
+
+    caption = "Buffer facts (latest per company and family)"
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    @property
+    def full(self) -> list[str]:
+        return sorted(self.table.loc[self.table["full"], "company"])
+
+
+def buffer_facts(ledger: "Ledger | None" = None, companies: Iterable[str] | None = None,
+                 as_of: str | date | None = None) -> BufferFacts:
+    """The latest buffer facts per company (see :class:`BufferFacts`).
+
+    ``companies`` defaults to every company with at least one buffer fact; a named company
+    with none gets a row of blanks (so gaps show). Net income is signed (negative = loss).
+    """
+    if ledger is None:
+        from ..ledger import load_default
+
+        ledger = load_default()
+    as_of_d = _as_of(as_of)
+    metrics = [m for ms in BUFFER_FAMILIES.values() for m in ms]
+    facts = ledger.facts(metric=metrics, as_of=as_of_d)
+    wanted = list(companies) if companies is not None else sorted(set(facts["company"]))
+    rows = []
+    for company in wanted:
+        row: dict[str, Any] = {"company": company}
+        mine = facts[facts["company"] == company]
+        for family, names in BUFFER_FAMILIES.items():
+            part = mine[mine["metric"].isin(names)]
+            if part.empty:
+                row.update({family: None, f"{family}_metric": None, f"{family}_as_of": None,
+                            f"{family}_unit": None})
+                continue
+            pref = part["metric"].map({m: i for i, m in enumerate(names)})
+            best = part.assign(_p=pref).sort_values(["date", "_p"], ascending=[True, False]).iloc[-1]
+            row.update({family: float(best["value"]), f"{family}_metric": best["metric"],
+                        f"{family}_as_of": best["as_of"], f"{family}_unit": best["unit"]})
+        row["full"] = all(row[f] is not None for f in REQUIRED_FAMILIES)
+        rows.append(row)
+    return BufferFacts(as_of=as_of_d, table=pd.DataFrame(rows))
