@@ -37,6 +37,9 @@ _LAZY = {
     "stress": "loopledger.stress.scenario",
     "systemic": "loopledger.stress.scenario",
     "monte_carlo": "loopledger.stress.montecarlo",
+    "changelog": "loopledger.ledger.data",
+    "source_gaps": "loopledger.ledger.data",
+    "buffer_facts": "loopledger.ledger.data",
 }
 
 __all__ = [
