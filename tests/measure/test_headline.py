@@ -101,3 +101,13 @@ def test_cli_measure(cli, tmp_path):
 def test_empty_ledger_is_an_error():
     with pytest.raises(LedgerError, match="init"):
         measure(Ledger.in_memory())
+
+
+def test_public_name_works_after_a_submodule_import():
+    # importing loopledger.measure.<module> binds the package to loopledger.measure; the package
+    # is callable so the public headline function keeps working
+    import loopledger
+    import loopledger.measure.cycles  # noqa: F401
+
+    h = loopledger.measure(_hand_ledger(), as_of="2025-06-30")
+    assert h.circulation["total"] == pytest.approx(22)
