@@ -109,3 +109,14 @@ def test_status_events_are_added_not_edited(db_url, ledger_folder):
     assert ledger.status_of("bolt-acme-1", as_of="2026-02-01") == "cancelled_stalled"
     with pytest.raises(ValidationError, match="unknown status"):
         ledger.add_event("bolt-acme-1", "paused", "2026-03-01", src)
+
+
+def test_a_second_client_sees_writes_once_its_cache_is_stale(db_url, ledger_folder, monkeypatch):
+    writer, reader = Ledger.open(db_url), Ledger.open(db_url)
+    writer.import_path(ledger_folder)
+    assert reader.status_of("bolt-acme-1") == "announced_loi"
+    src = {"url": "https://example.org/stall", "publisher": "Example", "date": "2026-02-01", "type": "news"}
+    writer.add_event("bolt-acme-1", "cancelled_stalled", "2026-02-01", src)
+    assert writer.status_of("bolt-acme-1") == "cancelled_stalled"  # own writes: at once
+    monkeypatch.setattr(Ledger, "FRESHNESS_SECONDS", 0.0)
+    assert reader.status_of("bolt-acme-1") == "cancelled_stalled"

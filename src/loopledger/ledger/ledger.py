@@ -14,6 +14,7 @@ import difflib
 import getpass
 import hashlib
 import os
+import time
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -63,6 +64,7 @@ class Ledger:
         self.name = name
         self._cache: dict[str, Any] = {}
         self._cache_head = -1
+        self._checked_at = float("-inf")
 
     # opening ---------------------------------------------------------------------------------
 
@@ -88,11 +90,26 @@ class Ledger:
 
     # records ---------------------------------------------------------------------------------
 
+    #: how long cached reads are trusted before asking the database whether another process
+    #: wrote to it (writes through this Ledger invalidate the cache at once)
+    FRESHNESS_SECONDS = 0.5
+
     def _fresh(self) -> None:
+        now = time.monotonic()
+        if now - self._checked_at < self.FRESHNESS_SECONDS:
+            return
         head = self.store.audit_head()
+        self._checked_at = now
         if head != self._cache_head:
             self._cache = {}
             self._cache_head = head
+
+    def _written(self, result):
+        """Drop cached reads after this Ledger wrote to the database."""
+        self._cache = {}
+        self._cache_head = -1
+        self._checked_at = float("-inf")
+        return result
 
     def records(self, table: str, include_retracted: bool = False) -> list[Record]:
         """The stored records of a table as model objects, sorted by id."""
@@ -386,7 +403,7 @@ class Ledger:
         parsed, problems = validate_files(Path(path), self.known())
         if problems:
             raise ValidationError(problems)
-        return self.store.insert(parsed.records, actor or default_actor(), reason or f"import {path}", "import")
+        return self._written(self.store.insert(parsed.records, actor or default_actor(), reason or f"import {path}", "import"))
 
     def export(self, path: str | Path, fmt: str = "csv", include_retracted: bool = True) -> list[Path]:
         """Write every table to ``path``/<table>.<fmt> (csv or jsonl); returns the files."""
@@ -438,7 +455,7 @@ class Ledger:
         parsed, problems = validate_rows(rows, self.known())
         if problems:
             raise ValidationError(problems)
-        return self.store.insert(parsed.records, actor or default_actor(), reason, "insert")
+        return self._written(self.store.insert(parsed.records, actor or default_actor(), reason, "insert"))
 
     def add_deal(self, deal: Mapping[str, Any], status: str, date: str, source: Any,
                  note: str | None = None, actor: str | None = None, reason: str | None = None) -> str:
@@ -495,7 +512,7 @@ class Ledger:
         problems = [p for p in problems if not (table == "deals" and "no status event" in p.reason)]
         if problems:
             raise ValidationError(problems)
-        return self.store.update(table, record, actor or default_actor(), reason, expected_version)
+        return self._written(self.store.update(table, record, actor or default_actor(), reason, expected_version))
 
     def retract(self, table: str, record_id: str, reason: str, actor: str | None = None,
                 expected_version: int | None = None) -> int:
@@ -510,8 +527,8 @@ class Ledger:
         if "retracted_reason" in data:
             data["retracted_reason"] = reason
         new = MODELS[table].model_validate(data)
-        return self.store.update(table, new, actor or default_actor(), reason, expected_version,
-                                 action="retract")
+        return self._written(self.store.update(table, new, actor or default_actor(), reason,
+                                               expected_version, action="retract"))
 
 
 def _describe_change(a: dict[str, Any]) -> str:
