@@ -23,6 +23,8 @@ _LAZY = {
     "cycles": "loopledger.measure.cycles",
     "circulation": "loopledger.measure.circulation",
     "cycling_index": "loopledger.measure.ena",
+    "cycling_index_from_network": "loopledger.measure.ena",
+    "company_boundary": "loopledger.measure.ena",
     "reciprocity": "loopledger.measure.reciprocity",
     "significance": "loopledger.measure.reciprocity",
     "promises": "loopledger.measure.promises",
