@@ -28,6 +28,7 @@ demo: setup
 	$(BIN)/loopledger init --db $(DEMO_DB)
 	$(BIN)/loopledger summary --db $(DEMO_DB) --as-of 2025-12-31
 	$(BIN)/loopledger summary --db $(DEMO_DB)
+	$(BIN)/loopledger measure --db $(DEMO_DB)
 
 test: setup services
 	set -a; [ -f .ci/services.env ] && . ./.ci/services.env; set +a; \
