@@ -58,11 +58,10 @@ def read_input(path: str | Path) -> tuple[str, str]:
 
 
 def usd_text(billions: float) -> str:
-    """USD billions -> whole dollars as a plain decimal string (``300`` -> ``300000000000``).
-
-    Decimal arithmetic on the shortest repr, so 0.285 gives ``285000000`` exactly."""
-    d = Decimal(repr(float(billions))) * Decimal(10) ** 9
-    text = format(d.normalize(), "f")
+    """USD billions -> dollars as a plain decimal string (``300`` -> ``300000000000``), to the
+    cent. Decimal arithmetic on the shortest repr, so 0.285 gives ``285000000`` exactly."""
+    d = (Decimal(repr(float(billions))) * Decimal(10) ** 9).quantize(Decimal("0.01"))
+    text = format(d, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 

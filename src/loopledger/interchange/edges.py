@@ -151,5 +151,5 @@ def import_edges(ledger, path: str | Path, reason: str | None = None,
     problems += more
     if problems:
         raise ValidationError(sorted(problems, key=lambda p: (p.row or 0, p.column)))
-    counts = ledger.store.insert(parsed.records, actor or default_actor(), reason or f"import edges {where}", "import")
+    counts = ledger.add(parsed.records, actor=actor or default_actor(), reason=reason or f"import edges {where}")
     return ImportCounts({t: counts.get(t, 0) for t in MODELS if counts.get(t)})

@@ -86,11 +86,24 @@ def source_entity_id(url: str) -> str:
 
 # the loopledger: block -------------------------------------------------------------------------
 
+def _survives(text: str) -> bool:
+    """Whether FtM's text cleaning leaves ``text`` as it is (it drops format characters such
+    as soft hyphens and zero-width spaces, and turns line separators into spaces)."""
+    return registry.text.clean(text) == text
+
+
 def _cell(value: Any) -> str:
     text = to_csv_cell(value)
+    if not _survives(text):
+        return json.dumps(text, ensure_ascii=True)  # \u escapes are plain ASCII: FtM keeps them
     if "\n" in text or "\r" in text or text != text.strip() or text.startswith('"'):
         return json.dumps(text, ensure_ascii=False)
     return text
+
+
+def _json_line(body: dict) -> str:
+    text = json.dumps(body, ensure_ascii=False, sort_keys=True)
+    return text if _survives(text) else json.dumps(body, ensure_ascii=True, sort_keys=True)
 
 
 def encode_block(pairs: Iterable[tuple[str, Any]]) -> str:
@@ -213,8 +226,10 @@ class _Export:
         return e
 
     def put(self, e: EntityProxy, prop: str, value: Any, origin: str | None = None,
-            original: str | None = None) -> None:
-        """Add a value; fail loudly if FtM would drop it (never lose data silently)."""
+            original: str | None = None, kept: bool = False) -> None:
+        """Add a value; fail loudly if FtM would drop or change it (never lose data silently),
+        unless ``kept``: the exact value is in the entity's ``loopledger:`` block, and FtM's
+        cleaned form (names without zero-width characters ...) is what other tools get."""
         if value is None or value == "":
             return
         for v in value if isinstance(value, (list, tuple)) else [value]:
@@ -223,7 +238,9 @@ class _Export:
             text = str(v)
             ptype = e.schema.properties[prop].type
             clean = ptype.clean(text, proxy=e)
-            if clean is None:
+            if clean is None and kept:
+                continue
+            if clean is None or (prop == "description" and clean != text):
                 raise LedgerError(f"FtM does not accept {prop}={text!r} on {e.schema.name} {e.id}")
             e.add(prop, clean, cleaned=True, quiet=False)
             if origin:
@@ -270,14 +287,14 @@ def _build(ledger, dataset: str | None = None) -> _Export:
 
     for c in companies:
         e = out.make(_company_schema(c), company_entity_id(c.id), seen_co.get(c.id, (None, None)))
-        out.put(e, "name", c.name)
-        out.put(e, "alias", c.aliases)
+        out.put(e, "name", c.name, kept=True)
+        out.put(e, "alias", c.aliases, kept=True)
         if c.ticker and "ticker" in e.schema.properties:
-            out.put(e, "ticker", c.ticker)
+            out.put(e, "ticker", c.ticker, kept=True)
         for code in _countries(c.country):
             out.put(e, "country", code, original=c.country)
-        pairs = [(k, getattr(c, k)) for k in Company.model_fields if k not in ("name", "aliases")]
-        out.put(e, "description", encode_block(pairs))
+        # every field, exactly: FtM cleans names and URLs (whitespace, case) on the way in
+        out.put(e, "description", encode_block((k, getattr(c, k)) for k in Company.model_fields))
     for c in companies:
         if c.parent and c.parent in all_companies:
             e = out.make("Ownership", company_entity_id(c.id) + "-parent", seen_co.get(c.id, (None, None)))
@@ -289,11 +306,10 @@ def _build(ledger, dataset: str | None = None) -> _Export:
     for s in live_sources:
         e = out.make("Article", source_entity_id(s.url), seen_src.get(s.id, (None, None)), origin=s.id)
         out.put(e, "sourceUrl", s.url)
-        out.put(e, "publisher", s.publisher)
+        out.put(e, "publisher", s.publisher, kept=True)
         out.put(e, "publishedAt", ftm_date(s.date), original=s.date)
-        out.put(e, "title", s.title)
-        pairs = [(k, getattr(s, k)) for k in Source.model_fields if k not in ("url", "publisher", "title")]
-        out.put(e, "description", encode_block(pairs))
+        out.put(e, "title", s.title, kept=True)
+        out.put(e, "description", encode_block((k, getattr(s, k)) for k in Source.model_fields))
     for d in deals:
         _deal_entities(out, d, events.get(d.id, []), status.get(d.id), sources, names,
                        seen_deal.get(d.id, (None, None)))
@@ -366,6 +382,7 @@ def _deal_entities(out: _Export, d: Deal, evs: list[StatusEvent], last: StatusEv
         out.put(e, "owner", payer)
         out.put(e, "asset", payee)
         out.put(e, "percentage", "100")
+        money(e, "sharesValue", "sharesCurrency")  # the price, cash or stock
         out.put(e, "ownershipType", "acquisition")
         out.put(e, "status", status, origin=status_origin)
         out.put(e, "startDate", ftm_date(d.announced), original=d.announced)
@@ -436,13 +453,13 @@ def _deal_entities(out: _Export, d: Deal, evs: list[StatusEvent], last: StatusEv
         summary.append(f"status: {status or 'unknown'}")
     out.put(e, "summary", "; ".join(summary))
     out.put(e, "recordId", d.id)
-    skip = ("id", "payer", "payee", "announced", "retracted", "retracted_reason")
+    skip = ("id", "payer", "payee", "retracted", "retracted_reason")
     pairs: list[tuple[str, Any]] = [("kind", kind)]
     pairs += [(k, getattr(d, k)) for k in Deal.model_fields if k not in skip and k != "kind"]
     for ev in evs:
         body = {k: getattr(ev, k) for k in ("id", "date", "status", "note") if getattr(ev, k) is not None}
         body["sources"] = list(ev.sources)
-        pairs.append(("event", json.dumps(body, ensure_ascii=False, sort_keys=True)))
+        pairs.append(("event", _json_line(body)))
     out.put(e, "description", encode_block(pairs))
     for helper in [*helpers_before, e, *helpers_after]:
         for sid in d.sources:
@@ -452,7 +469,7 @@ def _deal_entities(out: _Export, d: Deal, evs: list[StatusEvent], last: StatusEv
             for prop, value in (("sourceUrl", s.url), ("publisher", s.publisher),
                                 ("proof", source_entity_id(s.url))):
                 if prop in helper.schema.properties:
-                    out.put(helper, prop, value, origin=s.id)
+                    out.put(helper, prop, value, origin=s.id, kept=True)
 
 
 def entities(ledger, dataset: str | None = None) -> list[EntityProxy]:
@@ -671,8 +688,8 @@ class _Importer:
 
     def ledger_company(self, it: _Entity, pairs: list[tuple[str, str]]) -> None:
         values = _record_values(Company, pairs)
-        values["name"] = it.first("name")
-        values["aliases"] = it.get("alias")
+        values.setdefault("name", it.first("name"))
+        values.setdefault("aliases", it.get("alias"))
         cid = values.get("id")
         if not cid:
             self.problem(it, "description", "the loopledger: block has no company id")
@@ -715,7 +732,8 @@ class _Importer:
 
     def ledger_source(self, it: _Entity, pairs: list[tuple[str, str]]) -> None:
         values = _record_values(Source, pairs)
-        values.update(url=it.first("sourceUrl"), publisher=it.first("publisher"), title=it.first("title"))
+        for key, prop in (("url", "sourceUrl"), ("publisher", "publisher"), ("title", "title")):
+            values.setdefault(key, it.first(prop))
         sid = values.get("id")
         if not sid:
             self.problem(it, "description", "the loopledger: block has no source id")
@@ -818,7 +836,7 @@ class _Importer:
         if not deal_id:
             self.problem(it, "recordId", "a loopledger deal entity needs its recordId (the deal id)")
             return
-        values.update(id=deal_id, payer=payer, payee=payee, announced=self.announced_of(it))
+        values.update(id=deal_id, payer=payer, payee=payee)  # announced: from the block only
         self.row("deals", it, values)
         for key, text in pairs:
             if key == "event":
@@ -970,7 +988,8 @@ def import_entities(ledger, path: str | Path, reason: str | None = None,
     parsed, problems = validate_rows(dict(imp.rows), ledger.known())
     if problems:
         raise ValidationError(problems)
-    counts = ledger.store.insert(parsed.records, actor or default_actor(), reason or f"import FtM {where}", "import")
+    # through Ledger.add (checks again, writes in one transaction, refreshes the ledger's cache)
+    counts = ledger.add(parsed.records, actor=actor or default_actor(), reason=reason or f"import FtM {where}")
     return ImportCounts({t: counts.get(t, 0) for t in MODELS if counts.get(t)}, dict(imp.skipped))
 
 
