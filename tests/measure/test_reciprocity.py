@@ -302,3 +302,14 @@ def test_cli_significance(cli, tmp_path):
     assert bad.code == 1 and "unknown statistic" in bad.err
     table = cli("significance", "--edges", path, "--samples", "20", "--seed", "1", "--stat", "cycles_3")
     assert table.code == 0 and "cycles_3" in table.out
+
+
+def test_cli_reciprocity(cli, tmp_path):
+    path = tmp_path / "edges.csv"
+    path.write_text("source,target,amount\nA,B,4\nB,A,1\nB,C,5\n")
+    out = cli("reciprocity", "--edges", path, "--json")
+    assert out.code == 0, out.err
+    data = out.json()
+    assert data["r"] == pytest.approx(2 / 3) and data["r_w"] == pytest.approx(0.2)
+    text = cli("reciprocity", "--edges", path)
+    assert text.code == 0 and "2 of 3 links go both ways" in text.out

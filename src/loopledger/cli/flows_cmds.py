@@ -1,6 +1,7 @@
-"""Money-flow commands: `circulation`, `significance` and `cycling-index`, thin skins over
-:func:`loopledger.measure.circulation.circulation`, :func:`loopledger.measure.reciprocity.significance`
-and :func:`loopledger.measure.ena.cycling_index_from_network` (METHODS.md sections 2-4)."""
+"""Money-flow commands: `circulation`, `reciprocity`, `significance` and `cycling-index`, thin
+skins over :func:`loopledger.measure.circulation.circulation`,
+:func:`loopledger.measure.reciprocity.reciprocity` and ``significance``, and
+:func:`loopledger.measure.ena.cycling_index_from_network` (METHODS.md sections 2-4)."""
 
 from __future__ import annotations
 
@@ -74,6 +75,37 @@ def circulation_cmd(
         con.print(f"Left out of the dollars: {res.legs_without_amount} cash legs without a disclosed amount and "
                   f"{res.non_cash_legs} legs that move no cash (never counted as 0; `--json` lists them).",
                   markup=False, soft_wrap=True)
+
+
+@app.command("reciprocity")
+def reciprocity_cmd(
+    edges: EdgesOption = None,
+    as_of: AsOfOption = None,
+    status: StatusOption = None,
+    amount: AmountOption = "high",
+    top: Annotated[int, typer.Option("--top", min=1, help="Rows shown (not in --json).")] = 15,
+    json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """How much goes both ways: the share of links whose reverse exists (r, and rho corrected
+    for density) and the share of dollars matched by dollars going back (r_w)."""
+    from ..measure.reciprocity import reciprocity
+
+    net = _network(edges, as_of, status, amount, db)
+    res = reciprocity(net)
+    if json:
+        emit_json(res)
+        return
+    con = console()
+    con.print(f"{res.mutual_links} of {res.links} links go both ways (r = {_pct(res.r)}; rho = {_num(res.rho)}, "
+              f"above 0 means more than chance). {money(res.matched)} of {money(res.amount)} USD bn "
+              f"({_pct(res.r_w)}) is matched by money going back (r_w).", markup=False, soft_wrap=True)
+    frame = res.nodes[res.nodes["mutual_partners"] > 0].head(top)
+    rows = [[r.name, r.mutual_partners, f"{r.out_links} / {r.in_links}", _pct(r.reciprocity),
+             money(r.matched), _pct(r.weighted_reciprocity)] for r in frame.itertuples()]
+    con.print(table("Companies with two-way partners", ["company", "two-way partners", "links out / in", "r",
+                                                        "matched (USD bn)", "r_w"],
+                    rows, right={"two-way partners", "r", "matched (USD bn)", "r_w"}))
 
 
 @app.command("significance")
