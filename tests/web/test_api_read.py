@@ -185,3 +185,26 @@ def test_openapi_documents_every_api_route(ro_client):
     schemas = spec["components"]["schemas"]
     assert set(schemas["NewDealFields"]["properties"]) >= {"payer", "payee", "kind", "amount_low", "amount_high"}
     assert ro_client.get("/docs").status_code == 200
+
+
+def test_stress_and_systemic_are_the_python_api(ro_client):
+    from loopledger.results import jsonable
+    from loopledger.stress.scenario import stress, systemic
+
+    ledger = ro_client.app.state.site.ledger
+    for body, call in (
+        ({"fail": ["OpenAI"], "as_of": "2026-06-30"}, dict(fail=["openai"])),
+        ({"fail": ["openai"], "recovery": 0.4, "substitution": 0.3, "lag_quarters": 2, "as_of": "2026-06-30"},
+         dict(fail=["openai"], recovery=0.4, substitution=0.3, lag_quarters=2)),
+        ({"fail": ["Oracle"], "model": "clearing", "external_assets": "cash", "as_of": "2026-06-30"},
+         dict(fail=["oracle"], model="clearing", external_assets="cash")),
+        ({"fail": ["CoreWeave"], "model": "cascade", "threshold": 0.5, "as_of": "2026-06-30"},
+         dict(fail=["coreweave"], model="cascade", threshold=0.5)),
+    ):
+        r = ro_client.post("/api/stress", json=body)
+        assert r.status_code == 200, r.text
+        assert r.json() == jsonable(stress(ledger, as_of="2026-06-30", **call).to_dict())
+    s = ro_client.get("/api/systemic", params={"as_of": "2026-06-30", "recovery": 0.4}).json()
+    assert s == jsonable(systemic(ledger, recovery=0.4, as_of="2026-06-30").to_dict())
+    ranked = [row["total_loss"] for row in s["table"]]
+    assert ranked == sorted(ranked, reverse=True)

@@ -29,6 +29,7 @@ import anyio
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 
@@ -143,7 +144,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise _TooLarge
+                    raise _TooLarge(413, f"request body larger than {self.max_bytes} bytes")
             return message
 
         async def tracking_send(message):
@@ -164,8 +165,9 @@ class BodyLimit:
                 raise
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(StarletteHTTPException):
+    """Raised while the body is read; an HTTPException so that FastAPI's body parsing passes
+    it on (it turns other errors into 400) and the app answers 413."""
 
 
 def _contains_too_large(e: BaseException) -> bool:

@@ -57,7 +57,8 @@ def request_validation_errors(exc: RequestValidationError) -> list[dict[str, Any
     for e in exc.errors():
         msg = str(e.get("msg", "invalid value"))
         msg = msg.removeprefix("Value error, ")
-        out.append({"field": _field(e.get("loc", ())), "reason": msg})
+        field = "body" if e.get("type") == "json_invalid" else _field(e.get("loc", ()))
+        out.append({"field": field, "reason": msg})
     return out
 
 
@@ -95,7 +96,12 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_req: Request, exc: StarletteHTTPException):
-        return JSONResponse(body(str(exc.detail)), status_code=exc.status_code,
+        errors = []
+        if exc.status_code == 413:
+            errors = [{"field": "body", "reason": "too large"}]
+        elif exc.status_code == 400 and "parsing the body" in str(exc.detail):
+            errors = [{"field": "body", "reason": "not valid JSON (or not UTF-8)"}]
+        return JSONResponse(body(str(exc.detail), errors), status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)

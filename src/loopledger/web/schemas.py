@@ -10,9 +10,9 @@ written, exactly as for the CLI and file imports.
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional, Union
+from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..ledger.model import Deal, EventDate, Slug, Source, Status
 
@@ -84,17 +84,38 @@ class Retraction(Body):
 
 
 class StressRequest(Body):
-    """Scenario parameters of ``loopledger.stress`` (METHODS.md section 6)."""
+    """Scenario parameters of ``loopledger.stress`` (METHODS.md section 6); the defaults are
+    that function's."""
 
     fail: list[str] = Field(min_length=1, max_length=50,
                             description="companies that fail (id, name, alias or ticker)")
-    recovery: float = Field(0.4, ge=0, le=1, allow_inf_nan=False,
-                            description="share of what the failing company owes that is recovered")
+    recovery: float = Field(0.0, ge=0, le=1, allow_inf_nan=False,
+                            description="share of what a failed company owes that its "
+                            "creditors recover (default 0, METHODS.md 6.3)")
     substitution: float = Field(0.0, ge=0, le=1, allow_inf_nan=False,
-                                description="share of lost demand that moves to competitors")
-    lag_quarters: int = Field(0, ge=0, le=40, description="quarters before substitution")
+                                description="share of lost demand won back by competitors")
+    lag_quarters: int = Field(0, ge=0, le=40, description="quarters before substitution starts")
     model: Literal["debtrank", "clearing", "cascade"] = "debtrank"
+    variant: Literal["battiston2012", "linear"] = Field(
+        "battiston2012", description="DebtRank variant (Battiston et al. 2012, Bardoscia et al. 2015)")
+    threshold: float = Field(1.0, gt=0, le=100, allow_inf_nan=False,
+                             description="cascade: a company fails when losses exceed threshold x buffer")
+    external_assets: Optional[Literal["cash", "market_value"]] = Field(
+        None, validate_default=True, description="clearing (required there): the outside "
+        "assets of each company, reported 'cash' or 'market_value' (a derived proxy)")
+    gpu_price_fall: float = Field(0.0, ge=0, le=1, allow_inf_nan=False,
+                                  description="GPU prices fall by this share (DebtRank only)")
+    funding_shortfall: dict[str, Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]] = Field(
+        default_factory=dict, max_length=50,
+        description="company -> share of its funding that falls short (DebtRank only)")
     as_of: Optional[str] = Field(None, max_length=32, description="YYYY-MM-DD; default today")
+
+    @field_validator("external_assets", mode="after")
+    @classmethod
+    def _clearing_needs_assets(cls, value, info):
+        if value is None and info.data.get("model") == "clearing":
+            raise ValueError("the clearing model needs external_assets: 'cash' or 'market_value'")
+        return value
 
 
 class Login(Body):

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Callable, Literal, Optional
 
 from fastapi import APIRouter, Query
 
+from ...errors import NotFoundError
 from ..errors import ApiError
 from ..schemas import StressRequest
 from ..site import AsOf, KindQuery, SiteDep, StatusQuery, parse_date, values
@@ -151,18 +152,27 @@ def headline(site: SiteDep, as_of: AsOf) -> dict[str, Any]:
 
 @router.post("/stress", tags=["stress"], summary="Stress test: if a company fails")
 def stress(site: SiteDep, body: StressRequest) -> dict[str, Any]:
-    """The failing companies stop paying what they committed (counterparties recover
+    """The failing companies stop paying what they committed (creditors recover
     ``recovery``), their equity goes to zero, and a share ``substitution`` of lost demand
-    moves to competitors after ``lag_quarters`` (``loopledger stress``). Per company: direct
-    and indirect loss, loss as a share of buffer, distressed or defaulted; totals."""
+    moves to competitors after ``lag_quarters`` (``loopledger stress``, METHODS.md 6). Per
+    company: buffer, direct and indirect loss, loss as a share of buffer, distressed or
+    defaulted and in which round; totals. Shocks that are not failures:
+    ``funding_shortfall`` and ``gpu_price_fall``."""
     fn = api_function("loopledger.stress.scenario", "stress")
     as_of = parse_date(body.as_of, "as_of") or date.today()
-    fail = [site.run(lambda led, c=c: led.resolve_company(c)) for c in body.fail]
-    key = ("stress", as_of, tuple(fail), body.recovery, body.substitution, body.lag_quarters, body.model)
-    return site.cached(key, lambda led: fn(led, fail=fail, recovery=body.recovery,
-                                           substitution=body.substitution,
-                                           lag_quarters=body.lag_quarters, model=body.model,
-                                           as_of=as_of).to_dict())
+    params = body.model_dump(exclude={"as_of"})
+    params["fail"] = [_company(site, c, f"fail.{i}") for i, c in enumerate(body.fail)]
+    params["funding_shortfall"] = {_company(site, c, f"funding_shortfall.{c}"): x
+                                   for c, x in body.funding_shortfall.items()} or None
+    key = ("stress", as_of, repr(sorted(params.items())))
+    return site.cached(key, lambda led: fn(led, as_of=as_of, **params).to_dict())
+
+
+def _company(site, text: str, field: str) -> str:
+    try:
+        return site.run(lambda led: led.resolve_company(text))
+    except NotFoundError as e:
+        raise ApiError(404, str(e), field=field) from None
 
 
 @router.get("/systemic", tags=["stress"], summary="Too big to fail")
@@ -170,10 +180,13 @@ def systemic(
     site: SiteDep,
     as_of: AsOf,
     model: Annotated[Literal["debtrank", "clearing", "cascade"], Query()] = "debtrank",
-    recovery: Annotated[float, Query(ge=0, le=1, allow_inf_nan=False)] = 0.4,
+    recovery: Annotated[float, Query(ge=0, le=1, allow_inf_nan=False)] = 0.0,
+    substitution: Annotated[float, Query(ge=0, le=1, allow_inf_nan=False)] = 0.0,
+    lag_quarters: Annotated[int, Query(ge=0, le=40)] = 0,
 ) -> dict[str, Any]:
     """Each company failing alone: total loss caused, DebtRank and defaults, ranked
     (``loopledger systemic``)."""
     fn = api_function("loopledger.stress.scenario", "systemic")
-    return site.cached(("systemic", as_of, model, recovery),
-                       lambda led: fn(led, model=model, recovery=recovery, as_of=as_of).to_dict())
+    return site.cached(("systemic", as_of, model, recovery, substitution, lag_quarters),
+                       lambda led: fn(led, recovery=recovery, substitution=substitution,
+                                      lag_quarters=lag_quarters, model=model, as_of=as_of).to_dict())

@@ -317,29 +317,33 @@
     const f = $("#stress-form");
     const body = { fail: [f.fail.value], recovery: Number(f.recovery.value), substitution: Number(f.substitution.value),
                    lag_quarters: Number(f.lag_quarters.value), model: f.model.value, as_of: state.as_of };
+    if (body.model === "clearing") body.external_assets = f.external_assets.value;
     out.innerHTML = "<p>Running…</p>";
     let r;
     try {
       r = await api("/api/stress", { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" }, body: JSON.stringify(body) });
     } catch (e) {
-      out.innerHTML = `<p class="${e.status === 501 ? "hint" : "error"}">${esc(e.status === 501 ? "The stress test is not available in this version: " + e.message : e.message)}</p>`;
+      out.innerHTML = `<p class="${e.status === 501 ? "hint" : "error"}">${esc(e.status === 501 ? "The stress test is not available in this version: " + e.message : errorText(e))}</p>`;
       return;
     }
-    const rows = stressRows(r).filter((x) => x.loss > 0).sort((a, b) => b.loss - a.loss);
-    out.innerHTML = barChart(rows.slice(0, 15), `Losses if ${esc(names[body.fail[0]] || body.fail[0])} fails (USD bn)`) +
+    const all = stressRows(r);
+    const rows = all.filter((x) => x.loss > 0).sort((a, b) => b.loss - a.loss);
+    const who = (r.fail || body.fail).map((x) => names[x] || x).join(", ");
+    const t = r.totals || {};
+    out.innerHTML = barChart(rows.slice(0, 15), `Losses of others if ${esc(who)} fails (USD bn)`) +
+      `<p>Total loss to others: <strong>$${money(t.total_loss)} bn</strong> (direct $${money(t.direct_loss)} bn, knock-on $${money(t.indirect_loss)} bn);
+       ${t.defaults ?? 0} other companies default, ${t.distressed ?? 0} lose something. Model: ${esc(r.model)}.</p>` +
       `<details><summary>All losses as a table</summary><table id="stress-table"><thead><tr><th scope="col">Company</th><th scope="col" class="num">Loss (USD bn)</th><th scope="col" class="num">Loss / buffer</th><th scope="col">State</th></tr></thead><tbody>` +
-      rows.map((x) => `<tr><td>${esc(x.name)}</td><td class="num">${money(x.loss)}</td><td class="num">${pct(x.share)}</td><td>${esc(x.state)}</td></tr>`).join("") +
-      "</tbody></table></details>" + (r.totals ? `<p>Total loss: $${money(r.totals.total_loss ?? r.totals.loss)} bn.</p>` : "");
-    colourByLoss(rows);
+      rows.map((x) => `<tr><td>${esc(x.name)}</td><td class="num">${money(x.loss)}</td><td class="num">${pct(x.share)}${x.flag ? " (" + esc(x.flag) + " buffer)" : ""}</td><td>${esc(x.state)}</td></tr>`).join("") +
+      "</tbody></table></details><p class=\"hint\">Map colours: share of each company's buffer lost (white none, dark red all); the failing company is drawn black.</p>";
+    colourByLoss(all);
   }
   function stressRows(r) {
-    const list = r.companies || r.nodes || [];
-    return list.map((c) => {
-      const id = c.company || c.node || c.id;
-      const loss = c.total_loss ?? c.loss ?? ((c.direct_loss || 0) + (c.indirect_loss || 0));
-      const share = c.loss_share_of_buffer ?? c.loss_share ?? c.h ?? null;
-      return { id, name: c.name || names[id] || id, loss: Number(loss) || 0, share, state: c.defaulted ? "defaulted" : c.distressed ? "distressed" : "" };
-    });
+    return (r.companies || []).map((c) => ({
+      id: c.company, name: c.name || names[c.company] || c.company, loss: Number(c.loss) || 0,
+      share: c.loss_share, h: c.h, round: c.round, flag: c.buffer_flag,
+      state: c.round === 0 ? "failed (shocked)" : c.defaulted ? `defaulted in round ${c.round_defaulted}` : c.distressed ? "distressed" : "",
+    }));
   }
   function barChart(rows, title) {
     if (!rows.length) return `<p>No company loses anything in this scenario.</p>`;
@@ -363,8 +367,15 @@
   function colourByLoss(rows) {
     if (!cy) return;
     cy.nodes().removeClass("stressed");
-    rows.forEach((x) => { const n = cy.getElementById(x.id); if (n.nonempty()) { n.data("stress", lossColour(x.share)); n.addClass("stressed"); } });
-    $("#map").dataset.stressed = rows.length;
+    let n = 0;
+    rows.forEach((x) => {
+      const node = cy.getElementById(x.id);
+      if (node.empty() || !(x.h > 0)) return;
+      node.data("stress", x.round === 0 ? "#111111" : lossColour(x.h));
+      node.addClass("stressed");
+      n += 1;
+    });
+    $("#map").dataset.stressed = n;
   }
 
   // ---------------------------------------------------------------- editing
