@@ -14,6 +14,8 @@ from collections import Counter, defaultdict
 import networkx as nx
 import pytest
 
+from loopledger.ledger.data import BUFFER_FAMILIES
+
 TABLES = ("sources", "companies", "deals", "events", "facts")
 VOCAB = {
     ("deals", "kind"): {"equity_investment", "compute_purchase", "cloud_contract", "capacity_backstop",
@@ -32,6 +34,9 @@ FINAL = {"funded", "cancelled_stalled"}
 MAX_DEAL_USD_BN = 1000.0
 MAX_FACT_USD_BN = 10000.0  # a market value of $10 trillion
 FACT_UNITS = {"USD bn", "USD/share", "%", "JPY bn"}
+#: metrics that code reads as USD billions without looking at the unit
+USD_METRICS = {m for ms in BUFFER_FAMILIES.values() for m in ms} | {"capex", "capex_guidance", "book_equity",
+                                                                     "net_loss", "operating_loss"}
 PERIOD = re.compile(r"^(FY\d{4}|\d{4}|\d{4}-Q[1-4]|\d{4}-H[12]|\d{4}-\d{2}/\d{4}-\d{2})( \(.+\))?$")
 
 
@@ -145,6 +150,10 @@ def test_fact_units_and_ranges(live):
             problems.append((f["id"], "net_loss is recorded positive; use net_income for the signed figure"))
         if f["derived"] == "true" and not f["derivation"]:
             problems.append((f["id"], "derived without derivation"))
+        if metric in USD_METRICS and unit != "USD bn":
+            problems.append((f["id"], f"{metric} is read as USD bn by buffer and measure code, not {unit}"))
+        if metric.endswith("_jpy") and unit != "JPY bn":
+            problems.append((f["id"], f"{metric} must be in JPY bn"))
         if f["period"] and not PERIOD.match(f["period"]):
             problems.append((f["id"], f"period {f['period']!r} is not FY2025 / 2025 / 2025-Q1 / 2025-H1 / YYYY-MM/YYYY-MM"))
     assert not problems, problems

@@ -8,7 +8,8 @@ Metric names are those of docs/data.md (``revenue`` with a standard ``period``: 
 research dataset recorded a loss as ``net_loss`` (positive), the same reported figure is added
 as ``net_income`` (negative) with the same source, so readers need one name only. A midpoint of a
 guided range is ``derived`` and says so. SoftBank reports in yen: its figures are stored in
-``JPY bn`` and not converted (no dated rate was sourced).
+``JPY bn``, unconverted (no dated rate was sourced), under names ending in ``_jpy`` so that no
+reader of ``cash`` or ``net_income`` takes yen for dollars.
 """
 
 from __future__ import annotations
@@ -139,13 +140,13 @@ FACTS: list[tuple] = [
     ("nebius", "capex_guidance", 18.0, "2026-02", "FY2026", ["nbis_q4_call"], "medium",
      "planned $16-20B", "midpoint of the planned range of $16-20B"),
     # SoftBank (yen)
-    ("softbank", "net_income", 3172.7, "2025-12-31", "2025-04/2025-12", ["softbank_ai_q3"], "high",
+    ("softbank", "net_income_jpy", 3172.7, "2025-12-31", "2025-04/2025-12", ["softbank_ai_q3"], "high",
      "net income attributable to owners of the parent, nine months of fiscal 2025 (April to December 2025)", None, "JPY bn"),
-    ("softbank", "nav", 30900.0, "2025-12-31", None, ["softbank_ai_q3"], "high",
+    ("softbank", "nav_jpy", 30900.0, "2025-12-31", None, ["softbank_ai_q3"], "high",
      "net asset value: equity value of holdings less adjusted net interest-bearing debt", None, "JPY bn"),
     ("softbank", "ltv", 20.6, "2025-12-31", None, ["softbank_ai_q3"], "high",
      "loan-to-value: adjusted net interest-bearing debt / equity value of holdings", None, "%"),
-    ("softbank", "cash", 3800.0, "2025-12-31", None, ["softbank_ai_q3"], "high",
+    ("softbank", "cash_jpy", 3800.0, "2025-12-31", None, ["softbank_ai_q3"], "high",
      "SoftBank Group's liquidity on hand (parent level)", None, "JPY bn"),
     # AMD, Crusoe, TeraWulf, Cipher, TSMC
     ("amd", "revenue", 10.25, "2026-03", "2026-Q1", ["amd_q1_2026"], "medium", None),
