@@ -202,6 +202,27 @@ def _has(table, a, b, n):
 
 
 @njit(cache=True)
+def _directed_swap(table, src, dst, i, j, n, keep_mutual):
+    """Try a->b, c->d => a->d, c->b on links i and j; True when done. Rejects self-loops,
+    no-ops and duplicates, and with ``keep_mutual`` any swap creating a mutual pair (d->a
+    or b->c existing; the removed links are one-way, so none is destroyed)."""
+    a, b, c, d = src[i], dst[i], src[j], dst[j]
+    if i == j or a == d or c == b or a == c or b == d:
+        return False
+    if _has(table, a, d, n) or _has(table, c, b, n):
+        return False
+    if keep_mutual and (_has(table, d, a, n) or _has(table, b, c, n)):
+        return False
+    _remove(table, a * n + b)
+    _remove(table, c * n + d)
+    _insert(table, a * n + d)
+    _insert(table, c * n + b)
+    dst[i] = d
+    dst[j] = b
+    return True
+
+
+@njit(cache=True)
 def _swap_n1(src, dst, n, target, max_attempts, state, cap):
     m = len(src)
     table = np.full(cap, _EMPTY, dtype=np.int64)
@@ -213,20 +234,8 @@ def _swap_n1(src, dst, n, target, max_attempts, state, cap):
         return accepted, attempts
     while accepted < target and attempts < max_attempts:
         attempts += 1
-        i = _below(state, m)
-        j = _below(state, m)
-        a, b, c, d = src[i], dst[i], src[j], dst[j]
-        if i == j or a == d or c == b or a == c or b == d:
-            continue
-        if _has(table, a, d, n) or _has(table, c, b, n):
-            continue
-        _remove(table, a * n + b)
-        _remove(table, c * n + d)
-        _insert(table, a * n + d)
-        _insert(table, c * n + b)
-        dst[i] = d
-        dst[j] = b
-        accepted += 1
+        if _directed_swap(table, src, dst, _below(state, m), _below(state, m), n, False):
+            accepted += 1
     return accepted, attempts
 
 
@@ -281,20 +290,7 @@ def _swap_n2(pa, pb, os_, od, n, target, max_attempts, state, cap):
             else:
                 pa[j] = c
                 pb[j] = b
-        else:
-            i = _below(state, nway)
-            j = _below(state, nway)
-            a, b, c, d = os_[i], od[i], os_[j], od[j]
-            if i == j or a == d or c == b or a == c or b == d:
-                continue
-            # no duplicates, and no new mutual pair (d->a or b->c existing)
-            if _has(table, a, d, n) or _has(table, c, b, n) or _has(table, d, a, n) or _has(table, b, c, n):
-                continue
-            _remove(table, a * n + b)
-            _remove(table, c * n + d)
-            _insert(table, a * n + d)
-            _insert(table, c * n + b)
-            od[i] = d
-            od[j] = b
+        elif not _directed_swap(table, os_, od, _below(state, nway), _below(state, nway), n, True):
+            continue
         accepted += 1
     return accepted, attempts
