@@ -53,7 +53,12 @@ def _read(path: str | Path) -> tuple[pd.DataFrame, str]:
         frame = pd.read_parquet(p)
         return frame.astype(object).where(frame.notna(), None), str(p)
     text, where = read_input(path)
-    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    if not text.strip():
+        raise ValidationError([Problem(where, 1, "", "the edge list is empty (no header row)")])
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except pd.errors.ParserError as e:
+        raise ValidationError([Problem(where, None, "", f"cannot read the CSV: {e}")]) from e
     return frame, where
 
 

@@ -127,7 +127,10 @@ def gexf_tree(ledger, as_of=None, per_deal: bool = False, include_overlaps: bool
         firsts = [PartialDate.parse(a) for a in legs["announced"] if isinstance(a, str) and a]
         attrs = {"id": f"{payer}|{payee}|{kind}", "source": payer, "target": payee, "kind": kind,
                  "label": kind.split(":")[0]}
-        starts = [d for d in legs["first_date"] if isinstance(d, date)]
+        # earliest announced date (first day of its period); a leg without one enters at its
+        # first status event
+        starts = [PartialDate.parse(a).start if isinstance(a, str) and a else f
+                  for a, f in zip(legs["announced"], legs["first_date"]) if isinstance(a, str) or isinstance(f, date)]
         if starts:
             attrs["start"] = min(starts).isoformat()
         ends = [_leg_end(r) for r in legs.itertuples()]
