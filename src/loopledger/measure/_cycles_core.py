@@ -171,3 +171,44 @@ def count_all(indptr, indices, rindptr, rindices, k, h):
     search(indptr, indices, rindptr, rindices, k, h, n, state, path, ptr, onpath, dist,
            touched, counts, out, False, -1, np.int64(1) << 62)
     return counts
+
+
+@njit(cache=True)
+def split_structure(indptr, indices, labels):
+    """From a canonical CSR (sorted, no duplicates) and SCC labels: the self-loop nodes, and
+    the forward and reversed CSR arrays of the edges joining two distinct nodes of one SCC
+    (such an SCC has >= 2 nodes, so only non-trivial SCCs keep edges)."""
+    n = indptr.shape[0] - 1
+    fptr = np.zeros(n + 1, dtype=np.int64)
+    rptr = np.zeros(n + 1, dtype=np.int64)
+    nloops = 0
+    for u in range(n):
+        for e in range(indptr[u], indptr[u + 1]):
+            w = indices[e]
+            if w == u:
+                nloops += 1
+            elif labels[w] == labels[u]:
+                fptr[u + 1] += 1
+                rptr[w + 1] += 1
+    for u in range(n):
+        fptr[u + 1] += fptr[u]
+        rptr[u + 1] += rptr[u]
+    m = fptr[n]
+    fidx = np.empty(m, dtype=np.int64)
+    ridx = np.empty(m, dtype=np.int64)
+    loops = np.empty(nloops, dtype=np.int64)
+    fill = rptr[:n].copy()
+    f = 0
+    nloops = 0
+    for u in range(n):  # rows in order, so every reversed row comes out sorted too
+        for e in range(indptr[u], indptr[u + 1]):
+            w = indices[e]
+            if w == u:
+                loops[nloops] = u
+                nloops += 1
+            elif labels[w] == labels[u]:
+                fidx[f] = w
+                f += 1
+                ridx[fill[w]] = u
+                fill[w] += 1
+    return fptr, fidx, rptr, ridx, loops

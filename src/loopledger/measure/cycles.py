@@ -64,20 +64,11 @@ def _prepare(structure: Any) -> _Prepared:
     n = mat.shape[0]
     n_scc, labels = connected_components(mat, directed=True, connection="strong")
     sizes = np.bincount(labels, minlength=n_scc)
-    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(mat.indptr))
-    cols = mat.indices.astype(np.int64, copy=False)
-    loops = np.unique(rows[rows == cols])
-    # same SCC and not a self-loop implies the SCC has >= 2 nodes
-    keep = (labels[rows] == labels[cols]) & (rows != cols)
-    inner = sp.csr_matrix(
-        (np.ones(int(keep.sum()), dtype=np.int8), cols[keep], _indptr(rows[keep], n)), shape=(n, n)
-    )
-    rev = inner.tocsc()  # column j lists the payers into j: the reversed graph
-    big = np.sort(sizes[sizes >= 2])[::-1]
+    indptr, indices, rindptr, rindices, loops = core.split_structure(
+        mat.indptr.astype(np.int64), mat.indices.astype(np.int64), labels.astype(np.int64))
     return _Prepared(
-        n=n, labels=labels, scc_sizes=big, n_scc=int(n_scc), loops=loops,
-        indptr=inner.indptr.astype(np.int64), indices=inner.indices.astype(np.int64),
-        rindptr=rev.indptr.astype(np.int64), rindices=rev.indices.astype(np.int64),
+        n=n, labels=labels, scc_sizes=np.sort(sizes[sizes >= 2])[::-1], n_scc=int(n_scc), loops=loops,
+        indptr=indptr, indices=indices, rindptr=rindptr, rindices=rindices,
     )
 
 
@@ -94,12 +85,6 @@ def _as_csr(structure: Any) -> sp.csr_matrix:
     mat.eliminate_zeros()  # an explicitly stored 0 is no edge
     mat.sort_indices()
     return mat
-
-
-def _indptr(sorted_rows: np.ndarray, n: int) -> np.ndarray:
-    out = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(sorted_rows, minlength=n), out=out[1:])
-    return out
 
 
 def _bound(max_len: int | None, prep: _Prepared) -> int:
@@ -382,9 +367,13 @@ def _describe(net: FlowNetwork, nodes: np.ndarray, length: np.ndarray):
 
     # legs of the pairs used by some cycle, with the network's own per-pair sums
     edges = net.edges
-    ekey = edges["u"].to_numpy(np.int64) * n + edges["v"].to_numpy(np.int64)
+    eu, ev = edges["u"].to_numpy(np.int64), edges["v"].to_numpy(np.int64)
+    on_cycle = np.zeros(n, dtype=bool)
+    on_cycle[nodes[nodes >= 0]] = True
+    near = np.flatnonzero(on_cycle[eu] & on_cycle[ev])  # cheap first cut on huge edge tables
     used = np.unique(keys[valid])
-    sub = FlowNetwork(nodes=net.nodes, edges=edges[np.isin(ekey, used)], params=net.params, names=net.names)
+    hit = near[np.isin(eu[near] * n + ev[near], used)]
+    sub = FlowNetwork(nodes=net.nodes, edges=edges.iloc[hit], params=net.params, names=net.names)
     pairs = sub.pairs()
     pkey = pairs["u"].to_numpy(np.int64) * n + pairs["v"].to_numpy(np.int64)
     hop_pairs = np.where(valid, np.searchsorted(pkey, np.where(valid, keys, pkey[0])), -1)

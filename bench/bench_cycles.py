@@ -1,0 +1,146 @@
+"""Cycle enumeration speed (issue 3, measure 1; METHODS.md 1.5), all ratios measured in this run.
+
+1. n=20,000, m=80,000 random digraph, max_len=4: loopledger vs igraph ``Graph.simple_cycles``
+   (igraph 1.0: ``simple_cycles(mode, min, max, output)``, lengths in vertices; given the same
+   collapsed digraph, since it would list parallel edges as separate cycles). igraph is a speed
+   comparison only: it is GPL and has an open wrong-result report (igraph #2911), so its count is
+   printed, never trusted.
+2. networkx ``simple_cycles(length_bound=4)`` needs more than 15 minutes on graph 1, so it runs
+   on a graph of the same density with n=1,000, where its cycle set is also checked against ours
+   (networkx is the oracle; igraph runs there too).
+3. n=1,000,000, m=3,000,000, max_len=4: count and enumerate (no igraph: > 20 minutes).
+
+Numba compile time is excluded from the timings (warm-up first) and printed: once for a cold
+compile in a fresh process with an empty cache, once for this process's first call.
+Everything is seeded.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import pandas as pd
+
+SEED = 20261126
+
+
+def _random_edges(n: int, m: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({"source": rng.integers(0, n, m), "target": rng.integers(0, n, m)})
+
+
+def _network(edges: pd.DataFrame, n: int):
+    from loopledger.network import FlowNetwork
+
+    return FlowNetwork.from_frame(edges, nodes=np.arange(n))
+
+
+def _best(fn, repeat: int = 3):
+    """Best wall time of a few runs, and the last result."""
+    best, out = float("inf"), None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
+def _cold_compile_seconds() -> float:
+    """First call of the compiled core in a fresh process with an empty numba cache."""
+    code = ("import time, numpy as np; t=time.perf_counter(); "
+            "from loopledger.measure.cycles import count_cycles; count_cycles(np.ones((3, 3)), 3); "
+            "print(time.perf_counter()-t)")
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def _igraph_cycles(structure, max_len: int):
+    import igraph as ig
+
+    s = structure.tocoo()
+    g = ig.Graph(n=structure.shape[0], edges=np.column_stack([s.row, s.col]).tolist(), directed=True)
+    t0 = time.perf_counter()
+    found = g.simple_cycles(max=max_len)
+    return time.perf_counter() - t0, len(found)
+
+
+def _nx_cycles(structure, max_len: int):
+    import networkx as nx
+
+    s = structure.tocoo()
+    g = nx.DiGraph()
+    g.add_nodes_from(range(structure.shape[0]))
+    g.add_edges_from(zip(s.row.tolist(), s.col.tolist()))
+    t0 = time.perf_counter()
+    found = list(nx.simple_cycles(g, length_bound=max_len))
+    return time.perf_counter() - t0, found
+
+
+def _canonical(c):
+    i = c.index(min(c))
+    return tuple(c[i:] + c[:i])
+
+
+def run() -> None:
+    from loopledger.measure.cycles import count_cycles, cycles
+
+    cold = _cold_compile_seconds()
+    t0 = time.perf_counter()
+    count_cycles(np.ones((3, 3)), 3)
+    cycles(_network(_random_edges(50, 200, SEED), 50), max_len=4)
+    warm = time.perf_counter() - t0
+    print(f"numba: cold compile {cold:.2f} s (fresh cache); first call here {warm:.2f} s "
+          f"(cache load); both excluded below", flush=True)
+
+    # 1. n=20,000, m=80,000 against igraph --------------------------------------------------------
+    n, m, k = 20_000, 80_000, 4
+    net = _network(_random_edges(n, m, SEED), n)
+    structure = net.structure
+    t_count, counts = _best(lambda: count_cycles(structure, k))
+    t_full, report = _best(lambda: cycles(_network(_random_edges(n, m, SEED), n), max_len=k))
+    t_ig, n_ig = _igraph_cycles(structure, k)
+    print(f"[1] n={n:,} m={m:,} max_len={k}: {report.count} cycles {report.by_length}", flush=True)
+    print(f"    loopledger count_cycles: {t_count * 1e3:8.1f} ms", flush=True)
+    print(f"    loopledger cycles() (network build, SCCs, enumeration, legs and bottlenecks): "
+          f"{t_full * 1e3:8.1f} ms", flush=True)
+    print(f"    igraph simple_cycles(max={k}): {t_ig * 1e3:8.1f} ms, {n_ig} cycles"
+          + ("" if n_ig == report.count else f"  (!= ours: see igraph #2911)"), flush=True)
+    print(f"    RATIO igraph / loopledger: {t_ig / t_count:,.0f}x (counting), {t_ig / t_full:,.0f}x "
+          f"(full report incl. building the network); target >= 20x", flush=True)
+
+    # 2. networkx (and igraph) on n=1,000, m=4,000, with the cycle-set check -------------------------
+    n2, m2 = 1_000, 4_000
+    small = _network(_random_edges(n2, m2, SEED + 1), n2)
+    t_ours2, rep2 = _best(lambda: cycles(small, max_len=k))
+    t_nx, nx_found = _nx_cycles(small.structure, k)
+    t_ig2, n_ig2 = _igraph_cycles(small.structure, k)
+    same = {tuple(c) for c in rep2.cycles["nodes"]} == {_canonical(list(c)) for c in nx_found}
+    print(f"[2] n={n2:,} m={m2:,} max_len={k}: {rep2.count} cycles; cycle set equals networkx's: {same}",
+          flush=True)
+    print(f"    loopledger cycles(): {t_ours2 * 1e3:8.1f} ms; networkx: {t_nx:8.2f} s; "
+          f"igraph: {t_ig2 * 1e3:8.1f} ms ({n_ig2} cycles)", flush=True)
+    print(f"    RATIO networkx / loopledger: {t_nx / t_ours2:,.0f}x; igraph / loopledger: "
+          f"{t_ig2 / t_ours2:,.1f}x", flush=True)
+    if not same:
+        raise AssertionError("the cycle set differs from networkx's")
+
+    # 3. n=1,000,000, m=3,000,000 ----------------------------------------------------------------
+    n3, m3 = 1_000_000, 3_000_000
+    edges3 = _random_edges(n3, m3, SEED + 2)
+    t_build, big = _best(lambda: _network(edges3, n3), repeat=1)
+    t_struct, structure3 = _best(lambda: big.structure, repeat=1)
+    t_count3, counts3 = _best(lambda: count_cycles(structure3, k), repeat=2)
+    t_enum3, rep3 = _best(lambda: cycles(big, max_len=k), repeat=2)
+    assert rep3.count == int(counts3.sum())
+    print(f"[3] n={n3:,} m={m3:,} max_len={k}: {rep3.count} cycles {rep3.by_length}; "
+          f"largest SCC {rep3.scc_sizes[0]:,} nodes", flush=True)
+    print(f"    count_cycles: {t_count3:.2f} s; cycles() enumerate with legs and bottlenecks: {t_enum3:.2f} s "
+          f"(search alone {rep3.seconds:.2f} s); building the network {t_build:.2f} s + structure "
+          f"{t_struct:.2f} s; aim < 5 s, must be < 60 s", flush=True)
