@@ -12,7 +12,9 @@ measures see, METHODS.md 0.2) and decorates it for drawing:
 * **node colour** by company type, **edge colour** by deal kind, **edge style** by status
   (solid when binding, dashed for letters of intent, dotted for rumours, faded for cancelled or
   stalled), edge width ``1 + 1.5·log10(1 + amount)``;
-* **positions** from a networkx spring layout (Fruchterman & Reingold 1991) with a fixed seed.
+* **positions** from networkx: a spring layout (Fruchterman & Reingold 1991) with a fixed seed,
+  refined by Kamada & Kawai (1989), component by component (the largest in the middle, the
+  small ones in columns beside it).
   With ``layout="ledger"`` (default) it is one layout of every deal in the ledger, so companies
   stay in place while the as-of slider replays the years; ``layout="view"`` lays out only the
   legs in view. Both are computed once per ledger state and cached.
@@ -36,7 +38,9 @@ from ..ledger.model import STATUSES, CompanyType, DealKind
 from ..results import jsonable
 
 LAYOUT_SEED = 20190101
-LAYOUT_SCALE = 900.0
+LAYOUT_SCALE = 480.0
+#: width / height of the main component's layout (the map is landscape)
+ASPECT = 1.6
 
 #: valuation metrics, most preferred first when two share a date
 VALUATION_METRICS = ("market_cap", "valuation_post_money", "valuation", "valuation_secondary",
@@ -110,15 +114,44 @@ def valuations(ledger: Ledger, as_of: date) -> dict[str, dict[str, Any]]:
 
 
 def spring_positions(pairs: Iterable[tuple[str, str]], nodes: Iterable[str]) -> dict[str, tuple[float, float]]:
-    """A seeded spring layout of the undirected graph, scaled to +-LAYOUT_SCALE pixels."""
+    """A seeded spring layout, component by component, in pixels.
+
+    A spring layout of a disconnected graph pushes the small components far away and squeezes
+    the large one, so the largest connected component is laid out alone (Fruchterman-Reingold
+    with ``seed=LAYOUT_SEED``, then Kamada-Kawai) on a ``2·ASPECT·LAYOUT_SCALE`` by
+    ``2·LAYOUT_SCALE`` rectangle, and the others, each laid out the same way at a size growing
+    with the square root of its node count, are stacked in columns to its right, largest
+    first."""
     g = nx.Graph()
     g.add_nodes_from(sorted(set(nodes)))
     g.add_edges_from((u, v) for u, v in pairs if u != v)
     if g.number_of_nodes() == 0:
         return {}
-    k = 1.6 / math.sqrt(g.number_of_nodes())
-    pos = nx.spring_layout(g, seed=LAYOUT_SEED, k=k, iterations=300, scale=LAYOUT_SCALE)
-    return {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in pos.items()}
+    parts = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))
+    out: dict[str, tuple[float, float]] = {}
+    main = parts[0]
+    # the map is landscape: stretch the main component sideways
+    out.update({n: (ASPECT * x, y) for n, (x, y) in _spring(g.subgraph(main), LAYOUT_SCALE, (0.0, 0.0)).items()})
+    x, y, col_width = ASPECT * LAYOUT_SCALE + 120.0, -LAYOUT_SCALE, 0.0
+    for part in parts[1:]:
+        half = max(40.0, LAYOUT_SCALE * math.sqrt(len(part) / max(len(main), 1)))
+        if y + 2 * half > LAYOUT_SCALE and y > -LAYOUT_SCALE:
+            x, y, col_width = x + col_width + 80.0, -LAYOUT_SCALE, 0.0
+        out.update(_spring(g.subgraph(part), half, (x + half, y + half)))
+        y += 2 * half + 60.0
+        col_width = max(col_width, 2 * half)
+    return {n: (round(float(px), 1), round(float(py), 1)) for n, (px, py) in out.items()}
+
+
+def _spring(g: nx.Graph, half: float, centre: tuple[float, float]) -> dict[str, tuple[float, float]]:
+    if g.number_of_nodes() == 1:
+        return {next(iter(g.nodes)): centre}
+    start = nx.spring_layout(g, seed=LAYOUT_SEED, k=2.0 / math.sqrt(g.number_of_nodes()), iterations=100)
+    # Kamada-Kawai (1989), started from the seeded spring layout, spreads hubs' neighbours
+    # more evenly than springs alone; both are deterministic for a given graph
+    pos = nx.kamada_kawai_layout(g, pos=start, scale=half, center=centre)
+    # screen y grows downwards; the client draws y as given
+    return {n: (float(x), float(y)) for n, (x, y) in pos.items()}
 
 
 def ledger_positions(ledger: Ledger) -> dict[str, tuple[float, float]]:

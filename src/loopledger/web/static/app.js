@@ -103,8 +103,8 @@
     return [
       { selector: "node", style: {
           width: "data(size)", height: "data(size)", "background-color": "data(colour)",
-          label: "data(name)", "font-size": 10, color: "#1b1f24", "text-valign": "bottom",
-          "text-margin-y": 2, "text-outline-color": "#fff", "text-outline-width": 2,
+          label: "data(name)", "font-size": 17, "min-zoomed-font-size": 6, color: "#1b1f24", "text-valign": "bottom",
+          "text-margin-y": 2, "text-outline-color": "#fff", "text-outline-width": 3,
           "border-width": 1, "border-color": "#57606a" } },
       { selector: "edge", style: {
           width: "data(width)", "line-color": "data(colour)", "target-arrow-color": "data(colour)",
@@ -126,7 +126,7 @@
     cy.on("mouseover", "edge", (ev) => showTip(ev, edgeTip(ev.target.data())));
     cy.on("mouseover", "node", (ev) => showTip(ev, nodeTip(ev.target.data())));
     cy.on("mouseout", "node, edge", () => { tip.hidden = true; });
-    cy.on("tap", "node", (ev) => selectCompany(ev.target.id()));
+    cy.on("tap", "node", (ev) => { tip.hidden = true; selectCompany(ev.target.id()); });
     cy.on("tap", (ev) => { if (ev.target === cy) { tip.hidden = true; } });
   }
   function showTip(ev, html) {
@@ -164,12 +164,13 @@
     data.nodes.forEach((n) => { names[n.id] = n.name; });
     if (cy) {
       cy.elements().remove();
-      cy.add(data.nodes.map((n) => ({ group: "nodes", data: n, position: { x: n.x, y: -n.y } })));
+      cy.add(data.nodes.map((n) => ({ group: "nodes", data: n, position: { x: n.x, y: n.y } })));
       cy.add(data.edges.map((e, i) => ({ group: "edges", data: Object.assign({}, e, { id: "leg:" + e.id + ":" + i, deal: e.id }) })));
       cy.fit(undefined, 30);
     }
     $("#map-status").textContent = `(${data.counts.edges} deal legs, ${data.counts.nodes} companies as of ${state.as_of})`;
     $("#map").dataset.legs = data.counts.edges;
+    $("#map").dataset.asof = state.as_of;
     $("#fig-legs").textContent = data.counts.edges;
     renderDealsTable();
     if (state.company) showCompanySelection();
@@ -276,10 +277,10 @@
     let html = `<dl class="kv"><dt>Type</dt><dd>${esc(co.type)}${co.country ? ", " + esc(co.country) : ""}</dd>
       <dt>Valuation</dt><dd>${val ? "$" + money(val.value) + " bn (" + esc(val.metric) + ", " + esc(val.as_of) + ", " + sourcesHtml(val.sources) + ")" : "none on record"}</dd>
       <dt>Round-trip share</dt><dd id="company-roundtrip">${circ ? pct(circ.round_trip_share) + (circ.basis && circ.basis !== "unique" ? ` (range ${pct(circ.round_trip_min)}–${pct(circ.round_trip_max)}, ${esc(circ.basis)})` : "") : "not on a cycle (0%) or not computed"}</dd></dl>`;
-    html += `<h3>Deals (${c.deals.length})</h3><div class="tablebox" tabindex="0" role="region" aria-label="Deals of ${esc(co.name)}"><table id="company-deals"><thead><tr><th scope="col">Counterparty</th><th scope="col">Kind</th><th scope="col">Status</th><th scope="col" class="num">USD bn</th><th scope="col">Sources</th></tr></thead><tbody>` +
+    html += `<h3>Deals (${c.deals.length})</h3><div class="tablebox" tabindex="0" role="region" aria-label="Deals of ${esc(co.name)}"><table id="company-deals"><thead><tr><th scope="col">Counterparty</th><th scope="col">Kind, status</th><th scope="col" class="num">USD bn</th><th scope="col">Sources</th></tr></thead><tbody>` +
       c.deals.map((d) => {
         const out = d.payer === co.id;
-        return `<tr><td>${out ? "→ " + esc(d.payee_name) : "← " + esc(d.payer_name)}</td><td>${esc(d.kind)}</td><td>${esc(d.status)}</td><td class="num">${money(d.amount_high == null ? d.amount_low : d.amount_high)}</td><td>${sourcesHtml(d.sources)}</td></tr>`;
+        return `<tr><td>${out ? "pays " + esc(d.payee_name) : "from " + esc(d.payer_name)}</td><td>${esc(d.kind.replace(/_/g, " "))}, ${esc(d.status.replace(/_/g, " "))}</td><td class="num">${money(d.amount_high == null ? d.amount_low : d.amount_high)}</td><td>${sourcesHtml(d.sources)}</td></tr>`;
       }).join("") + "</tbody></table></div>";
     html += `<h3>Exposure</h3><div id="company-exposure"><p class="hint">Loading…</p></div><h3>Promises</h3><div id="company-promises"><p class="hint">Loading…</p></div>`;
     box.innerHTML = html;
@@ -360,7 +361,8 @@
   }
   function lossColour(share) {
     if (share === null || share === undefined) return "#f4a582";
-    const s = Math.max(0, Math.min(1, share));
+    // square root: a tenth of the buffer lost is already clearly tinted
+    const s = Math.sqrt(Math.max(0, Math.min(1, share)));
     const r = 255, g = Math.round(235 - 200 * s), b = Math.round(220 - 200 * s);
     return `rgb(${r},${g},${b})`;
   }
@@ -522,6 +524,9 @@
     });
     $("#stress-form").addEventListener("submit", runStress);
   }
+
+  // for the browser tests and the curious: the map and the view state
+  window.loopledger = { get cy() { return cy; }, state };
 
   readURL();
   syncControls();

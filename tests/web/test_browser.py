@@ -1,0 +1,323 @@
+"""The dashboard in a real browser: Debian's chromium driven by Playwright against a real
+``loopledger serve`` process on 127.0.0.1, over a temporary SQLite copy of the bundled ledger.
+
+Every request the page makes is checked to stay on 127.0.0.1 (the page must work offline).
+Screenshots go to tests/artifacts/ (git-ignored). axe-core 4.14.1 (MPL-2.0, vendored from its
+npm package under tests/web/vendor/) is injected to check accessibility.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+ALL = ["funded", "funded_partial", "definitive", "announced_loi", "rumored", "cancelled_stalled"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=30) as r:
+        return json.loads(r.read())
+
+
+@pytest.fixture(scope="module")
+def server(template_db, tmp_path_factory):
+    """``loopledger serve`` in a subprocess, on a free port, over a copy of the template
+    database (bundled data; editors ed and eve, reader rita)."""
+    path, tokens = template_db
+    folder = tmp_path_factory.mktemp("server")
+    for suffix in ("", "-wal", "-shm"):
+        if Path(f"{path}{suffix}").exists():
+            shutil.copyfile(f"{path}{suffix}", folder / f"ledger.db{suffix}")
+    db = f"sqlite:///{folder / 'ledger.db'}"
+    port = _free_port()
+    log = open(folder / "server.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from loopledger.cli import main; main()", "serve", "--db", db,
+         "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "LOOPLEDGER_SECRET": "browser-tests"},
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            _get(url + "/healthz")
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail("the server did not start:\n" + (folder / "server.log").read_text())
+            time.sleep(0.2)
+    yield type("Server", (), {"url": url, "tokens": tokens, "db": db})
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    exe = os.environ.get("LOOPLEDGER_CHROMIUM") or "/usr/bin/chromium"
+    if not Path(exe).exists():
+        from tests.conftest import require_service
+
+        require_service("chromium", f"{exe} not found")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh browser context; fails the test on any request leaving 127.0.0.1 or any
+    JavaScript error."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1100})
+    pg = context.new_page()
+    outside, errors = [], []
+
+    def guard(route):
+        if route.request.url.startswith(server.url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    pg.route("**/*", guard)
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.set_default_timeout(30_000)
+    yield pg
+    context.close()
+    assert not outside, f"the page tried to reach the internet: {outside}"
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def shot(pg, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / f"web_{name}.png"), full_page=False)
+
+
+def open_dashboard(pg, server, query: str = "") -> None:
+    pg.goto(server.url + "/" + query)
+    pg.wait_for_selector("body[data-ready='1']")
+
+
+def legs(pg) -> int:
+    return int(pg.get_attribute("#map", "data-legs"))
+
+
+def test_page_loads_the_bundled_network(page, server):
+    open_dashboard(page, server)
+    today = date.today().isoformat()
+    expected = _get(f"{server.url}/api/network?as_of={today}&" + "&".join(f"status={s}" for s in ALL))
+    assert legs(page) == expected["counts"]["edges"] > 100
+    assert page.evaluate("window.loopledger.cy.nodes().length") == expected["counts"]["nodes"]
+    assert page.evaluate("window.loopledger.cy.edges().length") == expected["counts"]["edges"]
+    assert page.locator("#deals-table tbody tr").count() == expected["counts"]["edges"]
+    assert page.locator("#map canvas").count() >= 1
+    for fig in ("#fig-legs", "#fig-binding", "#fig-circular", "#fig-cycles"):
+        assert page.inner_text(fig) not in ("…", "—", ""), fig
+    # letters of intent are drawn dashed and cancelled deals faded, as the legend says
+    styles = page.evaluate("""() => window.loopledger.cy.edges().map(e => [e.data('status'), e.style('line-style'), Number(e.style('opacity'))])""")
+    assert {s for st, s, _ in styles if st == "announced_loi"} == {"dashed"}
+    assert all(o < 0.5 for st, _, o in styles if st == "cancelled_stalled")
+    shot(page, "1_loaded")
+
+
+def test_slider_to_2024_shows_fewer_deals(page, server, raw):
+    open_dashboard(page, server)
+    today_legs = legs(page)
+    index = page.evaluate("""() => {
+        const s = document.querySelector('#asof-slider');
+        const [y, m] = s.dataset.start.split('-').map(Number);
+        return (2024 * 12 + 0) - (y * 12 + m - 1);
+    }""")
+    page.focus("#asof-slider")
+    page.evaluate("""(i) => { const s = document.querySelector('#asof-slider'); s.value = i;
+                               s.dispatchEvent(new Event('input', {bubbles: true})); }""", index)
+    page.wait_for_selector("#map[data-asof='2024-01-01']")
+    assert page.inner_text("#asof-label") == "2024-01-01"
+    assert legs(page) < today_legs
+    assert legs(page) == len(raw.legs(date(2024, 1, 1)))
+    assert "as_of=2024-01-01" in page.url
+    # the keyboard moves the slider too: one month on
+    page.focus("#asof-slider")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_selector("#map[data-asof='2024-02-01']")
+    shot(page, "2_slider_2024")
+
+
+def test_clicking_nvidia_shows_its_deals_with_sources(page, server):
+    open_dashboard(page, server)
+    box = page.locator("#map").bounding_box()
+    pos = page.evaluate("window.loopledger.cy.getElementById('nvidia').renderedPosition()")
+    page.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
+    page.wait_for_selector("#company-deals tbody tr")
+    assert page.inner_text("#company-title") == "Nvidia"
+    rows = page.locator("#company-deals tbody tr").count()
+    api = _get(f"{server.url}/api/companies/nvidia")
+    assert rows == len(api["deals"]) > 10
+    links = page.locator("#company-deals a[href^='http']")
+    assert links.count() >= rows
+    assert links.first.get_attribute("target") == "_blank"
+    assert "company=nvidia" in page.url
+    page.wait_for_function("!document.querySelector('#company-promises').innerText.includes('Loading')")
+    page.wait_for_function("!document.querySelector('#company-exposure').innerText.includes('Loading')")
+    assert "Round-trip share" in page.inner_text("#company-body")
+    shot(page, "3_nvidia")
+    # the URL keeps the selection: opening it again shows the same panel
+    page.goto(page.url)
+    page.wait_for_selector("#company-deals tbody tr")
+    assert page.inner_text("#company-title") == "Nvidia"
+
+
+def test_keyboard_reaches_a_company_from_the_table(page, server):
+    open_dashboard(page, server)
+    button = page.locator("#deals-table tbody button[data-company='oracle']").first
+    button.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#company-deals tbody tr")
+    assert page.inner_text("#company-title") == "Oracle"
+
+
+def test_selecting_a_cycle_highlights_it(page, server):
+    open_dashboard(page, server)
+    target = page.locator("#cycle-list button", has_text="OpenAI → Oracle → Nvidia → OpenAI")
+    if target.count() == 0:  # the canonical rotation starts elsewhere
+        target = page.locator("#cycle-list button", has_text="Nvidia → OpenAI → Oracle → Nvidia")
+    assert target.count() == 1
+    target.click()
+    assert target.get_attribute("aria-pressed") == "true"
+    hl_nodes = page.evaluate("window.loopledger.cy.nodes('.hl').map(n => n.id()).sort()")
+    assert hl_nodes == ["nvidia", "openai", "oracle"]
+    pairs = page.evaluate("window.loopledger.cy.edges('.hl').map(e => e.data('source') + '>' + e.data('target'))")
+    assert set(pairs) == {"openai>oracle", "oracle>nvidia", "nvidia>openai"}
+    faded = page.evaluate("window.loopledger.cy.elements('.faded').length")
+    total = page.evaluate("window.loopledger.cy.elements().length")
+    assert faded == total - len(hl_nodes) - len(pairs)
+    assert "cycle=" in page.url
+    shot(page, "4_cycle")
+    target.click()  # a second click clears it
+    assert page.evaluate("window.loopledger.cy.elements('.hl').length") == 0
+
+
+def test_openai_stress_test_shows_a_loss_chart(page, server):
+    open_dashboard(page, server)
+    assert page.input_value("#stress-fail") == "openai"
+    page.fill("#stress-recovery", "0.4")
+    page.click("#stress-run")
+    page.wait_for_selector("#loss-chart rect")
+    api = json.loads(urllib.request.urlopen(urllib.request.Request(
+        server.url + "/api/stress", data=json.dumps({"fail": ["openai"], "recovery": 0.4,
+                                                      "as_of": date.today().isoformat()}).encode(),
+        headers={"Content-Type": "application/json"})).read())
+    losers = sorted((c for c in api["companies"] if c["loss"] > 0), key=lambda c: -c["loss"])
+    assert page.locator("#loss-chart rect").count() == min(15, len(losers)) > 0
+    assert losers[0]["name"][:18] in page.text_content("#loss-chart")
+    assert int(page.get_attribute("#map", "data-stressed")) > 0
+    assert page.evaluate("window.loopledger.cy.getElementById('openai').hasClass('stressed')")
+    page.locator("#stress-panel").scroll_into_view_if_needed()
+    shot(page, "5_stress")
+
+
+def test_editor_adds_a_deal_with_a_source_and_it_appears(page, server):
+    page.goto(server.url + "/login")
+    page.fill("#login-name", "ed")
+    page.fill("#login-password", "correct-horse-battery")
+    page.click("button[type=submit]")
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.locator("#edit-panel").count() == 1
+    fields = {"#deal-id": "web-test-amd-xai", "#deal-group": "web-test", "#deal-payer": "xai",
+              "#deal-payee": "amd", "#deal-amount_low": "3", "#deal-amount_high": "4.5",
+              "#deal-announced": "2026-11-20", "#deal-date": "2026-11-20",
+              "#deal-src-url": "https://example.org/amd-xai", "#deal-src-publisher": "Example Wire",
+              "#deal-src-date": "2026-11-20"}
+    for sel, value in fields.items():
+        page.fill(sel, value)
+    page.select_option("#deal-kind", "compute_purchase")
+    page.select_option("#deal-confidence", "medium")
+    page.select_option("#deal-status", "definitive")
+    page.click("#add-deal-form button[type=submit]")
+    page.wait_for_selector("#edit-message .ok")
+    assert "web-test-amd-xai" in page.inner_text("#edit-message")
+    page.wait_for_selector("#deals-table tr[data-deal='web-test-amd-xai']")
+    row = page.inner_text("#deals-table tr[data-deal='web-test-amd-xai']")
+    assert "Example Wire" in row and "compute_purchase" in row
+    d = _get(server.url + "/api/deals/web-test-amd-xai")
+    assert (d["payer"], d["payee"], d["amount_high"], d["status"]) == ("xai", "amd", 4.5, "definitive")
+    assert [s["url"] for s in d["sources"]] == ["https://example.org/amd-xai"]
+    page.locator("#deals-table tr[data-deal='web-test-amd-xai']").scroll_into_view_if_needed()
+    shot(page, "6_editor_added")
+    # a second add with the same id is refused with the reason shown, nothing written
+    page.click("#add-deal-form button[type=submit]")
+    page.wait_for_selector("#edit-message .error")
+    assert "already" in page.inner_text("#edit-message") or "duplicate" in page.inner_text("#edit-message")
+
+
+def test_anonymous_user_cannot_edit(page, server):
+    open_dashboard(page, server)
+    assert page.locator("#edit-panel").count() == 0
+    assert page.locator("text=Sign in to edit").count() == 1
+    before = _get(server.url + "/api/deals")["count"]
+    status = page.evaluate("""async () => {
+        const csrf = document.querySelector('meta[name=csrf-token]').content;
+        const r = await fetch('/api/deals', {method: 'POST', headers: {'Content-Type': 'application/json', 'X-CSRF-Token': csrf},
+          body: JSON.stringify({deal: {id: 'anon-x', group: 'g', payer: 'xai', payee: 'amd', kind: 'other', confidence: 'low'},
+                                status: 'rumored', date: '2026-01-01', source: {url: 'https://example.org/x', publisher: 'x', type: 'news'}})});
+        return r.status; }""")
+    assert status == 401
+    assert _get(server.url + "/api/deals")["count"] == before
+
+
+def _axe(pg) -> list[dict]:
+    pg.add_script_tag(path=str(AXE))
+    result = pg.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def test_no_serious_accessibility_violations(page, server):
+    open_dashboard(page, server)
+    page.click("#cycle-list button >> nth=0")
+    bad = _axe(page)
+    assert not bad, json.dumps([(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in bad], indent=1)
+    page.goto(server.url + "/login")
+    bad = _axe(page)
+    assert not bad, [(v["id"], v["help"]) for v in bad]
+
+
+def test_no_serious_accessibility_violations_for_editors(page, server):
+    page.goto(server.url + "/login")
+    page.fill("#login-name", "eve")
+    page.fill("#login-password", "correct-horse-battery")
+    page.click("button[type=submit]")
+    page.wait_for_selector("body[data-ready='1']")
+    for d in page.locator("#edit-panel details").all():
+        d.evaluate("el => el.open = true")
+    bad = _axe(page)
+    assert not bad, json.dumps([(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in bad], indent=1)
+    shot(page, "7_editor_forms")
