@@ -14,7 +14,8 @@ what protects the ledger from its clients:
   signed-in user or an API token (readers included); otherwise reading is open and only
   editing needs an editor.
 
-The OpenAPI page at ``/docs`` (and ``/openapi.json``) documents the JSON API.
+The OpenAPI page at ``/docs`` (Swagger UI, vendored) and ``/openapi.json`` document the
+JSON API.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any
 
 import anyio
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -81,6 +83,7 @@ def create_app(db_url: str | None = None, private: bool = False, *, ledger: Ledg
         ledger = Ledger.open(db_url)
     site = Site(ledger=ledger, private=private)
     app = FastAPI(title="loopledger", version=__version__, description=DESCRIPTION,
+                  docs_url=None, redoc_url=None,
                   openapi_tags=[
                       {"name": "ledger", "description": "Companies, deals, facts and the map."},
                       {"name": "measures", "description": "Cycles, circulation, promises, exposure, look-through (METHODS.md 1-8)."},
@@ -100,6 +103,14 @@ def create_app(db_url: str | None = None, private: bool = False, *, ledger: Ledg
     app.include_router(session.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs():
+        """The OpenAPI page, with Swagger UI served from the package (works offline)."""
+        return get_swagger_ui_html(openapi_url=app.openapi_url, title="loopledger API",
+                                   swagger_js_url="/static/vendor/swagger-ui-bundle.js",
+                                   swagger_css_url="/static/vendor/swagger-ui.css",
+                                   swagger_favicon_url="/static/favicon.svg")
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, Any]:
