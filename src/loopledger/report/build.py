@@ -1,0 +1,493 @@
+"""The report's content: every section as HTML fragments built from the measures, with each
+number linked to the deals and sources behind it.
+
+:func:`build_report` runs the measures (``measure``, ``promises``, ``exposure``, the quarterly
+circular share, ``stress`` and ``systemic``) for one as-of date and returns a :class:`Report`:
+its sections in order and the figures (matplotlib objects, for notebooks). A section whose
+measure is not installed, or cannot be computed from the data, is kept with the reason shown
+instead of its content, so the report always renders and says what is missing.
+
+Linking: every deal in view has an anchor ``#deal-<id>`` in the deals appendix, listing its
+sources (links out); every company one, ``#company-<id>``, listing its legs; each status a
+list ``#status-<status>``. Numbers link to the list of deals they come from.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable
+
+import pandas as pd
+
+from ..errors import LedgerError
+from ..ledger.dates import parse_as_of
+from ..ledger.model import BINDING_STATUSES, STATUSES
+from ..ledger.summary import STATUS_LABELS
+from ..results import Result
+from . import figures as F
+
+#: the company every "if X fails" section is about (issue 6: "if OpenAI fails")
+STRESS_COMPANY = "OpenAI"
+TOP = 10
+
+SECTIONS = [
+    ("headline", "Headline numbers"),
+    ("network", "The network"),
+    ("flows", "Dollar flows by kind"),
+    ("promises", "Promises by status over time"),
+    ("circular-share", "Circular share over time"),
+    ("cycles", "Top cycles"),
+    ("round-trips", "Round-trip shares and exposures"),
+    ("lookthrough", "Look-through estimate"),
+    ("stress", f"If {STRESS_COMPANY} fails"),
+    ("systemic", "Too big to fail"),
+    ("methods", "Methods"),
+    ("deals", "Deals and sources"),
+]
+
+
+@dataclass
+class Section:
+    """One section: its anchor id, title, HTML body and figures, or why it is unavailable."""
+
+    id: str
+    title: str
+    html: str = ""
+    figures: dict[str, Any] = field(default_factory=dict)
+    captions: dict[str, str] = field(default_factory=dict)
+    available: bool = True
+    reason: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Report(Result):
+    """A built report: ``sections`` in order (each with ``html``, ``figures`` and whether it
+    is ``available``), the ``as_of`` date and the ledger's counts. ``figures`` gathers every
+    figure by name; :func:`loopledger.report.render_html` turns it into one HTML file."""
+
+    as_of: date
+    sections: list[Section]
+    counts: dict[str, int]
+    generated: str
+
+    caption = "Report sections"
+
+    @property
+    def figures(self) -> dict[str, Any]:
+        return {k: v for s in self.sections for k, v in s.figures.items()}
+
+    @property
+    def unavailable(self) -> dict[str, str]:
+        """Section id -> why it could not be built."""
+        return {s.id: s.reason or "" for s in self.sections if not s.available}
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([{"id": s.id, "title": s.title, "available": s.available,
+                              "figures": ", ".join(s.figures), "reason": s.reason or ""}
+                             for s in self.sections])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"as_of": self.as_of.isoformat(), "counts": self.counts, "generated": self.generated,
+                "sections": [{"id": s.id, "title": s.title, "available": s.available, "reason": s.reason}
+                             for s in self.sections]}
+
+
+# small HTML helpers ----------------------------------------------------------------------------
+
+def esc(x: Any) -> str:
+    return html.escape("" if x is None else str(x), quote=True)
+
+
+def missing(x: Any) -> bool:
+    try:
+        return x is None or (isinstance(x, float) and math.isnan(x))
+    except TypeError:
+        return False
+
+
+def money(x: Any, digits: int = 1) -> str:
+    """USD billions for a reader: ``$300.0B``; an unknown amount is a dash, never 0."""
+    if missing(x):
+        return "—"
+    x = float(x)
+    if x == math.inf:
+        return "∞"
+    return f"${x:,.{digits}f}B"
+
+
+def pct(x: Any, digits: int = 1) -> str:
+    return "—" if missing(x) else f"{100 * float(x):.{digits}f}%"
+
+
+def link(anchor: str, text: str) -> str:
+    return f'<a href="#{esc(anchor)}">{text}</a>'
+
+
+def deal_link(deal_id: str) -> str:
+    return link(f"deal-{deal_id}", esc(deal_id))
+
+
+def company_link(company_id: str, name: str | None = None) -> str:
+    return link(f"company-{company_id}", esc(name or company_id))
+
+
+def source_links(urls: list[str]) -> str:
+    return " ".join(f'<a class="src" href="{esc(u)}">[{i}]</a>' for i, u in enumerate(urls, start=1))
+
+
+def table(columns: list[str], rows: list[list[str]], cls: str = "", numeric: set[int] = frozenset()) -> str:
+    """An HTML table from already-escaped cells."""
+    head = "".join(f'<th{" class=num" if i in numeric else ""}>{esc(c)}</th>' for i, c in enumerate(columns))
+    body = "".join(
+        "<tr>" + "".join(f'<td{" class=num" if i in numeric else ""}>{c}</td>' for i, c in enumerate(r)) + "</tr>"
+        for r in rows)
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def para(text: str) -> str:
+    return f"<p>{text}</p>"
+
+
+# the builder -----------------------------------------------------------------------------------
+
+class _Builder:
+    def __init__(self, ledger, as_of: date, progress: Callable[[str], None] | None):
+        self.ledger = ledger
+        self.as_of = as_of
+        self.progress = progress or (lambda what: None)
+        self.deals = ledger.deals(as_of=as_of)
+        self.deal_by_id = {r.id: r for r in self.deals.itertuples()}
+        self.names = ledger.company_names()
+        self.headline = None
+
+    def name(self, cid: str) -> str:
+        return self.names.get(cid, cid)
+
+    def deal_refs(self, deal_ids, with_sources: bool = True) -> str:
+        parts = []
+        for d in deal_ids:
+            r = self.deal_by_id.get(d)
+            if r is None:
+                parts.append(esc(d))
+                continue
+            srcs = source_links([s["url"] for s in r.sources]) if with_sources else ""
+            parts.append(f"{deal_link(d)} {srcs}".strip())
+        return "; ".join(parts)
+
+    # sections -------------------------------------------------------------------------------
+
+    def section_headline(self, s: Section) -> None:
+        from ..measure.headline import measure
+
+        h = measure(self.ledger, as_of=self.as_of, explain=True, top=TOP)
+        self.headline = h
+        c = h.circulation
+        rows = [
+            [link("circulation-flows", pct(c["share"])), "circular share",
+             "the largest part of the dollars in signed or paid deals that could go round in a loop "
+             "(maximum circulation / all deal dollars in view)"],
+            [link("circulation-flows", money(c["total"])), "money that could go round",
+             "maximum circulation; each hop counts, so a dollar round a 3-company loop counts 3 times"],
+            [link("status-binding", money(c["flow_total"])), "deal dollars in view",
+             f"known amounts of signed or paid deal legs ({c['legs_without_amount']} legs without an "
+             f"amount and {c['non_cash_legs']} non-cash legs left out, never counted as 0)"],
+            [link("cycles", f"{h.cycles['count']:,}"), "simple cycles",
+             f"closed loops of up to {h.params['max_len']} companies, none visited twice"],
+        ]
+        for status in STATUSES:
+            v = h.promises["by_status"][status]
+            rows.append([link(f"status-{status}", money(v["high"])), f"deals {esc(STATUS_LABELS[status])}",
+                         f"{v['count']} legs; low end {money(v['low'])}; {v['no_amount']} with no amount"])
+        if h.lookthrough:
+            lt = h.lookthrough
+            rows.append([link("lookthrough", f"{money(lt['low'])}–{money(lt['high'])}"),
+                         f"{esc(lt['investee_name'])} net loss, {esc(lt['period'])} (derived)",
+                         f"backed out of {esc(lt['investor_name'])}'s equity-method figures; see the sensitivity table"])
+        s.html = (para(f"As of <strong>{self.as_of}</strong>. Amounts are USD billions at the high end of "
+                       "each stated range unless said otherwise. Every number links to the deals behind it; "
+                       "every deal links to its sources.")
+                  + table(["value", "measure", "what it means"], rows, "headline", numeric={0})
+                  + "".join(para(esc(n)) for n in h.notes))
+        flows = (h.trace or {}).get("circulation", [])
+        flow_rows = [[esc(f["payer"]), esc(f["payee"]), money(f["amount"]), money(f["circulating"]),
+                      self.deal_refs([d["deal"] for d in f["deals"]])]
+                     for f in sorted(flows, key=lambda f: -f["circulating"])]
+        s.html += (f'<h3 id="circulation-flows">Where the circulating dollars are</h3>'
+                   + para("One maximum circulation, pair by pair (the total is unique; how it splits "
+                          "between pairs may not be).")
+                   + table(["payer", "payee", "deal dollars", "circulating", "deals and sources"], flow_rows,
+                           numeric={2, 3}))
+
+    def section_network(self, s: Section) -> None:
+        fig = F.network_map(self.ledger, as_of=self.as_of)
+        s.figures["network_map"] = fig
+        s.captions["network_map"] = (
+            "Companies in signed or paid deals, coloured by type and sized by the dollars they pay "
+            "and receive; arrows run from payer to payee, as wide as the known dollars (dashed: no "
+            "amount disclosed). Every leg is listed in " + link("deals", "Deals and sources") + ".")
+
+    def section_flows(self, s: Section) -> None:
+        fig = F.flows_sankey(self.ledger, as_of=self.as_of)
+        s.figures["flows_sankey"] = fig
+        table_ = F.flow_table(self.ledger, as_of=self.as_of)
+        by_kind = table_.groupby("kind")["amount"].sum().sort_values(ascending=False)
+        rows = [[esc(F.KIND_LABELS.get(k, k)), link(f"kind-{k}", money(v))] for k, v in by_kind.items()]
+        s.captions["flows_sankey"] = (
+            "Deal dollars from the type of company that pays, through the kind of deal, to the type "
+            "that receives (signed or paid legs, high end of each range; legs without an amount and "
+            "summary rows are not added).")
+        s.html = table(["kind", "dollars"], rows, numeric={1})
+
+    def section_promises(self, s: Section) -> None:
+        from ..measure.promises import promises
+
+        p = promises(self.ledger, as_of=self.as_of)
+        s.figures["promises_chart"] = F.promises_chart(p.series)
+        s.captions["promises_chart"] = (
+            "Deal dollars by status at each quarter end (high end of each range): paid, signed, "
+            "promised, rumoured or cancelled, as each deal stood then.")
+        rows = []
+        for status in STATUSES:
+            v, r = p.by_status[status], p.remaining[status]
+            rows.append([esc(STATUS_LABELS[status]), link(f"status-{status}", str(v["count"])), money(v["low"]),
+                         money(v["high"]), money(r["high"]), str(v["no_amount"])])
+        s.html = (table(["status", "legs", "low", "high", "still to pay (high)", "no amount"], rows,
+                        numeric={1, 2, 3, 4, 5})
+                  + para("'Still to pay' spreads a contract straight-line over its term (derived); a "
+                         "contract without a term counts in full (METHODS.md 6.1)."))
+
+    def section_circular_share(self, s: Section) -> None:
+        from .data import circular_share_series
+
+        series = circular_share_series(self.ledger, as_of=self.as_of)
+        s.figures["circular_share_chart"] = F.circular_share_chart(series)
+        s.captions["circular_share_chart"] = (
+            "The circular share at each quarter end: the network as it stood then (deals announced "
+            "by that date, with their status then), its maximum circulation divided by its deal dollars.")
+        recent = series[series["flow_total"] > 0].tail(8)
+        rows = [[esc(r.quarter), pct(r.share), money(r.total), money(r.flow_total), str(r.legs)]
+                for r in recent.itertuples()]
+        s.html = table(["quarter", "circular share", "could go round", "deal dollars", "legs"], rows,
+                       numeric={1, 2, 3, 4})
+
+    def section_cycles(self, s: Section) -> None:
+        h = self._headline()
+        rows = []
+        for c in (h.trace or {}).get("top_cycles", []):
+            hops = "<br>".join(
+                f"{esc(x['payer'])} → {esc(x['payee'])}: {money(x['amount'])} — "
+                f"{self.deal_refs([d['deal'] for d in x['deals']])}" for x in c["hops"])
+            rows.append([str(c["rank"]), esc(" → ".join(c["names"] + c["names"][:1])), money(c["bottleneck"]), hops])
+        s.html = (para(f"{h.cycles['count']:,} simple cycles of up to {h.params['max_len']} companies in signed "
+                       f"or paid deals ({', '.join(f'{n} of length {k}' for k, n in h.cycles['by_length'].items() if n)}). "
+                       "The largest by bottleneck (the smallest hop: what could go once round that loop on its "
+                       "own; loops share deals, so bottlenecks are never added):")
+                  + table(["#", "loop", "bottleneck", "hops, deals and sources"], rows, numeric={2}))
+
+    def section_round_trips(self, s: Section) -> None:
+        from ..measure.exposure import exposure
+
+        h = self._headline()
+        s.figures["round_trip_chart"] = F.round_trip_chart(h.round_trip)
+        s.captions["round_trip_chart"] = (
+            "Round-trip share: the part of a company's inflow from the network that could be money "
+            "going round; the black line is its range over all maximum circulations (METHODS.md 2.2).")
+        trace = {t["company"]: t for t in (h.trace or {}).get("round_trip", [])}
+        rows = []
+        for r in h.round_trip.itertuples():
+            inflows = trace.get(r.name, {}).get("circular_inflows", [])
+            deals = [d["deal"] for x in inflows for d in x["deals"]]
+            rows.append([company_link(r.node, r.name), money(r.inflow), money(r.circular_flow),
+                         f"{pct(r.round_trip_share)} ({pct(r.round_trip_min)}–{pct(r.round_trip_max)})",
+                         self.deal_refs(deals, with_sources=False)])
+        s.html = table(["company", "network inflow", "circular inflow", "round-trip share (range)", "deals"],
+                       rows, numeric={1, 2, 3})
+        e = exposure(self.ledger, as_of=self.as_of)
+        comp = e.companies.sort_values("inflow", ascending=False).head(12)
+        facts = e.facts_used
+        rows = []
+        for r in comp.itertuples():
+            used = facts[facts["company"] == r.company] if len(facts) else facts
+            srcs = source_links([u for urls in used.get("source_urls", []) for u in (urls or [])])
+            rows.append([company_link(r.company, r.name), money(r.inflow), esc(r.top_counterparty_name),
+                         pct(r.top_share), pct(r.inflow_share_of_revenue, 0), pct(r.circular_share_of_revenue, 0),
+                         pct(r.inflow_share_of_market_value), srcs])
+        s.html += ("<h3>Exposures</h3>"
+                   + para("Inflows from the network as shares of each company's revenue (annualised from the "
+                          "latest quarter where needed, derived) and market value, from the dated company facts "
+                          "named by their sources. " + " ".join(esc(n) for n in e.notes))
+                   + table(["company", "inflow", "top payer", "top payer share", "inflow / revenue",
+                            "circular / revenue", "inflow / market value", "facts"], rows,
+                           numeric={1, 3, 4, 5, 6}))
+
+    def section_lookthrough(self, s: Section) -> None:
+        h = self._headline()
+        lt = h.lookthrough
+        if not lt:
+            raise LedgerError("no equity-method look-through facts on or before the date")
+        cells = lt["cells"]
+        s.figures["lookthrough_chart"] = F.lookthrough_chart(cells)
+        s.captions["lookthrough_chart"] = (
+            f"{esc(lt['investee_name'])}'s net loss for {esc(lt['period'])} backed out of "
+            f"{esc(lt['investor_name'])}'s equity-method figures: each cell is one formula (rows: which "
+            "booked figure; columns: which stake), derived, with the rounding of the disclosed figures as "
+            "a range. Hatched cells use a stake not held during the period (METHODS.md 8).")
+        rows = [[esc(i["role"]), esc(i["id"]), esc(i["value"]), esc(i["as_of"]),
+                 source_links([x["url"] for x in i["sources"]])] for i in lt["inputs"]]
+        press = lt.get("press")
+        press_html = ""
+        if press:
+            press_html = para(f"Press estimate for comparison: {money(press['value'])} ({esc(press.get('derivation') or '')}) "
+                              + source_links([x["url"] for x in press.get("sources", [])]))
+        s.html = (para(f"Estimate: <strong>{money(lt['low'])} to {money(lt['high'])}</strong> ({esc(lt['what'])}). "
+                       "Derived, not reported by the company.")
+                  + table(["input", "fact", "value", "as of", "sources"], rows)
+                  + press_html + "".join(para(esc(n)) for n in lt.get("notes", [])))
+
+    def section_stress(self, s: Section) -> None:
+        from ..stress.scenario import stress
+
+        r = stress(self.ledger, fail=[STRESS_COMPANY], as_of=self.as_of)
+        s.figures["stress_chart"] = F.stress_chart(r.companies, title=f"Losses if {STRESS_COMPANY} fails")
+        s.captions["stress_chart"] = (
+            f"What each company loses if {STRESS_COMPANY} fails: direct losses on what it owed them and "
+            "on their stakes in it, and indirect losses as distress spreads (DebtRank, Battiston et al. 2012; "
+            "METHODS.md 5-6), with the default parameters listed below.")
+        t = r.totals
+        comp = r.companies[r.companies["loss"] > 0].sort_values("loss", ascending=False).head(15)
+        rows = [[company_link(x.company, x.name), money(x.buffer) + (f" ({esc(x.buffer_flag)})" if x.buffer_flag else ""),
+                 money(x.direct_loss), money(x.indirect_loss), money(x.loss), pct(x.loss_share),
+                 "defaulted" if x.defaulted else ("distressed" if x.distressed else "")] for x in comp.itertuples()]
+        p = r.params
+        s.html = (para(f"Total loss to the others: <strong>{link('stress-table', money(t['total_loss']))}</strong> "
+                       f"({money(t['direct_loss'])} direct, {money(t['indirect_loss'])} indirect); "
+                       f"{t['defaults']} defaults, {t['distressed']} companies distressed. Parameters: model "
+                       f"{esc(p['model'])} ({esc(p.get('variant'))}), recovery {p['recovery']:.0%}, substitution "
+                       f"{p['substitution']:.0%} (the worst case), buffers = {esc(p['exposures']['buffer'])} "
+                       f"(missing buffers: {esc(p['exposures']['missing_buffer'])}), statuses "
+                       f"{esc(', '.join(p['exposures']['statuses']))}, horizon {p['horizon_months']} months.")
+                  + f'<div id="stress-table"></div>'
+                  + table(["company", "buffer", "direct", "indirect", "loss", "loss / buffer", ""], rows,
+                          numeric={1, 2, 3, 4, 5})
+                  + para("Each company links to its deals, the exposures behind its loss."))
+
+    def section_systemic(self, s: Section) -> None:
+        from ..stress.scenario import systemic
+
+        r = systemic(self.ledger, as_of=self.as_of)
+        s.figures["systemic_chart"] = F.systemic_chart(r.table)
+        s.captions["systemic_chart"] = (
+            "Each company failing alone, ranked by the loss it causes the others (DebtRank, default "
+            "parameters as in the previous section).")
+        rows = [[str(x.rank), company_link(x.company, x.name), money(x.total_loss), money(x.direct_loss),
+                 money(x.indirect_loss), f"{x.debtrank:.3f}", str(x.defaults), str(x.distressed),
+                 esc(x.largest_victim)] for x in r.table.head(15).itertuples()]
+        s.html = table(["rank", "if this company fails", "loss to others", "direct", "indirect", "DebtRank",
+                        "defaults", "distressed", "largest victim"], rows, numeric={2, 3, 4, 5, 6, 7})
+
+    def section_methods(self, s: Section) -> None:
+        items = [
+            ("Network view (METHODS.md 0.2)", "Deals announced by the as-of date, each with its status then. "
+             "Dollar measures use the binding statuses (definitive, partly paid, paid); summary and subset rows "
+             "are listed but never added; a missing amount is left out and counted, never taken as 0. Amounts "
+             "are the high end of each range unless said otherwise; warrants and backstops move no cash."),
+            ("Cycles (METHODS.md 1; Johnson 1975, Gupta & Suzumura 2021)", "Simple cycles only: no company twice "
+             "in a loop. A hop's amount sums its legs; the bottleneck is the smallest hop."),
+            ("Circulation (METHODS.md 2; Fleischman & Dini 2021)", "The largest flow that can go round with "
+             "every company passing on what it receives, solved exactly as a linear programme. The circular "
+             "share is that flow over all deal dollars; round-trip shares come with their range because the "
+             "split between companies is not unique."),
+            ("Promises (METHODS.md 6.1, 6.8)", "Dollars by status; what is still to pay is straight-line over a "
+             "contract's term (derived)."),
+            ("Look-through (METHODS.md 8; ASC 323, IAS 28)", "An investee's loss backed out of the investor's "
+             "equity-method figures: booked figure / stake held, for each figure and stake; all cells derived."),
+            ("Stress tests (METHODS.md 5-6; Battiston et al. 2012, Bardoscia et al. 2015)", "A failed company "
+             "stops paying what it committed and its equity goes to zero; losses spread by DebtRank. Default "
+             "recovery 0 and substitution 0 are the worst case; buffers are market values where known and "
+             "infinite (listed) where not."),
+            ("Data", f"{self.ledger_counts()['deals']} deal legs, {self.ledger_counts()['companies']} companies, "
+             f"{self.ledger_counts()['sources']} sources. Each deal lists its sources in the appendix."),
+        ]
+        s.html = "<dl>" + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in items) + "</dl>"
+
+    def ledger_counts(self) -> dict[str, int]:
+        return {t: len(self.ledger.records(t)) for t in ("deals", "companies", "sources")}
+
+    def section_deals(self, s: Section) -> None:
+        deals = self.deals
+        out = []
+        groups = [("binding", "Signed or paid (the binding statuses)", deals["status"].isin(list(BINDING_STATUSES)))]
+        groups += [(status, STATUS_LABELS[status], deals["status"] == status) for status in STATUSES]
+        out.append("<h3>By status</h3>")
+        for key, label, mask in groups:
+            ids = deals.loc[mask, "id"].tolist()
+            out.append(f'<p id="status-{esc(key)}"><strong>{esc(label)}</strong> ({len(ids)}): '
+                       + ", ".join(deal_link(d) for d in ids) + "</p>")
+        out.append("<h3>By kind</h3>")
+        for kind, part in deals.groupby("kind"):
+            out.append(f'<p id="kind-{esc(kind)}"><strong>{esc(F.KIND_LABELS.get(kind, kind))}</strong>: '
+                       + ", ".join(deal_link(d) for d in part["id"]) + "</p>")
+        out.append("<h3>By company</h3>")
+        for cid in sorted(set(deals["payer"]) | set(deals["payee"]), key=lambda c: self.name(c).lower()):
+            ids = deals.loc[(deals["payer"] == cid) | (deals["payee"] == cid), "id"]
+            out.append(f'<p id="company-{esc(cid)}"><strong>{esc(self.name(cid))}</strong>: '
+                       + ", ".join(deal_link(d) for d in ids) + "</p>")
+        out.append("<h3>Every deal leg</h3>")
+        rows = []
+        for r in deals.sort_values("id").itertuples():
+            amount = money(r.amount_low) if r.amount_low == r.amount_high else f"{money(r.amount_low)}–{money(r.amount_high)}"
+            note = "" if r.include_in_totals else " <em>(summary row, not added)</em>"
+            rows.append([f'<span id="deal-{esc(r.id)}">{esc(r.id)}</span>',
+                         f"{company_link(r.payer, r.payer_name)} → {company_link(r.payee, r.payee_name)}",
+                         esc(F.KIND_LABELS.get(r.kind, r.kind)), esc(r.status), amount + note,
+                         esc(r.announced or ""), source_links([x["url"] for x in r.sources])])
+        out.append(table(["deal", "payer → payee", "kind", "status", "USD bn", "announced", "sources"], rows,
+                         "deals"))
+        s.html = "".join(out)
+
+    def _headline(self):
+        if self.headline is None:
+            from ..measure.headline import measure
+
+            self.headline = measure(self.ledger, as_of=self.as_of, explain=True, top=TOP)
+        return self.headline
+
+    def build(self) -> list[Section]:
+        sections = []
+        for sid, title in SECTIONS:
+            self.progress(title)
+            s = Section(sid, title)
+            try:
+                getattr(self, "section_" + sid.replace("-", "_"))(s)
+            except ImportError as e:
+                s.available, s.reason = False, f"the module it needs is not installed ({e.name or e})"
+            except LedgerError as e:
+                s.available, s.reason = False, str(e)
+            sections.append(s)
+        return sections
+
+
+def build_report(ledger, as_of=None, progress: Callable[[str], None] | None = None) -> Report:
+    """Run the measures for ``as_of`` (default today) and assemble the report's sections.
+
+    ``progress`` is called with each section's title before it is built (the CLI shows a Rich
+    progress bar). A section whose measure is missing or fails on the data is kept as
+    unavailable, with the reason, so the report always renders.
+
+    >>> from loopledger import load_default
+    >>> r = build_report(load_default(), as_of="2025-12-31")  # doctest: +SKIP
+    >>> r.unavailable  # doctest: +SKIP
+    {}
+    """
+    from datetime import datetime, timezone
+
+    as_of_d = parse_as_of(as_of)
+    if not ledger.records("deals"):
+        raise LedgerError("the ledger holds no deals: run `loopledger init` to load the bundled dataset")
+    b = _Builder(ledger, as_of_d, progress)
+    sections = b.build()
+    return Report(as_of=as_of_d, sections=sections, counts=b.ledger_counts(),
+                  generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))

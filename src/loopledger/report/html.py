@@ -1,0 +1,45 @@
+"""One self-contained HTML file from a built report: inline CSS, figures as inline SVG, no
+script, no stylesheet or image fetched from anywhere. Links to sources are plain ``<a href>``
+links that open only when clicked.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from importlib import resources
+
+import jinja2
+import matplotlib
+
+from .build import Report
+
+_PROLOG = re.compile(r"^.*?(?=<svg)", re.S)
+
+
+def figure_svg(fig) -> str:
+    """A matplotlib figure as an inline ``<svg>`` element: glyphs as paths (no font needed),
+    ids made deterministic, the XML prolog and DOCTYPE removed (invalid inside HTML)."""
+    buf = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "loopledger"}):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "loopledger"})
+    return _PROLOG.sub("", buf.getvalue(), count=1).strip()
+
+
+def render_html(report: Report) -> str:
+    """The report as one HTML document (text)."""
+    from .. import __version__
+
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=False, lstrip_blocks=False)
+    template = env.from_string(
+        resources.files("loopledger.report").joinpath("templates/report.html.j2").read_text(encoding="utf-8"))
+    figures, numbers = {}, {}
+    for s in report.sections:
+        figures[s.id] = []
+        if not s.available:
+            continue
+        for name, fig in s.figures.items():
+            numbers[name] = len(numbers) + 1
+            figures[s.id].append((name, figure_svg(fig)))
+    return template.render(report=report, figures=figures, figure_numbers=numbers, version=__version__)
