@@ -41,7 +41,7 @@ def cycles_cmd(
         raise LedgerError(f"--max-len must be >= 0 (0: no bound), got {max_len}")
     if top < 1:
         raise LedgerError(f"--top must be >= 1, got {top}")
-    net = _network(edges, as_of, status, db)
+    net = network_view(edges, as_of, status, db)
     with _progress(json) as progress:
         report = cycles(net, max_len=max_len or None, max_cycles=max_cycles, time_limit=time_limit,
                         count_only=count_only, progress=progress)
@@ -54,7 +54,10 @@ def cycles_cmd(
     _print(report, net, top)
 
 
-def _network(edges: Path | None, as_of: str | None, status: list[str] | None, db: str | None):
+def network_view(edges: Path | None, as_of: str | None, status: list[str] | None, db: str | None,
+                 amount: str = "high"):
+    """The network a measure command works on: ``--edges FILE``, or the ledger view as of
+    ``--as-of`` with ``--status`` (default: the binding statuses), with clear errors."""
     from ..ledger.model import STATUSES
     from ..network import FlowNetwork
 
@@ -75,7 +78,7 @@ def _network(edges: Path | None, as_of: str | None, status: list[str] | None, db
     ledger = open_ledger(db)
     if ledger.store.count("deals") == 0:
         raise LedgerError("the ledger holds no deals: run `loopledger init` (or pass --edges FILE)")
-    return ledger.network(as_of=as_of, statuses=statuses)
+    return ledger.network(as_of=as_of, statuses=statuses, amount=amount)
 
 
 @contextmanager
