@@ -80,7 +80,7 @@ def stress(
     seed: Annotated[Optional[int], typer.Option(help="Monte Carlo seed (default: fresh, printed).")] = None,
     p_loi: Annotated[float, typer.Option("--p-loi", help="Monte Carlo: probability a letter of intent is realised.")] = 0.0,
     recovery_beta: Annotated[Optional[str], typer.Option("--recovery-beta", help="Monte Carlo: draw recovery from Beta(A,B), given as A,B.")] = None,
-    chunk_size: Annotated[int, typer.Option(help="Monte Carlo: scenarios per chunk.")] = 10_000,
+    chunk_size: Annotated[Optional[int], typer.Option(help="Monte Carlo: scenarios per chunk (default: sized to the network).")] = None,
     workers: Annotated[Optional[int], typer.Option(help="Monte Carlo: start a local Dask cluster with N workers.")] = None,
     scheduler: Annotated[Optional[str], typer.Option(help="Monte Carlo: run on the Dask scheduler at tcp://HOST:PORT.")] = None,
     as_of: AsOfOption = None,

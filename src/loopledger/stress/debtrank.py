@@ -219,21 +219,29 @@ def propagate(rows: np.ndarray, cols: np.ndarray, lam: np.ndarray, h0: np.ndarra
     steps = 0
     converged = True
     first = h
+    thr = 0.0 if variant == "battiston2012" else tol
     while True:
         src = source()
-        top = src.max(axis=1)
-        if not top.max(initial=0.0) > (0.0 if variant == "battiston2012" else tol):
+        # a scenario stops when nothing in it moves by tol (the original rule: no node in D)
+        scen = np.flatnonzero(src.max(axis=0, initial=0.0) > thr)
+        if len(scen) == 0:
             break
-        live = top > 0.0
         if steps >= cap:
             converged = variant == "battiston2012"
             break
         steps += 1
-        sel = np.flatnonzero(live[cols])
-        delta_rows, delta = _row_sums(rows[sel], lam[sel] * src[cols[sel]])
+        every = len(scen) == B
+        src_s = src if every else src[:, scen]
+        lam_s = lam if (every or lam.shape[1] == 1) else lam[:, scen]
+        sel = np.flatnonzero((src_s.max(axis=1) > 0.0)[cols])
+        delta_rows, delta = _row_sums(rows[sel], lam_s[sel] * src_s[cols[sel]])
         new = h.copy()
         if len(delta_rows):
-            new[delta_rows] = np.minimum(1.0, new[delta_rows] + delta)
+            if every:
+                new[delta_rows] = np.minimum(1.0, new[delta_rows] + delta)
+            else:
+                block = np.ix_(delta_rows, scen)
+                new[block] = np.minimum(1.0, new[block] + delta)
         hit = (new > 0) & (rd < 0)
         rd[hit] = steps
         broke = (new >= DEFAULT_LEVEL) & (rdef < 0)

@@ -129,7 +129,7 @@ def monte_carlo(
     model: str = "debtrank",
     variant: str = "battiston2012",
     threshold: float = 1.0,
-    chunk_size: int = 10_000,
+    chunk_size: int | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
     progress: bool | None = None,
@@ -161,9 +161,10 @@ def monte_carlo(
         Bound policies for one-sided amounts (derived): an "up to X" leg without a low end
         is drawn in [up_to_low x X, X], a "more than X" leg in [X, more_than_high x X].
         Without a policy such a leg keeps its stated end.
-    chunk_size : int
-        Scenarios per chunk (results depend on seed, scenarios and chunk size, not on
-        where chunks run).
+    chunk_size : int, optional
+        Scenarios per chunk. Default: 4,000,000 / (pairs + companies), between 100 and
+        10,000, so a chunk's arrays stay near 32 MB. Results depend on the seed, the number
+        of scenarios and the chunk size (recorded in the result), not on where chunks run.
     workers : int, optional
         Start a local Dask cluster with this many worker processes on 127.0.0.1.
     scheduler : "tcp://HOST:PORT", optional
@@ -181,8 +182,8 @@ def monte_carlo(
         raise LedgerError(f"Monte Carlo runs model {' or '.join(MC_MODELS)}, not '{model}'")
     if variant not in VARIANTS:
         raise LedgerError(f"unknown DebtRank variant '{variant}': expected {' or '.join(VARIANTS)}")
-    scenarios, chunk_size = int(scenarios), int(chunk_size)
-    if scenarios < 1 or chunk_size < 1:
+    scenarios = int(scenarios)
+    if scenarios < 1 or (chunk_size is not None and int(chunk_size) < 1):
         raise LedgerError("scenarios and chunk_size must be positive")
     recovery = check_unit_interval(recovery, "recovery")
     substitution = check_unit_interval(substitution, "substitution")
@@ -212,6 +213,9 @@ def monte_carlo(
     plan = _plan(engine, h0, prob, up_to_low, more_than_high, recovery, recovery_beta, model, variant,
                  threshold, substitution, max(0.0, horizon - 3 * lag_quarters) / horizon if horizon > 0 else 0.0, tol)
 
+    if chunk_size is None:
+        chunk_size = int(np.clip(4_000_000 // max(1, len(engine.rows) + engine.n), 100, 10_000))
+    chunk_size = int(chunk_size)
     seq = np.random.SeedSequence(seed)
     n_chunks = -(-scenarios // chunk_size)
     sizes = [min(chunk_size, scenarios - c * chunk_size) for c in range(n_chunks)]
