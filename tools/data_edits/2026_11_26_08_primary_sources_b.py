@@ -1,0 +1,118 @@
+"""Primary sources, part B: 22 of the issue-7 deals and stakes (issue 7, items 1 and 2).
+
+Adds SEC filings (or full copies of them) and company releases to the deals below, keeping every
+earlier source, and dated status events where a deal's status changed. Sources read for this
+batch are declared in ``SOURCES`` below (``_sources.py`` is shared by the earlier batches and not
+edited here). Confidence of a row is raised to ``high`` only where the filing or release itself
+states the amount.
+
+Progress (in the order of the brief):
+
+- done: (none yet)
+- searched, not found: (none yet)
+"""
+
+from __future__ import annotations
+
+from _batch import Batch
+
+#: key -> fields of a source record; every URL was returned by the search tool
+SOURCES: dict[str, dict] = {
+    "anthropic_50b_pr": dict(
+        url="https://www.anthropic.com/news/anthropic-invests-50-billion-in-american-ai-infrastructure",
+        publisher="Anthropic", date="2025-11-12", type="press_release",
+        title="Anthropic invests $50 billion in American AI infrastructure", confidence="medium",
+        notes="cited by https://thesis.copecheck.com/okf/evidence/anthropic-anthropic-invests-50-"
+              "billion-in-american-ai-infrastructure.md, which quotes its opening (a $50B "
+              "investment in US computing infrastructure, data centers built with Fluidstack in "
+              "Texas and New York); the page itself was not opened"),
+    "copecheck_anthropic_50b": dict(
+        url="https://thesis.copecheck.com/okf/evidence/anthropic-anthropic-invests-50-billion-in-american-ai-infrastructure.md",
+        publisher="copecheck.com", date="2025-11-12", type="repost",
+        original_publisher="Anthropic announcement of 2025-11-12",
+        title="Evidence item: Anthropic invests $50 billion in American AI infrastructure"),
+    # SpaceX: bond offering to repay the bridge facility
+    "spcx_8k_pricing": dict(
+        url="https://www.sec.gov/Archives/edgar/data/1181412/000162828026044955/spcx-pricing8xk.htm",
+        publisher="SEC EDGAR", date="2026-06-23", type="filing",
+        original_publisher="SpaceX Form 8-K, accession 0001628280-26-044955",
+        title="SpaceX 8-K: pricing of $25B of senior unsecured notes; proceeds to repay the bridge "
+              "loan facility in full", confidence="medium",
+        notes="cited by https://secwatch.observer/filing/0001628280-26-044955.md, whose summary is "
+              "the text read (the filing itself was not opened)"),
+    "secwatch_spcx_pricing": dict(
+        url="https://secwatch.observer/filing/0001628280-26-044955.md",
+        publisher="secwatch.observer", date="2026-06-23", type="repost",
+        original_publisher="SpaceX Form 8-K filed 2026-06-23",
+        title="SpaceX prices $25 billion inaugural bond issuance"),
+    "spcx_8k_closing": dict(
+        url="https://www.sec.gov/Archives/edgar/data/1181412/000162828026045763/spcx-closing8xkjune2026.htm",
+        publisher="SEC EDGAR", date="2026-06-26", type="filing",
+        original_publisher="SpaceX Form 8-K, accession 0001628280-26-045763",
+        title="SpaceX 8-K: issue of $25B of senior unsecured notes (five tranches, 2031-2056)",
+        confidence="medium",
+        notes="cited by https://secwatch.observer/filing/0001628280-26-045763.md, whose summary is "
+              "the text read (the filing itself was not opened)"),
+    "secwatch_spcx_closing": dict(
+        url="https://secwatch.observer/filing/0001628280-26-045763.md",
+        publisher="secwatch.observer", date="2026-06-26", type="repost",
+        original_publisher="SpaceX Form 8-K filed 2026-06-26",
+        title="SpaceX issues $25B in senior notes across five tranches"),
+    "spcx_launch_orbitdealflow": dict(
+        url="https://orbitdealflow.com/articles/spacex-inaugural-senior-notes-offering-100-8b-cash-2026-06-22",
+        publisher="Orbit Dealflow", date="2026-06-22", type="repost",
+        original_publisher="SpaceX Form 8-K furnished 2026-06-22",
+        title="SpaceX launches its inaugural senior notes offering; $100.8B of cash at 2026-06-19"),
+}
+
+#: deal -> (source keys to add, reason for raising confidence to high or None)
+PRIMARY: dict[str, tuple[list[str], str | None]] = {
+    "anthropic-fluidstack-50b": (["anthropic_50b_pr", "copecheck_anthropic_50b"], None),
+    "spacex-bridge-20b": (["spcx_8k_pricing", "secwatch_spcx_pricing", "spcx_launch_orbitdealflow"],
+                          None),
+}
+
+#: (deal, n, date, status, source keys, note) -- new status events
+NEW_EVENTS: list[tuple] = [
+    ("spacex-bridge-20b", 2, "2026-06-22", "funded_partial",
+     ["spcx_launch_orbitdealflow", "spcx_8k_pricing", "secwatch_spcx_pricing", "spcx_8k_closing",
+      "secwatch_spcx_closing"],
+     "SpaceX's 8-K of 2026-06-22 reports outstanding borrowings under the bridge facility (the "
+     "amount drawn is not stated, so at least part of it was lent) and that the proceeds of its "
+     "first notes offering would repay them in full; the $25B of notes priced on 2026-06-23 and "
+     "settled on 2026-06-26 (8-K). That the bridge was then repaid is the stated plan; no source "
+     "read confirms the repayment itself"),
+]
+
+#: (event id, source key) -- primary sources of events already recorded
+EVENT_SOURCES: list[tuple[str, str]] = [
+]
+
+
+def src(b: Batch, key: str) -> str:
+    return b.source(**SOURCES[key])
+
+
+def main() -> None:
+    b = Batch(
+        "2026-11-26-08", "2026-11-26",
+        "Primary sources, part B: filings and company releases for 22 large deals and stakes",
+        "Issue 7 asks for the filing or the company's own release wherever one exists, keeping "
+        "the old sources; these rows cited only news, reposts or analysis pages. Confidence is "
+        "raised only where the primary document itself states the amount",
+        __file__,
+    )
+    for deal, (keys, why_high) in PRIMARY.items():
+        for key in keys:
+            b.cite("deals", deal, src(b, key), reason=f"primary source for {deal}")
+        if why_high:
+            b.amend("deals", deal, {"confidence": "high"}, source=src(b, keys[0]), reason=why_high)
+    for deal, n, date, status, keys, note in NEW_EVENTS:
+        b.event(deal, n, date, status, [src(b, k) for k in keys], note)
+    for eid, key in EVENT_SOURCES:
+        b.cite("events", eid, src(b, key), reason="primary source of the event")
+    b.finish()
+
+
+if __name__ == "__main__":
+    main()
