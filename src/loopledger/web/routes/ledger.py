@@ -22,8 +22,11 @@ CompanyText = Annotated[Optional[str], Query(
 def companies(site: SiteDep) -> dict[str, Any]:
     """Every company, fund and vehicle, with the number of deal legs it takes part in
     (``loopledger companies``)."""
-    frame = site.cached(("companies",), lambda led: jsonable(led.companies()))
-    return {"count": len(frame), "companies": frame}
+    def build(led):
+        frame = led.companies()
+        return {"count": len(frame), "companies": jsonable(frame)}
+
+    return site.json(("companies",), build)
 
 
 @router.get("/companies/{company}", summary="One company")
@@ -41,7 +44,7 @@ def company(site: SiteDep, as_of: AsOf, company: Annotated[str, Path(max_length=
             "as_of": as_of,
         })
 
-    return site.cached(("company", company.lower(), as_of), build)
+    return site.json(("company", company.lower(), as_of), build)
 
 
 @router.get("/deals", summary="Deal legs (the CLI's filters)")
@@ -62,7 +65,7 @@ def deals(
                           min_amount=min_amount)
         return {"as_of": as_of.isoformat(), "count": len(frame), "deals": jsonable(frame)}
 
-    return site.cached(key, build)
+    return site.json(key, build)
 
 
 @router.get("/deals/{deal_id:path}/history", summary="History of a deal")
@@ -99,7 +102,7 @@ def facts(
 def summary(site: SiteDep, as_of: AsOf) -> dict[str, Any]:
     """Counts and headline dollars by status (``loopledger summary``): how much of it is
     promises."""
-    return site.cached(("summary", as_of), lambda led: led.summary(as_of=as_of).to_dict())
+    return site.json(("summary", as_of), lambda led: led.summary(as_of=as_of).to_dict())
 
 
 @router.get("/network", summary="The map: nodes and edges")
@@ -129,4 +132,4 @@ def network(
         return map_view(led, as_of, statuses=statuses, kinds=kinds, min_amount=min_amount,
                         amount=amount, include_overlaps=include_overlaps, positions=pos)
 
-    return site.cached(key, build)
+    return site.json(key, build)

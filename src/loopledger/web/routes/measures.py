@@ -73,7 +73,7 @@ def cycles(
     Default statuses: the binding ones."""
     fn = api_function("loopledger.measure.cycles", "cycles")
     key = ("cycles", *_view_key(as_of, status, kind, amount, include_overlaps), max_len, max_cycles)
-    return site.cached(key, lambda led: fn(_view(led, as_of, status, kind, amount, include_overlaps),
+    return site.json(key, lambda led: fn(_view(led, as_of, status, kind, amount, include_overlaps),
                                            max_len=max_len, max_cycles=max_cycles,
                                            time_limit=CYCLE_TIME_LIMIT).to_dict())
 
@@ -91,7 +91,7 @@ def circulation(
     company its circular flow and round-trip share (with the range over optimal solutions)."""
     fn = api_function("loopledger.measure.circulation", "circulation")
     key = ("circulation", *_view_key(as_of, status, kind, amount, include_overlaps))
-    return site.cached(key, lambda led: fn(_view(led, as_of, status, kind, amount, include_overlaps)).to_dict())
+    return site.json(key, lambda led: fn(_view(led, as_of, status, kind, amount, include_overlaps)).to_dict())
 
 
 @router.get("/promises", summary="Dollars by status: paid, signed, promised")
@@ -99,7 +99,7 @@ def promises(site: SiteDep, as_of: AsOf, company: CompanyText = None) -> dict[st
     """Deal dollars by status overall and per company, what remains to be paid, and the
     quarterly series since 2019 (``loopledger promises``)."""
     fn = api_function("loopledger.measure.promises", "promises")
-    return site.cached(("promises", as_of, company),
+    return site.json(("promises", as_of, company),
                        lambda led: fn(led, as_of=as_of, company=company).to_dict())
 
 
@@ -119,7 +119,7 @@ def exposure(
     whole = site.cached(("exposure", as_of, tuple(statuses), amount),
                         lambda led: fn(led, as_of=as_of, statuses=statuses, amount=amount).to_dict())
     if company is None:
-        return whole
+        return site.json(("exposure-all", as_of, tuple(statuses), amount), lambda led: whole)
     cid = site.run(lambda led: led.resolve_company(company))
     out = dict(whole)
     for part in ("companies", "counterparties", "facts_used", "missing"):
@@ -138,7 +138,7 @@ def lookthrough(
     """Back an investee's net loss out of the investor's equity-method share (METHODS.md 8),
     with the range over the stake and the basis (``loopledger lookthrough``)."""
     fn = api_function("loopledger.measure.lookthrough", "lookthrough_from_ledger")
-    return site.cached(("lookthrough", investor, investee, period),
+    return site.json(("lookthrough", investor, investee, period),
                        lambda led: fn(led, investor, investee, period).to_dict())
 
 
@@ -147,7 +147,7 @@ def headline(site: SiteDep, as_of: AsOf) -> dict[str, Any]:
     """The figures of ``loopledger measure``: circular share, top cycles, round-trip shares,
     promises by status and the look-through estimate."""
     fn = api_function("loopledger.measure.headline", "measure")
-    return site.cached(("headline", as_of), lambda led: fn(led, as_of=as_of).to_dict())
+    return site.json(("headline", as_of), lambda led: fn(led, as_of=as_of).to_dict())
 
 
 @router.post("/stress", tags=["stress"], summary="Stress test: if a company fails")
@@ -165,7 +165,7 @@ def stress(site: SiteDep, body: StressRequest) -> dict[str, Any]:
     params["funding_shortfall"] = {_company(site, c, f"funding_shortfall.{c}"): x
                                    for c, x in body.funding_shortfall.items()} or None
     key = ("stress", as_of, repr(sorted(params.items())))
-    return site.cached(key, lambda led: fn(led, as_of=as_of, **params).to_dict())
+    return site.json(key, lambda led: fn(led, as_of=as_of, **params).to_dict())
 
 
 def _company(site, text: str, field: str) -> str:
@@ -187,6 +187,6 @@ def systemic(
     """Each company failing alone: total loss caused, DebtRank and defaults, ranked
     (``loopledger systemic``)."""
     fn = api_function("loopledger.stress.scenario", "systemic")
-    return site.cached(("systemic", as_of, model, recovery, substitution, lag_quarters),
+    return site.json(("systemic", as_of, model, recovery, substitution, lag_quarters),
                        lambda led: fn(led, recovery=recovery, substitution=substitution,
                                       lag_quarters=lag_quarters, model=model, as_of=as_of).to_dict())
