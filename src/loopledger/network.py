@@ -132,7 +132,8 @@ class FlowNetwork:
         ``amount`` sums the known amounts of cash legs on the chosen basis; ``complete`` is
         False when some cash leg lacks an amount (the sum is then a lower bound) and
         ``amount`` is NaN when none has one (METHODS.md 1.3). Ledger networks also give
-        ``amount_low`` / ``amount_high`` sums, ``deals`` and ``kinds``."""
+        ``amount_low`` / ``amount_high`` sums (a leg with only a low, "more than X", adds its
+        low to the high sum and is counted in ``high_open``), ``deals`` and ``kinds``."""
         e = self.edges
         cash = e["in_flow"].astype(bool)
         known = e["amount"].notna() & cash
@@ -147,9 +148,15 @@ class FlowNetwork:
             "known_legs": g["_known"].sum(),
             "amount": g["_amt"].sum(min_count=1),
         })
-        for col in ("amount_low", "amount_high"):
-            if col in e:
-                out[col] = e.assign(_x=e[col].where(cash)).groupby(["u", "v"], sort=True)["_x"].sum(min_count=1)
+        if "amount_low" in e and "amount_high" in e:
+            # a "more than X" leg (low, no high) adds its low to the high sum, which is then a
+            # lower bound of the hop's high: counted in `high_open`
+            lo, hi = e["amount_low"].where(cash), e["amount_high"].where(cash)
+            hi_or_lo = hi.fillna(lo)
+            by = e.assign(_lo=lo, _hi=hi_or_lo, _open=(hi.isna() & lo.notna()).astype(int)).groupby(["u", "v"], sort=True)
+            out["amount_low"] = by["_lo"].sum(min_count=1)
+            out["amount_high"] = by["_hi"].sum(min_count=1)
+            out["high_open"] = by["_open"].sum()
         if "deal" in e:
             out["deals"] = g["deal"].agg(list)
             out["kinds"] = g["kind"].agg(lambda s: sorted(set(s)))

@@ -156,3 +156,10 @@ def test_bundled_data_loads_offline_whole():
     counts = {t: ledger.store.count(t) for t in ("deals", "companies")}
     assert counts["deals"] >= 174 and counts["companies"] >= 68
     assert len(ledger.facts()) >= 87
+
+
+def test_bad_option_values_are_usage_errors_not_tracebacks(cli):
+    result = cli("deals", "--min-amount", "abc")
+    assert result.code == 2
+    assert "Invalid value for '--min-amount'" in result.err and "Traceback" not in result.err
+    assert cli("no-such-command").code == 2

@@ -97,10 +97,26 @@ def fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
-def run() -> int:
-    """Run the app; turn loopledger's errors into stderr lines and exit codes."""
+def _click_modules():
+    """click's exception classes, and typer's vendored copy of them (typer >= 0.26)."""
     import click
 
+    mods = [click.exceptions]
+    try:
+        import typer._click.exceptions as vendored  # type: ignore[import-not-found]
+
+        mods.append(vendored)
+    except ImportError:  # pragma: no cover - older typer uses click itself
+        pass
+    return mods
+
+
+def run() -> int:
+    """Run the app; turn loopledger's errors into stderr lines and exit codes."""
+    mods = _click_modules()
+    exits = tuple({getattr(m, "Exit") for m in [*mods, typer.exceptions] if hasattr(m, "Exit")})
+    click_errors = tuple(m.ClickException for m in mods)
+    aborts = tuple({getattr(m, "Abort") for m in [*mods, typer.exceptions] if hasattr(m, "Abort")})
     try:
         app(standalone_mode=False)
         return 0
@@ -112,12 +128,12 @@ def run() -> int:
     except LedgerError as e:
         err_console().print(f"error: {e}", markup=False, soft_wrap=True)
         return 1
-    except click.exceptions.Exit as e:
+    except exits as e:
         return e.exit_code
-    except click.ClickException as e:
+    except click_errors as e:
         e.show()
         return e.exit_code
-    except click.exceptions.Abort:
+    except aborts:
         err_console().print("aborted", markup=False)
         return 1
     except (FileNotFoundError, PermissionError, IsADirectoryError) as e:
