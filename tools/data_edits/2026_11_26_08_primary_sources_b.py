@@ -17,6 +17,10 @@ from __future__ import annotations
 from _batch import Batch
 
 #: key -> fields of a source record; every URL was returned by the search tool
+LISTED = ("listed in public research notes and link lists found with the search tool's "
+          "repository index (whose address the tool does not give); the page itself was not "
+          "opened")
+
 SOURCES: dict[str, dict] = {
     "anthropic_50b_pr": dict(
         url="https://www.anthropic.com/news/anthropic-invests-50-billion-in-american-ai-infrastructure",
@@ -63,6 +67,47 @@ SOURCES: dict[str, dict] = {
         publisher="Orbit Dealflow", date="2026-06-22", type="repost",
         original_publisher="SpaceX Form 8-K furnished 2026-06-22",
         title="SpaceX launches its inaugural senior notes offering; $100.8B of cash at 2026-06-19"),
+    # Nvidia / OpenAI letter of intent
+    "nvda_openai_loi_pr": dict(
+        url="https://nvidianews.nvidia.com/news/openai-and-nvidia-announce-strategic-partnership-to-deploy-10gw-of-nvidia-systems",
+        publisher="NVIDIA", date="2025-09-22", type="press_release",
+        title="OpenAI and NVIDIA announce strategic partnership to deploy 10 GW of NVIDIA systems",
+        confidence="medium",
+        notes=LISTED + "; its content (a letter of intent for at least 10 GW of NVIDIA systems, "
+              "NVIDIA intending to invest up to $100B progressively as each GW is deployed, first "
+              "GW in H2 2026 on Vera Rubin) is as described by https://qazinform.com/news/openai-"
+              "and-nvidia-unveil-100b-plan-for-next-gen-ai-infrastructure-c79844 and "
+              "https://particle.news/story/openai-and-nvidia-strike-10-gigawatt-ai-infrastructure-"
+              "pact-with-up-to-100-billion-planned"),
+    "openai_nvda_loi_pr": dict(
+        url="https://openai.com/index/openai-nvidia-systems-partnership/",
+        publisher="OpenAI", date="2025-09-22", type="press_release",
+        title="OpenAI and NVIDIA announce strategic partnership to deploy 10 gigawatts of NVIDIA "
+              "systems", confidence="medium",
+        notes=LISTED + "; Telborg's summary (https://telborg.com/thread/44876621, already a "
+              "source of the row) names openai.com, 2025-09-22, as its origin"),
+    "qazinform_nvda_openai": dict(
+        url="https://qazinform.com/news/openai-and-nvidia-unveil-100b-plan-for-next-gen-ai-infrastructure-c79844",
+        publisher="Kazinform", date="2025-09-23", type="repost",
+        original_publisher="NVIDIA and OpenAI announcement of 2025-09-22",
+        title="OpenAI and NVIDIA unveil $100B plan for next-gen AI infrastructure"),
+    "particle_nvda_openai": dict(
+        url="https://particle.news/story/openai-and-nvidia-strike-10-gigawatt-ai-infrastructure-pact-with-up-to-100-billion-planned",
+        publisher="Particle", date="2025-09-22", type="repost",
+        original_publisher="NVIDIA and OpenAI announcement of 2025-09-22",
+        title="OpenAI and Nvidia strike 10-gigawatt AI infrastructure pact"),
+    # Nvidia / Nebius
+    "nbis_6k_nvda_ex99": dict(
+        url="https://www.sec.gov/Archives/edgar/data/1513845/000110465926026163/tm268532d1_ex99-1.htm",
+        publisher="SEC EDGAR", date="2026-03-11", type="filing",
+        original_publisher="Nebius Group Form 6-K, Exhibit 99.1 (accession 0001104659-26-026163)",
+        title="Nebius 6-K exhibit: NVIDIA's $2B investment and partnership announcement",
+        confidence="medium",
+        notes=LISTED + " (as the source of Nvidia's $2B Nebius investment); Morning Overview "
+              "(https://morningoverview.com/nvidia-invests-2b-in-nebius-a-28b-ai-cloud-provider, "
+              "already a source of the row) describes the filing of 2026-03-11: a securities "
+              "purchase agreement for a pre-funded warrant of about $2B over 21,065,936 Class A "
+              "shares, with the joint announcement filed as an exhibit"),
 }
 
 #: deal -> (source keys to add, reason for raising confidence to high or None)
@@ -70,6 +115,9 @@ PRIMARY: dict[str, tuple[list[str], str | None]] = {
     "anthropic-fluidstack-50b": (["anthropic_50b_pr", "copecheck_anthropic_50b"], None),
     "spacex-bridge-20b": (["spcx_8k_pricing", "secwatch_spcx_pricing", "spcx_launch_orbitdealflow"],
                           None),
+    "nvda-openai-loi-100b": (["nvda_openai_loi_pr", "openai_nvda_loi_pr", "qazinform_nvda_openai",
+                              "particle_nvda_openai"], None),
+    "nvda-nebius-2b": (["nbis_6k_nvda_ex99"], None),
 }
 
 #: (deal, n, date, status, source keys, note) -- new status events
@@ -86,6 +134,7 @@ NEW_EVENTS: list[tuple] = [
 
 #: (event id, source key) -- primary sources of events already recorded
 EVENT_SOURCES: list[tuple[str, str]] = [
+    ("nvda-openai-loi-100b/1", "nvda_openai_loi_pr"),
 ]
 
 
