@@ -128,15 +128,15 @@ def test_missing_measure_gives_an_unavailable_section(bundled, monkeypatch):
     def missing(self, section):
         raise ImportError("No module named 'loopledger.stress.scenario'", name="loopledger.stress.scenario")
 
-    monkeypatch.setattr(build_mod._Builder, "section_systemic", missing)
-    monkeypatch.setattr(build_mod._Builder, "section_promises", missing)
-    monkeypatch.setattr(build_mod._Builder, "section_network", missing)
-    monkeypatch.setattr(build_mod._Builder, "section_circular_share", missing)
+    gone = [sid for sid, _ in SECTIONS if sid not in ("methods", "deals")]
+    for sid in gone:
+        monkeypatch.setattr(build_mod._Builder, "section_" + sid.replace("-", "_"), missing)
     r = build_report(bundled, as_of="2025-12-31")
-    assert set(r.unavailable) == {"systemic", "promises", "network", "circular-share"}
+    assert set(r.unavailable) == set(gone)
     text = render_html(r)
-    assert text.count('class="unavailable"') == 4
+    assert text.count('class="unavailable"') == len(gone)
     assert "This section is unavailable: the module it needs is not installed (loopledger.stress.scenario)" in text
+    assert 'id="deals"' in text and 'id="methods"' in text
 
 
 def test_pdf_page_one_renders(html_text, tmp_path):
