@@ -108,6 +108,38 @@ SOURCES: dict[str, dict] = {
               "already a source of the row) describes the filing of 2026-03-11: a securities "
               "purchase agreement for a pre-funded warrant of about $2B over 21,065,936 Class A "
               "shares, with the joint announcement filed as an exhibit"),
+    # Nvidia / Nokia
+    "nok_6k_nvda_st": dict(
+        url="https://www.stocktitan.net/sec-filings/NOK/6-k-nokia-corp-current-report-foreign-issuer-856876407250.html",
+        publisher="StockTitan", date="2025-10-28", type="filing",
+        original_publisher="Nokia Form 6-K",
+        title="Nokia 6-K: directed share issuance of 166,389,351 shares to NVIDIA at $6.01 (USD 1.0B)"),
+    "nok_pr_nvda_stockopedia": dict(
+        url="https://www.stockopedia.com/share-prices/nokia-oyj-NYQ:NOK/news/reg-inside-information-nvidia-to-make-usd-1-0-billion-equity-investment-in-nokia-in-addition-to-new-strategic-partnership-nokia-s-board-resolved-on-directed-share-issuance-to-nvidia-urn:newsml:reuters.com:20251028:nGNE1LZlfX",
+        publisher="Stockopedia", date="2025-10-28", type="press_release",
+        original_publisher="Nokia Corporation (inside information release, 28 October 2025)",
+        title="Inside information: NVIDIA to make USD 1.0 billion equity investment in Nokia",
+        notes="full wire copy (Refinitiv) of Nokia's own release"),
+    # SoftBank / Intel
+    "sb_pr_intel": dict(
+        url="https://group.softbank/en/news/press/20250819",
+        publisher="SoftBank Group", date="2025-08-19", type="press_release",
+        title="SoftBank Group: agreement to invest $2B in Intel common stock at $23.00 per share",
+        confidence="medium",
+        notes=LISTED + " (annotated: $2B at $23.00 a share); Reuters' report on CNA "
+              "(https://www.channelnewsasia.com/business/softbank-invest-2-billion-intel-5301411) "
+              "describes the joint statement of 2025-08-18 US time: $2B at $23 a share"),
+    "cna_sb_intel": dict(
+        url="https://www.channelnewsasia.com/business/softbank-invest-2-billion-intel-5301411",
+        publisher="CNA", date="2025-08-19", type="repost", original_publisher="Reuters",
+        title="SoftBank to invest $2 billion in Intel"),
+    # ASML / Mistral
+    "asml_pr_mistral": dict(
+        url="https://www.asml.com/en/news/press-releases/2025/asml-mistral-ai-enter-strategic-partnership",
+        publisher="ASML", date="2025-09-09", type="press_release",
+        title="ASML and Mistral AI enter strategic partnership", confidence="medium",
+        notes=LISTED + " (annotated: EUR 1.3B as lead investor of Mistral's Series C, about 11% "
+              "stake, 2025-09-09)"),
 }
 
 #: deal -> (source keys to add, reason for raising confidence to high or None)
@@ -118,6 +150,9 @@ PRIMARY: dict[str, tuple[list[str], str | None]] = {
     "nvda-openai-loi-100b": (["nvda_openai_loi_pr", "openai_nvda_loi_pr", "qazinform_nvda_openai",
                               "particle_nvda_openai"], None),
     "nvda-nebius-2b": (["nbis_6k_nvda_ex99"], None),
+    "nvda-nokia-1b": (["nok_6k_nvda_st", "nok_pr_nvda_stockopedia"], None),
+    "sb-intc-2b": (["sb_pr_intel", "cna_sb_intel"], None),
+    "asml-mistral-1.3b": (["asml_pr_mistral"], None),
 }
 
 #: (deal, n, date, status, source keys, note) -- new status events
@@ -135,6 +170,10 @@ NEW_EVENTS: list[tuple] = [
 #: (event id, source key) -- primary sources of events already recorded
 EVENT_SOURCES: list[tuple[str, str]] = [
     ("nvda-openai-loi-100b/1", "nvda_openai_loi_pr"),
+    ("nvda-nebius-2b/1", "nbis_6k_nvda_ex99"),
+    ("nvda-nokia-1b/1", "nok_6k_nvda_st"),
+    ("sb-intc-2b/1", "sb_pr_intel"),
+    ("asml-mistral-1.3b/1", "asml_pr_mistral"),
 ]
 
 
