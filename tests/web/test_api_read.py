@@ -76,21 +76,24 @@ def test_edges_carry_their_sources(ro_client, raw):
         assert {s["url"] for s in e["sources"]} == expected
 
 
-def test_positions_are_seeded_stable_and_distinct(ledger):
+def test_positions_are_seeded_stable_and_distinct(ro_client, ledger):
     from fastapi.testclient import TestClient
 
     from loopledger.web import create_app
 
-    a = TestClient(create_app(ledger=ledger)).get("/api/network", params={"status": ALL}).json()
+    a = ro_client.get("/api/network", params={"status": ALL}).json()
     b = TestClient(create_app(ledger=ledger)).get("/api/network", params={"status": ALL}).json()
     pa = {n["id"]: (n["x"], n["y"]) for n in a["nodes"]}
-    assert pa == {n["id"]: (n["x"], n["y"]) for n in b["nodes"]}
+    assert pa == {n["id"]: (n["x"], n["y"]) for n in b["nodes"]}  # another app, another ledger
     assert len(set(pa.values())) == len(pa)
     assert all(math.isfinite(x) and math.isfinite(y) for x, y in pa.values())
     # the default layout is one of the whole ledger: a company keeps its place as the date moves
-    early = {n["id"]: (n["x"], n["y"]) for n in TestClient(create_app(ledger=ledger)).get(
+    early = {n["id"]: (n["x"], n["y"]) for n in ro_client.get(
         "/api/network", params={"as_of": "2024-01-01", "status": ALL}).json()["nodes"]}
-    assert all(pa[c] == early[c] for c in early if c in pa)
+    assert early and all(pa[c] == early[c] for c in early if c in pa)
+    # layout=view lays out only the legs in view
+    view = ro_client.get("/api/network", params={"as_of": "2024-01-01", "status": ALL, "layout": "view"}).json()
+    assert {n["id"] for n in view["nodes"]} == set(early)
 
 
 def test_min_amount_filter(ro_client, raw):
