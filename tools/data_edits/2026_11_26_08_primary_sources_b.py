@@ -140,6 +140,22 @@ SOURCES: dict[str, dict] = {
         title="ASML and Mistral AI enter strategic partnership", confidence="medium",
         notes=LISTED + " (annotated: EUR 1.3B as lead investor of Mistral's Series C, about 11% "
               "stake, 2025-09-09)"),
+    # Meta / Scale AI
+    "scale_blog_meta": dict(
+        url="https://scale.com/blog/scale-ai-announces-next-phase-of-company-evolution",
+        publisher="Scale AI", date="2025-06-12", type="press_release",
+        title="Scale AI announces next phase of company evolution (Meta investment; Alexandr Wang "
+              "joins Meta)", confidence="medium",
+        notes=LISTED + " (annotated: Meta's investment and valuation, Wang's move to Meta, Jason "
+              "Droege as CEO); the $14.3B and 49% of the row rest on its other sources"),
+    # Google / Anthropic 2023
+    "anthropic_series_c": dict(
+        url="https://www.anthropic.com/news/anthropic-series-c",
+        publisher="Anthropic", date="2023-05-23", type="press_release",
+        title="Anthropic raises $450 million in Series C funding", confidence="medium",
+        notes=LISTED + " (annotated: $450M led by Spark Capital, with Google, Salesforce "
+              "Ventures, Sound Ventures and Zoom Ventures; the amounts of individual investors "
+              "not disclosed)"),
 }
 
 #: deal -> (source keys to add, reason for raising confidence to high or None)
@@ -153,6 +169,8 @@ PRIMARY: dict[str, tuple[list[str], str | None]] = {
     "nvda-nokia-1b": (["nok_6k_nvda_st", "nok_pr_nvda_stockopedia"], None),
     "sb-intc-2b": (["sb_pr_intel", "cna_sb_intel"], None),
     "asml-mistral-1.3b": (["asml_pr_mistral"], None),
+    "meta-scale-14.3b": (["scale_blog_meta"], None),
+    "goog-anthropic-2023": (["anthropic_series_c"], None),
 }
 
 #: (deal, n, date, status, source keys, note) -- new status events
@@ -174,6 +192,8 @@ EVENT_SOURCES: list[tuple[str, str]] = [
     ("nvda-nokia-1b/1", "nok_6k_nvda_st"),
     ("sb-intc-2b/1", "sb_pr_intel"),
     ("asml-mistral-1.3b/1", "asml_pr_mistral"),
+    ("meta-scale-14.3b/1", "scale_blog_meta"),
+    ("goog-anthropic-2023/2", "anthropic_series_c"),
 ]
 
 
