@@ -84,9 +84,8 @@ class Plan:
     h0: np.ndarray
     c_lo: np.ndarray
     c_hi: np.ndarray
-    c_paid: np.ndarray
-    c_rf: np.ndarray
-    c_scale: np.ndarray
+    c_paid: np.ndarray    # paid so far (0 when none is recorded)
+    c_coef: np.ndarray    # share of the unpaid total still owed (schedule, haircut)
     c_group: np.ndarray
     c_p: np.ndarray
     e_group: np.ndarray
@@ -276,10 +275,15 @@ def _plan(engine: ShockModel, h0, prob, up_to_low, more_than_high, recovery, rec
     c_p, e_p, b_p = (f["status"].map(prob).to_numpy(float) for f in (credit, equity, backstop))
     random_groups = np.unique(np.concatenate([g[(p > 0) & (p < 1)] for g, p in
                                               ((c_group, c_p), (e_group, e_p), (b_group, b_p))]))
+    # remaining(total) = max(0, total - paid) x coef reproduces the view's rule leg by leg:
+    # total - paid (x haircut) when paid is given, total x schedule share otherwise, and for a
+    # split loan the given drawn / undrawn share of the facility
+    paid = credit["paid"].to_numpy(float)
+    rf = credit["remaining_factor"].to_numpy(float)
+    share = np.divide(credit["remaining"].to_numpy(float), amount, out=np.zeros(len(amount)), where=amount > 0)
     plan = Plan(
-        engine=engine, h0=h0, c_lo=c_lo, c_hi=c_hi,
-        c_paid=credit["paid"].to_numpy(float), c_rf=credit["remaining_factor"].to_numpy(float),
-        c_scale=np.divide(credit["remaining"].to_numpy(float), amount, out=np.zeros(len(amount)), where=amount > 0),
+        engine=engine, h0=h0, c_lo=c_lo, c_hi=c_hi, c_paid=np.nan_to_num(paid),
+        c_coef=np.where(np.isnan(rf), share, rf),
         c_group=c_group, c_p=c_p, e_group=e_group, e_p=e_p, b_lo=b_lo, b_hi=b_hi, b_group=b_group, b_p=b_p,
         n_groups=len(groups), c_ranged=np.flatnonzero(c_hi > c_lo), b_ranged=np.flatnonzero(b_hi > b_lo),
         random_groups=random_groups, c_fixed=np.zeros(0),
@@ -291,21 +295,19 @@ def _plan(engine: ShockModel, h0, prob, up_to_low, more_than_high, recovery, rec
 
 
 def _remaining(plan: Plan, a: np.ndarray, legs: np.ndarray) -> np.ndarray:
-    """What is left of credit legs ``legs`` if their totals are ``a`` (k, B): total - paid,
-    or the share left by the schedule (METHODS 6.1), as in the deterministic view."""
-    paid, rf, scale = plan.c_paid[legs, None], plan.c_rf[legs, None], plan.c_scale[legs, None]
-    return np.where(~np.isnan(paid), np.maximum(0.0, a - np.nan_to_num(paid)) * np.nan_to_num(rf),
-                    np.where(~np.isnan(rf), a * np.nan_to_num(rf), a * scale))
+    """What is left of credit legs ``legs`` if their totals are ``a`` (k, B) (METHODS 6.1),
+    as in the deterministic view."""
+    return np.maximum(a - plan.c_paid[legs, None], 0.0) * plan.c_coef[legs, None]
 
 
-def _realised(plan: Plan, U: np.ndarray, group: np.ndarray, p: np.ndarray, B: int) -> np.ndarray:
-    """(legs, B) booleans: a leg is realised when its group's draw is below its probability."""
-    out = np.repeat((p >= 1.0)[:, None], B, axis=1)
+def _drop_unrealised(values: np.ndarray, plan: Plan, U: np.ndarray, group: np.ndarray, p: np.ndarray) -> None:
+    """Zero, in place, the legs whose deal group is not realised in a scenario: never for
+    probability 1, always for 0, else when the group's uniform draw is above the probability."""
+    values[p <= 0.0] = 0.0
     chance = np.flatnonzero((p > 0) & (p < 1))
     if len(chance):
         row = np.searchsorted(plan.random_groups, group[chance])
-        out[chance] = U[row] < p[chance, None]
-    return out
+        values[chance] *= U[row] < p[chance, None]
 
 
 def run_chunk(plan: Plan, task: tuple[int, np.random.SeedSequence, int]) -> dict[str, Any]:
@@ -322,10 +324,11 @@ def run_chunk(plan: Plan, task: tuple[int, np.random.SeedSequence, int]) -> dict
 
     rem = np.repeat(plan.c_fixed[:, None], B, axis=1)
     rem[cr] = _remaining(plan, a, cr)
-    rem *= _realised(plan, U, plan.c_group, plan.c_p, B)
+    _drop_unrealised(rem, plan, U, plan.c_group, plan.c_p)
     eng = plan.engine
-    eq = eng.e_value[:, None] * _realised(plan, U, plan.e_group, plan.e_p, B)
-    caps *= _realised(plan, U, plan.b_group, plan.b_p, B)
+    eq = np.repeat(eng.e_value[:, None], B, axis=1)
+    _drop_unrealised(eq, plan, U, plan.e_group, plan.e_p)
+    _drop_unrealised(caps, plan, U, plan.b_group, plan.b_p)
     h0 = np.repeat(plan.h0[:, None], B, axis=1)
     failed = h0 >= 1.0
     A, _ = eng.pair_values(rem, R, failed, equity=eq, caps=caps, substitution=plan.substitution,
