@@ -22,7 +22,7 @@ AS_OF = "2026-06-30"
 def written(tmp_path_factory, bundled):
     root = tmp_path_factory.mktemp("tables")
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # stress tables may be unavailable while that module lands
+        warnings.simplefilter("error")  # every result table must be computed
         return {fmt: export_format(bundled, root / fmt, fmt, as_of=AS_OF) for fmt in ("tables-csv", "parquet")} | {
             "xlsx": export_format(bundled, root / "t.xlsx", "xlsx", as_of=AS_OF)}
 
@@ -30,7 +30,8 @@ def written(tmp_path_factory, bundled):
 def test_csv_parquet_and_xlsx_hold_the_same_tables(written, bundled):
     csv_files = {p.stem: p for p in written["tables-csv"]}
     pq_files = {p.stem: p for p in written["parquet"]}
-    assert {"deals", "companies", "facts", "cycles"} <= set(csv_files) and set(csv_files) == set(pq_files)
+    assert set(csv_files) == set(pq_files) == {"deals", "companies", "facts", "cycles", "round_trips",
+                                               "stress_openai", "systemic"}
     (xlsx,) = written["xlsx"]
     assert load_workbook(xlsx, read_only=True).sheetnames == list(csv_files)
     deals = bundled.deals(as_of=AS_OF)
