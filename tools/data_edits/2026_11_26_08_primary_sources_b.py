@@ -156,6 +156,25 @@ SOURCES: dict[str, dict] = {
         notes=LISTED + " (annotated: $450M led by Spark Capital, with Google, Salesforce "
               "Ventures, Sound Ventures and Zoom Ventures; the amounts of individual investors "
               "not disclosed)"),
+    # HUMAIN / AMD
+    "amd_pr_humain": dict(
+        url="https://ir.amd.com/news-events/press-releases/detail/1250/amd-and-humain-form-strategic-10b-collaboration-to-advance-global-ai",
+        publisher="AMD", date="2025-05-13", type="press_release",
+        title="AMD and HUMAIN form strategic $10B collaboration to advance global AI",
+        confidence="medium",
+        notes=LISTED + " (annotated: up to $10B, 500 MW of AI compute across Saudi Arabia and "
+              "the United States over five years); the same release is listed at "
+              "https://www.amd.com/en/newsroom/press-releases/2025-5-13-amd-and-humain-form-"
+              "strategic--10b-collaboration-.html"),
+    "ht_humain_jv": dict(
+        url="https://www.hindustantimes.com/business/ai-deal-amd-cisco-saudi-arabias-humain-launch-ai-jv-land-first-major-customer-101763569457281.html",
+        publisher="Hindustan Times", date="2025-11-19", type="repost", original_publisher="Reuters",
+        title="AMD, Cisco and Saudi Arabia's Humain launch AI joint venture, land first customer"),
+    "dcpulse_humain_jv": dict(
+        url="https://dcpulse.com/news/amd-cisco-humain-launch-ai-venture-with-1-gw-infrastructure-plan",
+        publisher="DC Pulse", date="2025-11-19", type="repost",
+        original_publisher="Cisco announcement and Reuters",
+        title="AMD, Cisco, HUMAIN launch AI venture with 1 GW infrastructure plan"),
 }
 
 #: deal -> (source keys to add, reason for raising confidence to high or None)
@@ -171,6 +190,7 @@ PRIMARY: dict[str, tuple[list[str], str | None]] = {
     "asml-mistral-1.3b": (["asml_pr_mistral"], None),
     "meta-scale-14.3b": (["scale_blog_meta"], None),
     "goog-anthropic-2023": (["anthropic_series_c"], None),
+    "humain-amd-10b": (["amd_pr_humain"], None),
 }
 
 #: (deal, n, date, status, source keys, note) -- new status events
@@ -183,6 +203,11 @@ NEW_EVENTS: list[tuple] = [
      "first notes offering would repay them in full; the $25B of notes priced on 2026-06-23 and "
      "settled on 2026-06-26 (8-K). That the bridge was then repaid is the stated plan; no source "
      "read confirms the repayment itself"),
+    ("humain-amd-10b", 2, "2025-11-19", "amended", ["ht_humain_jv", "dcpulse_humain_jv"],
+     "AMD, Cisco and HUMAIN formed a joint venture (AMD and Cisco minority shareholders) to build "
+     "up to 1 GW of AI data-centre capacity by 2030, starting with 100 MW of AMD MI450 GPUs in "
+     "Saudi Arabia in 2026, fully contracted by Luma AI; no financial terms were disclosed, so the "
+     "$10B and the status are left as they were"),
 ]
 
 #: (event id, source key) -- primary sources of events already recorded
@@ -194,6 +219,7 @@ EVENT_SOURCES: list[tuple[str, str]] = [
     ("asml-mistral-1.3b/1", "asml_pr_mistral"),
     ("meta-scale-14.3b/1", "scale_blog_meta"),
     ("goog-anthropic-2023/2", "anthropic_series_c"),
+    ("humain-amd-10b/1", "amd_pr_humain"),
 ]
 
 
