@@ -92,6 +92,49 @@ SOURCES: dict[str, dict] = {
         url="https://ecmsource.com/broadcom-avgo-q2-fy26-earnings-preview-ai-xpu-june-2026/",
         publisher="ECM Source", date="2026-06-03", type="other",
         title="Broadcom Q2 FY26 earnings preview (fiscal 2025 revenue and net income)"),
+    "intc_q1_2026_pr": dict(
+        url="https://www.marketnewsdesk.com/index.php/intel-reports-first-quarter-2026-financial-results/",
+        publisher="MarketNewsDesk (Business Wire copy)", date="2026-04-23", type="press_release",
+        original_publisher="Intel", title="Intel Reports First-Quarter 2026 Financial Results"),
+    "secwatch_intc_q1_2026": dict(
+        url="https://secwatch.observer/filing/0000050863-26-000077.md",
+        publisher="secwatch.observer", date="2026-05-15", type="repost",
+        original_publisher="Intel Form 8-K filed 2026-04-23 (accession 0000050863-26-000077)",
+        title="Intel reports Q1 2026 revenue of $13.6B"),
+    "intc_fy2025_pr": dict(
+        url="https://www.01net.it/intel-reports-fourth-quarter-and-full-year-2025-financial-results/",
+        publisher="01net (Business Wire copy)", date="2026-01-22", type="press_release",
+        original_publisher="Intel",
+        title="Intel Reports Fourth-Quarter and Full-Year 2025 Financial Results"),
+    "intc_xbrl_secinvestors": dict(
+        url="https://secinvestors.com/fin/0000050863-intel-corp",
+        publisher="SECInvestors", date="2026-01-23", type="other",
+        original_publisher="Intel Form 10-K for 2025 (XBRL values)",
+        title="Intel financial data from the 10-K filed 2026-01-23"),
+    "intc_q1_2026_valye": dict(
+        url="https://www.valye.com/news/intc-company-analysis-2026-04-25-intel-s-strategic-momentum-accelerates-after-q1-beat-987122",
+        publisher="Valye", date="2026-04-25", type="other",
+        original_publisher="Intel Form 10-Q for Q1 2026",
+        title="Intel's strategic momentum accelerates after Q1 beat"),
+    "intc_quote_fox": dict(
+        url="https://foxbusiness.com/quote?stockTicker=INTC",
+        publisher="Fox Business", date="2026-02-06", type="other",
+        title="INTC quote page (market capitalisation at the close of 2026-02-06)"),
+    "googl_debt_saon": dict(
+        url="https://stock-analysis-on.net/NASDAQ/Company/Alphabet-Inc/Analysis/Debt",
+        publisher="Stock Analysis on Net", date="2026-02", type="other",
+        original_publisher="Alphabet Form 10-K for 2025",
+        title="Alphabet: analysis of debt (carrying amounts from the 10-K)"),
+    "googl_fy2025_finvincio": dict(
+        url="https://finvincio.com/alphabet-googl-fy2025-10k-key-highlights-for-beginners",
+        publisher="Finvincio", date="2026-02", type="other",
+        original_publisher="Alphabet Form 10-K for 2025",
+        title="Alphabet FY2025 10-K key highlights"),
+    "googl_q4_2025_release": dict(
+        url="https://modeledge.ai/api/proxy/0001652044/0001652044-26-000012/googexhibit991q42025.htm",
+        publisher="modeledge.ai (copy of SEC exhibit)", date="2026-02-04", type="repost",
+        original_publisher="Alphabet Form 8-K exhibit 99.1 (accession 0001652044-26-000012)",
+        title="Alphabet Announces Fourth Quarter and Fiscal Year 2025 Results"),
 }
 
 #: (company, metric, value, as_of, period, source keys, confidence, notes[, derivation][, unit]
@@ -149,6 +192,28 @@ FACTS: list[tuple] = [
      "fiscal year ended early November 2025"),
     ("broadcom", "net_income", 23.13, "2025-11", "FY2025", ["avgo_ecmsource"], "medium",
      "fiscal year ended early November 2025"),
+    # Intel (fiscal 2025 ended 2025-12-27; Q1 2026 ended 2026-03-28)
+    ("intel", "revenue", 52.853, "2025-12-27", "FY2025", ["intc_fy2025_pr", "intc_xbrl_secinvestors"], "high",
+     "flat on 2024; Altera deconsolidated in Q3 2025"),
+    ("intel", "net_income", -0.267, "2025-12-27", "FY2025", ["intc_xbrl_secinvestors"], "medium",
+     "net loss attributable to Intel (EPS -$0.06 in the release)"),
+    ("intel", "cash", 14.265, "2025-12-27", None, ["intc_xbrl_secinvestors"], "medium",
+     "cash and cash equivalents only; short-term investments not included"),
+    ("intel", "revenue", 13.6, "2026-03-28", "2026-Q1", ["intc_q1_2026_pr", "secwatch_intc_q1_2026"], "high", None),
+    ("intel", "net_income", -3.7, "2026-03-28", "2026-Q1", ["secwatch_intc_q1_2026"], "medium",
+     "GAAP EPS -$0.73 (non-GAAP $0.29), per the 8-K summary"),
+    ("intel", "cash", 17.25, "2026-03-28", None, ["intc_q1_2026_valye"], "low",
+     "cash and cash equivalents at quarter end per an analysis of the 10-Q; short-term investments not included"),
+    ("intel", "market_cap", 242.76, "2026-02-06", None, ["intc_quote_fox"], "medium",
+     "at the close of 2026-02-06 (quote page)"),
+    # Alphabet (the filed debt replaces, as the latest figure, Benzinga's approximate one)
+    ("google", "total_debt", 51.043, "2025-12-31", None, ["googl_debt_saon"], "medium",
+     "carrying amount of debt and finance lease liabilities per the 10-K: short-term debt "
+     "$1.996B, long-term debt $46.547B, finance leases $2.500B (debt without leases $48.543B); "
+     "before the 2026 bond issues"),
+    ("google", "revenue", 402.836, "2025-12-31", "FY2025", ["googl_fy2025_finvincio", "googl_q4_2025_release"], "medium",
+     "Alphabet; the release says annual revenues exceeded $400B for the first time"),
+    ("google", "net_income", 132.17, "2025-12-31", "FY2025", ["googl_fy2025_finvincio"], "medium", "Alphabet"),
 ]
 
 #: existing facts that gain a primary source (fact id, source key)
