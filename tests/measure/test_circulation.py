@@ -183,8 +183,30 @@ def test_decomposition_adds_up_to_the_circulation(legs):
     for row in res.flows.itertuples():
         assert peeled.get((row.source, row.target), 0.0) == pytest.approx(row.circulating, abs=tol)
     assert res.cycles["dollars"].sum() == pytest.approx(res.total, abs=tol)
-    # largest bottleneck first
+    # largest bottleneck first: the first loop's flow is the widest cycle of c's support
     assert list(res.cycles["flow"]) == sorted(res.cycles["flow"], reverse=True)
+    carry = {(r.source, r.target): r.circulating for r in res.flows.itertuples() if r.circulating > tol}
+    g = nx.DiGraph(list(carry))
+    widest = max((min(carry[(a, b)] for a, b in zip(c, c[1:] + c[:1])) for c in nx.simple_cycles(g)), default=None)
+    if widest is None:
+        assert len(res.cycles) == 0
+    else:
+        assert res.cycles["flow"].iloc[0] == pytest.approx(widest)
+
+
+def test_large_networks_skip_ranges_and_decomposition_by_default(monkeypatch):
+    from loopledger.measure import circulation as module
+
+    net = net_of([("A", "B", 2), ("B", "A", 1), ("B", "C", 1), ("C", "A", 1)])
+    monkeypatch.setattr(module, "RANGES_AUTO_LIMIT", 2)
+    monkeypatch.setattr(module, "DECOMPOSE_AUTO_LIMIT", 3)
+    res = circulation(net)
+    assert not res.ranges and res.cycles is None
+    assert res.companies["circular_min"].isna().all() and (res.companies["basis"] == ONE_SOLUTION).all()
+    assert any("ranges skipped: 3 companies" in n for n in res.notes)
+    assert any("decomposition skipped: 4 pairs" in n for n in res.notes)
+    forced = circulation(net, ranges=True, decompose=True)
+    assert forced.ranges and forced.cycles is not None and forced.total == res.total == pytest.approx(5.0)  # 1 on A<->B (2 hops) + 1 round A-B-C (3)
 
 
 # ------------------------------------------------------------------------------------------------

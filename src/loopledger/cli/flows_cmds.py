@@ -29,10 +29,12 @@ def circulation_cmd(
     as_of: AsOfOption = None,
     status: StatusOption = None,
     amount: AmountOption = "high",
-    ranges: Annotated[bool, typer.Option("--ranges/--no-ranges",
-                                         help="Compute each company's range over all optimal solutions (2 LPs per company).")] = True,
-    decompose: Annotated[bool, typer.Option("--decompose/--no-decompose",
-                                            help="Split the circulation into cycles for display.")] = True,
+    ranges: Annotated[Optional[bool], typer.Option(
+        "--ranges/--no-ranges", show_default=False,
+        help="Each company's range over all optimal solutions (2 LPs per company). Default: when at most 300 companies are on loops.")] = None,
+    decompose: Annotated[Optional[bool], typer.Option(
+        "--decompose/--no-decompose", show_default=False,
+        help="Split the circulation into loops for display. Default: when at most 20,000 pairs carry circulation.")] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="Rows shown per table (not in --json).")] = 15,
     json: JsonOption = False,
     db: DbOption = None,
@@ -70,11 +72,8 @@ def circulation_cmd(
         crow = [[i + 1, r.path, money(r.flow), money(r.dollars)] for i, r in enumerate(res.cycles.head(top).itertuples())]
         con.print(table("One way to split it into loops (USD billions)", ["#", "loop", "per hop", "counted"],
                         crow, right={"#", "per hop", "counted"}))
-        con.print(res.notes[0], markup=False, soft_wrap=True)
-    if res.legs_without_amount or res.non_cash_legs:
-        con.print(f"Left out of the dollars: {res.legs_without_amount} cash legs without a disclosed amount and "
-                  f"{res.non_cash_legs} legs that move no cash (never counted as 0; `--json` lists them).",
-                  markup=False, soft_wrap=True)
+    for note in res.notes:
+        con.print(note, markup=False, soft_wrap=True)
 
 
 @app.command("reciprocity")

@@ -26,6 +26,10 @@ from ..results import Result, jsonable
 #: label of a per-company value that is one of several optimal solutions (METHODS.md 2.2)
 ONE_SOLUTION = "one optimal solution"
 UNIQUE = "unique"
+#: ``ranges=None`` computes ranges when at most this many companies are on loops (2 LPs each)
+RANGES_AUTO_LIMIT = 300
+#: ``decompose=None`` peels the circulation when at most this many pairs carry it
+DECOMPOSE_AUTO_LIMIT = 20_000
 DECOMPOSITION_NOTE = (
     "The split into cycles is one explanation among many (greedy peeling, METHODS.md 2.4): "
     "the total is unique, the split is not. Do not rank companies by it."
@@ -88,7 +92,7 @@ class CirculationResult(Result):
         }
 
 
-def circulation(net: FlowNetwork, ranges: bool = True, decompose: bool = True,
+def circulation(net: FlowNetwork, ranges: bool | None = None, decompose: bool | None = None,
                 progress: bool = False) -> CirculationResult:
     """Maximum circulation of ``net.adjacency`` and what it means per company.
 
@@ -104,16 +108,18 @@ def circulation(net: FlowNetwork, ranges: bool = True, decompose: bool = True,
         The network; its money matrix ``adjacency`` gives F. Legs without an amount and
         non-cash legs are not in F: they are left out of the dollars and counted in the
         result (``legs_without_amount``, ``non_cash_legs``, ``left_out``).
-    ranges : bool, default True
+    ranges : bool or None, default None
         Compute each company's [min, max] circular flow over the optimal face: two LPs per
         company on a cycle, each with the extra constraint ``Σ c >= opt - tol``
-        (METHODS.md 2.2), tol = 1e-9 of the component's capacity. Turn off for very large
-        networks; the per-company values are then labelled "one optimal solution".
-    decompose : bool, default True
+        (METHODS.md 2.2), tol = 1e-9 of the component's capacity. None (default): only when
+        at most ``RANGES_AUTO_LIMIT`` (300) companies are on cycles, which covers company
+        networks; without ranges every per-company value is labelled "one optimal solution".
+    decompose : bool or None, default None
         Split the circulation into cycles by greedy peeling (METHODS.md 2.4): repeatedly
         take a cycle of largest bottleneck in the support of c (ties: the smallest node on
         a cycle, then the fewest hops), record it and subtract. The recorded flows add up to
-        c. One explanation among many.
+        c. One explanation among many. None (default): only when at most
+        ``DECOMPOSE_AUTO_LIMIT`` (20,000) pairs carry circulation.
     progress : bool, default False
         Show a Rich progress bar on stderr while computing the ranges.
 
@@ -151,6 +157,20 @@ def circulation(net: FlowNetwork, ranges: bool = True, decompose: bool = True,
     outflow = np.bincount(u, weights=cap, minlength=n).astype(float)
     inflow = np.bincount(v, weights=cap, minlength=n).astype(float)
 
+    inside, _ = _cyclic_edges(n, u, v)
+    on_loops = len(np.unique(np.r_[u[inside], u[loop]]))
+    skipped = []
+    if ranges is None:
+        ranges = on_loops <= RANGES_AUTO_LIMIT
+        if not ranges:
+            skipped.append(f"ranges skipped: {on_loops} companies on loops (more than "
+                           f"{RANGES_AUTO_LIMIT}); pass ranges=True (--ranges) to compute them.")
+    if decompose is None:
+        carrying = int((c > 0).sum())
+        decompose = carrying <= DECOMPOSE_AUTO_LIMIT
+        if not decompose:
+            skipped.append(f"decomposition skipped: {carrying} pairs carry circulation (more than "
+                           f"{DECOMPOSE_AUTO_LIMIT}); pass decompose=True (--decompose) to peel it.")
     if ranges:
         lo, hi = _ranges(n, u, v, cap, progress)
         lo, hi = np.minimum(lo, x), np.maximum(hi, x)
@@ -192,9 +212,10 @@ def circulation(net: FlowNetwork, ranges: bool = True, decompose: bool = True,
     notes = [DECOMPOSITION_NOTE] if decompose else []
     if not ranges:
         notes.append("Per-company values are one optimal solution; ranges were not computed.")
+    notes.extend(skipped)
     if no_amount or non_cash:
-        notes.append(f"{no_amount} cash legs without an amount and {non_cash} non-cash legs are "
-                     "left out of the dollars (listed in left_out), never counted as 0.")
+        notes.append(f"Left out of the dollars: {no_amount} cash legs without a disclosed amount and "
+                     f"{non_cash} legs that move no cash (listed in left_out), never counted as 0.")
     return CirculationResult(
         total=total,
         share=total / flow_total if flow_total > 0 else float("nan"),
@@ -333,17 +354,26 @@ def _progress(enabled: bool, total: int, what: str):
 
 
 def _peel(net: FlowNetwork, u: np.ndarray, v: np.ndarray, c: np.ndarray) -> pd.DataFrame:
-    """Greedy peeling of c into cycles, largest bottleneck first."""
+    """Greedy peeling of c into cycles, largest bottleneck first (METHODS.md 2.4).
+
+    The largest bottleneck is the largest threshold t at which the pairs still carrying at
+    least t contain a cycle; every cycle there has bottleneck exactly t. Subtracting a cycle
+    only lowers values, so the threshold never rises again: each step gallops down from the
+    previous threshold over the current values, one SCC pass per probe, and never
+    enumerates cycles."""
     n = net.n
     rest = c.copy()
     tol = 1e-9 * max(float(c.max(initial=0.0)), 1e-300)
     rest[rest <= tol] = 0.0
     rows = []
+    ceiling = np.inf
     while True:
-        found = _widest_cycle(n, u, v, rest)
+        values = np.unique(rest[(rest > 0) & (rest <= ceiling)])[::-1]  # descending
+        found = _first_cyclic(n, u, v, rest, values)
         if found is None:
             break
         edges, theta = found
+        ceiling = theta
         rest[edges] -= theta
         rest[edges[rest[edges] <= tol]] = 0.0
         nodes = [int(u[e]) for e in edges]
@@ -357,52 +387,52 @@ def _peel(net: FlowNetwork, u: np.ndarray, v: np.ndarray, c: np.ndarray) -> pd.D
     return pd.DataFrame(rows, columns=["cycle", "path", "length", "flow", "dollars"])
 
 
-def _has_cycle(n: int, u: np.ndarray, v: np.ndarray) -> bool:
-    if (u == v).any():
-        return True
-    comp = _components(n, u, v)
-    return bool((comp[u] == comp[v]).any())
-
-
-def _widest_cycle(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray):
-    """A cycle of largest bottleneck in the support of w, as (edge indices, bottleneck).
-
-    The largest bottleneck is the largest threshold t at which the edges with w >= t still
-    contain a cycle (binary search over the distinct values); every cycle there has exactly
-    that bottleneck. Then: the smallest-index self-loop, else the shortest cycle (BFS)
-    through the smallest node on a cycle."""
-    pos = w > 0
-    if not pos.any():
+def _first_cyclic(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, values: np.ndarray):
+    """The first of the descending ``values`` t at which {w >= t} has a cycle, with that
+    cycle: galloping (1, 2, 4 ... steps down), then binary search."""
+    if not len(values):
         return None
-    values = np.unique(w[pos])[::-1]  # descending
-    if not _has_cycle(n, u[pos], v[pos]):
-        return None
-    lo, hi = 0, len(values) - 1  # the answer index lies in [lo, hi]; values[hi] works
+    probe = lambda k: _cycle_in(n, u, v, np.flatnonzero(w >= values[k]))  # noqa: E731
+    prev, k = -1, 0
+    found = probe(0)
+    while found is None:
+        if k == len(values) - 1:
+            return None
+        prev, k = k, min(2 * k + 1, len(values) - 1)
+        found = probe(k)
+    # values[prev] (when prev >= 0) has no cycle; values[k] has one, ``found``
+    lo, hi, best = prev + 1, k, found
     while lo < hi:
         mid = (lo + hi) // 2
-        keep = w >= values[mid]
-        if _has_cycle(n, u[keep], v[keep]):
-            hi = mid
-        else:
+        at_mid = probe(mid)
+        if at_mid is None:
             lo = mid + 1
-    theta = values[lo]
-    keep = np.flatnonzero(w >= theta)
+        else:
+            hi, best = mid, at_mid
+    return best, float(values[hi])
+
+
+def _cycle_in(n: int, u: np.ndarray, v: np.ndarray, keep: np.ndarray):
+    """A cycle among the edges ``keep`` as edge indices, or None: the smallest-index
+    self-loop, else the shortest cycle (BFS, neighbours in index order) through the smallest
+    node on a cycle."""
+    if not len(keep):
+        return None
     loops = keep[u[keep] == v[keep]]
     if len(loops):
-        return np.array([loops[np.argmin(u[loops])]]), float(theta)
+        return np.array([loops[np.argmin(u[loops])]])
     comp = _components(n, u[keep], v[keep])
     on_cycle = comp[u[keep]] == comp[v[keep]]
+    if not on_cycle.any():
+        return None
     start = int(u[keep][on_cycle].min())
-    # BFS from start along kept edges inside its component, neighbours in index order
     sub = keep[on_cycle & (comp[u[keep]] == comp[start])]
-    order = np.lexsort((v[sub], u[sub]))
-    sub = sub[order]
-    parent_edge: dict[int, int] = {}
-    frontier = [start]
-    seen = {start}
+    sub = sub[np.lexsort((v[sub], u[sub]))]
     by_node: dict[int, list[int]] = {}
     for e in sub:
         by_node.setdefault(int(u[e]), []).append(int(e))
+    parent_edge: dict[int, int] = {}
+    frontier, seen = [start], {start}
     while frontier:
         nxt = []
         for a in frontier:
@@ -414,7 +444,7 @@ def _widest_cycle(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray):
                         pe = parent_edge[a]
                         path.append(pe)
                         a = int(u[pe])
-                    return np.array(path[::-1]), float(theta)
+                    return np.array(path[::-1])
                 if b not in seen:
                     seen.add(b)
                     parent_edge[b] = e
