@@ -8,20 +8,28 @@ its record says "listed in" (a link list of the search tool's repository index, 
 address the tool does not give) or "cited by <url>" in ``notes`` and has confidence ``medium``; what it says
 is taken from the pages that describe it, which are recorded too.
 
-Progress (deals of this part, in order):
-- spacex-xai-acquisition: searched (S-1, spacex.com update): no primary found, gap
+Progress (deals of this part, in order; "gap" = no primary document found):
+- spacex-xai-acquisition: SpaceX's own update "xAI joins SpaceX" (2026-02-02); S-1 not found
 - anthropic-aws-100b: Anthropic's announcement (2026-04-20)
 - openai-aws-100b: Amazon's release on the OpenAI investment and expanded AWS agreement
 - openai-aws-38b: OpenAI's and Amazon's announcements (2025-11-03)
 - amzn-anthropic-25b: Anthropic's announcement and Amazon's release (2026-04-20)
-- goog-anthropic-40b: searched (Alphabet statement, 10-Q Q1 2026): no primary found, gap
+- goog-anthropic-40b: searched (Alphabet/Anthropic statement, Alphabet 10-Q Q1 2026): gap
 - anthropic-azure-30b, nvda-anthropic-10b: Microsoft's blog and Anthropic's copy (2025-11-18)
+- oracle-nvda-40b: searched: gap (FT report from unnamed sources; no company statement)
+- vantage-oracle-38b: searched (Vantage releases on financing): gap
+- oracle-bonds-18b: Oracle 10-Q (quarter to 2025-11-30, Note 3) states $18.0B: confidence high
 - google-notes-2026: Alphabet 8-K (2026-02-13, StockTitan copy), issuer's counsel
-- nvda-groq-20b: Groq's release (2025-12-24); Nvidia 10-K searched, no amount found
+- meta-nebius-27b: searched (Nebius 6-K / release of March 2026): gap
+- msft-nebius-19.4b: searched (Nebius 6-K of September 2025): gap (only CNBC's account of it)
+- meta-crwv-21b: CoreWeave 8-K of 2026-04-09 known only from a summary (repost): gap
+- meta-crwv-14.2b: CoreWeave Q3 2025 release (StockTitan wire copy)
+- msft-crwv-10b: CoreWeave 424B4 prospectus (Microsoft 62% of 2024 revenue; no contract total)
+- msft-crwv-option-12b: searched with the CoreWeave filings: gap (Semafor only)
+- anthropic-broadcom-21b: earnings-call transcript (typed repost): gap
+- nvda-groq-20b: Groq's release (2025-12-24); no Nvidia filing with an amount found
+- openai-cerebras-compute: OpenAI's announcement (2026-01-14); Cerebras's 2026 S-1 not found
 - msft-openai-2023: Microsoft 10-Q (quarter to 2025-09-30, Note 17), OpenAI's 2023 announcement
-- still to search: oracle-nvda-40b, vantage-oracle-38b, oracle-bonds-18b, meta-nebius-27b,
-  msft-nebius-19.4b, meta-crwv-21b, meta-crwv-14.2b, msft-crwv-10b, msft-crwv-option-12b,
-  anthropic-broadcom-21b, openai-cerebras-compute
 """
 
 from __future__ import annotations
@@ -157,6 +165,89 @@ SOURCES: dict[str, dict] = {
         notes="listed with its date in public link lists and reading notes found with the search "
               "tool's repository index; the page itself was not opened. It announces the licence "
               "(no amount: the $20B rests on news reports)"),
+    # --- Oracle notes (September 2025) ----------------------------------------------------------
+    "orcl_10q_q2fy26_r12": dict(
+        url="https://www.sec.gov/Archives/edgar/data/1341439/000119312525315925/R12.htm",
+        publisher="SEC EDGAR", date="2025-12", type="filing",
+        original_publisher="Oracle Form 10-Q for the quarter to 2025-11-30 (XBRL), Note 3",
+        title="Oracle 10-Q, Note 3 Notes payable and other borrowings",
+        notes="states that Oracle issued $18.0B par value of fixed-rate senior notes in September "
+              "2025 in six tranches ($3B due 2030, $3B 2032, $4B 2035, $2.5B 2045, $3.5B 2055, "
+              "$2B 2065)"),
+    "perivis_orcl_8k_notes": dict(
+        url="https://www.perivis.com/note/c1aca7ac-abbd-49e5-a9f3-d612fe8fed07",
+        publisher="Perivis", date="2025-09", type="repost",
+        original_publisher="Oracle Form 8-K (Item 8.01) on the notes issued 2025-09-26",
+        title="Oracle 8-K summary: $18B of senior notes in six tranches issued 2025-09-26"),
+    # --- CoreWeave ------------------------------------------------------------------------------
+    "crwv_q3_2025_pr": dict(
+        url="https://www.stocktitan.net/news/CRWV/core-weave-reports-strong-third-quarter-2025-cleos2cfu9y3.html",
+        publisher="StockTitan", date="2025-11-10", type="press_release",
+        original_publisher="CoreWeave press release (Business Wire)",
+        title="CoreWeave reports strong third quarter 2025 results",
+        notes="wire copy of CoreWeave's release; its quarter highlights include the multi-year "
+              "agreement with Meta of up to about $14.2B (as open-techstack.com quotes the "
+              "release); revenue backlog $55.6B at 2025-09-30"),
+    "open_techstack_meta_crwv": dict(
+        url="https://open-techstack.com/blog/meta-coreweave-ai-cloud-deal-2026/",
+        publisher="Open TechStack", date="2026-04", type="repost",
+        original_publisher="CoreWeave announcement and Form 8-K of 2026-04-09",
+        title="Meta's expanded CoreWeave deal",
+        notes="summarises CoreWeave's 8-K of 2026-04-09: a new order form dated 2026-03-31 under "
+              "which Meta initially commits about $21B, for new capacity through 2032-12-20 and "
+              "the exercise of an option under the earlier order form through 2032-04-10; and "
+              "quotes CoreWeave's Q3 2025 results on the earlier deal of up to about $14.2B"),
+    "converge_crwv_s1": dict(
+        url="https://convergedigest.com/coreweave-files-for-ipo-explosive-growth-and-250k-gpus/",
+        publisher="Converge Digest", date="2025-03", type="repost",
+        original_publisher="CoreWeave Form S-1 filed 2025-03-03",
+        title="CoreWeave files for IPO: Microsoft's dominance and customer concentration"),
+    "crwv_424b4": dict(
+        url="https://www.sec.gov/Archives/edgar/data/1769628/000119312525067651/d899798d424b4.htm",
+        publisher="SEC EDGAR", date="2025-03-28", type="filing",
+        original_publisher="CoreWeave 424B4 prospectus"),
+    # --- SpaceX / xAI ---------------------------------------------------------------------------
+    "spacex_update_xai": dict(
+        url="https://www.spacex.com/updates#xai-joins-spacex",
+        publisher="SpaceX", date="2026-02-02", type="press_release",
+        title="xAI joins SpaceX", confidence="medium",
+        notes="SpaceX's own update announcing that xAI joined SpaceX, listed (posted 2026-02-02) in "
+              "public link lists and news digests found with the search tool's repository index; "
+              "the page itself was not opened. It publishes Musk's message to staff (as "
+              "theweeklyspaceman.com describes it) and gives no valuation: the $250B / $1T figures "
+              "rest on the news sources"),
+    "weeklyspaceman_xai": dict(
+        url="https://www.theweeklyspaceman.com/articles/spacex-acquires-xai",
+        publisher="The Weekly Spaceman", date="2026-02", type="repost",
+        original_publisher="SpaceX update of 2026-02-02 (Musk's message to staff)",
+        title="SpaceX acquires xAI"),
+    # --- Broadcom / Anthropic -------------------------------------------------------------------
+    "avgo_q4fy25_call_fool": dict(
+        url="https://www.fool.com/earnings/call-transcripts/2025/12/12/broadcom-avgo-q4-2025-earnings-call-transcript/",
+        publisher="Motley Fool", date="2025-12-12", type="repost",
+        original_publisher="Broadcom Q4 FY2025 earnings call (2025-12-11), transcript",
+        title="Broadcom (AVGO) Q4 2025 earnings call transcript", confidence="medium",
+        notes="cited by https://rl.fawzi.xyz/r/mlscaling/comments/1pl8nw0/anthropic_orders_21bn_in_ironwood_tpus_for, "
+              "which quotes the CEO: a $10B order for Ironwood TPU racks from Anthropic in fiscal "
+              "Q3 2025 and a further $11B order in Q4 for delivery in late 2026. A transcript "
+              "hosted by a third party, so typed repost, not primary"),
+    # --- OpenAI / Cerebras ----------------------------------------------------------------------
+    "openai_cerebras_pr": dict(
+        url="https://openai.com/index/cerebras-partnership/",
+        publisher="OpenAI", date="2026-01-14", type="press_release",
+        title="OpenAI partners with Cerebras", confidence="medium",
+        notes="listed with the date 2026-01-14 in public source lists found with the search tool's "
+              "repository index; the page itself was not opened. It announces 750 MW of Cerebras "
+              "inference capacity; the dollar figures (over $10B, later over $20B) rest on news "
+              "reports and on Cerebras's S-1 as reported"),
+    "gputrade_cerebras_s1": dict(
+        url="https://thegputrade.com/news/cerebras-pop-what-openai-compute-deals-reveal-y3l4l9li",
+        publisher="The GPU Trade", date="2026-05", type="repost",
+        original_publisher="Cerebras amended S-1 (2026)",
+        title="Cerebras pop: what OpenAI compute deals reveal",
+        notes="reports from the amended S-1: about $24.6B of remaining performance obligations, "
+              "mostly tied to the OpenAI commitment, and a ~$1.0B working-capital loan from OpenAI "
+              "with warrants"),
 }
 
 #: deal -> (source keys to add, reason)
@@ -179,6 +270,21 @@ PRIMARY: dict[str, tuple[list[str], str]] = {
     "google-notes-2026": (["googl_8k_notes_2026", "cleary_googl_notes_2026"],
                           "Alphabet's 8-K on the February 2026 U.S. dollar and Sterling notes"),
     "nvda-groq-20b": (["groq_nvidia_pr"], "Groq's release of the licensing agreement"),
+    "oracle-bonds-18b": (["orcl_10q_q2fy26_r12", "perivis_orcl_8k_notes"],
+                         "Oracle's 10-Q states the $18.0B of senior notes issued in September 2025"),
+    "meta-crwv-14.2b": (["crwv_q3_2025_pr", "open_techstack_meta_crwv"],
+                        "CoreWeave's Q3 2025 release lists the Meta agreement of up to about $14.2B"),
+    "meta-crwv-21b": (["open_techstack_meta_crwv"],
+                      "a summary of CoreWeave's 8-K of 2026-04-09 (the 8-K itself was not found)"),
+    "msft-crwv-10b": (["crwv_424b4", "converge_crwv_s1"],
+                      "CoreWeave's prospectus names Microsoft its largest customer (62% of 2024 "
+                      "revenue); it gives no contract total, the ~$10B rests on The Information"),
+}
+
+#: deal -> (source key, reason) -- rows whose amount the filing itself states: confidence high
+HIGH: dict[str, tuple[str, str]] = {
+    "oracle-bonds-18b": ("orcl_10q_q2fy26_r12",
+                         "Oracle's 10-Q (Note 3) states the $18.0B of notes issued in September 2025"),
 }
 
 #: (event id, source keys) -- primary sources of events already recorded
@@ -193,6 +299,12 @@ EVENT_SOURCES: list[tuple[str, list[str]]] = [
     ("nvda-anthropic-10b/1", ["msft_blog_anthropic", "anthropic_msft_nvda_pr"]),
     ("google-notes-2026/1", ["googl_8k_notes_2026"]),
     ("nvda-groq-20b/1", ["groq_nvidia_pr"]),
+    ("oracle-bonds-18b/2", ["perivis_orcl_8k_notes", "orcl_10q_q2fy26_r12"]),
+    ("meta-crwv-14.2b/1", ["crwv_q3_2025_pr"]),
+    ("meta-crwv-21b/1", ["open_techstack_meta_crwv"]),
+    ("spacex-xai-acquisition/1", ["spacex_update_xai"]),
+    ("anthropic-broadcom-21b/1", ["avgo_q4fy25_call_fool"]),
+    ("openai-cerebras-compute/1", ["openai_cerebras_pr"]),
 ]
 
 #: (deal, n, date, status, source keys, note) -- new status events
@@ -218,7 +330,9 @@ def main() -> None:
 
     for deal, (keys, why) in PRIMARY.items():
         for key in keys:
-            b.cite("deals", deal, s(key), reason=f"primary source for {deal}: {why}")
+            b.cite("deals", deal, s(key), reason=f"source for {deal}: {why}")
+    for deal, (key, why) in HIGH.items():
+        b.amend("deals", deal, {"confidence": "high"}, source=s(key), reason=why)
     for eid, keys in EVENT_SOURCES:
         for key in keys:
             b.cite("events", eid, s(key), reason="source of the event")
