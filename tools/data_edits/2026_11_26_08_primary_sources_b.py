@@ -175,6 +175,27 @@ SOURCES: dict[str, dict] = {
         publisher="DC Pulse", date="2025-11-19", type="repost",
         original_publisher="Cisco announcement and Reuters",
         title="AMD, Cisco, HUMAIN launch AI venture with 1 GW infrastructure plan"),
+    # Microsoft / Nscale; Aker / Nscale
+    "nscale_pr_msft": dict(
+        url="https://www.nscale.com/press-releases/nscale-microsoft-2025",
+        publisher="Nscale", date="2025-10-15", type="press_release",
+        title="Nscale contracts about 200,000 NVIDIA GB300 GPUs with Microsoft", confidence="medium",
+        notes=LISTED + " (annotated: about 200,000 GB300 GPUs for Microsoft across Texas (about "
+              "104,000, about 240 MW, from Q3 2026, with an option for 700 MW from late 2027), "
+              "Sines in Portugal (12,600, from Q1 2026), Loughton in the UK (23,000) and Narvik in "
+              "Norway (52,000)); no dollar amount is given there: the row's $14-24B rests on "
+              "the press"),
+    "nscale_pr_series_b": dict(
+        url="https://www.nscale.com/press-releases/nscale-series-b",
+        publisher="Nscale", date="2025-09-25", type="press_release",
+        title="Nscale raises $1.1B Series B", confidence="medium",
+        notes=LISTED + " (annotated: $1.1B Series B); Reuters (the row's SRN News copy) says "
+              "Nscale named the round's investors and Aker stated its $285M, 9.3% stake and "
+              "the earn-out to 12.2%"),
+    "finansavisen_aker_nscale": dict(
+        url="https://www.finansavisen.no/industri/2025/09/25/8295517/aker-investerer-2-8-milliarder-i-ai-partner",
+        publisher="Finansavisen", date="2025-09-25", type="news",
+        title="Aker invests NOK 2.8 billion in its AI partner (Nscale)"),
 }
 
 #: deal -> (source keys to add, reason for raising confidence to high or None)
@@ -191,6 +212,8 @@ PRIMARY: dict[str, tuple[list[str], str | None]] = {
     "meta-scale-14.3b": (["scale_blog_meta"], None),
     "goog-anthropic-2023": (["anthropic_series_c"], None),
     "humain-amd-10b": (["amd_pr_humain"], None),
+    "msft-nscale-200k": (["nscale_pr_msft"], None),
+    "aker-nscale-285m": (["nscale_pr_series_b", "finansavisen_aker_nscale"], None),
 }
 
 #: (deal, n, date, status, source keys, note) -- new status events
@@ -220,6 +243,8 @@ EVENT_SOURCES: list[tuple[str, str]] = [
     ("meta-scale-14.3b/1", "scale_blog_meta"),
     ("goog-anthropic-2023/2", "anthropic_series_c"),
     ("humain-amd-10b/1", "amd_pr_humain"),
+    ("msft-nscale-200k/1", "nscale_pr_msft"),
+    ("aker-nscale-285m/1", "nscale_pr_series_b"),
 ]
 
 
