@@ -34,6 +34,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ..errors import LedgerError, NotFoundError, Problem, ValidationError
+from ..ledger.data import BUFFER_FAMILIES
 from ..ledger.dates import end_of, parse_as_of, start_of
 from ..ledger.model import BINDING_STATUSES
 from ..results import Result, frame_html
@@ -42,10 +43,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..ledger import Ledger
     from ..network import FlowNetwork
 
-#: company-fact metrics read as a market value, in order of preference on the same date
-VALUATION_METRICS = ("market_cap", "valuation_post_money", "valuation", "valuation_deal",
-                     "valuation_secondary")
-BUFFER_METRICS = {"market_value": VALUATION_METRICS, "book_equity": ("book_equity",), "cash": ("cash",)}
+#: company-fact metrics read as a market value, in order of preference on the same date (the
+#: "value" family of the dataset, docs/data.md)
+VALUATION_METRICS = BUFFER_FAMILIES["value"]
+BUFFER_METRICS = {"market_value": VALUATION_METRICS, "book_equity": ("book_equity",), "cash": BUFFER_FAMILIES["cash"]}
 #: contracts for goods and services: the buyer owes the seller what is left to pay
 COMMERCIAL_KINDS = ("compute_purchase", "cloud_contract", "lease", "licensing")
 MISSING_BUFFER_OPTIONS = ("infinite", "error", "exclude")

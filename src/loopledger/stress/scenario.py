@@ -26,7 +26,7 @@ from ._inputs import as_list, check_unit_interval
 from .cascade import cascade_batch
 from .clearing import clearing
 from .debtrank import DEFAULT_LEVEL, VARIANTS
-from .exposure import Exposures, _latest_metric, build_exposures
+from .exposure import BUFFER_METRICS, Exposures, _latest_metric, build_exposures
 from .shocks import ShockModel
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -435,8 +435,7 @@ def _external_assets(source, X: Exposures, option) -> tuple[np.ndarray, np.ndarr
             raise LedgerError(f"unknown external_assets '{option}': expected {', '.join(EXTERNAL_ASSETS)} or a mapping")
         if not isinstance(source, Ledger):
             raise LedgerError(f"external_assets='{option}' reads company facts: give a ledger or a mapping")
-        metrics = ("cash",) if option == "cash" else ("market_cap", "valuation_post_money", "valuation",
-                                                      "valuation_deal", "valuation_secondary")
+        metrics = BUFFER_METRICS["cash" if option == "cash" else "market_value"]
         figures = _latest_metric(source, metrics, pd.Timestamp(X.params["as_of"]).date())
         for i, c in enumerate(X.nodes.tolist()):
             if c in figures:
