@@ -196,6 +196,33 @@ SOURCES: dict[str, dict] = {
         url="https://www.finansavisen.no/industri/2025/09/25/8295517/aker-investerer-2-8-milliarder-i-ai-partner",
         publisher="Finansavisen", date="2025-09-25", type="news",
         title="Aker invests NOK 2.8 billion in its AI partner (Nscale)"),
+    # Meta / Blue Owl Hyperion
+    "meta_pr_hyperion_st": dict(
+        url="https://www.stocktitan.net/news/META/meta-announces-joint-venture-with-funds-managed-by-blue-owl-capital-cb9waindzv96.html",
+        publisher="StockTitan", date="2025-10-21", type="press_release",
+        original_publisher="Meta Platforms release of 2025-10-21",
+        title="Meta announces joint venture with funds managed by Blue Owl Capital to develop "
+              "Hyperion data center",
+        notes="wire copy of Meta's release: about $27B of total development costs, Blue Owl funds "
+              "80% and Meta 20%, about $7B cash from Blue Owl and a one-time distribution of about "
+              "$3B to Meta; part of Blue Owl's share is funded by debt sold to PIMCO and other bond "
+              "investors in a private placement (as summarised by "
+              "https://www.waredata.com/meta-and-blue-owl-capital-form-joint-venture-to-develop-"
+              "hyperion-data-center); the release gives no bond amount"),
+    "bs_hyperion_bloomberg": dict(
+        url="https://www.business-standard.com/amp/technology/tech-news/meta-blue-owl-seal-30-bn-private-capital-deal-for-hyperion-data-centre-125101700310_1.html",
+        publisher="Business Standard", date="2025-10-17", type="repost", original_publisher="Bloomberg",
+        title="Meta, Blue Owl seal $30 bn private capital deal for Hyperion data centre"),
+    # SoftBank margin loan on Arm shares
+    "cloudnews_sb_margin": dict(
+        url="https://cloudnews.tech/softbank-leverages-arm-to-finance-its-bet-on-openai-the-financial-engineering-behind-the-ai-moment",
+        publisher="cloudnews.tech", date="2025-11", type="repost",
+        original_publisher="SoftBank Group investor presentation of 2025-11-11",
+        title="SoftBank leverages Arm to finance its bet on OpenAI"),
+    "moneycontrol_sb_margin": dict(
+        url="https://www.moneycontrol.com/artificial-intelligence/softbank-in-talks-for-5-billion-margin-loan-backed-by-arm-stock-article-13608567.html",
+        publisher="Moneycontrol", date="2025-10-10", type="repost", original_publisher="Bloomberg",
+        title="SoftBank in talks for $5 billion margin loan backed by Arm stock"),
 }
 
 #: deal -> (source keys to add, reason for raising confidence to high or None)
@@ -214,6 +241,7 @@ PRIMARY: dict[str, tuple[list[str], str | None]] = {
     "humain-amd-10b": (["amd_pr_humain"], None),
     "msft-nscale-200k": (["nscale_pr_msft"], None),
     "aker-nscale-285m": (["nscale_pr_series_b", "finansavisen_aker_nscale"], None),
+    "pimco-hyperion-bonds": (["meta_pr_hyperion_st", "bs_hyperion_bloomberg"], None),
 }
 
 #: (deal, n, date, status, source keys, note) -- new status events
@@ -231,6 +259,12 @@ NEW_EVENTS: list[tuple] = [
      "up to 1 GW of AI data-centre capacity by 2030, starting with 100 MW of AMD MI450 GPUs in "
      "Saudi Arabia in 2026, fully contracted by Luma AI; no financial terms were disclosed, so the "
      "$10B and the status are left as they were"),
+    ("sb-arm-margin-loan", 2, "2025-11-11", "funded_partial",
+     ["cloudnews_sb_margin", "moneycontrol_sb_margin"],
+     "SoftBank's results presentation of 2025-11-11 showed the Arm-backed margin loan at up to "
+     "$20B from 33 lenders, $8.5B drawn and $11.5B available (cloudnews.tech's reading of the "
+     "slide); Bloomberg had reported $13.5B of facilities with $5B undrawn at 2025-03-31, so part "
+     "was drawn before the enlargement. The presentation itself was not found"),
 ]
 
 #: (event id, source key) -- primary sources of events already recorded
@@ -245,6 +279,7 @@ EVENT_SOURCES: list[tuple[str, str]] = [
     ("humain-amd-10b/1", "amd_pr_humain"),
     ("msft-nscale-200k/1", "nscale_pr_msft"),
     ("aker-nscale-285m/1", "nscale_pr_series_b"),
+    ("pimco-hyperion-bonds/1", "meta_pr_hyperion_st"),
 ]
 
 
