@@ -135,6 +135,33 @@ SOURCES: dict[str, dict] = {
         publisher="modeledge.ai (copy of SEC exhibit)", date="2026-02-04", type="repost",
         original_publisher="Alphabet Form 8-K exhibit 99.1 (accession 0001652044-26-000012)",
         title="Alphabet Announces Fourth Quarter and Fiscal Year 2025 Results"),
+    "orcl_cap_investlog": dict(
+        url="https://tools.theinvestlog.com/financials/ORCL/capitalization/",
+        publisher="The Invest Log", date="2026-03", type="other",
+        original_publisher="Oracle Form 10-Q for the quarter to 2026-02-28 (XBRL values)",
+        title="Oracle Corporation (ORCL) capitalization: market cap, equity, debt and cash"),
+    "orcl_mcap_marketcapcompany": dict(
+        url="https://marketcap.company/market-capitalization/nyse-orcl-oracle-corporation",
+        publisher="marketcap.company", date="2026-03-18", type="other",
+        title="Oracle Corporation market capitalisation as of 2026-03-18"),
+    "orcl_q1fy26_quarterresults": dict(
+        url="https://www.quarter-results.com/financial-reports/SIX/ORCL.SW/Q1/2026",
+        publisher="quarter-results.com", date="2025-09", type="other",
+        original_publisher="Oracle Form 10-Q for the quarter to 2025-08-31",
+        title="Oracle Q1 FY2026 financial report summary"),
+    "softbank_fy2025_kabutrack": dict(
+        url="https://kabutrack.com/en/strategy/2026/06/02/softbankgroup-9984-ai-infrastructure-market-analysis.html",
+        publisher="kabutrack", date="2026-06-02", type="other",
+        original_publisher="SoftBank Group results for the fiscal year ended 2026-03-31 (2026-05-13)",
+        title="SoftBank Group becomes Japan's largest company by market value; full-year results"),
+    "softbank_q3_reuters_cna": dict(
+        url="https://www.channelnewsasia.com/business/softbank-posts-fourth-straight-quarterly-profit-16-billion-openai-gains-5925651?cid=cna_flip_070214",
+        publisher="CNA", date="2026-02-12", type="repost", original_publisher="Reuters",
+        title="SoftBank posts fourth straight quarterly profit of $1.6 billion on OpenAI gains"),
+    "softbank_mcap_ycharts": dict(
+        url="https://ycharts.com/companies/SFTBY/market_cap",
+        publisher="YCharts", date="2026-01-09", type="other",
+        title="SoftBank Group (SFTBY) market cap for 2026-01-09"),
 }
 
 #: (company, metric, value, as_of, period, source keys, confidence, notes[, derivation][, unit]
@@ -214,6 +241,35 @@ FACTS: list[tuple] = [
     ("google", "revenue", 402.836, "2025-12-31", "FY2025", ["googl_fy2025_finvincio", "googl_q4_2025_release"], "medium",
      "Alphabet; the release says annual revenues exceeded $400B for the first time"),
     ("google", "net_income", 132.17, "2025-12-31", "FY2025", ["googl_fy2025_finvincio"], "medium", "Alphabet"),
+    # Oracle (fiscal year ends May; fiscal Q3 FY2026 ended 2026-02-28)
+    ("oracle", "market_cap", 448.27, "2026-03-18", None, ["orcl_mcap_marketcapcompany"], "medium",
+     "$155.97 a share times 2.874B shares"),
+    ("oracle", "market_cap", 423.4, "2026-02-28", None, ["orcl_cap_investlog"], "medium",
+     "closing price on the quarter-end date times shares outstanding"),
+    ("oracle", "total_debt", 162.16, "2026-02-28", None, ["orcl_cap_investlog"], "medium",
+     "debt used in the site's enterprise value from the 10-Q; whether lease liabilities are "
+     "included is not stated"),
+    ("oracle", "cash", 38.45, "2026-02-28", None, ["orcl_cap_investlog"], "medium",
+     "cash used in the site's enterprise value from the 10-Q; whether short-term investments "
+     "are included is not stated"),
+    ("oracle", "book_equity", 38.49, "2026-02-28", None, ["orcl_cap_investlog"], "medium",
+     "total stockholders' equity"),
+    ("oracle", "total_debt", 105.4, "2025-08-31", None, ["orcl_q1fy26_quarterresults"], "medium",
+     "total debt at the end of fiscal Q1 FY2026, of which long-term debt $96.3B"),
+    # SoftBank: yen figures under *_jpy names; USD only where the source itself gives dollars
+    ("softbank", "net_income_jpy", 5002.271, "2026-03-31", "2025-04/2026-03", ["softbank_fy2025_kabutrack"], "medium",
+     "net income attributable to owners of the parent, fiscal year to 2026-03-31 (announced "
+     "2026-05-13); driven by Vision Fund gains on OpenAI", None, "JPY bn"),
+    ("softbank", "revenue_jpy", 7798.65, "2026-03-31", "2025-04/2026-03", ["softbank_fy2025_kabutrack"], "medium",
+     "net sales, fiscal year to 2026-03-31", None, "JPY bn"),
+    ("softbank", "net_income_jpy", 248.6, "2025-12-31", "2025-Q4", ["softbank_q3_reuters_cna"], "medium",
+     "October-December 2025 quarter (SoftBank's fiscal Q3)", None, "JPY bn"),
+    ("softbank", "net_income", 1.62, "2025-12-31", "2025-Q4", ["softbank_q3_reuters_cna"], "medium",
+     "October-December 2025 quarter: JPY 248.6bn, given as $1.62bn by Reuters (Reuters' "
+     "conversion, not the company's)"),
+    ("softbank", "market_cap", 161.07, "2026-01-09", None, ["softbank_mcap_ycharts"], "low",
+     "USD market value of the SFTBY listing on 2026-01-09; by 2026-06-01 SoftBank had passed "
+     "Toyota as Japan's most valuable company (no figure in the source read)"),
 ]
 
 #: existing facts that gain a primary source (fact id, source key)
