@@ -279,6 +279,12 @@ PRIMARY: dict[str, tuple[list[str], str]] = {
     "msft-crwv-10b": (["crwv_424b4", "converge_crwv_s1"],
                       "CoreWeave's prospectus names Microsoft its largest customer (62% of 2024 "
                       "revenue); it gives no contract total, the ~$10B rests on The Information"),
+    "spacex-xai-acquisition": (["spacex_update_xai", "weeklyspaceman_xai"],
+                               "SpaceX's own update announcing that xAI joined SpaceX"),
+    "anthropic-broadcom-21b": (["avgo_q4fy25_call_fool"],
+                               "the earnings-call transcript stating the $10B and $11B orders"),
+    "openai-cerebras-compute": (["openai_cerebras_pr", "gputrade_cerebras_s1"],
+                                "OpenAI's announcement of the 750 MW partnership"),
 }
 
 #: deal -> (source key, reason) -- rows whose amount the filing itself states: confidence high
