@@ -162,6 +162,36 @@ SOURCES: dict[str, dict] = {
         url="https://ycharts.com/companies/SFTBY/market_cap",
         publisher="YCharts", date="2026-01-09", type="other",
         title="SoftBank Group (SFTBY) market cap for 2026-01-09"),
+    "cbrs_ipo_virtuesig": dict(
+        url="https://virtuesig.com/cerebras-ipo-68-percent-pop-66-billion-valuation/",
+        publisher="VirtueSig", date="2026-05-15", type="other",
+        title="Cerebras IPO: 68% first-day rise, $66 billion valuation"),
+    "cbrs_ipo_infomachine": dict(
+        url="https://theinformationmachine.fyi/threads/cerebras-ipo-launch/v2/",
+        publisher="The Information Machine", date="2026-05-30", type="other",
+        title="Cerebras Systems IPO: wafer-scale architecture goes public (version 2)"),
+    "iren_q2fy26_pr": dict(
+        url="https://www.stocktitan.net/news/IREN/iren-reports-q2-fy26-kw2ckij7k65o.html",
+        publisher="StockTitan (GlobeNewswire copy)", date="2026-02-05", type="press_release",
+        original_publisher="IREN", title="IREN Reports Q2 FY26 Results"),
+    "iren_q1fy26_pr": dict(
+        url="https://livenews.co.nz/2025/11/07/nz-au-iren-reports-q1-fy26-results",
+        publisher="Live News NZ (GlobeNewswire copy)", date="2025-11-06", type="press_release",
+        original_publisher="IREN", title="IREN Reports Q1 FY26 Results"),
+    "wulf_424b5_apr2026": dict(
+        url="https://www.stocktitan.net/sec-filings/WULF/424b5-terawulf-inc-prospectus-supplement-debt-securities-8ca4c5d8438c.html",
+        publisher="StockTitan", date="2026-04", type="filing",
+        original_publisher="TeraWulf prospectus supplement (Form 424B5), 47.4M shares at $19.00",
+        title="TeraWulf 424B5: $900.6M common stock offering to fund the Hawesville build"),
+    "wulf_424b5_prelim": dict(
+        url="https://www.stocktitan.net/sec-filings/WULF/424b5-terawulf-inc-prospectus-supplement-debt-securities-3de7f065e15e.html",
+        publisher="StockTitan", date="2026-04", type="filing",
+        original_publisher="TeraWulf preliminary prospectus supplement (Form 424B5)",
+        title="TeraWulf 424B5: $800M common stock offering; preliminary Q1 2026 results"),
+    "wulf_q1_2026_decrypt": dict(
+        url="https://t.bxjddjt.com/news/detail/terawulf-q1-hpc-revenue-surpasses-bitcoin-mining-for-the-first-time-loss-of-20947668",
+        publisher="bxjddjt.com", date="2026-05-08", type="repost", original_publisher="Decrypt",
+        title="TeraWulf Q1: HPC revenue surpasses bitcoin mining for the first time"),
 }
 
 #: (company, metric, value, as_of, period, source keys, confidence, notes[, derivation][, unit]
@@ -270,6 +300,36 @@ FACTS: list[tuple] = [
     ("softbank", "market_cap", 161.07, "2026-01-09", None, ["softbank_mcap_ycharts"], "low",
      "USD market value of the SFTBY listing on 2026-01-09; by 2026-06-01 SoftBank had passed "
      "Toyota as Japan's most valuable company (no figure in the source read)"),
+    # Cerebras
+    ("cerebras", "market_cap", 66.0, "2026-05-14", None, ["cbrs_ipo_virtuesig", "cbrs_ipo_infomachine"], "medium",
+     "over $66B at the close of the first trading day ($311.07 a share, IPO at $185); about "
+     "$63-66B through the first week"),
+    # IREN (fiscal year ends June; fiscal Q2 FY26 is the quarter to 2025-12-31)
+    ("iren", "revenue", 0.1847, "2025-12-31", "2025-Q4", ["iren_q2fy26_pr"], "high",
+     "IREN fiscal Q2 FY26"),
+    ("iren", "net_income", -0.1554, "2025-12-31", "2025-Q4", ["iren_q2fy26_pr"], "high",
+     "IREN fiscal Q2 FY26; includes unrealised losses and a debt inducement charge"),
+    ("iren", "revenue", 0.2403, "2025-09-30", "2025-Q3", ["iren_q1fy26_pr"], "high", "IREN fiscal Q1 FY26"),
+    ("iren", "net_income", 0.3846, "2025-09-30", "2025-Q3", ["iren_q1fy26_pr"], "high",
+     "IREN fiscal Q1 FY26; includes unrealised gains on prepaid forwards and capped calls"),
+    ("iren", "cash", 2.8, "2026-01-31", None, ["iren_q2fy26_pr"], "high",
+     "cash on hand at 2026-01-31 per the release; composition not stated"),
+    ("iren", "market_cap", 14.76, "2026-02-05", None, ["iren_q2fy26_pr"], "medium",
+     "market value after the 11.5% fall on the results day, as tracked by StockTitan on the "
+     "release page"),
+    # TeraWulf
+    ("terawulf", "cash", 3.1, "2026-03-31", None, ["wulf_424b5_apr2026", "wulf_424b5_prelim"], "high",
+     "cash, cash equivalents and restricted cash, as stated in the prospectus supplement"),
+    ("terawulf", "total_debt", 5.8, "2026-03-31", None, ["wulf_424b5_apr2026", "wulf_424b5_prelim"], "high",
+     "total debt as stated in the prospectus supplement (senior secured notes, convertible notes, "
+     "the $500M bridge facility)"),
+    ("terawulf", "revenue", 0.034, "2026-03-31", "2026-Q1", ["wulf_q1_2026_decrypt", "wulf_424b5_prelim"], "medium",
+     "about $34M, of which HPC lease revenue about $21M; the prospectus gave a preliminary $30-35M"),
+    ("terawulf", "net_income", -0.4276, "2026-03-31", "2026-Q1", ["wulf_q1_2026_decrypt"], "medium",
+     "mostly non-cash: a $216.3M warrant revaluation loss; interest expense $67.1M"),
+    ("terawulf", "market_cap", 8.272, "2026-04", None, ["wulf_424b5_apr2026", "wulf_424b5_prelim"], "low",
+     "implied by the April 2026 offering price, not a market quote",
+     "435,381,960 shares outstanding on 2026-04-10 times the offering price of $19.00"),
 ]
 
 #: existing facts that gain a primary source (fact id, source key)
