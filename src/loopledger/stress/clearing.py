@@ -116,7 +116,7 @@ def clearing(liabilities, external_assets, alpha: float = 1.0, beta: float = 1.0
     Three banks of the NetworkValuation MATLAB example (Siebenbrunner):
 
     >>> r = clearing([[0, 20, 10], [5, 0, 24], [10, 0, 0]], [10, 10, 10])
-    >>> [round(x, 4) for x in r.net_worth]
+    >>> [round(float(x), 4) for x in r.net_worth]
     [-5.4545, -2.6364, 30.0]
     >>> r.defaulted.tolist()
     [True, True, False]

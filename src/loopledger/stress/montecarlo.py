@@ -29,9 +29,10 @@ from ..ledger import Ledger
 from ..ledger.model import BINDING_STATUSES, STATUSES
 from ..results import Result, frame_html
 from ._inputs import as_list, check_unit_interval
-from .debtrank import DEFAULT_LEVEL, VARIANTS
+from .debtrank import DEFAULT_LEVEL
 from .distributed import describe, run_chunks
-from .scenario import _cascade_losses, _flagged, _shock_vector, exposures_for, resolve_companies
+from .scenario import (_cascade_losses, _flagged, _shock_vector, check_options, exposures_for,
+                       resolve_companies, substitution_factor)
 from .shocks import ShockModel
 
 QUANTILES = (0.05, 0.5, 0.95)
@@ -177,15 +178,10 @@ def monte_carlo(
     -------
     MonteCarloResult
     """
-    if model not in MC_MODELS:
-        raise LedgerError(f"Monte Carlo runs model {' or '.join(MC_MODELS)}, not '{model}'")
-    if variant not in VARIANTS:
-        raise LedgerError(f"unknown DebtRank variant '{variant}': expected {' or '.join(VARIANTS)}")
+    recovery, substitution = check_options(model, variant, recovery, substitution, lag_quarters, MC_MODELS)
     scenarios = int(scenarios)
     if scenarios < 1 or (chunk_size is not None and int(chunk_size) < 1):
         raise LedgerError("scenarios and chunk_size must be positive")
-    recovery = check_unit_interval(recovery, "recovery")
-    substitution = check_unit_interval(substitution, "substitution")
     p_loi = check_unit_interval(p_loi, "p_loi")
     if recovery_beta is not None:
         a, b = (float(x) for x in recovery_beta)
@@ -208,9 +204,8 @@ def monte_carlo(
     engine = ShockModel.build(X)
     fail_idx = resolve_companies(source, X, as_list(fail))
     h0, _ = _shock_vector(engine, fail_idx, {}, 0.0)
-    horizon = int(X.params.get("horizon_months", 24))
     plan = _plan(engine, h0, prob, up_to_low, more_than_high, recovery, recovery_beta, model, variant,
-                 threshold, substitution, max(0.0, horizon - 3 * lag_quarters) / horizon if horizon > 0 else 0.0, tol)
+                 threshold, substitution, substitution_factor(X, lag_quarters), tol)
 
     if chunk_size is None:
         chunk_size = int(np.clip(4_000_000 // max(1, len(engine.rows) + engine.n), 100, 10_000))

@@ -14,7 +14,7 @@ the losses they cause.
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 import numpy as np
@@ -159,6 +159,24 @@ def _shock_vector(model: ShockModel, fail_idx: list[int], funding: Mapping[int, 
     return h0, usd
 
 
+def substitution_factor(X: Exposures, lag_quarters: int) -> float:
+    """max(0, H - lag) / H: the share of the horizon left after the substitution lag (6.7)."""
+    horizon = int(X.params.get("horizon_months", 24))
+    return max(0.0, horizon - 3 * lag_quarters) / horizon if horizon > 0 else 0.0
+
+
+def check_options(model: str, variant: str, recovery: float, substitution: float, lag_quarters: int,
+                  models: tuple[str, ...] = MODELS) -> tuple[float, float]:
+    """Validate the options every stress entry point shares; returns (recovery, substitution)."""
+    if model not in models:
+        raise LedgerError(f"unknown model '{model}': expected {', '.join(models)}")
+    if variant not in VARIANTS:
+        raise LedgerError(f"unknown DebtRank variant '{variant}': expected {' or '.join(VARIANTS)}")
+    if lag_quarters < 0:
+        raise LedgerError(f"lag_quarters must be >= 0, got {lag_quarters}")
+    return check_unit_interval(recovery, "recovery"), check_unit_interval(substitution, "substitution")
+
+
 def stress(
     source,
     fail: str | Iterable[str] = (),
@@ -225,15 +243,8 @@ def stress(
     >>> r.totals["total_loss"] > 0
     True
     """
-    if model not in MODELS:
-        raise LedgerError(f"unknown model '{model}': expected {', '.join(MODELS)}")
-    if variant not in VARIANTS:
-        raise LedgerError(f"unknown DebtRank variant '{variant}': expected {' or '.join(VARIANTS)}")
-    recovery = check_unit_interval(recovery, "recovery")
-    substitution = check_unit_interval(substitution, "substitution")
+    recovery, substitution = check_options(model, variant, recovery, substitution, lag_quarters)
     gpu_price_fall = check_unit_interval(gpu_price_fall, "gpu_price_fall")
-    if lag_quarters < 0:
-        raise LedgerError(f"lag_quarters must be >= 0, got {lag_quarters}")
     X = exposures_for(source, buffers=buffers, **view)
     engine = ShockModel.build(X)
     fail_names = as_list(fail)
@@ -244,10 +255,10 @@ def stress(
     h0, shock_usd = _shock_vector(engine, fail_idx, funding, gpu_price_fall)
     if model != "debtrank" and (funding or gpu_price_fall):
         raise LedgerError(f"funding shortfalls and GPU price falls are partial shocks: use model='debtrank', not '{model}'")
-    horizon = int(X.params.get("horizon_months", 24))
-    factor = max(0.0, horizon - 3 * lag_quarters) / horizon if horizon > 0 else 0.0
+    factor = substitution_factor(X, lag_quarters)
     params = dict(model=model, fail=[X.nodes[i] for i in fail_idx], recovery=recovery,
-                  substitution=substitution, lag_quarters=lag_quarters, horizon_months=horizon,
+                  substitution=substitution, lag_quarters=lag_quarters,
+                  horizon_months=int(X.params.get("horizon_months", 24)),
                   substitution_share_recovered=substitution * factor,
                   variant=variant if model == "debtrank" else None,
                   funding_shortfall={X.nodes[i]: x for i, x in funding.items()},
@@ -481,15 +492,11 @@ def systemic(
     >>> list(t.columns[:4])
     ['rank', 'company', 'name', 'total_loss']
     """
-    if model not in MODELS:
-        raise LedgerError(f"unknown model '{model}': expected {', '.join(MODELS)}")
-    recovery = check_unit_interval(recovery, "recovery")
-    substitution = check_unit_interval(substitution, "substitution")
+    recovery, substitution = check_options(model, variant, recovery, substitution, lag_quarters)
     X = exposures_for(source, buffers=buffers, **view)
     engine = ShockModel.build(X)
     cand = np.flatnonzero(X.buffer_flag != "placeholder")
-    horizon = int(X.params.get("horizon_months", 24))
-    factor = max(0.0, horizon - 3 * lag_quarters) / horizon if horizon > 0 else 0.0
+    factor = substitution_factor(X, lag_quarters)
     B = len(cand)
     h0 = np.zeros((X.n, B))
     h0[cand, np.arange(B)] = 1.0
