@@ -35,6 +35,60 @@ SOURCES: dict[str, dict] = {
         publisher="copecheck.com", date="2025-11-12", type="repost",
         original_publisher="Anthropic announcement of 2025-11-12",
         title="Evidence item: Anthropic invests $50 billion in American AI infrastructure"),
+    # SpaceX: registration statement, final prospectus, free writing prospectus
+    "spcx_s1": dict(
+        url="https://www.sec.gov/Archives/edgar/data/1181412/000162828026036936/spaceexplorationtechnologi.htm",
+        publisher="SEC EDGAR", date="2026-05-20", type="filing",
+        original_publisher="SpaceX Form S-1, accession 0001628280-26-036936",
+        title="SpaceX Form S-1 registration statement", confidence="medium",
+        notes=LISTED + " (annotated: the S-1 discloses Anthropic's Cloud Services Agreements, "
+              "$1.25B a month for COLOSSUS and COLOSSUS II compute through May 2029); the "
+              "terms as read in https://relvehq.com/blog/noise/spacex-ipo-amendment-water-risk-"
+              "anthropic-compute-deal and The GPU Trade's summary (a source of the row): about "
+              "325,000 NVIDIA GPUs, either party may terminate after the first three months on 90 "
+              "days' notice"),
+    "spcx_s1_ex109": dict(
+        url="https://www.sec.gov/Archives/edgar/data/1181412/000162828026036936/exhibit109-sx1.htm",
+        publisher="SEC EDGAR", date="2026-05-20", type="filing",
+        original_publisher="SpaceX Form S-1, Exhibit 10.9",
+        title="Bridge loan credit agreement among SpaceX, the lenders and Goldman Sachs Bank USA "
+              "as administrative agent", confidence="medium",
+        notes=LISTED + " (quoting the agreement's title page); the amount of the facility is "
+              "not in the text read: the row's $20B rests on its other sources"),
+    "spcx_424b4": dict(
+        url="https://www.sec.gov/Archives/edgar/data/1181412/000162828026042639/spaceexplorationtechnologi.htm",
+        publisher="SEC EDGAR", date="2026-06-12", type="filing",
+        original_publisher="SpaceX Form 424B4 final prospectus, accession 0001628280-26-042639",
+        title="SpaceX final prospectus (424B4)", confidence="medium",
+        notes=LISTED + " (annotated: compute infrastructure and customer contracts); its "
+              "accession and date are confirmed by https://orthogonal.info/spacex-424b-"
+              "prospectus-june-2026-sec-edgar/"),
+    "spcx_fwp_google": dict(
+        url="https://www.sec.gov/Archives/edgar/data/1181412/000162828026041150/spacexagreementfwp.htm",
+        publisher="SEC EDGAR", date="2026-06", type="filing",
+        original_publisher="SpaceX free writing prospectus, accession 0001628280-26-041150",
+        title="SpaceX free writing prospectus: Cloud Service Agreement with Google LLC",
+        confidence="medium",
+        notes=LISTED + " (annotated: SpaceX's Google compute arrangement); "
+              "https://news.italo.dev/article/spacex-s-reported-google-compute-contract-would-"
+              "turn-ai-infrastructure-into-a-platform-power-story reads an SEC-hosted SpaceX "
+              "filing saying SpaceX entered a Cloud Service Agreement with Google LLC on "
+              "2026-06-05; the $920M a month, Oct 2026 - Jun 2029, rests on the press"),
+    "italo_spcx_google": dict(
+        url="https://news.italo.dev/article/spacex-s-reported-google-compute-contract-would-turn-ai-infrastructure-into-a-platform-power-story",
+        publisher="italo.dev", date="2026-06-07", type="repost",
+        original_publisher="SpaceX SEC filing (Google Cloud Service Agreement of 2026-06-05)",
+        title="Google's reported SpaceX compute deal points to a new AI infrastructure pressure point"),
+    "alphai_spcx_google": dict(
+        url="https://alphai.io/news/article/06-06/73e8aa5c829622d5/spacex-ipo-google-cloud-deal-friends-family-shares",
+        publisher="AlphaI", date="2026-06-06", type="repost",
+        original_publisher="SpaceX amended registration statement",
+        title="SpaceX IPO: Google Cloud deal and friends & family shares"),
+    "relvehq_spcx_anthropic": dict(
+        url="https://relvehq.com/blog/noise/spacex-ipo-amendment-water-risk-anthropic-compute-deal",
+        publisher="Relve", date="2026-06", type="repost",
+        original_publisher="SpaceX amended S-1 of 2026-06-01",
+        title="SpaceX amends IPO filing; $1.25B monthly Anthropic compute deal"),
     # SpaceX: bond offering to repay the bridge facility
     "spcx_8k_pricing": dict(
         url="https://www.sec.gov/Archives/edgar/data/1181412/000162828026044955/spcx-pricing8xk.htm",
@@ -228,8 +282,11 @@ SOURCES: dict[str, dict] = {
 #: deal -> (source keys to add, reason for raising confidence to high or None)
 PRIMARY: dict[str, tuple[list[str], str | None]] = {
     "anthropic-fluidstack-50b": (["anthropic_50b_pr", "copecheck_anthropic_50b"], None),
-    "spacex-bridge-20b": (["spcx_8k_pricing", "secwatch_spcx_pricing", "spcx_launch_orbitdealflow"],
-                          None),
+    "spacex-bridge-20b": (["spcx_8k_pricing", "secwatch_spcx_pricing", "spcx_launch_orbitdealflow",
+                           "spcx_s1_ex109"], None),
+    "anthropic-spacex-colossus": (["spcx_s1", "spcx_424b4", "relvehq_spcx_anthropic"], None),
+    "google-spacex-compute": (["spcx_fwp_google", "spcx_424b4", "italo_spcx_google",
+                               "alphai_spcx_google"], None),
     "nvda-openai-loi-100b": (["nvda_openai_loi_pr", "openai_nvda_loi_pr", "qazinform_nvda_openai",
                               "particle_nvda_openai"], None),
     "nvda-nebius-2b": (["nbis_6k_nvda_ex99"], None),
@@ -280,6 +337,9 @@ EVENT_SOURCES: list[tuple[str, str]] = [
     ("msft-nscale-200k/1", "nscale_pr_msft"),
     ("aker-nscale-285m/1", "nscale_pr_series_b"),
     ("pimco-hyperion-bonds/1", "meta_pr_hyperion_st"),
+    ("spacex-bridge-20b/1", "spcx_s1_ex109"),
+    ("anthropic-spacex-colossus/2", "spcx_s1"),
+    ("google-spacex-compute/1", "spcx_fwp_google"),
 ]
 
 
