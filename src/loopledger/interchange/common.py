@@ -140,3 +140,15 @@ def latest_valuations(ledger, as_of=None):
 def first_source_url(sources) -> str | None:
     """URL of a deal's first source (the formats that carry one source per deal)."""
     return sources[0]["url"] if isinstance(sources, list) and sources else None
+
+
+def deal_view(ledger, as_of=None, include_overlaps: bool = True):
+    """What the graph formats draw: ``(as_of date, deals in view with every status, companies
+    indexed by id, latest valuations)``; summary legs are dropped unless ``include_overlaps``."""
+    from ..ledger.dates import parse_as_of
+
+    as_of_d = parse_as_of(as_of)
+    deals = ledger.deals(as_of=as_of_d)
+    if not include_overlaps:
+        deals = deals[deals["include_in_totals"].astype(bool)]
+    return as_of_d, deals, ledger.companies().set_index("id"), latest_valuations(ledger, as_of_d)

@@ -351,6 +351,12 @@ def _deal_entities(out: _Export, d: Deal, evs: list[StatusEvent], last: StatusEv
     def make_main(schema: str) -> EntityProxy:
         return out.make(schema, main_id, seen, origin=primary)
 
+    def dated(e: EntityProxy) -> None:
+        """Announced as ``date``; the term as ``startDate``/``endDate`` (Interval schemas)."""
+        out.put(e, "date", ftm_date(d.announced), original=d.announced)
+        out.put(e, "startDate", ftm_date(d.term_start), original=d.term_start)
+        out.put(e, "endDate", ftm_date(d.term_end, end=True), original=d.term_end)
+
     if kind in CONTRACT_KINDS and not paid:
         contract = out.make("Contract", main_id + "-contract", seen, origin=primary)
         helpers_before.append(contract)
@@ -402,9 +408,7 @@ def _deal_entities(out: _Export, d: Deal, evs: list[StatusEvent], last: StatusEv
         out.put(e, "debtor", debtor)
         out.put(e, "creditor", creditor)
         money(e)
-        out.put(e, "date", ftm_date(d.announced), original=d.announced)
-        out.put(e, "startDate", ftm_date(d.term_start), original=d.term_start)
-        out.put(e, "endDate", ftm_date(d.term_end, end=True), original=d.term_end)
+        dated(e)
     elif kind == "warrant_or_equity_grant":
         word = _warrant_word(d)
         security = out.make("Security", main_id + "-security", seen, origin=primary)
@@ -426,9 +430,7 @@ def _deal_entities(out: _Export, d: Deal, evs: list[StatusEvent], last: StatusEv
         out.put(e, "payer", payer)
         out.put(e, "beneficiary", payee)
         money(e)
-        out.put(e, "date", ftm_date(d.announced), original=d.announced)
-        out.put(e, "startDate", ftm_date(d.term_start), original=d.term_start)
-        out.put(e, "endDate", ftm_date(d.term_end, end=True), original=d.term_end)
+        dated(e)
         out.put(e, "purpose", kind)
         for other in d.overlap_with:
             out.put(e, "contract", deal_entity_id(other) + "-contract")
@@ -438,9 +440,7 @@ def _deal_entities(out: _Export, d: Deal, evs: list[StatusEvent], last: StatusEv
         out.put(e, "object", payee)
         out.put(e, "role", _KIND_WORDS[kind])
         out.put(e, "status", status, origin=status_origin)
-        out.put(e, "date", ftm_date(d.announced), original=d.announced)
-        out.put(e, "startDate", ftm_date(d.term_start), original=d.term_start)
-        out.put(e, "endDate", ftm_date(d.term_end, end=True), original=d.term_end)
+        dated(e)
 
     summary = []
     if not d.include_in_totals:
@@ -686,24 +686,37 @@ class _Importer:
         a, b = existing.model_dump(), new.model_dump()
         return [k for k in a if k != "retracted" and a[k] != b[k]]
 
-    def ledger_company(self, it: _Entity, pairs: list[tuple[str, str]]) -> None:
-        values = _record_values(Company, pairs)
-        values.setdefault("name", it.first("name"))
-        values.setdefault("aliases", it.get("alias"))
-        cid = values.get("id")
-        if not cid:
-            self.problem(it, "description", "the loopledger: block has no company id")
-            return
-        self.company_of[it.id] = cid
-        if cid in self.existing_companies:
-            diff = self._same(self.existing_companies[cid], values, Company)
+    def ledger_record(self, it: _Entity, pairs: list[tuple[str, str]], table: str,
+                      props: dict[str, str]) -> dict[str, Any] | None:
+        """A company or source written by loopledger: its values from the block (FtM
+        properties only where the block lacks them); None when it is already in the ledger
+        (identical: skipped; different: a problem)."""
+        model = MODELS[table]
+        values = _record_values(model, pairs)
+        for key, prop in props.items():
+            values.setdefault(key, it.get(prop) if key == "aliases" else it.first(prop))
+        rid = values.get("id")
+        what = table[:-1] if table != "companies" else "company"
+        if not rid:
+            self.problem(it, "description", f"the loopledger: block has no {what} id")
+            return None
+        existing = self.existing_companies if table == "companies" else self.existing_sources
+        if rid in existing:
+            diff = self._same(existing[rid], values, model)
             if diff:
-                self.problem(it, "description", f"company '{cid}' is already in the ledger with other "
+                self.problem(it, "description", f"{what} '{rid}' is already in the ledger with other "
                              f"values ({', '.join(diff)}); amend it there")
-            self.skipped["Company already in the ledger"] += 1
-            return
-        self.new_company_ids.add(cid)
-        self.row("companies", it, values)
+            self.skipped[f"{it.schema.name} already in the ledger"] += 1
+            return None
+        self.row(table, it, values)
+        return values
+
+    def ledger_company(self, it: _Entity, pairs: list[tuple[str, str]]) -> None:
+        cid = dict(pairs).get("id")
+        if cid:
+            self.company_of[it.id] = cid
+        if self.ledger_record(it, pairs, "companies", {"name": "name", "aliases": "alias"}):
+            self.new_company_ids.add(cid)
 
     def foreign_company(self, it: _Entity) -> str:
         if it.id in self.company_of:
@@ -731,23 +744,11 @@ class _Importer:
         return cid
 
     def ledger_source(self, it: _Entity, pairs: list[tuple[str, str]]) -> None:
-        values = _record_values(Source, pairs)
-        for key, prop in (("url", "sourceUrl"), ("publisher", "publisher"), ("title", "title")):
-            values.setdefault(key, it.first(prop))
-        sid = values.get("id")
-        if not sid:
-            self.problem(it, "description", "the loopledger: block has no source id")
-            return
-        if sid in self.existing_sources:
-            diff = self._same(self.existing_sources[sid], values, Source)
-            if diff:
-                self.problem(it, "description", f"source '{sid}' is already in the ledger with other "
-                             f"values ({', '.join(diff)})")
-            self.skipped["Article already in the ledger"] += 1
-            return
-        self.new_source_ids.add(sid)
-        self.source_by_url[values["url"]] = sid
-        self.row("sources", it, values)
+        values = self.ledger_record(it, pairs, "sources", {"url": "sourceUrl", "publisher": "publisher",
+                                                             "title": "title"})
+        if values:
+            self.new_source_ids.add(values["id"])
+            self.source_by_url[values["url"]] = values["id"]
 
     def source_for(self, it: _Entity, url: str, publisher: str | None, date: str | None) -> str:
         if url in self.source_by_url:

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..ledger.dates import PartialDate, parse_as_of
+from ..ledger.dates import PartialDate
 from ..ledger.model import STATUSES
-from .common import is_stdio, latest_valuations, open_output
+from .common import deal_view, is_stdio, open_output
 
 NS = "http://gexf.net/1.3"
 NODE_ATTRS = [("type", "string"), ("ticker", "string"), ("country", "string"),
@@ -79,15 +79,10 @@ def gexf_tree(ledger, as_of=None, per_deal: bool = False, include_overlaps: bool
     shows promises and cancellations too). Summary and subset legs (``include_in_totals``
     false) are left out unless ``include_overlaps``, so weights do not double count.
     ``amount`` is the weight basis: ``high`` (high, else low), ``low`` or ``mid``."""
-    as_of_d = parse_as_of(as_of)
-    deals = ledger.deals(as_of=as_of_d)
-    if not include_overlaps:
-        deals = deals[deals["include_in_totals"].astype(bool)]
+    as_of_d, deals, companies, vals = deal_view(ledger, as_of, include_overlaps)
     events = ledger.events()
     if not events.empty:
         events = events[(events["status"] != "amended") & (events["start"] <= as_of_d)]
-    companies = ledger.companies().set_index("id")
-    vals = latest_valuations(ledger, as_of_d)
 
     ET.register_namespace("", NS)
     root = ET.Element(f"{{{NS}}}gexf", {"version": "1.3"})

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import networkx as nx
 
-from ..ledger.dates import PartialDate, parse_as_of
-from .common import first_source_url, is_stdio, iso_date, latest_valuations, open_output
+from ..ledger.dates import PartialDate
+from .common import deal_view, first_source_url, is_stdio, iso_date, open_output
 
 
 def _present(value) -> bool:
@@ -35,12 +35,7 @@ def deal_graph(ledger, as_of=None, include_overlaps: bool = True) -> nx.MultiDiG
     ``announced``, ``announced_precision``, ``term_start``, ``term_end``, ``group``,
     ``confidence``, ``overlap``, ``overlap_with`` (``|``-joined) and ``source_url``. Summary
     legs are kept (flagged by ``include_in_totals``) unless ``include_overlaps=False``."""
-    as_of_d = parse_as_of(as_of)
-    deals = ledger.deals(as_of=as_of_d)
-    if not include_overlaps:
-        deals = deals[deals["include_in_totals"].astype(bool)]
-    companies = ledger.companies().set_index("id")
-    vals = latest_valuations(ledger, as_of_d)
+    as_of_d, deals, companies, vals = deal_view(ledger, as_of, include_overlaps)
     g = nx.MultiDiGraph(name=f"loopledger deals as of {as_of_d}", as_of=as_of_d.isoformat(),
                         unit="USD billions")
     for cid in sorted(set(deals["payer"]) | set(deals["payee"])):

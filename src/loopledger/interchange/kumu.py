@@ -19,8 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from ..errors import LedgerError
-from ..ledger.dates import parse_as_of
-from .common import first_source_url, is_stdio, latest_valuations
+from .common import deal_view, first_source_url, is_stdio
 
 ELEMENT_COLUMNS = ["ID", "Label", "Type", "Description", "Tags", "Ticker", "Country",
                    "Valuation (USD bn)", "Valuation date", "Valuation basis"]
@@ -71,12 +70,7 @@ def loop_tags(ledger, as_of=None, max_len: int = 6) -> dict[str, list[str]]:
 def kumu_workbook(ledger, as_of=None, include_overlaps: bool = True, max_len: int = 6) -> Workbook:
     """The Kumu workbook for the deals in view as of ``as_of`` (all statuses). Summary legs
     are kept with the tag ``summary-row`` unless ``include_overlaps=False``."""
-    as_of_d = parse_as_of(as_of)
-    deals = ledger.deals(as_of=as_of_d)
-    if not include_overlaps:
-        deals = deals[deals["include_in_totals"].astype(bool)]
-    companies = ledger.companies().set_index("id")
-    vals = latest_valuations(ledger, as_of_d)
+    as_of_d, deals, companies, vals = deal_view(ledger, as_of, include_overlaps)
     loops = loop_tags(ledger, as_of_d, max_len)
 
     wb = Workbook()

@@ -294,18 +294,16 @@ def lookthrough_chart(cells: pd.DataFrame) -> Figure:
     return fig
 
 
-def stress_chart(companies: pd.DataFrame, top: int = 15, title: str | None = None) -> Figure:
-    """Losses per company in a stress scenario (direct and indirect, USD bn), largest first,
-    from ``stress(...).companies``; the failed companies themselves are left out."""
-    data = companies[companies["round"].fillna(-1) != 0] if "round" in companies else companies
-    data = data.sort_values("loss", ascending=False).head(top).iloc[::-1]
+def _loss_bars(data: pd.DataFrame, colours: tuple[str, str], labels: tuple[str, str], xlabel: str,
+               title: str | None = None) -> Figure:
+    """Horizontal bars of direct + indirect loss per row of ``data`` (already ordered)."""
     fig = _figure(8, 0.9 + 0.32 * max(1, len(data)))
     ax = fig.add_subplot()
     y = np.arange(len(data))
-    ax.barh(y, data["direct_loss"], color="#c0392b", label="direct (from the failed company)")
-    ax.barh(y, data["indirect_loss"], left=data["direct_loss"], color="#f1948a", label="indirect (through others)")
+    ax.barh(y, data["direct_loss"], color=colours[0], label=labels[0])
+    ax.barh(y, data["indirect_loss"], left=data["direct_loss"], color=colours[1], label=labels[1])
     ax.set_yticks(y, data["name"], fontsize=8)
-    ax.set_xlabel("loss, USD bn")
+    ax.set_xlabel(xlabel)
     ax.legend(fontsize=7, frameon=False, loc="lower right")
     ax.spines[["top", "right"]].set_visible(False)
     if title:
@@ -313,20 +311,20 @@ def stress_chart(companies: pd.DataFrame, top: int = 15, title: str | None = Non
     return fig
 
 
+def stress_chart(companies: pd.DataFrame, top: int = 15, title: str | None = None) -> Figure:
+    """Losses per company in a stress scenario (direct and indirect, USD bn), largest first,
+    from ``stress(...).companies``; the failed companies themselves are left out."""
+    data = companies[companies["round"].fillna(-1) != 0] if "round" in companies else companies
+    data = data.sort_values("loss", ascending=False).head(top).iloc[::-1]
+    return _loss_bars(data, ("#c0392b", "#f1948a"), ("direct (from the failed company)", "indirect (through others)"),
+                      "loss, USD bn", title)
+
+
 def systemic_chart(table: pd.DataFrame, top: int = 15) -> Figure:
     """The too-big-to-fail ranking: total loss to the others when each company fails alone
     (USD bn), from ``systemic(...).table``."""
-    data = table.head(top).iloc[::-1]
-    fig = _figure(8, 0.9 + 0.32 * max(1, len(data)))
-    ax = fig.add_subplot()
-    y = np.arange(len(data))
-    ax.barh(y, data["direct_loss"], color="#6c3483", label="direct")
-    ax.barh(y, data["indirect_loss"], left=data["direct_loss"], color="#c39bd3", label="indirect")
-    ax.set_yticks(y, data["name"], fontsize=8)
-    ax.set_xlabel("loss to the other companies if it fails, USD bn")
-    ax.legend(fontsize=7, frameon=False, loc="lower right")
-    ax.spines[["top", "right"]].set_visible(False)
-    return fig
+    return _loss_bars(table.head(top).iloc[::-1], ("#6c3483", "#c39bd3"), ("direct", "indirect"),
+                      "loss to the other companies if it fails, USD bn")
 
 
 __all__ = [
