@@ -23,7 +23,7 @@ Progress (deals of this part, in order; "gap" = no primary document found):
 - meta-nebius-27b: searched (Nebius 6-K / release of March 2026): gap
 - msft-nebius-19.4b: searched (Nebius 6-K of September 2025): gap (only CNBC's account of it)
 - meta-crwv-21b: CoreWeave 8-K of 2026-04-09 known only from a summary (repost): gap
-- meta-crwv-14.2b: CoreWeave Q3 2025 release (StockTitan wire copy)
+- meta-crwv-14.2b: CoreWeave Q3 2025 release (StockTitan wire copy); amended event 2026-04-09
 - msft-crwv-10b: CoreWeave 424B4 prospectus (Microsoft 62% of 2024 revenue; no contract total)
 - msft-crwv-option-12b: searched with the CoreWeave filings: gap (Semafor only)
 - anthropic-broadcom-21b: earnings-call transcript (typed repost): gap
@@ -197,6 +197,13 @@ SOURCES: dict[str, dict] = {
               "which Meta initially commits about $21B, for new capacity through 2032-12-20 and "
               "the exercise of an option under the earlier order form through 2032-04-10; and "
               "quotes CoreWeave's Q3 2025 results on the earlier deal of up to about $14.2B"),
+    "hubkub_meta_crwv": dict(
+        url="https://hubkub.com/tech-news/meta-coreweave-21-billion-ai-deal/",
+        publisher="Hubkub", date="2026-04", type="repost",
+        original_publisher="CoreWeave announcement (Business Wire) of 2026-04-09",
+        title="Meta and CoreWeave $21 billion AI deal",
+        notes="says the expanded deal covers new capacity through 2032-12-20 and exercises the "
+              "existing option for additional capacity through 2032-04-10"),
     "converge_crwv_s1": dict(
         url="https://convergedigest.com/coreweave-files-for-ipo-explosive-growth-and-250k-gpus/",
         publisher="Converge Digest", date="2025-03", type="repost",
@@ -274,7 +281,7 @@ PRIMARY: dict[str, tuple[list[str], str]] = {
                          "Oracle's 10-Q states the $18.0B of senior notes issued in September 2025"),
     "meta-crwv-14.2b": (["crwv_q3_2025_pr", "open_techstack_meta_crwv"],
                         "CoreWeave's Q3 2025 release lists the Meta agreement of up to about $14.2B"),
-    "meta-crwv-21b": (["open_techstack_meta_crwv"],
+    "meta-crwv-21b": (["open_techstack_meta_crwv", "hubkub_meta_crwv"],
                       "a summary of CoreWeave's 8-K of 2026-04-09 (the 8-K itself was not found)"),
     "msft-crwv-10b": (["crwv_424b4", "converge_crwv_s1"],
                       "CoreWeave's prospectus names Microsoft its largest customer (62% of 2024 "
@@ -318,6 +325,10 @@ NEW_EVENTS: list[tuple[str, int, str, str, list[str], str]] = [
     ("msft-openai-2023", 3, "2026-03-31", "funded_partial", ["nocode_msft_10q_q3fy26"],
      "repeats the status: Microsoft's 10-Q for the quarter to 2026-03-31 gives $11.8B of the $13B "
      "of total commitments funded (up from $11.6B at 2025-09-30), as reported by the page cited"),
+    ("meta-crwv-14.2b", 2, "2026-04-09", "amended", ["open_techstack_meta_crwv", "hubkub_meta_crwv"],
+     "terms changed: under the new order form of 2026-03-31 (CoreWeave 8-K of 2026-04-09, as "
+     "summarised by the pages cited) Meta exercised the option of this September 2025 order for "
+     "more capacity through 2032-04-10; the new commitment of about $21B is meta-crwv-21b"),
 ]
 
 
