@@ -162,6 +162,17 @@ SOURCES: dict[str, dict] = {
               "already a source of the row) describes the filing of 2026-03-11: a securities "
               "purchase agreement for a pre-funded warrant of about $2B over 21,065,936 Class A "
               "shares, with the joint announcement filed as an exhibit"),
+    # Nvidia's 13F
+    "nvda_13f_2026q2": dict(
+        url="https://www.sec.gov/Archives/edgar/data/1045810/000104581026000065/information_table.xml",
+        publisher="SEC EDGAR", date="2026-08-14", type="filing",
+        original_publisher="NVIDIA Form 13F-HR for the quarter to 2026-06-30 (information table), "
+                           "accession 0001045810-26-000065",
+        title="NVIDIA 13F-HR information table, 2026-06-30", confidence="medium",
+        notes=LISTED + "; a research log quoting it gives, at 2026-06-30: CoreWeave 47,213,353 "
+              "shares (24,277,573 a quarter earlier) worth $4.70B, Nokia 166,389,351 shares "
+              "(unchanged from the quarter before) worth $2.21B, Intel 214,776,632 shares, "
+              "Nebius $0.33B"),
     # Nvidia / Nokia
     "nok_6k_nvda_st": dict(
         url="https://www.stocktitan.net/sec-filings/NOK/6-k-nokia-corp-current-report-foreign-issuer-856876407250.html",
@@ -290,7 +301,8 @@ PRIMARY: dict[str, tuple[list[str], str | None]] = {
     "nvda-openai-loi-100b": (["nvda_openai_loi_pr", "openai_nvda_loi_pr", "qazinform_nvda_openai",
                               "particle_nvda_openai"], None),
     "nvda-nebius-2b": (["nbis_6k_nvda_ex99"], None),
-    "nvda-nokia-1b": (["nok_6k_nvda_st", "nok_pr_nvda_stockopedia"], None),
+    "nvda-nokia-1b": (["nok_6k_nvda_st", "nok_pr_nvda_stockopedia", "nvda_13f_2026q2"], None),
+    "nvda-crwv-stake": (["nvda_13f_2026q2"], None),
     "sb-intc-2b": (["sb_pr_intel", "cna_sb_intel"], None),
     "asml-mistral-1.3b": (["asml_pr_mistral"], None),
     "meta-scale-14.3b": (["scale_blog_meta"], None),
@@ -316,6 +328,10 @@ NEW_EVENTS: list[tuple] = [
      "up to 1 GW of AI data-centre capacity by 2030, starting with 100 MW of AMD MI450 GPUs in "
      "Saudi Arabia in 2026, fully contracted by Luma AI; no financial terms were disclosed, so the "
      "$10B and the status are left as they were"),
+    ("nvda-nokia-1b", 2, "2026-06-30", "funded", ["nvda_13f_2026q2"],
+     "Nvidia's 13F lists the 166,389,351 Nokia shares at 2026-06-30 (the same count as a quarter "
+     "earlier), so the share subscription had closed by then; the closing date itself was not "
+     "found (Nokia said the shares would be registered in November 2025)"),
     ("sb-arm-margin-loan", 2, "2025-11-11", "funded_partial",
      ["cloudnews_sb_margin", "moneycontrol_sb_margin"],
      "SoftBank's results presentation of 2025-11-11 showed the Arm-backed margin loan at up to "
