@@ -205,3 +205,16 @@ def test_bundled_openai_failure(bundled):
     # every company without a buffer figure is flagged
     assert set(r.flagged["company"]) == set(c.index[c["buffer_flag"] != ""])
     assert set(r.to_dict()) >= {"companies", "totals", "params", "flagged", "excluded"}
+
+
+def test_public_name_works_whatever_was_imported_first():
+    # `loopledger.stress` is both the function and the package name (see the package doc)
+    import subprocess
+    import sys
+
+    code = ("import loopledger, loopledger.stress.debtrank\n"
+            "r = loopledger.stress(loopledger.load_default(), fail=['OpenAI'], as_of='2026-06-30')\n"
+            "print(type(r).__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "StressResult"
