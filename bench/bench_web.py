@@ -15,11 +15,7 @@ Loopback only; the server is stopped at the end whatever happens.
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -29,27 +25,14 @@ REQUESTS = 1000        # per endpoint and scenario
 TIME_CAP = 60.0        # seconds per run; the run stops (and says so) when reached
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_server(folder: Path):
+def _ledger_db(folder: Path) -> str:
     from loopledger.ledger import Ledger
 
     db = f"sqlite:///{folder / 'bench.db'}"
     led = Ledger.open(db)
     led.init()
     led.store.engine.dispose()
-    port = _free_port()
-    log = open(folder / "server.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "from loopledger.cli import main; main()", "serve", "--db", db,
-         "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "LOOPLEDGER_SECRET": "bench"},
-    )
-    return proc, log, f"http://127.0.0.1:{port}"
+    return db
 
 
 def _month_ends(n: int) -> list[str]:
@@ -114,36 +97,20 @@ def _report(name: str, res: dict) -> None:
 
 
 def run() -> None:
-    import httpx
+    from loopledger.web.background import ServerProcess
 
     with tempfile.TemporaryDirectory(prefix="loopledger-bench-web-") as tmp:
         folder = Path(tmp)
-        proc, log, base = _start_server(folder)
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    httpx.get(base + "/healthz", timeout=2).raise_for_status()
-                    break
-                except httpx.HTTPError:
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError("server did not start: " + (folder / "server.log").read_text())
-                    time.sleep(0.2)
-            print(f"server: loopledger serve on {base} (SQLite, bundled data); {CLIENTS} concurrent "
-                  f"clients, {REQUESTS} requests per run, cap {TIME_CAP:.0f} s")
+        with ServerProcess(_ledger_db(folder), env={"LOOPLEDGER_SECRET": "bench"},
+                           log=folder / "server.log") as server:
+            print(f"server: loopledger serve on {server.url} (SQLite, bundled data); {CLIENTS} "
+                  f"concurrent clients, {REQUESTS} requests per run, cap {TIME_CAP:.0f} s")
             dates = _month_ends(24)
             for endpoint in ("/api/network", "/api/cycles"):
-                same = asyncio.run(_load(base, [endpoint] * REQUESTS))
+                same = asyncio.run(_load(server.url, [endpoint] * REQUESTS))
                 _report(f"{endpoint} (same view)", same)
                 varied = [f"{endpoint}?as_of={dates[i % len(dates)]}" for i in range(REQUESTS)]
-                _report(f"{endpoint} (24 dates, first build each)", asyncio.run(_load(base, varied)))
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-            log.close()
+                _report(f"{endpoint} (24 dates, first build each)", asyncio.run(_load(server.url, varied)))
 
 
 if __name__ == "__main__":

@@ -157,3 +157,18 @@ def test_cli_errors_exit_1(cli, db_copy, monkeypatch, args, stdin, message):
     r = cli(*args, "--db", db_copy)
     assert r.code == 1 and message in r.err
     assert Ledger.open(db_copy).store.user("dave") is None
+
+
+def test_server_process_reports_a_failed_start(tmp_path):
+    """The background runner says so when ``loopledger serve`` cannot start, and leaves no
+    process behind."""
+    from loopledger import LedgerError
+    from loopledger.web.background import ServerProcess
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    runner = ServerProcess(f"sqlite:///{blocker}/ledger.db", log=tmp_path / "log.txt", timeout=30)
+    with pytest.raises(LedgerError, match="did not start"):
+        with runner:
+            pass
+    assert runner.process.poll() is not None

@@ -11,10 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from datetime import date
 from pathlib import Path
@@ -30,12 +26,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 ALL = ["funded", "funded_partial", "definitive", "announced_loi", "rumored", "cancelled_stalled"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(url: str) -> dict:
     with urllib.request.urlopen(url, timeout=30) as r:
         return json.loads(r.read())
@@ -45,37 +35,16 @@ def _get(url: str) -> dict:
 def server(template_db, tmp_path_factory):
     """``loopledger serve`` in a subprocess, on a free port, over a copy of the template
     database (bundled data; editors ed and eve, reader rita)."""
+    from loopledger.web.background import ServerProcess
+
     path, tokens = template_db
     folder = tmp_path_factory.mktemp("server")
     for suffix in ("", "-wal", "-shm"):
         if Path(f"{path}{suffix}").exists():
             shutil.copyfile(f"{path}{suffix}", folder / f"ledger.db{suffix}")
     db = f"sqlite:///{folder / 'ledger.db'}"
-    port = _free_port()
-    log = open(folder / "server.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "from loopledger.cli import main; main()", "serve", "--db", db,
-         "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "LOOPLEDGER_SECRET": "browser-tests"},
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            _get(url + "/healthz")
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail("the server did not start:\n" + (folder / "server.log").read_text())
-            time.sleep(0.2)
-    yield type("Server", (), {"url": url, "tokens": tokens, "db": db})
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with ServerProcess(db, env={"LOOPLEDGER_SECRET": "browser-tests"}, log=folder / "server.log") as proc:
+        yield type("Server", (), {"url": proc.url, "tokens": tokens, "db": db})
 
 
 @pytest.fixture(scope="module")
@@ -245,12 +214,16 @@ def test_openai_stress_test_shows_a_loss_chart(page, server):
     shot(page, "5_stress")
 
 
+def sign_in_page(pg, server, name: str) -> None:
+    pg.goto(server.url + "/login")
+    pg.fill("#login-name", name)
+    pg.fill("#login-password", "correct-horse-battery")
+    pg.click("button[type=submit]")
+    pg.wait_for_selector("body[data-ready='1']")
+
+
 def test_editor_adds_a_deal_with_a_source_and_it_appears(page, server):
-    page.goto(server.url + "/login")
-    page.fill("#login-name", "ed")
-    page.fill("#login-password", "correct-horse-battery")
-    page.click("button[type=submit]")
-    page.wait_for_selector("body[data-ready='1']")
+    sign_in_page(page, server, "ed")
     assert page.locator("#edit-panel").count() == 1
     fields = {"#deal-id": "web-test-amd-xai", "#deal-group": "web-test", "#deal-payer": "xai",
               "#deal-payee": "amd", "#deal-amount_low": "3", "#deal-amount_high": "4.5",
@@ -311,11 +284,7 @@ def test_no_serious_accessibility_violations(page, server):
 
 
 def test_no_serious_accessibility_violations_for_editors(page, server):
-    page.goto(server.url + "/login")
-    page.fill("#login-name", "eve")
-    page.fill("#login-password", "correct-horse-battery")
-    page.click("button[type=submit]")
-    page.wait_for_selector("body[data-ready='1']")
+    sign_in_page(page, server, "eve")
     for d in page.locator("#edit-panel details").all():
         d.evaluate("el => el.open = true")
     bad = _axe(page)

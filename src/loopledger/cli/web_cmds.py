@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import getpass
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query
 
 from ...results import jsonable
 from ..graph import ledger_positions, map_view
-from ..site import AsOf, KindQuery, MinAmount, SiteDep, StatusQuery, values
+from ..site import AsOf, KindQuery, MinAmount, SiteDep, StatusQuery, ViewDep, values
 
 router = APIRouter(prefix="/api", tags=["ledger"])
 
@@ -108,13 +108,8 @@ def summary(site: SiteDep, as_of: AsOf) -> dict[str, Any]:
 @router.get("/network", summary="The map: nodes and edges")
 def network(
     site: SiteDep,
-    as_of: AsOf,
-    status: StatusQuery = None,
-    kind: KindQuery = None,
+    view: ViewDep,
     min_amount: MinAmount = None,
-    amount: Annotated[Literal["low", "high", "mid"], Query(description="amount basis")] = "high",
-    include_overlaps: Annotated[bool, Query(description="also legs that are summaries or "
-                                            "subsets of others (double counting)")] = False,
     layout: Annotated[Literal["ledger", "view"], Query(description="'ledger': one layout of "
                       "the whole ledger (stable while the date moves); 'view': this view only")] = "ledger",
 ) -> dict[str, Any]:
@@ -122,14 +117,11 @@ def network(
     colour by company type, positions from a seeded networkx layout) and ``edges`` (one per
     deal leg, with kind, status, amounts and sources). Without ``status`` the binding
     statuses are kept (funded, funded_partial, definitive), as in ``ledger.network``."""
-    statuses = values(status) or ["funded", "funded_partial", "definitive"]
-    kinds = values(kind)
-    key = ("network", as_of, tuple(statuses), tuple(kinds or ()), min_amount, amount,
-           include_overlaps, layout)
 
     def build(led):
         pos = site.cached(("layout",), ledger_positions) if layout == "ledger" else None
-        return map_view(led, as_of, statuses=statuses, kinds=kinds, min_amount=min_amount,
-                        amount=amount, include_overlaps=include_overlaps, positions=pos)
+        return map_view(led, view.as_of, statuses=list(view.statuses),
+                        kinds=None if view.kinds is None else list(view.kinds), min_amount=min_amount,
+                        amount=view.amount, include_overlaps=view.include_overlaps, positions=pos)
 
-    return site.json(key, build)
+    return site.json(("network", *view.key(), min_amount, layout), build)

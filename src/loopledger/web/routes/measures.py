@@ -21,15 +21,11 @@ from fastapi import APIRouter, Query
 from ...errors import NotFoundError
 from ..errors import ApiError
 from ..schemas import StressRequest
-from ..site import AsOf, KindQuery, SiteDep, StatusQuery, parse_date, values
+from ..site import BINDING, AmountBasis, AsOf, SiteDep, StatusQuery, ViewDep, parse_date, values
 
 router = APIRouter(prefix="/api", tags=["measures"])
 
-BINDING = ["funded", "funded_partial", "definitive"]
 CYCLE_TIME_LIMIT = 10.0
-
-AmountBasis = Annotated[Literal["low", "high", "mid"], Query(description="amount basis")]
-Overlaps = Annotated[bool, Query(description="also legs that summarise or overlap others")]
 CompanyText = Annotated[Optional[str], Query(description="company id, name, alias or ticker",
                                              max_length=200)]
 
@@ -48,23 +44,10 @@ def api_function(module: str, name: str) -> Callable[..., Any]:
     return fn
 
 
-def _view(led, as_of: date, status, kind, amount: str, include_overlaps: bool):
-    return led.network(as_of=as_of, statuses=values(status) or BINDING, kinds=values(kind),
-                       amount=amount, include_overlaps=include_overlaps)
-
-
-def _view_key(as_of, status, kind, amount, include_overlaps) -> tuple:
-    return (as_of, tuple(values(status) or BINDING), tuple(values(kind) or ()), amount, include_overlaps)
-
-
 @router.get("/cycles", summary="Simple cycles")
 def cycles(
     site: SiteDep,
-    as_of: AsOf,
-    status: StatusQuery = None,
-    kind: KindQuery = None,
-    amount: AmountBasis = "high",
-    include_overlaps: Overlaps = False,
+    view: ViewDep,
     max_len: Annotated[int, Query(ge=1, le=10, description="longest cycle (METHODS.md 1.2 default 6)")] = 6,
     max_cycles: Annotated[int, Query(ge=1, le=100_000, description="stop after this many")] = 10_000,
 ) -> dict[str, Any]:
@@ -72,26 +55,17 @@ def cycles(
     ``nodes`` in order, ``bottleneck`` (smallest hop, USD bn) and the deal legs of every hop.
     Default statuses: the binding ones."""
     fn = api_function("loopledger.measure.cycles", "cycles")
-    key = ("cycles", *_view_key(as_of, status, kind, amount, include_overlaps), max_len, max_cycles)
-    return site.json(key, lambda led: fn(_view(led, as_of, status, kind, amount, include_overlaps),
-                                           max_len=max_len, max_cycles=max_cycles,
-                                           time_limit=CYCLE_TIME_LIMIT).to_dict())
+    return site.json(("cycles", *view.key(), max_len, max_cycles),
+                     lambda led: fn(view.network(led), max_len=max_len, max_cycles=max_cycles,
+                                    time_limit=CYCLE_TIME_LIMIT).to_dict())
 
 
 @router.get("/circulation", summary="Maximum circulation and round-trip shares")
-def circulation(
-    site: SiteDep,
-    as_of: AsOf,
-    status: StatusQuery = None,
-    kind: KindQuery = None,
-    amount: AmountBasis = "high",
-    include_overlaps: Overlaps = False,
-) -> dict[str, Any]:
+def circulation(site: SiteDep, view: ViewDep) -> dict[str, Any]:
     """How much money can go round (METHODS.md 2): ``total``, ``share`` of all flows, and per
     company its circular flow and round-trip share (with the range over optimal solutions)."""
     fn = api_function("loopledger.measure.circulation", "circulation")
-    key = ("circulation", *_view_key(as_of, status, kind, amount, include_overlaps))
-    return site.json(key, lambda led: fn(_view(led, as_of, status, kind, amount, include_overlaps)).to_dict())
+    return site.json(("circulation", *view.key()), lambda led: fn(view.network(led)).to_dict())
 
 
 @router.get("/promises", summary="Dollars by status: paid, signed, promised")
