@@ -173,6 +173,16 @@ SOURCES: dict[str, dict] = {
               "shares (24,277,573 a quarter earlier) worth $4.70B, Nokia 166,389,351 shares "
               "(unchanged from the quarter before) worth $2.21B, Intel 214,776,632 shares, "
               "Nebius $0.33B"),
+    # TSMC
+    "tsmc_20f_2025": dict(
+        url="https://www.sec.gov/Archives/edgar/data/1046179/000162828026025362/tsm-20251231.htm",
+        publisher="SEC EDGAR", date="2026-04-16", type="filing",
+        original_publisher="TSMC Form 20-F for 2025, accession 0001628280-26-025362",
+        title="TSMC annual report on Form 20-F, fiscal 2025", confidence="medium",
+        notes=LISTED + " (as TSMC's 2025 Form 20-F, filed 2026-04-16); TSMC's reports name "
+              "customers only as customer A, B ... (technews.lt, a source of the row); the "
+              "NT$726.9bn for customer A was not read in the 20-F itself, so the row's amount "
+              "and the inference that customer A is Nvidia rest on the row's other sources"),
     # Nvidia / Nokia
     "nok_6k_nvda_st": dict(
         url="https://www.stocktitan.net/sec-filings/NOK/6-k-nokia-corp-current-report-foreign-issuer-856876407250.html",
@@ -303,6 +313,7 @@ PRIMARY: dict[str, tuple[list[str], str | None]] = {
     "nvda-nebius-2b": (["nbis_6k_nvda_ex99"], None),
     "nvda-nokia-1b": (["nok_6k_nvda_st", "nok_pr_nvda_stockopedia", "nvda_13f_2026q2"], None),
     "nvda-crwv-stake": (["nvda_13f_2026q2"], None),
+    "nvda-tsmc-2025": (["tsmc_20f_2025"], None),
     "sb-intc-2b": (["sb_pr_intel", "cna_sb_intel"], None),
     "asml-mistral-1.3b": (["asml_pr_mistral"], None),
     "meta-scale-14.3b": (["scale_blog_meta"], None),
