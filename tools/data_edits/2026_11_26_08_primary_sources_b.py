@@ -173,6 +173,29 @@ SOURCES: dict[str, dict] = {
               "shares (24,277,573 a quarter earlier) worth $4.70B, Nokia 166,389,351 shares "
               "(unchanged from the quarter before) worth $2.21B, Intel 214,776,632 shares, "
               "Nebius $0.33B"),
+    # xAI GPU vehicle (Valor Compute Infrastructure)
+    "apollo_pr_vci": dict(
+        url="https://finance.yahoo.com/news/apollo-backs-5-4-billion-130000749.html",
+        publisher="Yahoo Finance", date="2026-01-07", type="press_release",
+        original_publisher="Apollo Global Management release of 2026-01-07",
+        title="Apollo backs $5.4 billion Valor and xAI data center compute infrastructure "
+              "transaction with $3.5 billion capital solution", confidence="medium",
+        notes=LISTED + " (annotated: Apollo / Valor Compute Infrastructure $3.5B, 2026-01-07); "
+              "its content is as summarised by https://beyondspx.com/quote/APO/news/apollo-"
+              "announces-35-billion-capital-solution-for-valor-compute-infrastructure-to-fund-xai-"
+              "data-cente: $3.5B from Apollo funds for Valor Compute Infrastructure, a Valor "
+              "fund, to support a $5.4B acquisition and triple-net lease of compute including "
+              "NVIDIA GB200 GPUs to an xAI subsidiary, with NVIDIA an anchor limited partner"),
+    "beyondspx_apollo_vci": dict(
+        url="https://beyondspx.com/quote/APO/news/apollo-announces-35-billion-capital-solution-for-valor-compute-infrastructure-to-fund-xai-data-cente",
+        publisher="BeyondSPX", date="2026-01-07", type="repost",
+        original_publisher="Apollo Global Management release of 2026-01-07",
+        title="Apollo announces $3.5 billion capital solution for Valor Compute Infrastructure"),
+    "marketdash_apollo_vci": dict(
+        url="https://www.marketdash.io/stock-market-news/60776/apollo-backs-35-billion-financing-deal-for-musks-xai-infrastructure-push",
+        publisher="MarketDash", date="2026-01", type="repost",
+        original_publisher="Apollo Global Management release of 2026-01-07",
+        title="Apollo backs $3.5 billion financing deal for Musk's xAI infrastructure push"),
     # TSMC
     "tsmc_20f_2025": dict(
         url="https://www.sec.gov/Archives/edgar/data/1046179/000162828026025362/tsm-20251231.htm",
@@ -314,6 +337,7 @@ PRIMARY: dict[str, tuple[list[str], str | None]] = {
     "nvda-nokia-1b": (["nok_6k_nvda_st", "nok_pr_nvda_stockopedia", "nvda_13f_2026q2"], None),
     "nvda-crwv-stake": (["nvda_13f_2026q2"], None),
     "nvda-tsmc-2025": (["tsmc_20f_2025"], None),
+    "spv-nvda-gpus": (["apollo_pr_vci", "beyondspx_apollo_vci", "marketdash_apollo_vci"], None),
     "sb-intc-2b": (["sb_pr_intel", "cna_sb_intel"], None),
     "asml-mistral-1.3b": (["asml_pr_mistral"], None),
     "meta-scale-14.3b": (["scale_blog_meta"], None),
@@ -343,6 +367,13 @@ NEW_EVENTS: list[tuple] = [
      "Nvidia's 13F lists the 166,389,351 Nokia shares at 2026-06-30 (the same count as a quarter "
      "earlier), so the share subscription had closed by then; the closing date itself was not "
      "found (Nokia said the shares would be registered in November 2025)"),
+    ("spv-nvda-gpus", 3, "2026-01-07", "funded_partial",
+     ["apollo_pr_vci", "beyondspx_apollo_vci", "marketdash_apollo_vci"],
+     "Apollo announced $3.5B of financing for Valor Compute Infrastructure, a Valor fund with "
+     "NVIDIA as anchor limited partner, to buy and lease to an xAI subsidiary $5.4B of compute "
+     "including NVIDIA GB200 GPUs. This is taken to be the realised part of the Valor-arranged GPU "
+     "vehicle reported at up to $20B (the sources do not say it is the same vehicle); the "
+     "remaining ~$14.6B is not confirmed"),
     ("sb-arm-margin-loan", 2, "2025-11-11", "funded_partial",
      ["cloudnews_sb_margin", "moneycontrol_sb_margin"],
      "SoftBank's results presentation of 2025-11-11 showed the Arm-backed margin loan at up to "
