@@ -218,3 +218,12 @@ def test_public_name_works_whatever_was_imported_first():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "StressResult"
+
+
+def test_company_without_a_buffer_still_passes_its_shortfall_on():
+    led = _tiny.tiny_ledger([deal("c", "buyer", "seller", "cloud_contract", 100)],
+                            [dict(company="seller", metric="market_cap", value=400, as_of="2025-07-01")])
+    r = stress(led, funding_shortfall={"buyer": 0.3}, as_of=AS_OF, variant="linear")
+    c = r.companies.set_index("company")
+    assert c.loc["seller", "loss"] == pytest.approx(30)
+    assert np.isnan(c.loc["buyer", "shock_loss"]) and c.loc["buyer", "buffer_flag"] == "missing"

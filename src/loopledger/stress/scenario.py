@@ -150,12 +150,12 @@ def _shock_vector(model: ShockModel, fail_idx: list[int], funding: Mapping[int, 
         usd += gpu_price_fall * gpu
         h0 = np.where(finite, np.minimum(1.0, usd / np.where(finite, E, 1.0)), 0.0)
     for i, x in funding.items():
-        h0[i] = max(h0[i], x) if finite[i] else 0.0
-        if finite[i]:
-            usd[i] = h0[i] * E[i]
+        h0[i] = max(h0[i], x)
     h0[fail_idx] = 1.0
     usd = np.where(finite, h0 * np.where(finite, E, 0.0), usd)
-    usd[[i for i in fail_idx if not finite[i]]] = np.nan  # no buffer: its own loss is unknown
+    # a company without a buffer still passes its shortfall or failure on to its creditors,
+    # but its own loss in USD is unknown
+    usd[[i for i in list(fail_idx) + list(funding) if not finite[i]]] = np.nan
     return h0, usd
 
 
