@@ -135,7 +135,12 @@ def company_link(company_id: str, name: str | None = None) -> str:
 
 
 def source_links(urls: list[str]) -> str:
-    return " ".join(f'<a class="src" href="{esc(u)}">[{i}]</a>' for i, u in enumerate(urls, start=1))
+    """Numbered links out to the sources (kept on one line)."""
+    if not urls:
+        return ""
+    links = " ".join(f'<a class="src" href="{esc(u)}">[{i}]</a>' for i, u in enumerate(urls, start=1))
+    return f'<span class="srcs">{links}</span>'
+
 
 
 def table(columns: list[str], rows: list[list[str]], cls: str = "", numeric: set[int] = frozenset()) -> str:
