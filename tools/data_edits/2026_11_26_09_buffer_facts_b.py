@@ -192,6 +192,18 @@ SOURCES: dict[str, dict] = {
         url="https://t.bxjddjt.com/news/detail/terawulf-q1-hpc-revenue-surpasses-bitcoin-mining-for-the-first-time-loss-of-20947668",
         publisher="bxjddjt.com", date="2026-05-08", type="repost", original_publisher="Decrypt",
         title="TeraWulf Q1: HPC revenue surpasses bitcoin mining for the first time"),
+    "cifr_q1_2026_coinpost": dict(
+        url="https://coinpost.ai/en/topics/105534",
+        publisher="CoinPost", date="2026-05", type="other",
+        title="Cipher Digital reports $114 million Q1 loss as bitcoin miner speeds AI data centre shift"),
+    "fluidstack_forbes_servernews": dict(
+        url="https://servernews.ru/1128771",
+        publisher="ServerNews", date="2025-09-08", type="repost", original_publisher="Forbes",
+        title="Fluidstack: from 10 staff to a contract for a French nuclear-powered AI cluster"),
+    "fluidstack_18b_siliconforward": dict(
+        url="https://siliconforward.pages.dev/silicon-node/fluidstack-valuation-surge-ai-data-center-funding-analysis",
+        publisher="SiliconForward", date="2026-04-14", type="other",
+        title="From $7.5B to $18B: Fluidstack's valuation surge"),
 }
 
 #: (company, metric, value, as_of, period, source keys, confidence, notes[, derivation][, unit]
@@ -330,6 +342,17 @@ FACTS: list[tuple] = [
     ("terawulf", "market_cap", 8.272, "2026-04", None, ["wulf_424b5_apr2026", "wulf_424b5_prelim"], "low",
      "implied by the April 2026 offering price, not a market quote",
      "435,381,960 shares outstanding on 2026-04-10 times the offering price of $19.00"),
+    # Cipher Mining (Cipher Digital since 2026)
+    ("cipher-mining", "net_income", -0.114, "2026-03-31", "2026-Q1", ["cifr_q1_2026_coinpost"], "low",
+     "first-quarter loss of about $114M as reported by a news summary; revenue not stated there"),
+    # Fluidstack (private; no balance sheet published)
+    ("fluidstack", "revenue", 0.0662, "2024-12-31", "FY2024", ["fluidstack_forbes_servernews"], "medium",
+     "$66.2M in 2024 (from $30M in 2023), per Forbes"),
+    ("fluidstack", "net_income", -0.000735, "2024-12-31", "FY2024", ["fluidstack_forbes_servernews"], "medium",
+     "a loss of $735K in 2024 (a profit of $1.72M earlier), per Forbes"),
+    ("fluidstack", "valuation", 18.0, "2026-04-14", None, ["fluidstack_18b_siliconforward"], "low",
+     "reported talks for a $1B round at about $18B, after a valuation of about $7.5B months "
+     "earlier; the round was not reported closed in the pages read"),
 ]
 
 #: existing facts that gain a primary source (fact id, source key)
