@@ -178,6 +178,8 @@ StatusQuery = Annotated[Optional[list[Status]], Query(
     alias="status", description="Statuses to keep (repeatable).")]
 KindQuery = Annotated[Optional[list[DealKind]], Query(
     alias="kind", description="Deal kinds to keep (repeatable).")]
+CompanyText = Annotated[Optional[str], Query(
+    description="company id, name, alias or ticker", max_length=200)]
 MinAmount = Annotated[Optional[float], Query(
     ge=0, allow_inf_nan=False, description="Keep legs of at least this many USD billions "
     "(high end, else low end; legs with no amount are dropped when set).")]

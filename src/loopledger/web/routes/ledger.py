@@ -9,13 +9,11 @@ from fastapi import APIRouter, Path, Query
 
 from ...results import jsonable
 from ..graph import ledger_positions, map_view
-from ..site import AsOf, KindQuery, MinAmount, SiteDep, StatusQuery, ViewDep, values
+from ..site import AsOf, CompanyText, KindQuery, MinAmount, SiteDep, StatusQuery, ViewDep, values
 
 router = APIRouter(prefix="/api", tags=["ledger"])
 
 DealId = Annotated[str, Path(description="deal id", max_length=200)]
-CompanyText = Annotated[Optional[str], Query(
-    description="company id, name, alias or ticker", max_length=200)]
 
 
 @router.get("/companies", summary="Companies")

@@ -14,20 +14,19 @@ from __future__ import annotations
 
 import importlib
 from datetime import date
-from typing import Annotated, Any, Callable, Literal, Optional
+from typing import Annotated, Any, Callable, Literal
 
 from fastapi import APIRouter, Query
 
 from ...errors import NotFoundError
 from ..errors import ApiError
 from ..schemas import StressRequest
-from ..site import BINDING, AmountBasis, AsOf, SiteDep, StatusQuery, ViewDep, parse_date, values
+from ..site import (BINDING, AmountBasis, AsOf, CompanyText, SiteDep, StatusQuery, ViewDep, parse_date,
+                    values)
 
 router = APIRouter(prefix="/api", tags=["measures"])
 
 CYCLE_TIME_LIMIT = 10.0
-CompanyText = Annotated[Optional[str], Query(description="company id, name, alias or ticker",
-                                             max_length=200)]
 
 
 def api_function(module: str, name: str) -> Callable[..., Any]:
@@ -74,7 +73,7 @@ def promises(site: SiteDep, as_of: AsOf, company: CompanyText = None) -> dict[st
     quarterly series since 2019 (``loopledger promises``)."""
     fn = api_function("loopledger.measure.promises", "promises")
     return site.json(("promises", as_of, company),
-                       lambda led: fn(led, as_of=as_of, company=company).to_dict())
+                     lambda led: fn(led, as_of=as_of, company=company).to_dict())
 
 
 @router.get("/exposure", summary="Exposure and customer concentration")
@@ -113,7 +112,7 @@ def lookthrough(
     with the range over the stake and the basis (``loopledger lookthrough``)."""
     fn = api_function("loopledger.measure.lookthrough", "lookthrough_from_ledger")
     return site.json(("lookthrough", investor, investee, period),
-                       lambda led: fn(led, investor, investee, period).to_dict())
+                     lambda led: fn(led, investor, investee, period).to_dict())
 
 
 @router.get("/headline", summary="Headline figures")
@@ -162,5 +161,5 @@ def systemic(
     (``loopledger systemic``)."""
     fn = api_function("loopledger.stress.scenario", "systemic")
     return site.json(("systemic", as_of, model, recovery, substitution, lag_quarters),
-                       lambda led: fn(led, recovery=recovery, substitution=substitution,
+                     lambda led: fn(led, recovery=recovery, substitution=substitution,
                                       lag_quarters=lag_quarters, model=model, as_of=as_of).to_dict())
