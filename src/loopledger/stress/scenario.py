@@ -272,6 +272,8 @@ def stress(
                   weights="buffers (companies with an infinite buffer weigh 0)" if model == "debtrank" else None)
 
     if model == "clearing":
+        if substitution > 0:
+            raise LedgerError("substitution is not modelled under clearing: use model='debtrank' or 'cascade'")
         e, e_note = _external_assets(source, X, external_assets)
 
     def run(s: float) -> tuple[pd.DataFrame, dict]:
@@ -281,8 +283,6 @@ def stress(
             return _run_cascade(engine, h0, recovery, s, factor, threshold)
         return _run_clearing(engine, h0, alpha, beta, e, e_note)
 
-    if model == "clearing" and substitution > 0:
-        raise LedgerError("substitution is not modelled under clearing: use model='debtrank' or 'cascade'")
     companies, totals = run(substitution)
     totals0 = None
     if substitution > 0:
