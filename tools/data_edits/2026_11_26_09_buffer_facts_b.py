@@ -6,7 +6,17 @@ standard ``period``, ``net_income`` signed, ``cash`` notes say what it includes)
 for this batch are declared in ``SOURCES`` below (every URL was returned by the search tool).
 
 Progress (done / searched, not found):
-- (in progress)
+- done: Microsoft (cash, debt, equity 2025-12-31; market value 2026-05), Amazon (FY2025, cash,
+  long-term debt, equity), Meta (FY2025, cash, market value), Nvidia (fiscal Q1 FY27, FY2026
+  net income, market value), AMD (FY2025 net income, market value; releases cited), Broadcom
+  (fiscal Q2 FY26, FY2025), Intel (FY2025, Q1 2026, cash, market value), Alphabet (filed debt,
+  FY2025), Oracle (debt, cash, equity, market value at 2026-02-28), SoftBank (fiscal-year yen
+  results; USD only where the source gave dollars), Cerebras (market value after the IPO), IREN,
+  TeraWulf (cash and debt from its 424B5), Cipher (Q1 2026 loss), Fluidstack (2024, talks).
+- searched, not found: total debt for Nvidia, AMD, Broadcom, Intel, IREN; cash for AMD,
+  Broadcom, Cerebras; Alphabet's filed cash; CoreWeave and Nebius balance sheets after
+  2025-12-31; Cipher revenue, cash, debt and value; SoftBank cash/debt in USD; Anthropic, xAI,
+  Crusoe, Lambda, Nscale net income, cash and debt (private; xAI only a SpaceX segment).
 """
 
 from __future__ import annotations
