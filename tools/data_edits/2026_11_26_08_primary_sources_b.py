@@ -8,8 +8,25 @@ states the amount.
 
 Progress (in the order of the brief):
 
-- done: (none yet)
-- searched, not found: (none yet)
+- done (primary source added): anthropic-fluidstack-50b (Anthropic's announcement),
+  anthropic-spacex-colossus (SpaceX S-1, 424B4), google-spacex-compute (SpaceX free writing
+  prospectus, 424B4), nvda-openai-loi-100b (NVIDIA's and OpenAI's announcements),
+  pimco-hyperion-bonds (Meta's release, StockTitan copy), msft-nscale-200k (Nscale's release),
+  nvda-tsmc-2025 (TSMC 2025 20-F), spacex-bridge-20b (S-1 exhibit 10.9, 8-Ks of 2026-06-23 and
+  -26), spv-nvda-gpus (Apollo's release on Valor Compute Infrastructure), meta-scale-14.3b (Scale
+  AI's blog), humain-amd-10b (AMD's release), nvda-nebius-2b (Nebius 6-K exhibit),
+  sb-intc-2b (SoftBank's release), asml-mistral-1.3b (ASML's release), nvda-nokia-1b (Nokia 6-K
+  and release), goog-anthropic-2023 (Anthropic's Series C announcement), aker-nscale-285m
+  (Nscale's Series B release), nvda-crwv-stake (NVIDIA 13F, 2026-06-30)
+- status events: spacex-bridge-20b drawn then refinanced by $25B notes (2026-06-22);
+  humain-amd-10b joint venture (amended, 2025-11-19); sb-arm-margin-loan $8.5B drawn
+  (2025-11-11); nvda-nokia-1b closed by 2026-06-30 (13F); spv-nvda-gpus $5.4B realised through
+  Valor Compute Infrastructure (2026-01-07)
+- searched, not found (gaps): anthropic-gcp-200b (reported by The Information only; Anthropic's
+  April 2026 Google/Broadcom announcement gives no amount and is the anthropic-tpu-3.5gw row),
+  sb-arm-margin-loan (SoftBank's results presentation not found; only pages describing the
+  slide), meta-gcp-10b (neither company confirmed it; Google declined to comment),
+  goog-anthropic-stake (the court filings that showed 14% were not found, only reports of them)
 """
 
 from __future__ import annotations
@@ -408,7 +425,8 @@ def src(b: Batch, key: str) -> str:
 def main() -> None:
     b = Batch(
         "2026-11-26-08", "2026-11-26",
-        "Primary sources, part B: filings and company releases for 22 large deals and stakes",
+        "Primary sources, part B: filings and company releases for 22 large deals and stakes; "
+        "status events where they changed",
         "Issue 7 asks for the filing or the company's own release wherever one exists, keeping "
         "the old sources; these rows cited only news, reposts or analysis pages. Confidence is "
         "raised only where the primary document itself states the amount",
