@@ -116,6 +116,14 @@ def test_page_loads_the_bundled_network(page, server):
     assert {s for st, s, _ in styles if st == "announced_loi"} == {"dashed"}
     assert all(o < 0.5 for st, _, o in styles if st == "cancelled_stalled")
     shot(page, "1_loaded")
+    # filters: without letters of intent and below $10 bn, the map holds what the API says
+    page.uncheck("input[name=status][value=announced_loi]")
+    page.fill("#min-amount", "10")
+    page.press("#min-amount", "Tab")
+    kept = [s for s in ALL if s != "announced_loi"]
+    expected = _get(f"{server.url}/api/network?as_of={today}&min_amount=10&" + "&".join(f"status={s}" for s in kept))
+    page.wait_for_function(f"document.querySelector('#map').dataset.legs == '{expected['counts']['edges']}'")
+    assert "min=10" in page.url and "status=funded" in page.url and "announced_loi" not in page.url
 
 
 def test_slider_to_2024_shows_fewer_deals(page, server, raw):

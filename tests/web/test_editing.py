@@ -174,3 +174,20 @@ def test_new_deal_cross_field_rules(client, ledger, users, bearer, bad):
     assert r.status_code == 422, r.text
     assert r.json()["errors"] and all(e["field"] for e in r.json()["errors"])
     assert state(ledger) == before
+
+
+def test_edits_from_another_process_show_at_once(client, ledger, db_copy, monkeypatch):
+    """A write through another Ledger on the same database (the CLI, another server) is seen
+    by the next request, never hidden behind a cached view, however soon it comes (the
+    Ledger's clock is frozen so that its half-second read cache would otherwise apply)."""
+    import types
+
+    import loopledger.ledger.ledger as ledger_module
+    from loopledger.ledger import Ledger
+
+    other = Ledger.open(db_copy)
+    monkeypatch.setattr(ledger_module, "time", types.SimpleNamespace(monotonic=lambda: 1000.0))
+    before = client.get("/api/network").json()["counts"]["edges"]
+    other.add_deal(new_deal()["deal"], status="definitive", date="2026-11-20", source=SOURCE, actor="cli")
+    assert client.get("/api/network").json()["counts"]["edges"] == before + 1
+    assert "test-nvda-xai-1b" in {d["id"] for d in client.get("/api/deals").json()["deals"]}

@@ -81,6 +81,9 @@ def create_app(db_url: str | None = None, private: bool = False, *, ledger: Ledg
     """
     if ledger is None:
         ledger = Ledger.open(db_url)
+    # views are cached under the latest audit id read from the database, so the ledger must
+    # not answer from reads older than that id (another process may have written meanwhile)
+    ledger.FRESHNESS_SECONDS = 0
     site = Site(ledger=ledger, private=private)
     app = FastAPI(title="loopledger", version=__version__, description=DESCRIPTION,
                   docs_url=None, redoc_url=None,
