@@ -29,6 +29,8 @@ demo: setup
 	$(BIN)/loopledger summary --db $(DEMO_DB) --as-of 2025-12-31
 	$(BIN)/loopledger summary --db $(DEMO_DB)
 	$(BIN)/loopledger measure --db $(DEMO_DB)
+	$(BIN)/loopledger stress --db $(DEMO_DB) --fail OpenAI --missing-buffer infinite --top 15
+	$(BIN)/loopledger systemic --db $(DEMO_DB) --missing-buffer infinite --top 15
 
 test: setup services
 	set -a; [ -f .ci/services.env ] && . ./.ci/services.env; set +a; \
