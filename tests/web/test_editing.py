@@ -191,3 +191,25 @@ def test_edits_from_another_process_show_at_once(client, ledger, db_copy, monkey
     other.add_deal(new_deal()["deal"], status="definitive", date="2026-11-20", source=SOURCE, actor="cli")
     assert client.get("/api/network").json()["counts"]["edges"] == before + 1
     assert "test-nvda-xai-1b" in {d["id"] for d in client.get("/api/deals").json()["deals"]}
+
+
+def test_serving_each_storage_backend(db_url, bearer):
+    """The app over a fresh database of each backend (SQLite file, PostgreSQL): load, read,
+    edit with a token, and the conflict check."""
+    from fastapi.testclient import TestClient
+
+    from loopledger.ledger import Ledger
+    from loopledger.web import create_app
+    from loopledger.web.auth import add_user
+
+    led = Ledger.open(db_url)
+    led.init()
+    token = add_user(led.store, "ed", "editor", password="long enough pw", token=True)
+    with TestClient(create_app(db_url=db_url)) as c:
+        assert c.get("/api/deals").json()["count"] == len(led.deals())
+        assert c.post("/api/deals", json=new_deal(), headers=bearer(token)).status_code == 201
+        body = {"changes": {"amount_high": 3.0}, "expected_version": 1, "source": SOURCE, "reason": "r"}
+        assert c.patch("/api/deals/test-nvda-xai-1b", json=body, headers=bearer(token)).status_code == 200
+        assert c.patch("/api/deals/test-nvda-xai-1b", json=body, headers=bearer(token)).status_code == 409
+    assert Ledger.open(db_url).deal("test-nvda-xai-1b")["amount_high"] == 3.0
+    led.store.engine.dispose()
