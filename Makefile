@@ -28,6 +28,7 @@ demo: setup
 	$(BIN)/loopledger init --db $(DEMO_DB)
 	$(BIN)/loopledger summary --db $(DEMO_DB) --as-of 2025-12-31
 	$(BIN)/loopledger summary --db $(DEMO_DB)
+	$(BIN)/loopledger report --db $(DEMO_DB) -o .demo/report.html
 	$(BIN)/loopledger measure --db $(DEMO_DB)
 	$(BIN)/loopledger stress --db $(DEMO_DB) --fail OpenAI --missing-buffer infinite --top 15
 	$(BIN)/loopledger systemic --db $(DEMO_DB) --missing-buffer infinite --top 15
