@@ -45,6 +45,7 @@ import scipy.sparse as sp
 
 from .errors import LedgerError, ValidationError, Problem
 from .ledger.dates import PartialDate, parse_as_of
+from .ledger.ledger import as_list
 from .ledger.model import BINDING_STATUSES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -305,10 +306,10 @@ def network_from_ledger(
     as_of_d = parse_as_of(as_of)
     deals = ledger.deals(as_of=as_of_d)
     if statuses is not None:
-        statuses = [statuses] if isinstance(statuses, str) else list(statuses)
+        statuses = as_list(statuses)
         deals = deals[deals["status"].isin(statuses)]
     if kinds is not None:
-        kinds = [kinds] if isinstance(kinds, str) else list(kinds)
+        kinds = as_list(kinds)
         deals = deals[deals["kind"].isin(kinds)]
     if not include_overlaps:
         deals = deals[deals["include_in_totals"].astype(bool)]

@@ -52,6 +52,11 @@ def source_id_for(url: str) -> str:
     return "src-" + hashlib.sha1(url.encode()).hexdigest()[:12]
 
 
+def as_list(value: str | Iterable[str]) -> list[str]:
+    """One value or several, as a list (filters take either)."""
+    return [value] if isinstance(value, str) else list(value)
+
+
 def _start(text: str | None) -> date | None:
     return PartialDate.parse(text).start if text else None
 
@@ -278,11 +283,9 @@ class Ledger:
             cid = self.resolve_company(company)
             frame = frame[(frame["payer"] == cid) | (frame["payee"] == cid)]
         if kind is not None:
-            kinds = [kind] if isinstance(kind, str) else list(kind)
-            frame = frame[frame["kind"].isin(kinds)]
+            frame = frame[frame["kind"].isin(as_list(kind))]
         if status is not None:
-            statuses = [status] if isinstance(status, str) else list(status)
-            frame = frame[frame["status"].isin(statuses)]
+            frame = frame[frame["status"].isin(as_list(status))]
         if min_amount is not None:
             size = frame["amount_high"].fillna(frame["amount_low"])
             frame = frame[size >= min_amount]
@@ -353,8 +356,7 @@ class Ledger:
         if company is not None:
             frame = frame[frame["company"] == self.resolve_company(company)]
         if metric is not None:
-            metrics = [metric] if isinstance(metric, str) else list(metric)
-            frame = frame[frame["metric"].isin(metrics)]
+            frame = frame[frame["metric"].isin(as_list(metric))]
         if as_of is not None:
             frame = frame[frame["date"] <= parse_as_of(as_of)]
         frame = frame.sort_values(["company", "metric", "date", "id"])
