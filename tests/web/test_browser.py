@@ -109,7 +109,7 @@ def test_page_loads_the_bundled_network(page, server):
     assert page.evaluate("window.loopledger.cy.edges().length") == expected["counts"]["edges"]
     assert page.locator("#deals-table tbody tr").count() == expected["counts"]["edges"]
     assert page.locator("#map canvas").count() >= 1
-    for fig in ("#fig-legs", "#fig-binding", "#fig-circular", "#fig-cycles"):
+    for fig in ("#fig-legs", "#fig-binding", "#fig-circular", "#fig-cycles", "#fig-lookthrough"):
         assert page.inner_text(fig) not in ("…", "—", ""), fig
     # letters of intent are drawn dashed and cancelled deals faded, as the legend says
     styles = page.evaluate("""() => window.loopledger.cy.edges().map(e => [e.data('status'), e.style('line-style'), Number(e.style('opacity'))])""")

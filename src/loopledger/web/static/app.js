@@ -202,6 +202,14 @@
       $("#fig-circular").textContent = pct(c.share) + " ($" + money(c.total) + " bn)";
       window.__circulation = c;
     } catch (e) { $("#fig-circular").textContent = e.status === 501 ? "not available" : "—"; window.__circulation = null; }
+    try {
+      const h = await api("/api/headline?" + query());
+      const lt = h.lookthrough;
+      if (lt && lt.low != null) {
+        $("#fig-lookthrough").textContent = `$${money(lt.low)}–${money(lt.high)}`;
+        $("#fig-lookthrough-label").innerHTML = `${esc(lt.investee_name)}'s implied loss, ${esc(lt.period)} <span class="unit">(from ${esc(lt.investor_name)}'s share, USD bn)</span>`;
+      } else { $("#fig-lookthrough").textContent = "—"; }
+    } catch (e) { $("#fig-lookthrough").textContent = e.status === 501 ? "not available" : "—"; }
   }
 
   async function loadCycles() {
@@ -276,7 +284,7 @@
     const val = (c.facts || []).filter((f) => /market_cap|valuation/.test(f.metric)).slice(-1)[0];
     let html = `<dl class="kv"><dt>Type</dt><dd>${esc(co.type)}${co.country ? ", " + esc(co.country) : ""}</dd>
       <dt>Valuation</dt><dd>${val ? "$" + money(val.value) + " bn (" + esc(val.metric) + ", " + esc(val.as_of) + ", " + sourcesHtml(val.sources) + ")" : "none on record"}</dd>
-      <dt>Round-trip share</dt><dd id="company-roundtrip">${circ ? pct(circ.round_trip_share) + (circ.basis && circ.basis !== "unique" ? ` (range ${pct(circ.round_trip_min)}–${pct(circ.round_trip_max)}, ${esc(circ.basis)})` : "") : "not on a cycle (0%) or not computed"}</dd></dl>`;
+      <dt>Round-trip share</dt><dd id="company-roundtrip">${circ && circ.round_trip_share != null ? pct(circ.round_trip_share) + ` of what it receives from the network could be money going round ($${money(circ.circular_flow)} of $${money(circ.inflow)} bn)` + (circ.basis && circ.basis !== "unique" ? `; range ${pct(circ.round_trip_min)}–${pct(circ.round_trip_max)} (${esc(circ.basis)})` : "") : "none: it receives no binding money on a cycle"}</dd></dl>`;
     html += `<h3>Deals (${c.deals.length})</h3><div class="tablebox" tabindex="0" role="region" aria-label="Deals of ${esc(co.name)}"><table id="company-deals"><thead><tr><th scope="col">Counterparty</th><th scope="col">Kind, status</th><th scope="col" class="num">USD bn</th><th scope="col">Sources</th></tr></thead><tbody>` +
       c.deals.map((d) => {
         const out = d.payer === co.id;
