@@ -244,8 +244,8 @@ def test_editor_adds_a_deal_with_a_source_and_it_appears(page, server):
     page.select_option("#deal-confidence", "medium")
     page.select_option("#deal-status", "definitive")
     page.click("#add-deal-form button[type=submit]")
-    page.wait_for_selector("#edit-message .ok")
-    assert "web-test-amd-xai" in page.inner_text("#edit-message")
+    page.wait_for_selector("#add-deal-form .form-message .ok")
+    assert "web-test-amd-xai" in page.inner_text("#add-deal-form .form-message")
     page.wait_for_selector("#deals-table tr[data-deal='web-test-amd-xai']")
     row = page.inner_text("#deals-table tr[data-deal='web-test-amd-xai']")
     assert "Example Wire" in row and "compute_purchase" in row
@@ -256,8 +256,8 @@ def test_editor_adds_a_deal_with_a_source_and_it_appears(page, server):
     shot(page, "6_editor_added")
     # a second add with the same id is refused with the reason shown, nothing written
     page.click("#add-deal-form button[type=submit]")
-    page.wait_for_selector("#edit-message .error")
-    assert "already" in page.inner_text("#edit-message") or "duplicate" in page.inner_text("#edit-message")
+    page.wait_for_selector("#add-deal-form .form-message .error")
+    assert "already" in page.inner_text("#add-deal-form .form-message") or "duplicate" in page.inner_text("#add-deal-form .form-message")
 
 
 def test_anonymous_user_cannot_edit(page, server):
@@ -307,3 +307,34 @@ def test_api_docs_page_works_offline(page, server):
     body = page.inner_text("body")
     for path in ("/api/deals", "/api/cycles", "/api/stress", "/api/deals/{deal_id}/history"):
         assert path in body
+
+
+def test_two_editors_amending_the_same_deal_in_the_page(browser, server):
+    """Both load version N; the first amendment wins, the second is told of the conflict."""
+    deal = "aker-nscale-285m"
+    pages = []
+    for name in ("ed", "eve"):
+        context = browser.new_context(viewport={"width": 1440, "height": 1100})
+        pg = context.new_page()
+        sign_in_page(pg, server, name)
+        pg.evaluate("document.querySelector('#amend-deal').open = true")
+        pg.fill("#amend-deal-id", deal)
+        pg.click("#amend-load")
+        pg.wait_for_selector("#amend-version:has-text('Editing version')")
+        pages.append(pg)
+    version = _get(f"{server.url}/api/deals/{deal}")["version"]
+    for pg, value, outcome in zip(pages, ("0.3", "0.4"), (".ok", ".error")):
+        pg.select_option("#amend-field", "amount_high")
+        pg.fill("#amend-value", value)
+        pg.fill("#amend-reason", "revised in the filing")
+        pg.fill("#amend-src-url", "https://example.org/aker-filing")
+        pg.fill("#amend-src-publisher", "Aker ASA")
+        pg.click("#amend-form button[type=submit]")
+        pg.wait_for_selector("#amend-form .form-message " + outcome)
+    assert f"now version {version + 1}" in pages[0].inner_text("#amend-form .form-message")
+    assert "changed by someone else" in pages[1].inner_text("#amend-form .form-message")
+    d = _get(f"{server.url}/api/deals/{deal}")
+    assert (d["amount_high"], d["version"]) == (0.3, version + 1)
+    shot(pages[1], "8_conflict")
+    for pg in pages:
+        pg.context.close()

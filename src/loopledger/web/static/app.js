@@ -405,9 +405,11 @@
     if (kind === "list") return v.split("|").map((x) => x.trim());
     return v;
   }
-  function editMessage(text, ok) {
-    const m = $("#edit-message");
-    m.innerHTML = `<p class="${ok ? "ok" : "error"}">${esc(text)}</p>`;
+  function editMessage(form, text, ok) {
+    // next to the form's button (announced), and as the panel's latest message
+    const html = `<p class="${ok ? "ok" : "error"}">${esc(text)}</p>`;
+    form.querySelector(".form-message").innerHTML = html;
+    $("#edit-message").innerHTML = html;
   }
   function errorText(e) {
     const errs = (e.body && e.body.errors) || [];
@@ -424,16 +426,16 @@
       add.querySelectorAll("[data-kind]").forEach((el) => { const v = fieldValue(el); if (v !== null) deal[el.name] = v; });
       try {
         const r = await send("POST", "/api/deals", { deal, status: add.status.value, date: add.date.value.trim(), source: sourceOf(add) });
-        editMessage(`Added deal ${r.id}.`, true);
+        editMessage(add, `Added deal ${r.id}.`, true);
         await refresh();
-      } catch (e) { editMessage(errorText(e), false); }
+      } catch (e) { editMessage(add, errorText(e), false); }
     });
     const ev = $("#add-event-form");
     ev.addEventListener("submit", async () => {
       const body = { status: ev.status.value, date: ev.date.value.trim(), source: sourceOf(ev) };
       if (ev.note.value.trim()) body.note = ev.note.value.trim();
-      try { const r = await send("POST", `/api/deals/${encodeURIComponent(ev.deal.value.trim())}/events`, body); editMessage(`Recorded status event ${r.id}.`, true); await refresh(); }
-      catch (e) { editMessage(errorText(e), false); }
+      try { const r = await send("POST", `/api/deals/${encodeURIComponent(ev.deal.value.trim())}/events`, body); editMessage(ev, `Recorded status event ${r.id}.`, true); await refresh(); }
+      catch (e) { editMessage(ev, errorText(e), false); }
     });
     const am = $("#amend-form");
     let version = null;
@@ -444,7 +446,7 @@
         $("#amend-version").textContent = `Editing version ${d.version} of ${d.id} (${d.payer} → ${d.payee}, ${d.kind}).`;
         am.dataset.deal = JSON.stringify(d);
         showAmendValue();
-      } catch (e) { editMessage(errorText(e), false); }
+      } catch (e) { editMessage(am, errorText(e), false); }
     });
     function showAmendValue() {
       if (!am.dataset.deal) return;
@@ -453,16 +455,16 @@
     }
     am.field.addEventListener("change", showAmendValue);
     am.addEventListener("submit", async () => {
-      if (version === null) { editMessage("Load the deal first.", false); return; }
+      if (version === null) { editMessage(am, "Load the deal first.", false); return; }
       const opt = am.field.selectedOptions[0];
       const val = fieldValue({ type: "text", value: am.value.value, dataset: { kind: opt.dataset.kind } });
       try {
         const r = await send("PATCH", `/api/deals/${encodeURIComponent(am.deal.value.trim())}`,
           { changes: { [am.field.value]: val }, expected_version: version, source: sourceOf(am), reason: am.reason.value.trim() });
         version = r.version;
-        editMessage(`Amended ${r.id}: now version ${r.version}.`, true);
+        editMessage(am, `Amended ${r.id}: now version ${r.version}.`, true);
         await refresh();
-      } catch (e) { editMessage(errorText(e), false); }
+      } catch (e) { editMessage(am, errorText(e), false); }
     });
     const rt = $("#retract-form");
     rt.addEventListener("submit", async () => {
@@ -470,9 +472,9 @@
       try {
         const d = await api(`/api/deals/${encodeURIComponent(id)}`);
         const r = await send("POST", `/api/deals/${encodeURIComponent(id)}/retract`, { reason: rt.reason.value.trim(), expected_version: d.version, source: sourceOf(rt) });
-        editMessage(`Retracted ${r.id}.`, true);
+        editMessage(rt, `Retracted ${r.id}.`, true);
         await refresh();
-      } catch (e) { editMessage(errorText(e), false); }
+      } catch (e) { editMessage(rt, errorText(e), false); }
     });
   }
 
