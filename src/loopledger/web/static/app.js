@@ -18,7 +18,7 @@
 
   const state = { as_of: TODAY, status: ALL_STATUSES.slice(), kind: ALL_KINDS.slice(), min: null,
                   company: null, cycle: null };
-  let cy = null, net = null, cycles = [], names = {}, loadSeq = 0;
+  let cy = null, net = null, cycles = [], names = {}, loadSeq = 0, viewSeq = 0;
 
   // ---------------------------------------------------------------- helpers
   function esc(s) {
@@ -167,6 +167,7 @@
       cy.add(data.nodes.map((n) => ({ group: "nodes", data: n, position: { x: n.x, y: n.y } })));
       cy.add(data.edges.map((e, i) => ({ group: "edges", data: Object.assign({}, e, { id: "leg:" + e.id + ":" + i, deal: e.id }) })));
       cy.fit(undefined, 30);
+      if (cy.zoom() > 1) { cy.zoom(1); cy.center(); }  // a small early map stays readable
     }
     $("#map-status").textContent = `(${data.counts.edges} deal legs, ${data.counts.nodes} companies as of ${state.as_of})`;
     $("#map").dataset.legs = data.counts.edges;
@@ -191,19 +192,24 @@
 
   // ---------------------------------------------------------------- headline and cycles
   async function loadHeadline() {
+    const seq = viewSeq;
+    const stale = () => seq !== viewSeq;  // a newer view was asked for: drop this answer
     try {
       const s = await api("/api/summary?" + query());
+      if (stale()) return;
       const b = BINDING.filter((x) => state.status.includes(x)).reduce((t, k) => t + (s.by_status[k] ? s.by_status[k].high : 0), 0);
       $("#fig-binding").textContent = "$" + money(b);
       $("#fig-promised").textContent = state.status.includes("announced_loi") ? "$" + money(s.by_status.announced_loi.high) : "hidden";
     } catch (e) { $("#fig-binding").textContent = "—"; }
     try {
       const c = await api("/api/circulation?" + query({ status: measureStatuses(), kind: state.kind }));
+      if (stale()) return;
       $("#fig-circular").textContent = pct(c.share) + " ($" + money(c.total) + " bn)";
       window.__circulation = c;
     } catch (e) { $("#fig-circular").textContent = e.status === 501 ? "not available" : "—"; window.__circulation = null; }
     try {
       const h = await api("/api/headline?" + query());
+      if (stale()) return;
       const lt = h.lookthrough;
       if (lt && lt.low != null) {
         $("#fig-lookthrough").textContent = `$${money(lt.low)}–${money(lt.high)}`;
@@ -214,11 +220,14 @@
 
   async function loadCycles() {
     const list = $("#cycle-list"), body = $("#cycles-table tbody");
+    const seq = viewSeq;
     try {
       const r = await api("/api/cycles?" + query({ status: measureStatuses(), kind: state.kind }));
+      if (seq !== viewSeq) return;
       cycles = r.cycles || [];
       $("#fig-cycles").textContent = r.count + (r.complete ? "" : "+");
     } catch (e) {
+      if (seq !== viewSeq) return;
       cycles = [];
       $("#fig-cycles").textContent = "—";
       list.innerHTML = `<li>${esc(e.status === 501 ? "Cycles are not available in this version." : e.message)}</li>`;
@@ -482,6 +491,7 @@
   let timer = null;
   function refreshSoon() { clearTimeout(timer); timer = setTimeout(refresh, 200); }
   async function refresh() {
+    viewSeq += 1;
     writeURL();
     syncControls();
     await Promise.all([loadNetwork(), loadHeadline()]);
