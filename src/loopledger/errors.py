@@ -19,6 +19,10 @@ class NotFoundError(LedgerError):
     """An id, name or alias that matches nothing in the ledger."""
 
 
+class DateError(LedgerError, ValueError):
+    """A date the user gave that is not a date (also a ValueError, for callers that catch it)."""
+
+
 class ConflictError(LedgerError):
     """An edit based on an outdated version of a record (another editor changed it first)."""
 

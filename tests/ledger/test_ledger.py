@@ -163,3 +163,8 @@ def test_bad_option_values_are_usage_errors_not_tracebacks(cli):
     assert result.code == 2
     assert "Invalid value for '--min-amount'" in result.err and "Traceback" not in result.err
     assert cli("no-such-command").code == 2
+
+
+def test_impossible_as_of_date_is_an_error_line(cli):
+    result = cli("deals", "--as-of", "2025-02-30")
+    assert result.code == 1 and "impossible date" in result.err and "Traceback" not in result.err

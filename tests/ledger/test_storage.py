@@ -120,3 +120,22 @@ def test_a_second_client_sees_writes_once_its_cache_is_stale(db_url, ledger_fold
     assert writer.status_of("bolt-acme-1") == "cancelled_stalled"  # own writes: at once
     monkeypatch.setattr(Ledger, "FRESHNESS_SECONDS", 0.0)
     assert reader.status_of("bolt-acme-1") == "cancelled_stalled"
+
+
+def test_a_refused_edit_leaves_no_orphan_source(db_url, ledger_folder):
+    ledger = Ledger.open(db_url)
+    ledger.import_path(ledger_folder)
+    n_sources, n_audit = ledger.store.count("sources"), len(ledger.audit())
+    src = {"url": "https://example.org/new-orphan", "publisher": "Example", "date": "2026-01-01", "type": "news"}
+    bad_deal = dict(id="acme-bolt-9", group="g", payer="acme-chips", payee="acme-chips",  # payer == payee
+                    kind="cloud_contract", confidence="low")
+    with pytest.raises(ValidationError, match="payer and payee"):
+        ledger.add_deal(bad_deal, status="definitive", date="2026-01-01", source=src)
+    with pytest.raises(ValidationError, match="unknown status"):
+        ledger.add_event("acme-bolt-1", "paused", "2026-01-01", src)
+    with pytest.raises(ValidationError, match="greater than amount_high"):
+        ledger.amend("deals", "acme-bolt-1", {"amount_low": 99.0}, source=src)
+    assert ledger.store.count("sources") == n_sources and len(ledger.audit()) == n_audit
+    # and an accepted amendment writes its new source with it
+    ledger.amend("deals", "acme-bolt-1", {"amount_low": 1.5}, source=src, reason="ok")
+    assert ledger.store.count("sources") == n_sources + 1

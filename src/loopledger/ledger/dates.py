@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from ..errors import DateError
+
 PRECISIONS = ("day", "month", "quarter", "half", "year")
 
 _PATTERN = re.compile(
@@ -119,4 +121,7 @@ def parse_as_of(value: str | date | None) -> date:
         return date.today()
     if isinstance(value, date):
         return value
-    return PartialDate.parse(str(value)).end
+    try:
+        return PartialDate.parse(str(value)).end
+    except ValueError as e:
+        raise DateError(f"as-of date: {e}") from None

@@ -14,6 +14,7 @@ import difflib
 import getpass
 import hashlib
 import os
+import threading
 import time
 from datetime import date
 from importlib import resources
@@ -70,6 +71,8 @@ class Ledger:
         self._cache: dict[str, Any] = {}
         self._cache_head = -1
         self._checked_at = float("-inf")
+        # the web app reads from several threads: cache swaps and fills happen under this lock
+        self._lock = threading.RLock()
 
     # opening ---------------------------------------------------------------------------------
 
@@ -100,34 +103,45 @@ class Ledger:
     FRESHNESS_SECONDS = 0.5
 
     def _fresh(self) -> None:
-        now = time.monotonic()
-        if now - self._checked_at < self.FRESHNESS_SECONDS:
-            return
-        head = self.store.audit_head()
-        self._checked_at = now
-        if head != self._cache_head:
-            self._cache = {}
-            self._cache_head = head
+        with self._lock:
+            now = time.monotonic()
+            if now - self._checked_at < self.FRESHNESS_SECONDS:
+                return
+            head = self.store.audit_head()
+            self._checked_at = now
+            if head != self._cache_head:
+                self._cache = {}
+                self._cache_head = head
+
+    def refresh(self) -> int:
+        """Ask the database now whether anything changed (drop cached reads if so); returns the
+        id of the latest audit record, which identifies the ledger's state."""
+        with self._lock:
+            self._checked_at = float("-inf")
+            self._fresh()
+            return self._cache_head
 
     def _written(self, result):
         """Drop cached reads after this Ledger wrote to the database."""
-        self._cache = {}
-        self._cache_head = -1
-        self._checked_at = float("-inf")
+        with self._lock:
+            self._cache = {}
+            self._cache_head = -1
+            self._checked_at = float("-inf")
         return result
 
     def records(self, table: str, include_retracted: bool = False) -> list[Record]:
         """The stored records of a table as model objects, sorted by id."""
-        self._fresh()
-        key = f"records:{table}:{include_retracted}"
-        if key not in self._cache:
-            model = MODELS[table]
-            rows = self.store.rows(table, include_retracted=include_retracted)
-            fields = set(model.model_fields)
-            self._cache[key] = [
-                model.model_construct(**{k: v for k, v in r.items() if k in fields}) for r in rows
-            ]
-        return self._cache[key]
+        with self._lock:
+            self._fresh()
+            key = f"records:{table}:{include_retracted}"
+            if key not in self._cache:
+                model = MODELS[table]
+                rows = self.store.rows(table, include_retracted=include_retracted)
+                fields = set(model.model_fields)
+                self._cache[key] = [
+                    model.model_construct(**{k: v for k, v in r.items() if k in fields}) for r in rows
+                ]
+            return self._cache[key]
 
     def record(self, table: str, record_id: str) -> Record:
         for r in self.records(table, include_retracted=True):
@@ -424,23 +438,29 @@ class Ledger:
 
     # editing ---------------------------------------------------------------------------------
 
-    def ensure_source(self, source: str | Mapping[str, Any] | Source, actor: str | None = None) -> str:
-        """The id of a source given as an id, or as a dict / Source to create if new."""
+    def _source_rows(self, source: str | Mapping[str, Any] | Source) -> tuple[str, list[dict[str, Any]]]:
+        """The id an edit will cite, and the new source record to add with it (none if the
+        source is already in the ledger). Nothing is written here, so a refused edit leaves
+        no orphan source behind."""
         if isinstance(source, str):
             if source.startswith("http://") or source.startswith("https://"):
                 raise ValidationError([Problem("<edit>", None, "source",
                                                "a new source needs url, publisher, date and type")])
             self.record("sources", source)
-            return source
+            return source, []
         data = source.model_dump() if isinstance(source, Source) else dict(source)
         if not data.get("url"):
             raise ValidationError([Problem("<edit>", None, "source.url", "a source needs a url")])
         data.setdefault("id", source_id_for(data["url"]))
         existing = {s.id for s in self.records("sources", include_retracted=True)}
-        if data["id"] in existing:
-            return data["id"]
-        self.add({"sources": [data]}, actor=actor, reason="new source")
-        return data["id"]
+        return data["id"], ([] if data["id"] in existing else [data])
+
+    def ensure_source(self, source: str | Mapping[str, Any] | Source, actor: str | None = None) -> str:
+        """The id of a source given as an id, or as a dict / Source, created if new."""
+        sid, rows = self._source_rows(source)
+        if rows:
+            self.add({"sources": rows}, actor=actor, reason="new source")
+        return sid
 
     def add(self, records: Mapping[str, Iterable[Mapping[str, Any] | Record]], actor: str | None = None,
             reason: str | None = None) -> dict[str, int]:
@@ -461,26 +481,29 @@ class Ledger:
 
     def add_deal(self, deal: Mapping[str, Any], status: str, date: str, source: Any,
                  note: str | None = None, actor: str | None = None, reason: str | None = None) -> str:
-        """Add a deal with its first status event; ``source`` (id or dict) backs both."""
-        sid = self.ensure_source(source, actor)
+        """Add a deal with its first status event; ``source`` (id or dict) backs both. The
+        source, deal and event are written together or not at all."""
+        sid, source_rows = self._source_rows(source)
         data = dict(deal)
         data["sources"] = list(dict.fromkeys([*data.get("sources", []), sid]))
         event = dict(id=f"{data.get('id')}/1", deal=data.get("id"), date=date, status=status,
                      note=note, sources=[sid])
-        self.add({"deals": [data], "events": [event]}, actor=actor, reason=reason or note)
+        self.add({"sources": source_rows, "deals": [data], "events": [event]}, actor=actor,
+                 reason=reason or note)
         return data["id"]
 
     def add_event(self, deal_id: str, status: str, date: str, source: Any, note: str | None = None,
                   actor: str | None = None) -> str:
         """Record a deal's new status from a date on (status changes are events, never edits)."""
         self.record("deals", deal_id)
-        sid = self.ensure_source(source, actor)
+        sid, source_rows = self._source_rows(source)
         n = 1 + max(
             [int(e.id.rsplit("/", 1)[1]) for e in self.records("events", include_retracted=True)
              if e.deal == deal_id and e.id.rsplit("/", 1)[-1].isdigit()] or [0]
         )
         eid = f"{deal_id}/{n}"
-        self.add({"events": [dict(id=eid, deal=deal_id, date=date, status=status, note=note,
+        self.add({"sources": source_rows,
+                  "events": [dict(id=eid, deal=deal_id, date=date, status=status, note=note,
                                   sources=[sid])]}, actor=actor, reason=note)
         return eid
 
@@ -498,23 +521,27 @@ class Ledger:
         if bad:
             raise ValidationError([Problem("<edit>", None, k, f"'{k}' cannot be changed here") for k in bad])
         data.update(changes)
+        source_rows: list[dict[str, Any]] = []
         if "sources" in data:
             if source is None:
                 raise ValidationError([Problem("<edit>", None, "source", "an amendment needs a source")])
-            sid = self.ensure_source(source, actor)
+            sid, source_rows = self._source_rows(source)
             data["sources"] = list(dict.fromkeys([*data["sources"], sid]))
         record, issues = check_row(MODELS[table], data)
         if issues:
             raise ValidationError([Problem("<edit>", None, c, r) for c, r in issues])
         known = self.known()
         known.ids[table].discard(record_id)
-        parsed, problems = validate_rows(
-            {table: [RawRow("<edit>", 1, record.model_dump())]}, known
-        )
+        rows = {table: [RawRow("<edit>", 1, record.model_dump())]}
+        if source_rows:
+            rows["sources"] = [RawRow("<edit>", 1, r) for r in source_rows]
+        parsed, problems = validate_rows(rows, known)
         problems = [p for p in problems if not (table == "deals" and "no status event" in p.reason)]
         if problems:
             raise ValidationError(problems)
-        return self._written(self.store.update(table, record, actor or default_actor(), reason, expected_version))
+        new_sources = {"sources": parsed.records["sources"]} if source_rows else None
+        return self._written(self.store.update(table, record, actor or default_actor(), reason,
+                                               expected_version, insert=new_sources))
 
     def retract(self, table: str, record_id: str, reason: str, actor: str | None = None,
                 expected_version: int | None = None) -> int:

@@ -233,26 +233,29 @@ class Store:
         action: str = "insert",
     ) -> dict[str, int]:
         """Insert records of several tables in one transaction; audit each one."""
-        now = _now()
+        with self.engine.begin() as conn:
+            return self._insert(conn, records, actor, reason, action, _now())
+
+    def _insert(self, conn, records: dict[str, Iterable[Record]], actor: str, reason: str | None,
+                action: str, now: datetime) -> dict[str, int]:
         counts: dict[str, int] = {}
         audit_rows: list[dict[str, Any]] = []
-        with self.engine.begin() as conn:
-            for table in MODELS:
-                recs = list(records.get(table, []))
-                if not recs:
-                    continue
-                rows = []
-                for r in recs:
-                    data = r.model_dump(mode="json")
-                    rows.append({**data, "version": 1, "created_at": now, "updated_at": now})
-                    audit_rows.append(
-                        dict(at=now, actor=actor, action=action, table_name=table,
-                             record_id=r.id, version=1, before=None, after=data, reason=reason)
-                    )
-                conn.execute(sa.insert(self.tables[table]), rows)
-                counts[table] = len(rows)
-            if audit_rows:
-                conn.execute(sa.insert(self.tables["audit"]), audit_rows)
+        for table in MODELS:
+            recs = list(records.get(table, []))
+            if not recs:
+                continue
+            rows = []
+            for r in recs:
+                data = r.model_dump(mode="json")
+                rows.append({**data, "version": 1, "created_at": now, "updated_at": now})
+                audit_rows.append(
+                    dict(at=now, actor=actor, action=action, table_name=table,
+                         record_id=r.id, version=1, before=None, after=data, reason=reason)
+                )
+            conn.execute(sa.insert(self.tables[table]), rows)
+            counts[table] = len(rows)
+        if audit_rows:
+            conn.execute(sa.insert(self.tables["audit"]), audit_rows)
         return counts
 
     def update(
@@ -263,12 +266,17 @@ class Store:
         reason: str | None,
         expected_version: int | None = None,
         action: str = "amend",
+        insert: dict[str, Iterable[Record]] | None = None,
     ) -> int:
         """Replace a record's fields; returns the new version. With ``expected_version``, fail
-        with ConflictError if the stored record has moved on since the caller read it."""
+        with ConflictError if the stored record has moved on since the caller read it.
+        ``insert`` adds new records (e.g. the source an amendment cites) in the same
+        transaction."""
         t = self.tables[table]
         now = _now()
         with self.engine.begin() as conn:
+            if insert:
+                self._insert(conn, insert, actor, reason, "insert", now)
             old = conn.execute(sa.select(t).where(t.c.id == record.id)).first()
             if old is None:
                 raise NotFoundError(f"no {table[:-1]} with id '{record.id}'")
