@@ -275,3 +275,10 @@ def test_cli_cycling_index(cli, tmp_path):
     inputs.write_text("node,input\nA,x\n")
     bad = cli("cycling-index", "--edges", path, "--inputs", inputs)
     assert bad.code == 1 and "inputs.csv:2:input" in bad.err
+
+
+def test_components_larger_than_max_block_are_a_clear_error():
+    F, z = oyster()  # one strongly connected component of 5 nodes
+    with pytest.raises(LedgerError, match="5 nodes, more than max_block=4"):
+        cycling_index(F, z, max_block=4)
+    assert cycling_index(F, z, max_block=None).fci == pytest.approx(cycling_index(F, z).fci)

@@ -31,10 +31,10 @@ def circulation_cmd(
     amount: AmountOption = "high",
     ranges: Annotated[Optional[bool], typer.Option(
         "--ranges/--no-ranges", show_default=False,
-        help="Each company's range over all optimal solutions (2 LPs per company). Default: when at most 300 companies are on loops.")] = None,
+        help="Each company's range over all optimal solutions (2 LPs per company). Default: when at most 100 companies are on loops.")] = None,
     decompose: Annotated[Optional[bool], typer.Option(
         "--decompose/--no-decompose", show_default=False,
-        help="Split the circulation into loops for display. Default: when at most 20,000 pairs carry circulation.")] = None,
+        help="Split the circulation into loops for display. Default: when at most 2,000 pairs carry circulation.")] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="Rows shown per table (not in --json).")] = 15,
     json: JsonOption = False,
     db: DbOption = None,
@@ -165,6 +165,8 @@ def cycling_index_cmd(
     reserve_drawdown: Annotated[bool, typer.Option("--reserve-drawdown/--no-reserve-drawdown",
                                                    help="Cover payments above throughflow from reserves (else: error).")] = True,
     on_closed: Annotated[str, typer.Option("--on-closed", help="raise (error) or nan, for a closed system.")] = "raise",
+    max_block: Annotated[int, typer.Option("--max-block", min=0,
+                                           help="Largest strongly connected component solved exactly (0: no limit).")] = 5000,
     top: Annotated[int, typer.Option("--top", min=1, help="Rows shown (not in --json).")] = 15,
     json: JsonOption = False,
     db: DbOption = None,
@@ -185,7 +187,8 @@ def cycling_index_cmd(
             raise LedgerError(f"--input {item}: '{v}' is not a number") from None
     ledger = open_ledger(db) if (edges is None and facts) else None
     res = cycling_index_from_network(net, inputs=given, ledger=ledger, as_of=as_of,
-                                     reserve_drawdown=reserve_drawdown, on_closed=on_closed)
+                                     reserve_drawdown=reserve_drawdown, on_closed=on_closed,
+                                     max_block=max_block or None)
     if json:
         emit_json(res)
         return

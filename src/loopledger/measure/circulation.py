@@ -27,9 +27,9 @@ from ..results import Result, jsonable
 ONE_SOLUTION = "one optimal solution"
 UNIQUE = "unique"
 #: ``ranges=None`` computes ranges when at most this many companies are on loops (2 LPs each)
-RANGES_AUTO_LIMIT = 300
+RANGES_AUTO_LIMIT = 100
 #: ``decompose=None`` peels the circulation when at most this many pairs carry it
-DECOMPOSE_AUTO_LIMIT = 20_000
+DECOMPOSE_AUTO_LIMIT = 2_000
 DECOMPOSITION_NOTE = (
     "The split into cycles is one explanation among many (greedy peeling, METHODS.md 2.4): "
     "the total is unique, the split is not. Do not rank companies by it."
@@ -112,14 +112,14 @@ def circulation(net: FlowNetwork, ranges: bool | None = None, decompose: bool | 
         Compute each company's [min, max] circular flow over the optimal face: two LPs per
         company on a cycle, each with the extra constraint ``Σ c >= opt - tol``
         (METHODS.md 2.2), tol = 1e-9 of the component's capacity. None (default): only when
-        at most ``RANGES_AUTO_LIMIT`` (300) companies are on cycles, which covers company
+        at most ``RANGES_AUTO_LIMIT`` (100) companies are on cycles, which covers company
         networks; without ranges every per-company value is labelled "one optimal solution".
     decompose : bool or None, default None
         Split the circulation into cycles by greedy peeling (METHODS.md 2.4): repeatedly
         take a cycle of largest bottleneck in the support of c (ties: the smallest node on
         a cycle, then the fewest hops), record it and subtract. The recorded flows add up to
         c. One explanation among many. None (default): only when at most
-        ``DECOMPOSE_AUTO_LIMIT`` (20,000) pairs carry circulation.
+        ``DECOMPOSE_AUTO_LIMIT`` (2,000) pairs carry circulation.
     progress : bool, default False
         Show a Rich progress bar on stderr while computing the ranges.
 
