@@ -21,7 +21,7 @@ import scipy.sparse as sp
 
 from ..errors import LedgerError
 from ..network import FlowNetwork
-from ..results import Result, jsonable
+from ..results import Result
 from . import nulls
 
 #: statistics computed by default by :func:`significance`
