@@ -13,6 +13,7 @@ import os
 import shutil
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
@@ -143,3 +144,27 @@ def run() -> int:
 
 def today() -> date:
     return date.today()
+
+
+def network_view(edges: Path | None, as_of: str | None, status: list[str] | None, db: str | None,
+                 amount: str = "high"):
+    """The network a measure command works on: ``--edges FILE``, or the ledger view as of
+    ``--as-of`` with ``--status`` (default: the binding statuses), with clear errors."""
+    from ..ledger.model import BINDING_STATUSES, STATUSES
+    from ..network import FlowNetwork
+
+    if edges is not None:
+        if as_of is not None or status:
+            raise LedgerError("--as-of and --status select deals of the ledger; they do not apply to --edges")
+        return FlowNetwork.from_edges(edges)
+    statuses = status or list(BINDING_STATUSES)
+    unknown = [s for s in statuses if s not in STATUSES]
+    if unknown:
+        raise LedgerError(f"unknown status '{unknown[0]}': expected one of {', '.join(STATUSES)}")
+    from ..ledger.dates import parse_as_of
+
+    parse_as_of(as_of)  # an impossible date is a one-line error before opening anything
+    ledger = open_ledger(db)
+    if ledger.store.count("deals") == 0:
+        raise LedgerError("the ledger holds no deals: run `loopledger init` (or pass --edges FILE)")
+    return ledger.network(as_of=as_of, statuses=statuses, amount=amount)

@@ -11,9 +11,8 @@ from typing import Annotated, Iterator, Optional
 import typer
 
 from ..errors import LedgerError
-from .app import AsOfOption, DbOption, JsonOption, app, console, emit_json, money, open_ledger, table
+from .app import AsOfOption, DbOption, JsonOption, app, console, emit_json, money, network_view, table
 
-DEFAULT_STATUSES = ["funded", "funded_partial", "definitive"]
 
 
 @app.command("cycles")
@@ -52,33 +51,6 @@ def cycles_cmd(
         emit_json(out)
         return
     _print(report, net, top)
-
-
-def network_view(edges: Path | None, as_of: str | None, status: list[str] | None, db: str | None,
-                 amount: str = "high"):
-    """The network a measure command works on: ``--edges FILE``, or the ledger view as of
-    ``--as-of`` with ``--status`` (default: the binding statuses), with clear errors."""
-    from ..ledger.model import STATUSES
-    from ..network import FlowNetwork
-
-    if edges is not None:
-        if as_of is not None or status:
-            raise LedgerError("--as-of and --status select deals of the ledger; they do not apply to --edges")
-        return FlowNetwork.from_edges(edges)
-    statuses = status or DEFAULT_STATUSES
-    unknown = [s for s in statuses if s not in STATUSES]
-    if unknown:
-        raise LedgerError(f"unknown status '{unknown[0]}': expected one of {', '.join(STATUSES)}")
-    try:
-        from ..ledger.dates import parse_as_of
-
-        parse_as_of(as_of)
-    except ValueError as e:
-        raise LedgerError(f"--as-of: {e}") from None
-    ledger = open_ledger(db)
-    if ledger.store.count("deals") == 0:
-        raise LedgerError("the ledger holds no deals: run `loopledger init` (or pass --edges FILE)")
-    return ledger.network(as_of=as_of, statuses=statuses, amount=amount)
 
 
 @contextmanager

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .app import AsOfOption, DbOption, JsonOption, app, console, emit_json, money, open_ledger, table
+from .app import AsOfOption, JsonOption, app, console, emit_json, money, open_ledger, table
 
 data_app = typer.Typer(
     help="The bundled dataset: its changelog, source gaps and buffer facts (docs/data.md).",

@@ -12,9 +12,8 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import LedgerError, Problem, ValidationError
-from .app import AsOfOption, DbOption, JsonOption, app, console, emit_json, money, open_ledger, table
+from .app import AsOfOption, DbOption, JsonOption, app, console, emit_json, money, network_view, open_ledger, table
 
-DEFAULT_STATUSES = ["funded", "funded_partial", "definitive"]
 
 EdgesOption = Annotated[Optional[Path], typer.Option(
     "--edges", help="Use this edge list (CSV or Parquet with source,target[,amount]) instead of the ledger.")]
@@ -44,7 +43,7 @@ def circulation_cmd(
     coming back (round-trip share). USD billions."""
     from ..measure.circulation import circulation
 
-    net = _network(edges, as_of, status, amount, db)
+    net = network_view(edges, as_of, status, db, amount)
     res = circulation(net, ranges=ranges, decompose=decompose, progress=_show_progress(json))
     if json:
         emit_json(res)
@@ -90,7 +89,7 @@ def reciprocity_cmd(
     for density) and the share of dollars matched by dollars going back (r_w)."""
     from ..measure.reciprocity import reciprocity
 
-    net = _network(edges, as_of, status, amount, db)
+    net = network_view(edges, as_of, status, db, amount)
     res = reciprocity(net)
     if json:
         emit_json(res)
@@ -128,7 +127,7 @@ def significance_cmd(
     (and, by default, of two-way partners): z-score, p-value and the null's 95% band."""
     from ..measure.reciprocity import DEFAULT_STATS, significance
 
-    net = _network(edges, as_of, status, amount, db)
+    net = network_view(edges, as_of, status, db, amount)
     res = significance(net, stats=stat or DEFAULT_STATS, null=null, samples=samples, seed=seed,
                        swaps_per_link=swaps_per_link, progress=_show_progress(json))
     if json:
@@ -175,7 +174,7 @@ def cycling_index_cmd(
     through the same company again, with each company's return share (ENA, METHODS.md 3)."""
     from ..measure.ena import cycling_index_from_network
 
-    net = _network(edges, as_of, status, amount, db)
+    net = network_view(edges, as_of, status, db, amount)
     given = _read_inputs(inputs) if inputs else {}
     for item in input_ or []:
         if "=" not in item:
@@ -209,29 +208,6 @@ def cycling_index_cmd(
 
 
 # ------------------------------------------------------------------------------------------------
-
-
-def _network(edges: Path | None, as_of: str | None, status: list[str] | None, amount: str, db: str | None):
-    from ..ledger.dates import parse_as_of
-    from ..ledger.model import STATUSES
-    from ..network import FlowNetwork
-
-    if edges is not None:
-        if as_of is not None or status:
-            raise LedgerError("--as-of and --status select deals of the ledger; they do not apply to --edges")
-        return FlowNetwork.from_edges(edges)
-    statuses = status or DEFAULT_STATUSES
-    unknown = [s for s in statuses if s not in STATUSES]
-    if unknown:
-        raise LedgerError(f"unknown status '{unknown[0]}': expected one of {', '.join(STATUSES)}")
-    try:
-        parse_as_of(as_of)
-    except ValueError as e:
-        raise LedgerError(f"--as-of: {e}") from None
-    ledger = open_ledger(db)
-    if ledger.store.count("deals") == 0:
-        raise LedgerError("the ledger holds no deals: run `loopledger init` (or pass --edges FILE)")
-    return ledger.network(as_of=as_of, statuses=statuses, amount=amount)
 
 
 def _read_inputs(path: Path) -> dict[str, float]:

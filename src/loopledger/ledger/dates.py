@@ -124,4 +124,4 @@ def parse_as_of(value: str | date | None) -> date:
     try:
         return PartialDate.parse(str(value)).end
     except ValueError as e:
-        raise DateError(f"as-of date: {e}") from None
+        raise DateError(f"as_of (--as-of): {e}") from None

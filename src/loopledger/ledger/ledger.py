@@ -31,7 +31,7 @@ from .model import MODELS, STATUSES, Record, Source, Status
 from .storage import Store, normalise_url
 from .summary import Summary, summarise
 from .tables import FORMATS, write_table
-from .validate import Known, Parsed, check_row, validate_files, validate_rows
+from .validate import Known, check_row, validate_files, validate_rows
 from .tables import RawRow
 
 

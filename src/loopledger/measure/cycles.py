@@ -14,7 +14,6 @@ millions of edges in seconds for ``max_len`` up to about 4.
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable

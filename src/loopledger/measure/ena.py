@@ -449,7 +449,6 @@ def _integral_diagonal(F, T: np.ndarray, max_block: int | None = None) -> tuple[
     and the full inverse; larger ones a sparse LU solved against identity columns in chunks.
     The condition number returned is the largest 1-norm condition number of the blocks,
     which governs the accuracy of every N_jj."""
-    n = len(T)
     G = (sp.diags(1.0 / T) @ sp.csr_matrix(F)).tocsr()
     _, labels = connected_components(G, directed=True, connection="strong")
     sizes = np.bincount(labels)

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any, Mapping
 import numpy as np
 import pandas as pd
 
-from ..errors import LedgerError
 from ..ledger.dates import parse_as_of
 from ..ledger.model import BINDING_STATUSES
 from ..network import FlowNetwork, network_from_ledger

@@ -220,7 +220,7 @@ class _Builder:
         flow_rows = [[esc(f["payer"]), esc(f["payee"]), money(f["amount"]), money(f["circulating"]),
                       self.deal_refs([d["deal"] for d in f["deals"]])]
                      for f in sorted(flows, key=lambda f: -f["circulating"])]
-        s.html += (f'<h3 id="circulation-flows">Where the circulating dollars are</h3>'
+        s.html += ('<h3 id="circulation-flows">Where the circulating dollars are</h3>'
                    + para("One maximum circulation, pair by pair (the total is unique; how it splits "
                           "between pairs may not be).")
                    + table(["payer", "payee", "deal dollars", "circulating", "deals and sources"], flow_rows,
@@ -374,7 +374,7 @@ class _Builder:
                        f"{p['substitution']:.0%} (the worst case), buffers = {esc(p['exposures']['buffer'])} "
                        f"(missing buffers: {esc(p['exposures']['missing_buffer'])}), statuses "
                        f"{esc(', '.join(p['exposures']['statuses']))}, horizon {p['horizon_months']} months.")
-                  + f'<div id="stress-table"></div>'
+                  + '<div id="stress-table"></div>'
                   + table(["company", "buffer", "direct", "indirect", "loss", "loss / buffer", ""], rows,
                           numeric={1, 2, 3, 4, 5})
                   + para("Each company links to its deals, the exposures behind its loss."))
