@@ -53,7 +53,7 @@ def _best(fn, repeat: int = 3):
 def _cold_compile_seconds() -> float:
     """First call of the compiled core in a fresh process with an empty numba cache."""
     code = ("import time, numpy as np; t=time.perf_counter(); "
-            "from loopledger.measure.cycles import count_cycles; count_cycles(np.ones((3, 3)), 3); "
+            "from loopledger.measures.cycles import count_cycles; count_cycles(np.ones((3, 3)), 3); "
             "print(time.perf_counter()-t)")
     with tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ, NUMBA_CACHE_DIR=cache)
@@ -89,7 +89,7 @@ def _canonical(c):
 
 
 def run() -> None:
-    from loopledger.measure.cycles import count_cycles, cycles
+    from loopledger.measures.cycles import count_cycles, cycles
 
     cold = _cold_compile_seconds()
     t0 = time.perf_counter()

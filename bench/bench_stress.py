@@ -14,7 +14,7 @@ import pandas as pd
 def synthetic(n: int = 10_000, legs_per_node: int = 3, seed: int = 0):
     """A sparse random obligation network: each node owes a few others amounts in a range,
     heavy-tailed buffers, and a handful of hubs that many owe."""
-    from loopledger.stress.exposure import Exposures
+    from loopledger.stresstest.exposures import Exposures
 
     rng = np.random.default_rng(seed)
     m = legs_per_node * n
@@ -39,7 +39,7 @@ def timed(label: str, func):
 
 def run() -> None:
     from loopledger import load_default
-    from loopledger.stress.montecarlo import monte_carlo
+    from loopledger.stresstest.montecarlo import monte_carlo
 
     ledger = load_default()
     monte_carlo(ledger, fail=["OpenAI"], scenarios=2_000, seed=0, progress=False)  # warm caches

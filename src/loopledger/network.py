@@ -1,59 +1,27 @@
-"""The network view: the one place where a view of the ledger becomes a graph.
+"""The network: a directed multigraph of money as a node index, an edge table and sparse matrices.
 
-``ledger.network(as_of, statuses, kinds, amount, include_overlaps, roll_up)`` applies the view
-rules of METHODS.md section 0.2 once, and returns a :class:`FlowNetwork`: a node index, an edge
-table with one row per deal leg, and scipy.sparse matrices built from it. Measures and stress
-models work on those arrays and never on the ledger itself. ``FlowNetwork.from_edges`` builds
-the same object from any user edge list (CSV or Parquet with ``source,target[,amount]``), up to
-millions of edges, without a ledger.
-
-View rules (METHODS.md 0.2):
-
-* **as of** a date: legs in view then (first status event on or before it), each with its
-  status then;
-* **statuses**: by default the binding ones (definitive, funded_partial, funded); others enter
-  only when named;
-* **double counting**: legs with ``include_in_totals = no`` (stake summaries, programme
-  totals, subsets, realised-spend rows) are left out unless ``include_overlaps=True``;
-* **amount basis**: ``low``, ``high`` or ``mid`` (the mean of the stated ends; a one-sided
-  range uses its stated end). A leg without an amount stays in the edge table and in the
-  structural graph (cycles), carries NaN, and is left out of dollar sums: never 0;
-* **derived amounts** (METHODS.md 9), only when asked: ``amount="derived"`` reads stated
-  amounts as ``high`` does, and gives legs stated only in GW or chips a value from the sourced
-  assumption table of :func:`loopledger.measure.units.derive_amounts` (``derive=`` passes its
-  options: ``assumption``, ``assumptions``, ``rules``, ``overrides``). Such edges carry
-  ``derived = True`` and their ``assumption`` id; ``params["derived_share"]`` is the fraction
-  of the money matrix's dollars that are derived;
-* **money or not**: warrants and equity grants (no cash changes hands), capacity backstops
-  (contingent, not paid) and all-stock acquisitions stay in the structure but carry
-  ``in_flow = False`` and never enter the money matrix ``adjacency``;
-* **roll-up**: with ``roll_up=True`` subsidiaries, divisions and vehicles are replaced by their
-  top parent as of the date; flows inside a group then become self-loops, kept and reported.
+:class:`FlowNetwork` is what every measure and stress model reads: ``nodes``, one ``edges`` row
+per deal leg, and scipy.sparse matrices built from them (``adjacency``, the money matrix;
+``structure``, every ordered pair with a leg). It knows nothing of the ledger: a ledger's
+network is built by :func:`loopledger.ledger.view.network` (``ledger.network(...)``), which
+applies the view rules (docs/methods.md 0.2) and hands the leg table to
+:meth:`FlowNetwork.from_frame`; :meth:`FlowNetwork.from_edges` builds the same object from any
+user edge list (CSV or Parquet with ``source,target[,amount]``), up to millions of edges.
+Amounts are USD billions; an unknown amount is NaN, never 0.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .errors import LedgerError, ValidationError, Problem
-from .ledger.dates import PartialDate, parse_as_of
-from .ledger.ledger import as_list
-from .ledger.model import BINDING_STATUSES
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .ledger import Ledger
-
-AMOUNT_BASES = ("low", "high", "mid")
-#: kinds whose legs carry no cash, so never enter the money matrix (METHODS.md 0.2)
-NON_CASH_KINDS = ("warrant_or_equity_grant", "capacity_backstop")
+from .errors import LedgerError, Problem, ValidationError
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,6 +39,9 @@ class FlowNetwork:
     edges: pd.DataFrame
     params: dict[str, Any] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
+    #: the :class:`~loopledger.ledger.view.View` a ledger network was built from (None for
+    #: a user edge list); ``params`` holds the same choices as JSON values
+    view: Any = field(default=None, repr=False)
 
     @property
     def n(self) -> int:
@@ -187,7 +158,8 @@ class FlowNetwork:
 
     @classmethod
     def from_frame(cls, edges: pd.DataFrame, nodes: Iterable[Any] | None = None,
-                   params: dict[str, Any] | None = None, names: dict[str, str] | None = None) -> "FlowNetwork":
+                   params: dict[str, Any] | None = None, names: dict[str, str] | None = None,
+                   view: Any = None) -> "FlowNetwork":
         """Build from a frame with ``source``, ``target`` and optionally ``amount`` and
         ``in_flow``; ``nodes`` fixes the node order (else order of first appearance)."""
         e = edges.reset_index(drop=True).copy()
@@ -211,7 +183,7 @@ class FlowNetwork:
         e["amount"] = pd.to_numeric(e["amount"], errors="coerce").astype(float)
         if "in_flow" not in e:
             e["in_flow"] = True
-        return cls(nodes=node_arr, edges=e, params=dict(params or {}), names=dict(names or {}))
+        return cls(nodes=node_arr, edges=e, params=dict(params or {}), names=dict(names or {}), view=view)
 
     @classmethod
     def from_edges(cls, table_or_path: Any, source: str = "source", target: str = "target",
@@ -278,106 +250,3 @@ def _read_edge_file(path: Path) -> pd.DataFrame:
         return pa_csv.read_csv(path, convert_options=labels).to_pandas()
     except Exception as e:  # pyarrow / parser errors name the line themselves
         raise ValidationError([Problem(str(path), None, "", f"cannot read the edge list: {e}")]) from e
-
-
-# ------------------------------------------------------------------------------------------------
-# From the ledger
-
-
-def network_from_ledger(
-    ledger: "Ledger",
-    as_of: str | date | None = None,
-    statuses: Iterable[str] | None = BINDING_STATUSES,
-    kinds: Iterable[str] | None = None,
-    amount: str = "high",
-    include_overlaps: bool = False,
-    roll_up: bool = False,
-    derive: dict[str, Any] | None = None,
-) -> FlowNetwork:
-    """The network view of a ledger (see the module docstring for the rules).
-
-    >>> from loopledger import load_default
-    >>> net = load_default().network(as_of="2025-12-31")
-    >>> net.n > 0 and "amount" in net.edges
-    True
-    """
-    if amount not in AMOUNT_BASES + ("derived",):
-        raise LedgerError(f"unknown amount basis '{amount}': expected low, high, mid or derived")
-    as_of_d = parse_as_of(as_of)
-    deals = ledger.deals(as_of=as_of_d)
-    if statuses is not None:
-        statuses = as_list(statuses)
-        deals = deals[deals["status"].isin(statuses)]
-    if kinds is not None:
-        kinds = as_list(kinds)
-        deals = deals[deals["kind"].isin(kinds)]
-    if not include_overlaps:
-        deals = deals[deals["include_in_totals"].astype(bool)]
-    if amount == "derived":  # the view row calls down into measure/units only when asked
-        from .measure.units import derive_amounts
-
-        deals = derive_amounts(deals, **(derive or {})).apply(deals)
-    lo, hi = deals["amount_low"], deals["amount_high"]
-    if amount == "low":
-        amt = lo
-    elif amount in ("high", "derived"):
-        amt = hi.fillna(lo)
-    else:
-        amt = (lo.fillna(hi) + hi.fillna(lo)) / 2
-    all_stock = deals["amount_note"].fillna("").str.contains("all-stock", case=False)
-    in_flow = ~deals["kind"].isin(NON_CASH_KINDS) & ~((deals["kind"] == "acquisition") & all_stock)
-    companies = ledger.companies()
-    names = dict(zip(companies["id"], companies["name"]))
-    payer, payee = deals["payer"], deals["payee"]
-    if roll_up:
-        top = _top_parents(companies, as_of_d)
-        payer, payee = payer.map(lambda c: top.get(c, c)), payee.map(lambda c: top.get(c, c))
-    edges = pd.DataFrame({
-        "source": payer.to_numpy(),
-        "target": payee.to_numpy(),
-        "amount": amt.to_numpy(float),
-        "in_flow": in_flow.to_numpy(bool),
-        "deal": deals["id"].to_numpy(),
-        "group": deals["group"].to_numpy(),
-        "kind": deals["kind"].to_numpy(),
-        "status": deals["status"].to_numpy(),
-        "status_date": deals["status_date"].to_numpy(),
-        "amount_low": lo.to_numpy(float),
-        "amount_high": hi.to_numpy(float),
-        "announced": deals["announced"].to_numpy(),
-        "include_in_totals": deals["include_in_totals"].to_numpy(bool),
-        "payer": deals["payer"].to_numpy(),
-        "payee": deals["payee"].to_numpy(),
-    })
-    node_ids = pd.unique(pd.concat([edges["source"], edges["target"]], ignore_index=True))
-    # a fixed node order per view: sorted ids, so indices do not depend on row order
-    node_ids = np.array(sorted(node_ids.tolist()), dtype=object)
-    params = dict(as_of=as_of_d.isoformat(), statuses=None if statuses is None else list(statuses),
-                  kinds=None if kinds is None else list(kinds), amount=amount,
-                  include_overlaps=include_overlaps, roll_up=roll_up)
-    if amount == "derived":
-        from .measure.units import derived_share
-
-        edges["derived"] = deals["derived"].to_numpy(bool)
-        edges["assumption"] = deals["assumption"].to_numpy(object)
-        params["derive"] = dict(derive or {})
-        params["derived_share"] = derived_share(edges["amount"].where(edges["in_flow"]), edges["derived"])
-    net = FlowNetwork.from_frame(edges, nodes=node_ids, params=params, names=names)
-    return net
-
-
-def _top_parents(companies: pd.DataFrame, as_of: date) -> dict[str, str]:
-    parent = {}
-    for cid, p, since in zip(companies["id"], companies["parent"], companies["parent_since"]):
-        if isinstance(p, str) and p:
-            if isinstance(since, str) and since and PartialDate.parse(since).start > as_of:
-                continue
-            parent[cid] = p
-    top = {}
-    for cid in parent:
-        seen, c = {cid}, cid
-        while c in parent and parent[c] not in seen:
-            c = parent[c]
-            seen.add(c)
-        top[cid] = c
-    return top

@@ -20,12 +20,14 @@ TABLES = ("sources", "companies", "deals", "events", "facts")
 VOCAB = {
     ("deals", "kind"): {"equity_investment", "compute_purchase", "cloud_contract", "capacity_backstop",
                         "lease", "warrant_or_equity_grant", "loan_debt_spv", "licensing",
-                        "revenue_share", "acquisition", "other"},
+                        "revenue_share", "acquisition", "deposit", "other"},
+    ("deals", "consideration"): {"", "cash", "stock", "in_kind", "mixed"},
     ("deals", "confidence"): {"high", "medium", "low"},
     ("facts", "confidence"): {"high", "medium", "low"},
     ("events", "status"): {"rumored", "announced_loi", "definitive", "funded_partial", "funded",
                            "cancelled_stalled", "amended"},
-    ("sources", "type"): {"filing", "press_release", "news", "repost", "other"},
+    ("sources", "type"): {"filing", "press_release", "official_record", "news", "repost", "aggregator",
+                          "other"},
 }
 #: relations that mark a row as a summary or part of another row: never added to totals
 NOT_IN_TOTALS = {"stake_summary", "programme_summary", "subset_of", "realized_spend"}

@@ -57,7 +57,7 @@ def test_cycles_table_matches_networkx(written, bundled):
 
 def test_missing_result_module_is_named_and_warned(tmp_path, bundled, monkeypatch):
     def unavailable(ledger, as_of):
-        raise ImportError("no module", name="loopledger.stress.scenario")
+        raise ImportError("no module", name="loopledger.stresstest.scenario")
 
     monkeypatch.setattr(tables_mod, "RESULT_TABLES", {"stress_openai": unavailable})
     with pytest.warns(UserWarning, match="stress_openai"):

@@ -126,7 +126,7 @@ def test_missing_measure_gives_an_unavailable_section(bundled, monkeypatch):
     from loopledger.report import build as build_mod
 
     def missing(self, section):
-        raise ImportError("No module named 'loopledger.stress.scenario'", name="loopledger.stress.scenario")
+        raise ImportError("No module named 'loopledger.stresstest.scenario'", name="loopledger.stresstest.scenario")
 
     gone = [sid for sid, _ in SECTIONS if sid not in ("methods", "deals")]
     for sid in gone:
@@ -135,7 +135,7 @@ def test_missing_measure_gives_an_unavailable_section(bundled, monkeypatch):
     assert set(r.unavailable) == set(gone)
     text = render_html(r)
     assert text.count('class="unavailable"') == len(gone)
-    assert "This section is unavailable: the module it needs is not installed (loopledger.stress.scenario)" in text
+    assert "This section is unavailable: the module it needs is not installed (loopledger.stresstest.scenario)" in text
     assert 'id="deals"' in text and 'id="methods"' in text
 
 

@@ -127,8 +127,8 @@ def test_cycles_match_networkx_on_the_same_view(ro_client):
 def test_web_is_the_python_api_option_for_option(ro_client):
     """The routes are skins: the same call through Python gives the same JSON."""
     ledger = ro_client.app.state.site.ledger
-    from loopledger.measure.circulation import circulation
-    from loopledger.measure.promises import promises
+    from loopledger.measures.circulation import circulation
+    from loopledger.measures.promises import promises
     from loopledger.results import jsonable
 
     r = ro_client.get("/api/deals", params={"company": "Nvidia", "kind": ["equity_investment"],
@@ -192,7 +192,7 @@ def test_openapi_documents_every_api_route(ro_client):
 
 def test_stress_and_systemic_are_the_python_api(ro_client):
     from loopledger.results import jsonable
-    from loopledger.stress.scenario import stress, systemic
+    from loopledger.stresstest.scenario import stress, systemic
 
     ledger = ro_client.app.state.site.ledger
     for body, call in (

@@ -46,6 +46,13 @@ AsOfOption = Annotated[
     Optional[str],
     typer.Option("--as-of", help="View as of this date (YYYY-MM-DD; default today).", show_default=False),
 ]
+StatusesOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--statuses", "--status", help="Deal status that counts (repeatable). Default: the binding "
+                 "ones, funded, funded_partial and definitive.", show_default=False),
+]
+AmountOption = Annotated[str, typer.Option("--amount", help="Amount basis: low, high (default; a 'more than X' "
+                                           "deal counts X), mid or derived (values GW-only deals).")]
 
 
 def console() -> Console:
@@ -146,25 +153,27 @@ def today() -> date:
     return date.today()
 
 
-def network_view(edges: Path | None, as_of: str | None, status: list[str] | None, db: str | None,
+def cli_view(as_of: str | None = None, statuses: list[str] | None = None, amount: str = "high", **more):
+    """The :class:`~loopledger.ledger.view.View` of a command: its options parsed once, before
+    anything is opened (an impossible date or an unknown status is a one-line error)."""
+    from ..ledger.view import View
+    from ..vocabulary import BINDING_STATUSES
+
+    return View.of(as_of=as_of, statuses=statuses or BINDING_STATUSES, amount=amount, **more)
+
+
+def network_view(edges: Path | None, as_of: str | None, statuses: list[str] | None, db: str | None,
                  amount: str = "high"):
     """The network a measure command works on: ``--edges FILE``, or the ledger view as of
-    ``--as-of`` with ``--status`` (default: the binding statuses), with clear errors."""
-    from ..ledger.model import BINDING_STATUSES, STATUSES
+    ``--as-of`` with ``--statuses`` (default: the binding statuses), with clear errors."""
     from ..network import FlowNetwork
 
     if edges is not None:
-        if as_of is not None or status:
-            raise LedgerError("--as-of and --status select deals of the ledger; they do not apply to --edges")
+        if as_of is not None or statuses:
+            raise LedgerError("--as-of and --statuses select deals of the ledger; they do not apply to --edges")
         return FlowNetwork.from_edges(edges)
-    statuses = status or list(BINDING_STATUSES)
-    unknown = [s for s in statuses if s not in STATUSES]
-    if unknown:
-        raise LedgerError(f"unknown status '{unknown[0]}': expected one of {', '.join(STATUSES)}")
-    from ..ledger.dates import parse_as_of
-
-    parse_as_of(as_of)  # an impossible date is a one-line error before opening anything
+    view = cli_view(as_of, statuses, amount)
     ledger = open_ledger(db)
     if ledger.store.count("deals") == 0:
         raise LedgerError("the ledger holds no deals: run `loopledger init` (or pass --edges FILE)")
-    return ledger.network(as_of=as_of, statuses=statuses, amount=amount)
+    return ledger.network(view=view)

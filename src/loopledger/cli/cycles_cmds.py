@@ -1,5 +1,5 @@
 """`loopledger cycles`: the simple cycles of a ledger view or of any edge list, a thin skin over
-:func:`loopledger.measure.cycles.cycles` (METHODS.md section 1)."""
+:func:`loopledger.measures.cycles.cycles` (docs/methods.md 1)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Annotated, Iterator, Optional
 import typer
 
 from ..errors import LedgerError
-from .app import AsOfOption, DbOption, JsonOption, app, console, emit_json, money, network_view, table
+from .app import AmountOption, AsOfOption, DbOption, StatusesOption, JsonOption, app, console, emit_json, money, network_view, table
 
 
 
@@ -20,8 +20,7 @@ def cycles_cmd(
     max_len: Annotated[int, typer.Option("--max-len",
                                          help="Longest cycle, in companies (0: no bound; then set --max-cycles or --time-limit).")] = 6,
     as_of: AsOfOption = None,
-    status: Annotated[Optional[list[str]], typer.Option(
-        "--status", help="Deal status to include (repeatable). Default: funded, funded_partial, definitive.")] = None,
+    statuses: StatusesOption = None,
     edges: Annotated[Optional[Path], typer.Option(
         "--edges", help="Use this edge list (CSV or Parquet with source,target[,amount]) instead of the ledger.")] = None,
     count_only: Annotated[bool, typer.Option("--count-only", help="Only count cycles by length.")] = False,
@@ -33,14 +32,14 @@ def cycles_cmd(
 ) -> None:
     """Simple cycles (no company twice): who funds whom and gets paid back, with the smallest
     hop (bottleneck) in USD billions. Closed walks such as A->B->A->C->A are not cycles."""
-    from ..measure.cycles import cycles
+    from ..measures.cycles import cycles
 
     # checked here rather than with typer's min=, whose errors bypass the app's error handling
     if max_len < 0:
         raise LedgerError(f"--max-len must be >= 0 (0: no bound), got {max_len}")
     if top < 1:
         raise LedgerError(f"--top must be >= 1, got {top}")
-    net = network_view(edges, as_of, status, db)
+    net = network_view(edges, as_of, statuses, db)
     with _progress(json) as progress:
         report = cycles(net, max_len=max_len or None, max_cycles=max_cycles, time_limit=time_limit,
                         count_only=count_only, progress=progress)

@@ -1,7 +1,7 @@
 """Money-flow commands: `circulation`, `reciprocity`, `significance` and `cycling-index`, thin
-skins over :func:`loopledger.measure.circulation.circulation`,
-:func:`loopledger.measure.reciprocity.reciprocity` and ``significance``, and
-:func:`loopledger.measure.ena.cycling_index_from_network` (METHODS.md sections 2-4)."""
+skins over :func:`loopledger.measures.circulation.circulation`,
+:func:`loopledger.measures.reciprocity.reciprocity` and ``significance``, and
+:func:`loopledger.measures.ena.cycling_index_from_network` (docs/methods.md 2-4)."""
 
 from __future__ import annotations
 
@@ -12,21 +12,19 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import LedgerError, Problem, ValidationError
-from .app import AsOfOption, DbOption, JsonOption, app, console, emit_json, money, network_view, open_ledger, table
+from .app import (AmountOption, AsOfOption, DbOption, JsonOption, StatusesOption, app, console, emit_json,
+                  money, network_view, open_ledger, table)
 
 
 EdgesOption = Annotated[Optional[Path], typer.Option(
     "--edges", help="Use this edge list (CSV or Parquet with source,target[,amount]) instead of the ledger.")]
-StatusOption = Annotated[Optional[list[str]], typer.Option(
-    "--status", help="Deal status to include (repeatable). Default: funded, funded_partial, definitive.")]
-AmountOption = Annotated[str, typer.Option("--amount", help="Amount basis of ledger deals: low, high or mid.")]
 
 
 @app.command("circulation")
 def circulation_cmd(
     edges: EdgesOption = None,
     as_of: AsOfOption = None,
-    status: StatusOption = None,
+    statuses: StatusesOption = None,
     amount: AmountOption = "high",
     ranges: Annotated[Optional[bool], typer.Option(
         "--ranges/--no-ranges", show_default=False,
@@ -41,9 +39,9 @@ def circulation_cmd(
     """How much money can go round: the maximum circulation (exact LP), its share of all
     dollars, and per company the part of its network receipts that could be its own money
     coming back (round-trip share). USD billions."""
-    from ..measure.circulation import circulation
+    from ..measures.circulation import circulation
 
-    net = network_view(edges, as_of, status, db, amount)
+    net = network_view(edges, as_of, statuses, db, amount)
     res = circulation(net, ranges=ranges, decompose=decompose, progress=_show_progress(json))
     if json:
         emit_json(res)
@@ -79,7 +77,7 @@ def circulation_cmd(
 def reciprocity_cmd(
     edges: EdgesOption = None,
     as_of: AsOfOption = None,
-    status: StatusOption = None,
+    statuses: StatusesOption = None,
     amount: AmountOption = "high",
     top: Annotated[int, typer.Option("--top", min=1, help="Rows shown (not in --json).")] = 15,
     json: JsonOption = False,
@@ -87,9 +85,9 @@ def reciprocity_cmd(
 ) -> None:
     """How much goes both ways: the share of links whose reverse exists (r, and rho corrected
     for density) and the share of dollars matched by dollars going back (r_w)."""
-    from ..measure.reciprocity import reciprocity
+    from ..measures.reciprocity import reciprocity
 
-    net = network_view(edges, as_of, status, db, amount)
+    net = network_view(edges, as_of, statuses, db, amount)
     res = reciprocity(net)
     if json:
         emit_json(res)
@@ -110,7 +108,7 @@ def reciprocity_cmd(
 def significance_cmd(
     edges: EdgesOption = None,
     as_of: AsOfOption = None,
-    status: StatusOption = None,
+    statuses: StatusesOption = None,
     amount: AmountOption = "high",
     stat: Annotated[Optional[list[str]], typer.Option(
         "--stat", help="Statistic (repeatable): mutual_pairs, cycles_K, reciprocity, weighted_reciprocity, "
@@ -125,9 +123,9 @@ def significance_cmd(
     """Are the loops more than chance? Compares mutual pairs, k-cycles, weighted reciprocity and
     the circular share with randomised networks that keep every company's number of links
     (and, by default, of two-way partners): z-score, p-value and the null's 95% band."""
-    from ..measure.reciprocity import DEFAULT_STATS, significance
+    from ..measures.reciprocity import DEFAULT_STATS, significance
 
-    net = network_view(edges, as_of, status, db, amount)
+    net = network_view(edges, as_of, statuses, db, amount)
     res = significance(net, stats=stat or DEFAULT_STATS, null=null, samples=samples, seed=seed,
                        swaps_per_link=swaps_per_link, progress=_show_progress(json))
     if json:
@@ -153,7 +151,7 @@ def significance_cmd(
 def cycling_index_cmd(
     edges: EdgesOption = None,
     as_of: AsOfOption = None,
-    status: StatusOption = None,
+    statuses: StatusesOption = None,
     amount: AmountOption = "high",
     inputs: Annotated[Optional[Path], typer.Option(
         "--inputs", help="CSV with columns node,input: boundary inputs (USD bn) that override the facts.")] = None,
@@ -171,10 +169,10 @@ def cycling_index_cmd(
     db: DbOption = None,
 ) -> None:
     """Finn's cycling index: the share of all money passing through companies that passes
-    through the same company again, with each company's return share (ENA, METHODS.md 3)."""
-    from ..measure.ena import cycling_index_from_network
+    through the same company again, with each company's return share (ENA, docs/methods.md 3)."""
+    from ..measures.ena import cycling_index_from_network
 
-    net = network_view(edges, as_of, status, db, amount)
+    net = network_view(edges, as_of, statuses, db, amount)
     given = _read_inputs(inputs) if inputs else {}
     for item in input_ or []:
         if "=" not in item:
@@ -185,7 +183,7 @@ def cycling_index_cmd(
         except ValueError:
             raise LedgerError(f"--input {item}: '{v}' is not a number") from None
     ledger = open_ledger(db) if (edges is None and facts) else None
-    res = cycling_index_from_network(net, inputs=given, ledger=ledger, as_of=as_of,
+    res = cycling_index_from_network(net, inputs=given, ledger=ledger,
                                      reserve_drawdown=reserve_drawdown, on_closed=on_closed,
                                      max_block=max_block or None)
     if json:

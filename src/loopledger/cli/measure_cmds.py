@@ -1,5 +1,5 @@
 """Measure commands: promises, exposure, units, lookthrough and the `measure` headline, each a
-thin skin over the function of the same name in :mod:`loopledger.measure` (option for option)."""
+thin skin over the function of the same name in :mod:`loopledger.measures` (option for option)."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def promises_cmd(
 ) -> None:
     """How much is paid, signed or only promised, as of a date: dollars by status, what is
     still to be paid, per company, and quarter by quarter since 2019."""
-    from ..measure.promises import promises
+    from ..measures.promises import promises
 
     p = promises(_ledger(db), as_of=as_of, company=company)
     if json:
@@ -108,7 +108,7 @@ def exposure_cmd(
 ) -> None:
     """Each company's inflows from its counterparties and its circular inflow as shares of its
     revenue, backlog and market value, with the facts used; top-customer share and HHI."""
-    from ..measure.exposure import exposure
+    from ..measures.exposure import exposure
 
     if (assumption or assumptions) and amount != "derived":
         raise LedgerError("--assumption and --assumptions apply to --amount derived")
@@ -170,7 +170,7 @@ def units_cmd(
 ) -> None:
     """Dollar values derived for deals stated only in gigawatts or chips, from the sourced
     assumption table (used only when asked, e.g. `exposure --amount derived`)."""
-    from ..measure.units import derive_amounts
+    from ..ledger.units import derive_amounts
 
     res = derive_amounts(_ledger(db), as_of=as_of, assumptions=assumptions, assumption=assumption)
     if json:
@@ -218,7 +218,7 @@ def lookthrough_cmd(
     """Back an investee's net loss out of its investor's equity-method loss (METHODS.md 8):
     either from your numbers (--investor-loss, --stake-pct) or from the ledger's sourced facts
     (--investor, --investee, --period), which prints the whole sensitivity table."""
-    from ..measure.lookthrough import lookthrough, lookthrough_from_ledger
+    from ..measures.lookthrough import lookthrough, lookthrough_from_ledger
 
     from_ledger = any(x is not None for x in (investor, investee, period))
     if from_ledger:
@@ -313,7 +313,7 @@ def measure_cmd(
 ) -> None:
     """The headline: how much of the money could be going round in circles, the largest loops,
     who gets their own money back, how much is only promised, and the look-through loss."""
-    from ..measure.headline import measure
+    from ..measures.headline import measure
 
     h = measure(_ledger(db), as_of=as_of, explain=explain, top=top, max_len=max_len, amount=amount)
     if json:

@@ -4,54 +4,94 @@ and ``systemic`` (the "too big to fail" table). Option for option the same calls
 
 from __future__ import annotations
 
+import inspect
 from typing import Annotated, Any, Optional
 
 import typer
 
 from ..errors import LedgerError
-from .app import AsOfOption, DbOption, JsonOption, app, console, emit_json, money, open_ledger, table
+from ..paramsets import cli_parameters, from_cli
+from ..stresstest.params import MonteCarloParams, StressParams
+from .app import (AmountOption, AsOfOption, DbOption, JsonOption, StatusesOption, app, cli_view, console,
+                  emit_json, money, open_ledger, table)
 
-Recovery = Annotated[float, typer.Option(help="Share of a failed company's unpaid commitments its creditors recover (0..1).")]
-Substitution = Annotated[float, typer.Option(help="Share of a failed buyer's lost demand won back by surviving suppliers (0..1).")]
-Lag = Annotated[int, typer.Option("--lag-quarters", help="Quarters before substitution starts.")]
-Model = Annotated[str, typer.Option(help="debtrank, cascade (Furfine) or clearing (Eisenberg-Noe / Rogers-Veraart).")]
-Variant = Annotated[str, typer.Option(help="DebtRank rule: battiston2012 (each node passes distress once) or linear.")]
-Threshold = Annotated[float, typer.Option(help="cascade: a company fails when losses exceed this x buffer.")]
-Alpha = Annotated[float, typer.Option(help="clearing: share of external assets a defaulter realises.")]
-Beta = Annotated[float, typer.Option(help="clearing: share of receipts a defaulter realises.")]
-External = Annotated[Optional[str], typer.Option("--external-assets", help="clearing: cash or market_value (a derived proxy).")]
-Amount = Annotated[str, typer.Option(help="Amount basis: low, high or mid.")]
-Buffer = Annotated[str, typer.Option(help="Buffer: market_value, book_equity or cash.")]
-Missing = Annotated[str, typer.Option("--missing-buffer", help="A company without a buffer figure: infinite, error, exclude or a number (USD bn).")]
-Warrants = Annotated[bool, typer.Option("--include-warrants", help="Count warrants as stakes.")]
-Status = Annotated[Optional[list[str]], typer.Option("--status", help="Statuses that bind (repeatable; default definitive, funded_partial, funded).")]
-Horizon = Annotated[int, typer.Option("--horizon-months", help="Horizon H in months (clearing, substitution).")]
 Top = Annotated[int, typer.Option(help="Rows to show in the table (all with --json).")]
+FailOption = Annotated[list[str], typer.Option("--fail", help="Company that fails (name, alias, id or ticker; repeatable).")]
 
 
-def _view(as_of, amount, buffer, missing_buffer, include_warrants, status, horizon_months) -> dict[str, Any]:
-    try:
-        missing: Any = float(missing_buffer)
-    except ValueError:
-        missing = missing_buffer
-    view = dict(as_of=as_of, amount=amount, buffer=buffer, missing_buffer=missing,
-                include_warrants=include_warrants, horizon_months=horizon_months)
-    if status:
-        view["statuses"] = list(status)
-    return view
+def _command(name: str, doc: str, sets: tuple, run) -> None:
+    """Register a stress command whose options are the fields of ``sets`` (declared once in
+    loopledger.stresstest.params), the view's and the CLI's own (``--top``, ``--db``,
+    ``--json``)."""
+    params = [inspect.Parameter("fail", inspect.Parameter.KEYWORD_ONLY, default=[], annotation=FailOption)] \
+        if name == "stress" else []
+    params += [
+        inspect.Parameter("as_of", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=AsOfOption),
+        inspect.Parameter("statuses", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=StatusesOption),
+        inspect.Parameter("amount", inspect.Parameter.KEYWORD_ONLY, default="high", annotation=AmountOption),
+        *[_optional_scenarios(p) for p in cli_parameters(*sets, skip=("progress",))],
+        inspect.Parameter("top", inspect.Parameter.KEYWORD_ONLY, default=20, annotation=Top),
+        inspect.Parameter("db", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=DbOption),
+        inspect.Parameter("json", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=JsonOption),
+    ]
+
+    def command(**values: Any) -> None:
+        run(values)
+
+    command.__name__ = f"{name}_cmd"
+    command.__doc__ = doc
+    command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    app.command(name)(command)
 
 
-def _pairs(items: list[str] | None, what: str) -> dict[str, float]:
-    out = {}
-    for item in items or []:
-        name, sep, value = item.rpartition("=")
-        try:
-            out[name] = float(value)
-        except ValueError:
-            sep = ""
-        if not sep or not name:
-            raise LedgerError(f"{what} takes COMPANY=SHARE, got '{item}'")
-    return out
+def _optional_scenarios(p: inspect.Parameter) -> inspect.Parameter:
+    """``--scenarios N`` asks for a Monte Carlo: without it the command runs one scenario."""
+    if p.name != "scenarios":
+        return p
+    return p.replace(default=None, annotation=Annotated[Optional[int], typer.Option(
+        "--scenarios", help="Run a Monte Carlo of this many scenarios (default: one deterministic scenario).")])
+
+
+def _inputs(values: dict[str, Any]):
+    view = cli_view(values["as_of"], values["statuses"], values["amount"])
+    return view, from_cli(StressParams, values), open_ledger(values["db"])
+
+
+def _run_stress(values: dict[str, Any]) -> None:
+    from ..stresstest.montecarlo import monte_carlo
+    from ..stresstest.scenario import stress
+
+    view, params, ledger = _inputs(values)
+    mc_given = {k: values[k] for k in MonteCarloParams.names() if k in values}
+    if values["scenarios"] is not None:
+        mc = from_cli(MonteCarloParams, dict(mc_given, progress=None if not values["json"] else False))
+        result = monte_carlo(ledger, fail=values["fail"], params=params, mc=mc, view=view)
+        if values["json"]:
+            emit_json(result.to_dict())
+            return
+        _print_monte_carlo(result, values["top"])
+        return
+    defaults = MonteCarloParams()
+    changed = sorted(k for k, v in mc_given.items() if v not in (None, []) and v != getattr(defaults, k))
+    if changed:
+        raise LedgerError(f"{', '.join('--' + k.replace('_', '-') for k in changed)}: Monte Carlo "
+                          "options; add --scenarios N to run one")
+    result = stress(ledger, fail=values["fail"], params=params, view=view)
+    if values["json"]:
+        emit_json(result.to_dict())
+        return
+    _print_stress(result, values["top"])
+
+
+def _run_systemic(values: dict[str, Any]) -> None:
+    from ..stresstest.scenario import systemic
+
+    view, params, ledger = _inputs(values)
+    result = systemic(ledger, params=params, view=view)
+    if values["json"]:
+        emit_json(result.to_dict())
+        return
+    _print_systemic(result, values["top"], params.model)
 
 
 def _flag_note(flagged) -> str | None:
@@ -60,79 +100,6 @@ def _flag_note(flagged) -> str | None:
         return None
     return (f"{len(missing)} companies have no buffer figure and are treated per --missing-buffer: "
             + ", ".join(missing["name"].tolist()))
-
-
-@app.command()
-def stress(
-    fail: Annotated[list[str], typer.Option("--fail", help="Company that fails (name, alias, id or ticker; repeatable).")] = [],  # noqa: B006
-    recovery: Recovery = 0.0,
-    substitution: Substitution = 0.0,
-    lag_quarters: Lag = 0,
-    model: Model = "debtrank",
-    variant: Variant = "battiston2012",
-    funding_shortfall: Annotated[Optional[list[str]], typer.Option("--funding-shortfall", help="COMPANY=X: its funding falls short by X (0..1); repeatable.")] = None,
-    gpu_price_fall: Annotated[float, typer.Option(help="GPU prices fall by this share (0..1).")] = 0.0,
-    threshold: Threshold = 1.0,
-    alpha: Alpha = 1.0,
-    beta: Beta = 1.0,
-    external_assets: External = None,
-    scenarios: Annotated[Optional[int], typer.Option(help="Run a Monte Carlo of this many scenarios.")] = None,
-    seed: Annotated[Optional[int], typer.Option(help="Monte Carlo seed (default: fresh, printed).")] = None,
-    p_loi: Annotated[float, typer.Option("--p-loi", help="Monte Carlo: probability a letter of intent is realised.")] = 0.0,
-    recovery_beta: Annotated[Optional[str], typer.Option("--recovery-beta", help="Monte Carlo: draw recovery from Beta(A,B), given as A,B.")] = None,
-    chunk_size: Annotated[Optional[int], typer.Option(help="Monte Carlo: scenarios per chunk (default: sized to the network).")] = None,
-    workers: Annotated[Optional[int], typer.Option(help="Monte Carlo: start a local Dask cluster with N workers.")] = None,
-    scheduler: Annotated[Optional[str], typer.Option(help="Monte Carlo: run on the Dask scheduler at tcp://HOST:PORT.")] = None,
-    as_of: AsOfOption = None,
-    amount: Amount = "high",
-    buffer: Buffer = "market_value",
-    missing_buffer: Missing = "infinite",
-    include_warrants: Warrants = False,
-    status: Status = None,
-    horizon_months: Horizon = 24,
-    top: Top = 20,
-    db: DbOption = None,
-    json: JsonOption = False,
-) -> None:
-    """If these companies fail, who bears the loss? Per company: direct and indirect loss,
-    loss / buffer, distressed or defaulted and in which round (USD bn)."""
-    from ..stress.montecarlo import monte_carlo
-    from ..stress.scenario import stress as run_stress
-
-    ledger = open_ledger(db)
-    view = _view(as_of, amount, buffer, missing_buffer, include_warrants, status, horizon_months)
-    if scenarios is not None:
-        if funding_shortfall or gpu_price_fall:
-            raise LedgerError("--funding-shortfall and --gpu-price-fall are not sampled in the Monte Carlo")
-        beta_ab = None
-        if recovery_beta:
-            try:
-                beta_ab = tuple(float(x) for x in recovery_beta.split(","))
-            except ValueError:
-                beta_ab = ()
-            if len(beta_ab) != 2:
-                raise LedgerError(f"--recovery-beta takes A,B, got '{recovery_beta}'")
-        result = monte_carlo(ledger, fail=fail, scenarios=scenarios, seed=seed, recovery=recovery,
-                             recovery_beta=beta_ab, p_loi=p_loi, substitution=substitution,
-                             lag_quarters=lag_quarters, model=model, variant=variant, threshold=threshold,
-                             chunk_size=chunk_size, workers=workers, scheduler=scheduler,
-                             progress=None if not json else False, **view)
-        if json:
-            emit_json(result.to_dict())
-            return
-        _print_monte_carlo(result, top)
-        return
-    if workers is not None or scheduler is not None:
-        raise LedgerError("--workers and --scheduler run a Monte Carlo: add --scenarios N")
-    result = run_stress(ledger, fail=fail, recovery=recovery, substitution=substitution,
-                        lag_quarters=lag_quarters, model=model, variant=variant,
-                        funding_shortfall=_pairs(funding_shortfall, "--funding-shortfall"),
-                        gpu_price_fall=gpu_price_fall, threshold=threshold, alpha=alpha, beta=beta,
-                        external_assets=external_assets, **view)
-    if json:
-        emit_json(result.to_dict())
-        return
-    _print_stress(result, top)
 
 
 def _print_stress(result, top: int) -> None:
@@ -192,39 +159,7 @@ def _print_monte_carlo(result, top: int) -> None:
         con.print(f"* {note}", markup=False, soft_wrap=True)
 
 
-@app.command()
-def systemic(
-    recovery: Recovery = 0.0,
-    substitution: Substitution = 0.0,
-    lag_quarters: Lag = 0,
-    model: Model = "debtrank",
-    variant: Variant = "battiston2012",
-    threshold: Threshold = 1.0,
-    alpha: Alpha = 1.0,
-    beta: Beta = 1.0,
-    external_assets: External = None,
-    as_of: AsOfOption = None,
-    amount: Amount = "high",
-    buffer: Buffer = "market_value",
-    missing_buffer: Missing = "infinite",
-    include_warrants: Warrants = False,
-    status: Status = None,
-    horizon_months: Horizon = 24,
-    top: Top = 20,
-    db: DbOption = None,
-    json: JsonOption = False,
-) -> None:
-    """Too big to fail: each company failing alone, ranked by the loss it causes others."""
-    from ..stress.scenario import systemic as run_systemic
-
-    ledger = open_ledger(db)
-    result = run_systemic(ledger, recovery=recovery, substitution=substitution, lag_quarters=lag_quarters,
-                          model=model, variant=variant, threshold=threshold, alpha=alpha, beta=beta,
-                          external_assets=external_assets,
-                          **_view(as_of, amount, buffer, missing_buffer, include_warrants, status, horizon_months))
-    if json:
-        emit_json(result.to_dict())
-        return
+def _print_systemic(result, top: int, model: str) -> None:
     t = result.table.head(top)
     rows = [[str(r.rank), r.name + (" *" if r.buffer_flag == "missing" else ""), money(r.total_loss),
              money(r.direct_loss), money(r.indirect_loss),
@@ -239,3 +174,10 @@ def systemic(
     note = _flag_note(result.flagged)
     if note:
         con.print(f"* {note}", markup=False, soft_wrap=True)
+
+
+_command("stress", """If these companies fail, who bears the loss? Per company: direct and indirect loss,
+    loss / buffer, distressed or defaulted and in which round (USD bn). With --scenarios N, a
+    Monte Carlo of the scenario.""", (StressParams, MonteCarloParams), _run_stress)
+_command("systemic", """Too big to fail: each company failing alone, ranked by the loss it causes others.""",
+         (StressParams,), _run_systemic)

@@ -5,7 +5,7 @@ Multi-valued cells use ``|`` between values. Detected cycles become connection t
 ``loop:cycle-<n>``, numbered as in the cycle report (``loopledger cycles``: rows sorted by
 length, then canonical node sequence, counted from 1), so Kumu's loop tools can use them; the
 cycles are those of the default network view as of the same date
-(:func:`loopledger.measure.cycles.cycles` on ``ledger.network(as_of)``, ``max_len`` 6). The
+(:func:`loopledger.measures.cycles.cycles` on ``ledger.network(as_of)``, ``max_len`` 6). The
 ID column keeps parallel connections between the same two elements distinct.
 """
 
@@ -52,9 +52,9 @@ def loop_tags(ledger, as_of=None, max_len: int = 6) -> dict[str, list[str]]:
     """deal id -> ``loop:cycle-<n>`` tags of the cycles its legs lie on (cycle report numbering).
     Empty, with a warning, when the cycles measure is not installed."""
     try:
-        from ..measure.cycles import cycles
+        from ..measures.cycles import cycles
     except ImportError:  # pragma: no cover - the measure ships with the package
-        warnings.warn("loopledger.measure.cycles is not available: no loop tags", stacklevel=2)
+        warnings.warn("loopledger.measures.cycles is not available: no loop tags", stacklevel=2)
         return {}
     report = cycles(ledger.network(as_of=as_of), max_len=max_len)
     tags: dict[str, list[str]] = defaultdict(list)

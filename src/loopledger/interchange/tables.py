@@ -62,7 +62,7 @@ def _deals(ledger, as_of) -> pd.DataFrame:
 
 
 def _cycles(ledger, as_of) -> pd.DataFrame:
-    from ..measure.cycles import cycles
+    from ..measures.cycles import cycles
 
     report = cycles(ledger.network(as_of=as_of))
     table = report.to_frame()
@@ -76,19 +76,19 @@ def _cycles(ledger, as_of) -> pd.DataFrame:
 
 
 def _round_trips(ledger, as_of) -> pd.DataFrame:
-    from ..measure.circulation import circulation
+    from ..measures.circulation import circulation
 
     return _flat(circulation(ledger.network(as_of=as_of)).to_frame())
 
 
 def _stress(ledger, as_of) -> pd.DataFrame:
-    from ..stress.scenario import stress
+    from ..stresstest.scenario import stress
 
     return _flat(stress(ledger, fail=["openai"], as_of=as_of).to_frame())
 
 
 def _systemic(ledger, as_of) -> pd.DataFrame:
-    from ..stress.scenario import systemic
+    from ..stresstest.scenario import systemic
 
     return _flat(systemic(ledger, as_of=as_of).to_frame())
 

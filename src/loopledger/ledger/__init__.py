@@ -1,12 +1,13 @@
-"""The facts: data model, validation, storage, import/export and the audit trail."""
+"""The facts: data model, validation, storage, import/export, the audit trail, and the view."""
 
+from ..vocabulary import BINDING_STATUSES
 from .ledger import Ledger, data_dir, load_default
 from .model import (
-    BINDING_STATUSES,
     STATUSES,
     Company,
     CompanyType,
     Confidence,
+    Consideration,
     Deal,
     DealKind,
     Fact,
@@ -17,9 +18,10 @@ from .model import (
     StatusEvent,
 )
 from .summary import Summary
+from .view import View
 
 __all__ = [
-    "BINDING_STATUSES", "STATUSES", "Company", "CompanyType", "Confidence", "Deal", "DealKind",
-    "Fact", "Ledger", "Overlap", "Source", "SourceType", "Status", "StatusEvent", "Summary",
-    "data_dir", "load_default",
+    "BINDING_STATUSES", "STATUSES", "Company", "CompanyType", "Confidence", "Consideration", "Deal",
+    "DealKind", "Fact", "Ledger", "Overlap", "Source", "SourceType", "Status", "StatusEvent",
+    "Summary", "View", "data_dir", "load_default",
 ]

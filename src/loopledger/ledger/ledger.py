@@ -26,13 +26,16 @@ import pandas as pd
 
 from ..errors import LedgerError, NotFoundError, Problem, ValidationError
 from ..results import jsonable
+from ..network import FlowNetwork
+from ..vocabulary import BINDING_STATUSES, METRIC_FAMILIES, MONEY_UNIT
 from .dates import PartialDate, parse_as_of
-from .model import MODELS, STATUSES, Record, Source, Status
+from .model import MODELS, Record, Source, Status
 from .storage import Store, normalise_url
 from .summary import Summary, summarise
 from .tables import FORMATS, write_table
-from .validate import Known, check_row, validate_files, validate_rows
 from .tables import RawRow
+from .validate import Known, check_row, validate_files, validate_rows
+from .view import View, legs as view_legs, network as view_network, view_of
 
 
 def data_dir() -> Path:
@@ -283,7 +286,7 @@ class Ledger:
             rows.append(row)
         cols = [
             "id", "group", "announced", "first_date", "payer", "payer_name", "payee",
-            "payee_name", "kind", "status", "status_date", "amount_low", "amount_high",
+            "payee_name", "kind", "consideration", "status", "status_date", "amount_low", "amount_high",
             "currency", "fx_rate", "amount_note", "units", "power_gw", "gpu_count", "share_count",
             "stake_pct", "stake_value", "term_start", "term_end", "include_in_totals", "overlap",
             "overlap_with", "overlap_note", "confidence", "notes", "sources", "payer_detail",
@@ -380,22 +383,64 @@ class Ledger:
 
     # summary ---------------------------------------------------------------------------------
 
-    def summary(self, as_of: str | date | None = None) -> Summary:
+    def summary(self, as_of: str | date | None = None, kinds=None, *, view: View | None = None) -> Summary:
         """Counts and headline dollars by status as of a date: the "how much of it is
-        promises" table (see :func:`loopledger.ledger.summary.summarise`)."""
-        as_of_d = parse_as_of(as_of)
-        return summarise(self.deals(as_of_d), len(self.records("companies")), as_of_d)
+        promises" table (see :func:`loopledger.ledger.summary.summarise`). It reads the leg
+        table of the view with every status."""
+        v = view_of(view, as_of=as_of, kinds=kinds, statuses=BINDING_STATUSES)
+        return summarise(self.legs(view=v.with_(statuses=None)), len(self.records("companies")), v.as_of)
 
-    # network view ----------------------------------------------------------------------------
+    # the view: the leg table and the network ------------------------------------------------
 
-    def network(self, as_of=None, statuses=("funded", "funded_partial", "definitive"), kinds=None,
-                amount: str = "high", include_overlaps: bool = False, roll_up: bool = False):
-        """The network view as of a date: a :class:`loopledger.network.FlowNetwork` (see that
-        module for the view rules)."""
-        from ..network import network_from_ledger  # the row below; imported only when asked
+    def view(self, as_of: str | date | None = None, statuses=BINDING_STATUSES, kinds=None,
+             amount: str = "high", include_overlaps: bool = False, roll_up: bool = False,
+             derive: Mapping[str, Any] | None = None) -> View:
+        """A checked :class:`~loopledger.ledger.view.View` (``View.of`` with the same options)."""
+        return View.of(as_of=as_of, statuses=statuses, kinds=kinds, amount=amount,
+                       include_overlaps=include_overlaps, roll_up=roll_up, derive=derive)
 
-        return network_from_ledger(self, as_of=as_of, statuses=statuses, kinds=kinds,
-                                   amount=amount, include_overlaps=include_overlaps, roll_up=roll_up)
+    def legs(self, as_of: str | date | None = None, statuses=BINDING_STATUSES, kinds=None,
+             amount: str = "high", include_overlaps: bool = False, roll_up: bool = False,
+             derive: Mapping[str, Any] | None = None, *, view: View | None = None) -> pd.DataFrame:
+        """The leg table of a view (:func:`loopledger.ledger.view.legs`): one row per deal leg
+        in view with its amount on the basis, ``in_flow``, ``counted`` and what remains."""
+        v = view_of(view, as_of=as_of, statuses=statuses, kinds=kinds, amount=amount,
+                    include_overlaps=include_overlaps, roll_up=roll_up, derive=derive)
+        key = ("legs", v.key())
+        with self._lock:
+            self._fresh()
+            if key not in self._cache:
+                self._cache[key] = view_legs(self, v)
+            return self._cache[key].copy()
+
+    def network(self, as_of: str | date | None = None, statuses=BINDING_STATUSES, kinds=None,
+                amount: str = "high", include_overlaps: bool = False, roll_up: bool = False,
+                derive: Mapping[str, Any] | None = None, *, view: View | None = None) -> FlowNetwork:
+        """The network of a view: a :class:`loopledger.network.FlowNetwork` of its counted legs
+        (see :mod:`loopledger.ledger.view` for the rules). Give the options, or ``view=``."""
+        v = view_of(view, as_of=as_of, statuses=statuses, kinds=kinds, amount=amount,
+                    include_overlaps=include_overlaps, roll_up=roll_up, derive=derive)
+        return view_network(self, v)
+
+    def latest(self, metrics: str | Iterable[str], as_of: str | date | None = None) -> pd.DataFrame:
+        """Per company, its latest fact of a metric family (a key of
+        :data:`loopledger.vocabulary.METRIC_FAMILIES`, e.g. ``"market_value"``) or of the
+        metrics listed, known on ``as_of`` (default: every fact). On the same date the metric
+        listed first wins. Indexed by company: ``value`` (USD bn), ``metric``, ``as_of`` (as
+        recorded), ``fact`` (id), ``derived`` and ``sources``. Only USD-bn figures are read."""
+        names = METRIC_FAMILIES[metrics] if isinstance(metrics, str) and metrics in METRIC_FAMILIES else tuple(as_list(metrics))
+        cols = ["value", "metric", "as_of", "fact", "derived", "sources"]
+        facts = self.facts(metric=list(names), as_of=as_of)
+        facts = facts[facts["unit"].astype(str).str.replace(" ", "").str.upper() == MONEY_UNIT.replace(" ", "").upper()]
+        if facts.empty:
+            return pd.DataFrame(columns=cols, index=pd.Index([], name="company"))
+        rank = {m: i for i, m in enumerate(names)}
+        facts = facts.assign(_rank=facts["metric"].map(rank))
+        facts = facts.sort_values(["company", "date", "_rank", "id"], ascending=[True, True, False, True])
+        last = facts.groupby("company").tail(1).set_index("company")
+        return pd.DataFrame({"value": last["value"].astype(float), "metric": last["metric"],
+                             "as_of": last["as_of"], "fact": last["id"],
+                             "derived": last["derived"].astype(bool), "sources": last["sources"]})[cols]
 
     # import / export -------------------------------------------------------------------------
 
@@ -575,5 +620,3 @@ def load_default() -> Ledger:
     ledger.init()
     return ledger
 
-
-STATUS_ORDER = STATUSES

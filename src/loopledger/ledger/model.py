@@ -8,7 +8,8 @@ description of the fields: validation, the database tables (:mod:`loopledger.led
 CSV / JSON-lines import and export (:mod:`loopledger.ledger.tables`) and the web forms are all
 generated from them.
 
-Conventions (see the dataset README and METHODS.md): money is USD billions; an amount is a
+The codes (deal kinds, statuses, company and source types, considerations) and what they mean
+are declared in :mod:`loopledger.vocabulary`. Conventions (docs/methods.md): money is USD billions; an amount is a
 range ``amount_low``..``amount_high`` where either end may be missing, and missing is never 0;
 dates are partial dates (:mod:`loopledger.ledger.dates`) stored as the text recorded.
 """
@@ -21,72 +22,30 @@ from typing import Annotated, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from ..vocabulary import (
+    BINDING_STATUSES,
+    STATUS_ORDER,
+    CompanyType,
+    Consideration,
+    DealKind,
+    SourceType,
+    Status,
+)
 from .dates import PartialDate
 
-
-class CompanyType(StrEnum):
-    chip_vendor = "chip_vendor"
-    hyperscaler_cloud = "hyperscaler_cloud"
-    neocloud = "neocloud"
-    ai_lab = "ai_lab"
-    investor = "investor"
-    lender = "lender"
-    energy_datacentre = "energy_datacentre"
-    vehicle_spv = "vehicle_spv"
-    other = "other"
-
-
-class DealKind(StrEnum):
-    equity_investment = "equity_investment"
-    compute_purchase = "compute_purchase"
-    cloud_contract = "cloud_contract"
-    capacity_backstop = "capacity_backstop"
-    lease = "lease"
-    warrant_or_equity_grant = "warrant_or_equity_grant"
-    loan_debt_spv = "loan_debt_spv"
-    licensing = "licensing"
-    revenue_share = "revenue_share"
-    acquisition = "acquisition"
-    other = "other"
-
-
-class Status(StrEnum):
-    """A deal's status. ``amended`` records a change of terms and leaves the status as it was."""
-
-    rumored = "rumored"
-    announced_loi = "announced_loi"
-    definitive = "definitive"
-    funded_partial = "funded_partial"
-    funded = "funded"
-    cancelled_stalled = "cancelled_stalled"
-    amended = "amended"
+__all__ = [
+    "BINDING_STATUSES", "STATUSES", "MODELS", "Company", "CompanyType", "Confidence", "Consideration",
+    "Deal", "DealKind", "Fact", "Overlap", "Record", "Source", "SourceType", "Status", "StatusEvent",
+]
 
 
 #: The statuses a deal can be in, in the order of the "how much of it is real" table.
-STATUSES = (
-    "funded",
-    "funded_partial",
-    "definitive",
-    "announced_loi",
-    "rumored",
-    "cancelled_stalled",
-)
-#: Statuses that bind the parties (METHODS.md 6.8).
-BINDING_STATUSES = ("definitive", "funded_partial", "funded")
-
+STATUSES = STATUS_ORDER
 
 class Confidence(StrEnum):
     high = "high"
     medium = "medium"
     low = "low"
-
-
-class SourceType(StrEnum):
-    filing = "filing"  # SEC or other regulatory filing, court filing
-    press_release = "press_release"  # the company's own release, blog post or statement
-    news = "news"  # the original outlet's article
-    repost = "repost"  # a copy or summary of another outlet's story (see original_publisher)
-    other = "other"
 
 
 class Overlap(StrEnum):
@@ -187,7 +146,8 @@ class Source(Record):
     url: Url
     publisher: str = Field(min_length=1, description="outlet or issuer of the page")
     date: TermDate = Field(None, description="publication date, as precise as known")
-    type: SourceType = Field(description="filing, press_release, news, repost or other")
+    type: SourceType = Field(description="filing, press_release, official_record, news, repost, "
+                             "aggregator or other (loopledger.vocabulary.SOURCE_TYPES)")
     original_publisher: str | None = Field(
         None, description="for a repost: the outlet or document it copies (Reuters, 10-Q...)"
     )
@@ -256,6 +216,9 @@ class Deal(Record):
     payee: Slug = Field(description="company id receiving the money or benefit")
     payee_detail: str | None = None
     kind: DealKind
+    consideration: Consideration | None = Field(
+        None, description="what changes hands: cash, stock, in_kind or mixed; blank = the "
+        "kind's usual form (not stated)")
     amount_low: Amount = Field(None, description="low end, billions of `currency`")
     amount_high: Amount = Field(None, description="high end, billions of `currency`")
     currency: Currency = "USD"

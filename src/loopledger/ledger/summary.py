@@ -22,17 +22,9 @@ from typing import Any
 import pandas as pd
 
 from ..results import Result
-from .model import STATUSES
+from ..vocabulary import STATUS_LABELS, STATUS_ORDER as STATUSES
 
-#: plain-language label of each status, for tables a journalist reads
-STATUS_LABELS = {
-    "funded": "paid (funded)",
-    "funded_partial": "partly paid",
-    "definitive": "signed, not yet paid (definitive)",
-    "announced_loi": "promised (letter of intent, pledge, 'up to')",
-    "rumored": "reported only (rumoured)",
-    "cancelled_stalled": "cancelled or stalled",
-}
+__all__ = ["STATUS_LABELS", "Summary", "summarise"]
 
 
 @dataclass(frozen=True)
@@ -62,9 +54,10 @@ class Summary(Result):
         return d
 
 
-def summarise(deals: pd.DataFrame, companies: int, as_of: date) -> Summary:
-    """Build the Summary from the deals in view (as returned by ``Ledger.deals``)."""
-    counted = deals[deals["include_in_totals"].astype(bool)]
+def summarise(legs: pd.DataFrame, companies: int, as_of: date) -> Summary:
+    """Build the Summary from a leg table (:func:`loopledger.ledger.view.legs`, every status)."""
+    deals = legs
+    counted = deals[deals["counted"].astype(bool)]
     by_status: dict[str, dict[str, Any]] = {}
     for status in STATUSES:
         part = counted[counted["status"] == status]
@@ -83,13 +76,13 @@ def summarise(deals: pd.DataFrame, companies: int, as_of: date) -> Summary:
         deals=int(len(deals)),
         companies=companies,
         by_status=by_status,
-        excluded_from_totals=int((~deals["include_in_totals"].astype(bool)).sum()),
+        excluded_from_totals=int((~deals["counted"].astype(bool)).sum()),
     )
 
 
 def _low_without_overlaps(part: pd.DataFrame) -> float:
     """Sum of stated lows, counting each group of mutually overlapping legs once (its max)."""
-    ids = set(part["id"])
+    ids = set(part["deal"])
     parent = {i: i for i in ids}
 
     def find(i: str) -> str:
@@ -98,13 +91,13 @@ def _low_without_overlaps(part: pd.DataFrame) -> float:
             i = parent[i]
         return i
 
-    for rid, rel, others in zip(part["id"], part["overlap"], part["overlap_with"]):
+    for rid, rel, others in zip(part["deal"], part["overlap"], part["overlap_with"]):
         if rel == "overlaps":
             for o in others or []:
                 if o in ids:
                     parent[find(rid)] = find(o)
     best: dict[str, float] = {}
-    for rid, low in zip(part["id"], part["amount_low"]):
+    for rid, low in zip(part["deal"], part["amount_low"]):
         if pd.notna(low):
             root = find(rid)
             best[root] = max(best.get(root, 0.0), float(low))

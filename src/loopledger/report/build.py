@@ -185,7 +185,7 @@ class _Builder:
     # sections -------------------------------------------------------------------------------
 
     def section_headline(self, s: Section) -> None:
-        from ..measure.headline import measure
+        from ..measures.headline import measure
 
         h = measure(self.ledger, as_of=self.as_of, explain=True, top=TOP)
         self.headline = h
@@ -247,7 +247,7 @@ class _Builder:
         s.html = table(["kind", "dollars"], rows, numeric={1})
 
     def section_promises(self, s: Section) -> None:
-        from ..measure.promises import promises
+        from ..measures.promises import promises
 
         p = promises(self.ledger, as_of=self.as_of)
         s.figures["promises_chart"] = F.promises_chart(p.series)
@@ -293,7 +293,7 @@ class _Builder:
                   + table(["#", "loop", "bottleneck", "hops, deals and sources"], rows, numeric={2}))
 
     def section_round_trips(self, s: Section) -> None:
-        from ..measure.exposure import exposure
+        from ..measures.exposure import exposure
 
         h = self._headline()
         s.figures["round_trip_chart"] = F.round_trip_chart(h.round_trip)
@@ -353,7 +353,7 @@ class _Builder:
                   + press_html + "".join(para(esc(n)) for n in lt.get("notes", [])))
 
     def section_stress(self, s: Section) -> None:
-        from ..stress.scenario import stress
+        from ..stresstest.scenario import stress
 
         r = stress(self.ledger, fail=[STRESS_COMPANY], as_of=self.as_of)
         s.figures["stress_chart"] = F.stress_chart(r.companies, title=f"Losses if {STRESS_COMPANY} fails")
@@ -380,7 +380,7 @@ class _Builder:
                   + para("Each company links to its deals, the exposures behind its loss."))
 
     def section_systemic(self, s: Section) -> None:
-        from ..stress.scenario import systemic
+        from ..stresstest.scenario import systemic
 
         r = systemic(self.ledger, as_of=self.as_of)
         s.figures["systemic_chart"] = F.systemic_chart(r.table)
@@ -455,7 +455,7 @@ class _Builder:
 
     def _headline(self):
         if self.headline is None:
-            from ..measure.headline import measure
+            from ..measures.headline import measure
 
             self.headline = measure(self.ledger, as_of=self.as_of, explain=True, top=TOP)
         return self.headline

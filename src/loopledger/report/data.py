@@ -32,8 +32,8 @@ def circular_share_series(ledger, as_of=None, start: str = SERIES_START, statuse
     >>> s["quarter"].tolist()
     ['2025-Q3', '2025-Q4']
     """
-    from ..measure.circulation import circulation
-    from ..measure.promises import quarter_ends
+    from ..measures.circulation import circulation
+    from ..measures.promises import quarter_ends
 
     rows = []
     for label, when in quarter_ends(start, parse_as_of(as_of)):

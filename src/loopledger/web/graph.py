@@ -1,13 +1,12 @@
 """The map: a network view of the ledger as nodes and edges ready to draw.
 
-``map_view(ledger, as_of, statuses, kinds, ...)`` builds the view with
+``map_view(ledger, view)`` builds the network of a :class:`~loopledger.ledger.view.View` with
 :meth:`Ledger.network <loopledger.ledger.Ledger.network>` (so the map shows exactly what the
-measures see, METHODS.md 0.2) and decorates it for drawing:
+measures see, docs/methods.md 0.2) and decorates it for drawing:
 
-* **node size** grows with the company's latest valuation known by the date: the most recent
-  of its ``market_cap``, ``valuation_post_money``, ``valuation``, ``valuation_secondary``,
-  ``valuation_deal`` and ``valuation_pre_money`` facts (USD bn), with the fact and its sources
-  named. Size in pixels is ``18 + 10·log10(1 + valuation)``; a company with no such fact gets
+* **node size** grows with the company's latest market value known by the date (the
+  ``market_value`` family of :data:`loopledger.vocabulary.METRIC_FAMILIES`, USD bn), with the
+  fact and its sources named. Size in pixels is ``18 + 10·log10(1 + valuation)``; a company with no such fact gets
   the smallest size and ``valuation: null``, never a guessed figure;
 * **node colour** by company type, **edge colour** by deal kind, **edge style** by status
   (solid when binding, dashed for letters of intent, dotted for rumours, faded for cancelled or
@@ -34,17 +33,14 @@ import numpy as np
 import pandas as pd
 
 from ..ledger import Ledger
-from ..ledger.model import STATUSES, CompanyType, DealKind
+from ..ledger.view import View
 from ..results import jsonable
+from ..vocabulary import CompanyType, DealKind
 
 LAYOUT_SEED = 20190101
 LAYOUT_SCALE = 480.0
 #: width / height of the main component's layout (the map is landscape)
 ASPECT = 1.6
-
-#: valuation metrics, most preferred first when two share a date
-VALUATION_METRICS = ("market_cap", "valuation_post_money", "valuation", "valuation_secondary",
-                     "valuation_deal", "valuation_pre_money")
 
 #: colour-blind-safe palette (Okabe & Ito 2008) plus greys
 TYPE_COLOURS = {
@@ -69,6 +65,7 @@ KIND_COLOURS = {
     DealKind.licensing: "#8C564B",
     DealKind.revenue_share: "#7F7F7F",
     DealKind.acquisition: "#000000",
+    DealKind.deposit: "#BCBD22",
     DealKind.other: "#B3B3B3",
 }
 STATUS_STYLES = {
@@ -95,20 +92,13 @@ def edge_width(amount: float | None) -> float:
 
 
 def valuations(ledger: Ledger, as_of: date) -> dict[str, dict[str, Any]]:
-    """Per company, its latest valuation fact known by ``as_of`` (see the module docstring)."""
-    facts = ledger.facts(metric=list(VALUATION_METRICS), as_of=as_of)
-    facts = facts[facts["unit"].astype(str).str.upper().str.replace(" ", "") == "USDBN"]
-    if facts.empty:
-        return {}
-    rank = {m: i for i, m in enumerate(VALUATION_METRICS)}
-    facts = facts.assign(_rank=facts["metric"].map(rank))
-    facts = facts.sort_values(["company", "date", "_rank"], ascending=[True, True, False])
+    """Per company, its latest market value known by ``as_of`` (see the module docstring)."""
     out = {}
-    for row in facts.groupby("company").tail(1).itertuples(index=False):
-        out[row.company] = {
-            "value": float(row.value), "metric": row.metric, "as_of": row.as_of,
-            "fact": row.id, "derived": bool(row.derived),
-            "sources": [{"url": s["url"], "publisher": s["publisher"]} for s in row.sources],
+    for company, row in ledger.latest("market_value", as_of=as_of).iterrows():
+        out[company] = {
+            "value": float(row["value"]), "metric": row["metric"], "as_of": row["as_of"],
+            "fact": row["fact"], "derived": bool(row["derived"]),
+            "sources": [{"url": s["url"], "publisher": s["publisher"]} for s in row["sources"]],
         }
     return out
 
@@ -161,17 +151,15 @@ def ledger_positions(ledger: Ledger) -> dict[str, tuple[float, float]]:
                             list(deals["payer"]) + list(deals["payee"]))
 
 
-def map_view(ledger: Ledger, as_of: date, statuses: list[str] | None = None,
-             kinds: list[str] | None = None, min_amount: float | None = None,
-             amount: str = "high", include_overlaps: bool = False,
+def map_view(ledger: Ledger, view: View, min_amount: float | None = None,
              positions: dict[str, tuple[float, float]] | None = None) -> dict[str, Any]:
     """Nodes and edges of the view, decorated for drawing (see the module docstring).
 
-    ``statuses=None`` keeps every status. ``positions`` (node id -> (x, y)) come from
-    :func:`ledger_positions`; missing nodes, or ``positions=None``, get a layout of this view.
+    ``positions`` (node id -> (x, y)) come from :func:`ledger_positions`; missing nodes, or
+    ``positions=None``, get a layout of this view.
     """
-    net = ledger.network(as_of=as_of, statuses=list(STATUSES) if statuses is None else statuses,
-                         kinds=kinds, amount=amount, include_overlaps=include_overlaps)
+    as_of = view.as_of
+    net = ledger.network(view=view)
     e = net.edges
     if min_amount is not None:
         size = e["amount_high"].fillna(e["amount_low"])
@@ -216,7 +204,7 @@ def map_view(ledger: Ledger, as_of: date, statuses: list[str] | None = None,
         })
     return jsonable({
         "as_of": as_of.isoformat(),
-        "params": {**net.params, "min_amount": min_amount},
+        "params": {**net.params, "min_amount": min_amount, "counting": view.counting()},
         "counts": {"nodes": len(nodes), "edges": len(edges),
                    "amount_unknown": int(sum(1 for x in edges if x["amount"] is None))},
         "nodes": nodes,

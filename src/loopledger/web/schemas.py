@@ -12,9 +12,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
+
+from ..errors import LedgerError
 
 from ..ledger.model import Deal, EventDate, Slug, Source, Status
+from ..paramsets import request_fields
+from ..stresstest.params import StressParams
 
 
 class Body(BaseModel):
@@ -83,39 +87,43 @@ class Retraction(Body):
                               "withdrawn; it is added to the ledger and named in the audit reason")
 
 
-class StressRequest(Body):
-    """Scenario parameters of ``loopledger.stress`` (METHODS.md section 6); the defaults are
-    that function's."""
+def _stress_request() -> type[Body]:
+    """The body of ``POST /api/stress``: the companies that fail, the view (``as_of``,
+    ``statuses``, ``amount``) and every web-offered option of
+    :class:`~loopledger.stresstest.params.StressParams`, with its default, unit and range."""
+    fields = dict(
+        fail=(list[str], Field(min_length=1, max_length=50,
+                               description="companies that fail (id, name, alias or ticker)")),
+        as_of=(Optional[str], Field(None, max_length=32, description="YYYY-MM-DD; default today")),
+        statuses=(Optional[list[Status]], Field(None, max_length=10, description="statuses that bind "
+                                                "(default definitive, funded_partial, funded)")),
+        amount=(Literal["low", "high", "mid"], Field("high", description="amount basis")),
+        **request_fields(StressParams),
+    )
+    def check(self):
+        options = {k: getattr(self, k) for k in StressParams.names() if k in type(self).model_fields}
+        try:
+            StressParams.of(**{k: v for k, v in options.items() if v is not None or k == "external_assets"})
+        except LedgerError as e:
+            raise ValueError(str(e)) from None
+        return self
 
-    fail: list[str] = Field(min_length=1, max_length=50,
-                            description="companies that fail (id, name, alias or ticker)")
-    recovery: float = Field(0.0, ge=0, le=1, allow_inf_nan=False,
-                            description="share of what a failed company owes that its "
-                            "creditors recover (default 0, METHODS.md 6.3)")
-    substitution: float = Field(0.0, ge=0, le=1, allow_inf_nan=False,
-                                description="share of lost demand won back by competitors")
-    lag_quarters: int = Field(0, ge=0, le=40, description="quarters before substitution starts")
-    model: Literal["debtrank", "clearing", "cascade"] = "debtrank"
-    variant: Literal["battiston2012", "linear"] = Field(
-        "battiston2012", description="DebtRank variant (Battiston et al. 2012, Bardoscia et al. 2015)")
-    threshold: float = Field(1.0, gt=0, le=100, allow_inf_nan=False,
-                             description="cascade: a company fails when losses exceed threshold x buffer")
-    external_assets: Optional[Literal["cash", "market_value"]] = Field(
-        None, validate_default=True, description="clearing (required there): the outside "
-        "assets of each company, reported 'cash' or 'market_value' (a derived proxy)")
-    gpu_price_fall: float = Field(0.0, ge=0, le=1, allow_inf_nan=False,
-                                  description="GPU prices fall by this share (DebtRank only)")
-    funding_shortfall: dict[str, Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]] = Field(
-        default_factory=dict, max_length=50,
-        description="company -> share of its funding that falls short (DebtRank only)")
-    as_of: Optional[str] = Field(None, max_length=32, description="YYYY-MM-DD; default today")
-
-    @field_validator("external_assets", mode="after")
-    @classmethod
-    def _clearing_needs_assets(cls, value, info):
+    def clearing_needs_assets(cls, value, info):
         if value is None and info.data.get("model") == "clearing":
-            raise ValueError("the clearing model needs external_assets: 'cash' or 'market_value'")
+            raise ValueError("the clearing model needs external_assets: 'cash', 'market_value' or {company: USD bn}")
         return value
+
+    validators = {
+        "external_assets_for_clearing": field_validator("external_assets", mode="after")(clearing_needs_assets),
+        "check_options": model_validator(mode="after")(check),
+    }
+    model = create_model("StressRequest", __base__=Body,  # type: ignore[call-overload]
+                         __validators__=validators, **fields)
+    model.__doc__ = _stress_request.__doc__
+    return model
+
+
+StressRequest = _stress_request()
 
 
 class Login(Body):

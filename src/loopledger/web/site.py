@@ -28,8 +28,9 @@ from fastapi import Depends, Query, Request, Response
 
 from ..ledger import Ledger
 from ..ledger.dates import PartialDate
-from ..ledger.model import DealKind, Status
+from ..ledger.view import View
 from ..results import jsonable
+from ..vocabulary import BINDING_STATUSES, DealKind, Status
 from .auth import TokenCache, User
 from .errors import ApiError
 
@@ -192,37 +193,18 @@ def values(items: list | None) -> list[str] | None:
     return [getattr(i, "value", i) for i in items]
 
 
-#: statuses a view keeps unless told otherwise (METHODS.md 0.2)
-BINDING = ["funded", "funded_partial", "definitive"]
+#: statuses a view keeps unless told otherwise (docs/methods.md 0.2)
+BINDING = list(BINDING_STATUSES)
 AmountBasis = Annotated[Literal["low", "high", "mid"], Query(description="amount basis")]
 Overlaps = Annotated[bool, Query(description="also legs that summarise or overlap others "
                                  "(double counting)")]
 
 
-@dataclass(frozen=True)
-class View:
-    """The network-view options of the map and measure routes, as ``ledger.network`` takes
-    them (METHODS.md 0.2); ``statuses`` defaults to the binding ones."""
-
-    as_of: date
-    statuses: tuple[str, ...]
-    kinds: tuple[str, ...] | None
-    amount: str
-    include_overlaps: bool
-
-    def key(self) -> tuple:
-        return (self.as_of, self.statuses, self.kinds, self.amount, self.include_overlaps)
-
-    def network(self, ledger: Ledger):
-        return ledger.network(as_of=self.as_of, statuses=list(self.statuses),
-                              kinds=None if self.kinds is None else list(self.kinds),
-                              amount=self.amount, include_overlaps=self.include_overlaps)
-
-
 def view_params(as_of: AsOf, status: StatusQuery = None, kind: KindQuery = None,
                 amount: AmountBasis = "high", include_overlaps: Overlaps = False) -> View:
-    return View(as_of, tuple(values(status) or BINDING),
-                None if kind is None else tuple(values(kind)), amount, include_overlaps)
+    """The :class:`~loopledger.ledger.view.View` of a request: its one parse of ``as_of``."""
+    return View.of(as_of=as_of, statuses=values(status) or BINDING, kinds=values(kind), amount=amount,
+                   include_overlaps=include_overlaps)
 
 
 ViewDep = Annotated[View, Depends(view_params)]

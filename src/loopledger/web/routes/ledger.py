@@ -111,15 +111,13 @@ def network(
     layout: Annotated[Literal["ledger", "view"], Query(description="'ledger': one layout of "
                       "the whole ledger (stable while the date moves); 'view': this view only")] = "ledger",
 ) -> dict[str, Any]:
-    """The network view as of a date (METHODS.md 0.2): ``nodes`` (size from valuation facts,
+    """The network view as of a date (docs/methods.md 0.2): ``nodes`` (size from valuation facts,
     colour by company type, positions from a seeded networkx layout) and ``edges`` (one per
     deal leg, with kind, status, amounts and sources). Without ``status`` the binding
     statuses are kept (funded, funded_partial, definitive), as in ``ledger.network``."""
 
     def build(led):
         pos = site.cached(("layout",), ledger_positions) if layout == "ledger" else None
-        return map_view(led, view.as_of, statuses=list(view.statuses),
-                        kinds=None if view.kinds is None else list(view.kinds), min_amount=min_amount,
-                        amount=view.amount, include_overlaps=view.include_overlaps, positions=pos)
+        return map_view(led, view, min_amount=min_amount, positions=pos)
 
     return site.json(("network", *view.key(), min_amount, layout), build)

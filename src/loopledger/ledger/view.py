@@ -1,0 +1,351 @@
+"""The view: what a reader chose to look at, and the one table every number is built from.
+
+A :class:`View` holds a reader's choices: the date (``as_of``), the statuses and deal kinds that
+count, the amount basis, whether overlapping rows are kept and whether companies roll up to
+their parents. It is made once, at the boundary (a CLI option, an API argument, a web query),
+by :meth:`View.of`, which parses the date and checks every code against
+:mod:`loopledger.vocabulary`; everything below takes the finished value.
+
+:func:`legs` applies a view to a ledger and returns the **leg table**: one row per deal leg in
+view with its status then, its amount on the chosen basis, whether it moves cash, whether it
+counts in totals, and what remains to be paid. The network (:func:`network`), the summary, the
+promises, the exposure measure, the stress exposures, the map, the report and the exports all
+read this table, so they cannot disagree about which deals count or how much they are worth.
+
+View rules (docs/methods.md 0.2):
+
+* **as of** a date: legs in view then (first status event on or before it), each with its
+  status then;
+* **statuses**: by default the binding ones (definitive, funded_partial, funded); ``None``
+  keeps every status;
+* **double counting**: legs with ``include_in_totals = false`` (stake summaries, programme
+  totals, subsets, realised-spend rows) carry ``counted = False``; the network leaves them out
+  unless ``include_overlaps``;
+* **amount basis**: ``low``, ``high`` (default; a one-sided "more than X" uses X) or ``mid``
+  (the mean of the stated ends); ``derived`` reads amounts as ``high`` does and values legs
+  stated only in GW or chips from the sourced assumptions of :mod:`loopledger.ledger.units`.
+  A leg without an amount carries NaN, never 0;
+* **money or not**: :func:`loopledger.vocabulary.moves_cash` of the kind and the deal's
+  ``consideration`` (warrants, backstops, all-stock deals move no cash): ``in_flow``;
+* **roll-up**: subsidiaries, divisions and vehicles are replaced by their top parent as of
+  the date (``source``/``target``; ``payer``/``payee`` keep the parties as recorded);
+* **what remains** (docs/methods.md 6.1): :func:`remaining_fraction`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from ..errors import LedgerError
+from ..network import FlowNetwork
+from ..vocabulary import (
+    BINDING_STATUSES,
+    KINDS,
+    STATUS_ORDER,
+    Exposure,
+    label,
+    moves_cash,
+)
+from .dates import PartialDate, end_of, parse_as_of, start_of
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .ledger import Ledger
+
+#: amount bases of a view: a stated range is read at its low end, its high end or its middle;
+#: ``derived`` adds values for legs stated only in GW or chips
+AMOUNT_BASES = ("low", "high", "mid", "derived")
+_BASIS_WORDS = {
+    "low": "the low end of each range",
+    "high": "the high end of each range (a 'more than X' deal counts X)",
+    "mid": "the middle of each range",
+    "derived": "the high end of each range, and derived values for deals stated only in GW or chips",
+}
+
+
+def _codes(values: Iterable[str] | str | None, known: Iterable[str], option: str,
+           what: str) -> tuple[str, ...] | None:
+    if values is None:
+        return None
+    items = [values] if isinstance(values, str) else [getattr(v, "value", v) for v in values]
+    allowed = list(known)
+    for v in items:
+        if v not in allowed:
+            raise LedgerError(f"{option}: unknown {what} '{v}': expected one of {', '.join(allowed)}")
+    return tuple(dict.fromkeys(items))
+
+
+@dataclass(frozen=True)
+class View:
+    """What a reader chose to look at (see the module docstring). Make one with
+    :meth:`View.of`; it is immutable and hashable, so it can key a cache."""
+
+    as_of: date
+    statuses: tuple[str, ...] | None = BINDING_STATUSES
+    kinds: tuple[str, ...] | None = None
+    amount: str = "high"
+    include_overlaps: bool = False
+    roll_up: bool = False
+    #: options of :func:`loopledger.ledger.units.derive_amounts` when ``amount == "derived"``
+    derive: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @classmethod
+    def of(
+        cls,
+        as_of: str | date | None = None,
+        statuses: Iterable[str] | str | None = BINDING_STATUSES,
+        kinds: Iterable[str] | str | None = None,
+        amount: str = "high",
+        include_overlaps: bool = False,
+        roll_up: bool = False,
+        derive: Mapping[str, Any] | None = None,
+    ) -> "View":
+        """A checked view. ``as_of``: a date, ``YYYY-MM-DD`` (``YYYY-MM``, ``YYYY``: the
+        period's last day) or None for today; ``statuses``: the statuses that count (default
+        the binding ones; None: all); ``kinds``: deal kinds (default all); ``amount``: low,
+        high, mid or derived. A wrong value raises :class:`~loopledger.errors.LedgerError`
+        naming the option."""
+        if amount not in AMOUNT_BASES:
+            raise LedgerError(f"amount: unknown amount basis '{amount}': expected {', '.join(AMOUNT_BASES)}")
+        if derive and amount != "derived":
+            raise LedgerError("derive options apply to amount='derived' only")
+        return cls(
+            as_of=as_of if isinstance(as_of, date) else parse_as_of(as_of),
+            statuses=_codes(statuses, STATUS_ORDER, "statuses", "status"),
+            kinds=_codes(kinds, KINDS, "kinds", "kind"),
+            amount=amount,
+            include_overlaps=bool(include_overlaps),
+            roll_up=bool(roll_up),
+            derive=dict(derive or {}),
+        )
+
+    def with_(self, **changes: Any) -> "View":
+        """A copy with some choices changed (checked like :meth:`of`)."""
+        fields = dict(as_of=self.as_of, statuses=self.statuses, kinds=self.kinds, amount=self.amount,
+                      include_overlaps=self.include_overlaps, roll_up=self.roll_up, derive=self.derive)
+        fields.update(changes)
+        return View.of(**fields)
+
+    def key(self) -> tuple:
+        """A hashable key of every choice (for caches)."""
+        return (self.as_of, self.statuses, self.kinds, self.amount, self.include_overlaps,
+                self.roll_up, repr(sorted(self.derive.items())) if self.derive else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The choices as JSON values (the ``params`` every result echoes)."""
+        return dict(as_of=self.as_of.isoformat(),
+                    statuses=None if self.statuses is None else list(self.statuses),
+                    kinds=None if self.kinds is None else list(self.kinds), amount=self.amount,
+                    include_overlaps=self.include_overlaps, roll_up=self.roll_up)
+
+    def counting(self) -> str:
+        """One line saying what the numbers count: statuses, amount basis, as-of date."""
+        if self.statuses is None:
+            what = "every status"
+        elif set(self.statuses) == set(BINDING_STATUSES):
+            what = "signed or paid deals (binding statuses)"
+        else:
+            what = ", ".join(label(s) for s in self.statuses)
+        kinds = "" if self.kinds is None else f"; kinds: {', '.join(label(k) for k in self.kinds)}"
+        return (f"Counting: {what}{kinds}; amounts at {_BASIS_WORDS[self.amount]}; "
+                f"as of {self.as_of.isoformat()}")
+
+
+#: what a view defaults to, for APIs that take either ``view=`` or the loose options
+VIEW_DEFAULTS: dict[str, Any] = dict(as_of=None, statuses=BINDING_STATUSES, kinds=None, amount="high",
+                                     include_overlaps=False, roll_up=False, derive=None)
+
+
+def view_of(view: View | None = None, **options: Any) -> View:
+    """``view`` when given (then the loose options must be left at their defaults), else
+    ``View.of(**options)``: how the public API functions accept either."""
+    if view is None:
+        return View.of(**options)
+    if not isinstance(view, View):
+        raise LedgerError(f"view must be a loopledger View, got {type(view).__name__}")
+    changed = [k for k, v in options.items() if k in VIEW_DEFAULTS and _differs(v, VIEW_DEFAULTS[k])]
+    if changed:
+        raise LedgerError(f"give view= or {', '.join(changed)}, not both")
+    return view
+
+
+def _differs(a: Any, b: Any) -> bool:
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return tuple(a) != tuple(b)
+    if not a and not b:
+        return False
+    return a != b
+
+
+# ------------------------------------------------------------------------------------------------
+# what remains to be paid
+
+
+def schedule_dates(kind: str, term_start: Any, term_end: Any, first_date: Any) -> tuple[date | None, date | None, str]:
+    """The payment schedule of a leg: (start, end, note). A term's start maps to its period's
+    first day and its end to the last (docs/methods.md 9); without a start the leg's first date
+    in the ledger stands in (noted). Loans are repaid, not paid over their term, so they have
+    no payment schedule here."""
+    if KINDS[kind].exposure is Exposure.loan:
+        return None, None, "loan: drawn, not paid over its term"
+    t_end = _date_or_none(end_of, term_end)
+    if t_end is None:
+        return None, None, "no term"
+    t_start = _date_or_none(start_of, term_start)
+    if t_start is not None:
+        return t_start, t_end, "straight-line over the term"
+    if isinstance(first_date, date):
+        return first_date, t_end, "straight-line over the term (term start taken as the first date)"
+    return None, None, "no term start"
+
+
+def fraction_left(t_start: date, t_end: date, when: date) -> float:
+    """Share of a straight-line schedule still to be paid on ``when`` (0..1)."""
+    if t_end <= t_start:
+        return 1.0 if when < t_end else 0.0
+    return float(np.clip((t_end - when).days / (t_end - t_start).days, 0.0, 1.0))
+
+
+def remaining_fraction(legs: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """The share of each leg's amount still to be paid as of ``as_of`` (docs/methods.md 6.1),
+    with its ``remaining_basis``:
+
+    * ``paid``: status ``funded``; ``cancelled``: status ``cancelled_stalled`` (nothing left);
+    * ``straight_line``: a term is recorded, so ``clip((end - as_of)/(end - start), 0, 1)``
+      remains (derived: payments assumed even over the term);
+    * ``no_schedule``: no usable term (or a loan), so the whole amount remains (an upper
+      bound, flagged).
+    """
+    fractions, bases = [], []
+    first = legs["first_date"] if "first_date" in legs else pd.Series([None] * len(legs), index=legs.index)
+    for status, kind, t0, t1, f in zip(legs["status"], legs["kind"], legs["term_start"], legs["term_end"], first):
+        if status == "funded":
+            fractions.append(0.0), bases.append("paid")
+            continue
+        if status == "cancelled_stalled":
+            fractions.append(0.0), bases.append("cancelled")
+            continue
+        start, end, _ = schedule_dates(kind, t0, t1, f)
+        if start is None or end is None:
+            fractions.append(1.0), bases.append("no_schedule")
+            continue
+        fractions.append(fraction_left(start, end, as_of)), bases.append("straight_line")
+    return pd.DataFrame({"remaining_fraction": fractions, "remaining_basis": bases}, index=legs.index)
+
+
+def _date_or_none(fn, text: Any) -> date | None:
+    if not isinstance(text, str) or not text.strip():
+        return None
+    try:
+        return fn(text)
+    except ValueError:
+        return None
+
+
+# ------------------------------------------------------------------------------------------------
+# the leg table and the network
+
+
+def amount_on_basis(low: pd.Series, high: pd.Series, basis: str) -> pd.Series:
+    """A leg's amount on a basis: ``low``; ``high`` (falling back to the low end of a "more than
+    X" leg); ``mid`` (the mean of the stated ends, or the one stated); ``derived`` reads as
+    ``high``."""
+    if basis == "low":
+        return low
+    if basis in ("high", "derived"):
+        return high.fillna(low)
+    return (low.fillna(high) + high.fillna(low)) / 2
+
+
+LEG_COLUMNS = [
+    "deal", "group", "source", "target", "payer", "payee", "kind", "status", "status_date",
+    "first_date", "announced", "consideration", "amount", "amount_low", "amount_high", "in_flow",
+    "include_in_totals", "counted", "overlap", "overlap_with", "term_start", "term_end",
+    "stake_pct", "stake_value", "confidence", "remaining_fraction", "remaining_basis",
+    "derived", "assumption",
+]
+
+
+def legs(ledger: "Ledger", view: View) -> pd.DataFrame:
+    """The leg table of a view: one row per deal leg in view (see the module docstring), with
+    the columns of :data:`LEG_COLUMNS`. Amounts are USD billions."""
+    deals = ledger.deals(as_of=view.as_of)
+    if view.statuses is not None:
+        deals = deals[deals["status"].isin(view.statuses)]
+    if view.kinds is not None:
+        deals = deals[deals["kind"].isin(view.kinds)]
+    deals = deals.reset_index(drop=True)
+    if view.amount == "derived":
+        from .units import derive_amounts
+
+        deals = derive_amounts(deals, **view.derive).apply(deals)
+    else:
+        deals = deals.assign(derived=False, assumption=None)
+    lo, hi = deals["amount_low"].astype(float), deals["amount_high"].astype(float)
+    consideration = deals["consideration"] if "consideration" in deals else pd.Series([None] * len(deals))
+    in_flow = [moves_cash(k, c if isinstance(c, str) else None) for k, c in zip(deals["kind"], consideration)]
+    payer, payee = deals["payer"], deals["payee"]
+    if view.roll_up:
+        top = top_parents(ledger.companies(), view.as_of)
+        source, target = payer.map(lambda c: top.get(c, c)), payee.map(lambda c: top.get(c, c))
+    else:
+        source, target = payer, payee
+    out = pd.DataFrame({
+        "deal": deals["id"], "group": deals["group"], "source": source, "target": target,
+        "payer": payer, "payee": payee, "kind": deals["kind"], "status": deals["status"],
+        "status_date": deals["status_date"], "first_date": deals["first_date"],
+        "announced": deals["announced"], "consideration": consideration.where(consideration.notna(), None),
+        "amount": amount_on_basis(lo, hi, view.amount).astype(float),
+        "amount_low": lo, "amount_high": hi, "in_flow": np.asarray(in_flow, dtype=bool),
+        "include_in_totals": deals["include_in_totals"].astype(bool),
+        "counted": deals["include_in_totals"].astype(bool),
+        "overlap": deals["overlap"], "overlap_with": deals["overlap_with"],
+        "term_start": deals["term_start"], "term_end": deals["term_end"],
+        "stake_pct": deals["stake_pct"].astype(float), "stake_value": deals["stake_value"].astype(float),
+        "confidence": deals["confidence"],
+        "derived": deals["derived"].astype(bool), "assumption": deals["assumption"],
+    })
+    out = out.join(remaining_fraction(out, view.as_of))
+    return out[LEG_COLUMNS]
+
+
+def network(ledger: "Ledger", view: View) -> FlowNetwork:
+    """The network of a view: the leg table's counted legs (every leg with
+    ``include_overlaps``) as a :class:`~loopledger.network.FlowNetwork`, nodes sorted by id.
+    ``params`` echoes the view; with ``amount="derived"``, ``params["derived_share"]`` is the
+    fraction of the money matrix's dollars that are derived."""
+    from .units import derived_share
+
+    table = legs(ledger, view)
+    edges = table if view.include_overlaps else table[table["counted"]]
+    edges = edges.reset_index(drop=True)
+    node_ids = np.array(sorted(pd.unique(pd.concat([edges["source"], edges["target"]])).tolist()), dtype=object)
+    params: dict[str, Any] = view.to_dict()
+    if view.amount == "derived":
+        params["derive"] = dict(view.derive)
+        params["derived_share"] = derived_share(edges["amount"].where(edges["in_flow"]), edges["derived"])
+    names = ledger.company_names()
+    return FlowNetwork.from_frame(edges, nodes=node_ids, params=params, names=names, view=view)
+
+
+def top_parents(companies: pd.DataFrame, as_of: date) -> dict[str, str]:
+    """company id -> its top parent as of the date (companies without a parent are absent)."""
+    parent = {}
+    for cid, p, since in zip(companies["id"], companies["parent"], companies["parent_since"]):
+        if isinstance(p, str) and p:
+            if isinstance(since, str) and since and PartialDate.parse(since).start > as_of:
+                continue
+            parent[cid] = p
+    top = {}
+    for cid in parent:
+        seen, c = {cid}, cid
+        while c in parent and parent[c] not in seen:
+            c = parent[c]
+            seen.add(c)
+        top[cid] = c
+    return top
+

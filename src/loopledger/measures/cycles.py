@@ -1,0 +1,574 @@
+"""True cycles of a money network: every simple cycle up to a length bound, with the deal legs
+on each hop and the dollars that could go once round it (METHODS.md section 1).
+
+A *simple* cycle visits no company twice: A->B->A->C->A is two 2-cycles joined at A, never a
+4-cycle (METHODS.md 1.4). Cycles are counted by node sequence on the collapsed digraph of
+``net.structure`` (every ordered pair with any leg, whatever its kind or amount, so undisclosed
+legs still close cycles); each hop keeps its legs and their amounts (METHODS.md 1.3).
+
+The search (Johnson 1975; Gupta & Suzumura 2021 for the length bound) runs only inside the
+non-trivial strongly connected components (Tarjan 1972, via scipy), on CSR arrays, in a
+compiled core (:mod:`loopledger.measures._cycles_core`) with distance pruning, so it handles
+millions of edges in seconds for ``max_len`` up to about 4.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+
+from ..errors import LedgerError
+from ..network import FlowNetwork
+from ..results import Result, jsonable
+from . import _cycles_core as core
+
+#: documented default length bound (METHODS.md 1.2)
+DEFAULT_MAX_LEN = 6
+#: edge steps per call of the compiled core between checks of the clock and the progress bar
+_STEPS_PER_CALL = 1 << 22
+#: rows of the output buffer filled by one call of the core
+_BUFFER_ROWS = 1 << 16
+
+__all__ = ["CycleReport", "count_cycles", "cycles"]
+
+
+# ------------------------------------------------------------------------------------------------
+# Graph preparation
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """The structure split for the search: SCC labels, self-loops, and the forward and
+    reversed CSR arrays of the edges inside non-trivial SCCs (self-loops removed)."""
+
+    n: int
+    labels: np.ndarray
+    scc_sizes: np.ndarray          # sizes of SCCs with >= 2 nodes, largest first
+    n_scc: int
+    loops: np.ndarray              # nodes with a self-loop, ascending
+    indptr: np.ndarray
+    indices: np.ndarray
+    rindptr: np.ndarray
+    rindices: np.ndarray
+
+
+def _prepare(structure: Any) -> _Prepared:
+    mat = _as_csr(structure)
+    n = mat.shape[0]
+    n_scc, labels = connected_components(mat, directed=True, connection="strong")
+    sizes = np.bincount(labels, minlength=n_scc)
+    indptr, indices, rindptr, rindices, loops = core.split_structure(
+        mat.indptr.astype(np.int64), mat.indices.astype(np.int64), labels.astype(np.int64))
+    return _Prepared(
+        n=n, labels=labels, scc_sizes=np.sort(sizes[sizes >= 2])[::-1], n_scc=int(n_scc), loops=loops,
+        indptr=indptr, indices=indices, rindptr=rindptr, rindices=rindices,
+    )
+
+
+def _as_csr(structure: Any) -> sp.csr_matrix:
+    if not sp.issparse(structure):
+        arr = np.asarray(structure)
+        if arr.ndim != 2:
+            raise LedgerError("the structure must be a square matrix (scipy.sparse or 2-D array)")
+        structure = sp.csr_matrix(arr)
+    mat = sp.csr_matrix(structure, copy=True)
+    if mat.shape[0] != mat.shape[1]:
+        raise LedgerError(f"the structure must be a square matrix, got shape {mat.shape}")
+    mat.sum_duplicates()
+    mat.eliminate_zeros()  # an explicitly stored 0 is no edge
+    mat.sort_indices()
+    return mat
+
+
+def _bound(max_len: int | None, prep: _Prepared) -> int:
+    """The effective length bound: max_len, or the largest SCC when unbounded."""
+    if max_len is None:
+        return int(max(prep.scc_sizes[0] if len(prep.scc_sizes) else 1, 1))
+    return int(max_len)
+
+
+def _backward_depth(k: int) -> int:
+    """Depth of the backward search: about half the bound, so the search meets in the middle
+    (see the core's docstring); any value in 1..k-1 gives the same cycles."""
+    return max(1, k // 2)
+
+
+def _check_params(max_len: Any, max_cycles: Any = None, time_limit: Any = None) -> None:
+    if max_len is not None and (isinstance(max_len, bool) or not isinstance(max_len, (int, np.integer))
+                                or max_len < 1):
+        raise LedgerError(f"max_len must be a whole number >= 1 (or None for no bound), got {max_len!r}")
+    if max_cycles is not None and (isinstance(max_cycles, bool) or not isinstance(max_cycles, (int, np.integer))
+                                   or max_cycles < 0):
+        raise LedgerError(f"max_cycles must be a whole number >= 0 (or None), got {max_cycles!r}")
+    if time_limit is not None and not (isinstance(time_limit, (int, float)) and time_limit > 0):
+        raise LedgerError(f"time_limit must be a positive number of seconds (or None), got {time_limit!r}")
+
+
+# ------------------------------------------------------------------------------------------------
+# Counting (for null models)
+
+
+def count_cycles(structure_csr: Any, max_len: int) -> np.ndarray:
+    """Number of simple cycles of each length 1..max_len in a directed graph.
+
+    The fast path for null models (METHODS.md sections 1 and 4): no cycle is stored, only
+    counted, with the same search as :func:`cycles`.
+
+    Parameters
+    ----------
+    structure_csr : scipy.sparse matrix or 2-D array, square
+        ``structure[i, j] != 0`` means an edge i -> j (values are ignored; an explicitly
+        stored zero is no edge). ``FlowNetwork.structure`` is such a matrix.
+    max_len : int >= 1
+        Longest cycle counted (number of hops = number of nodes).
+
+    Returns
+    -------
+    numpy.ndarray of int64, length ``max_len + 1``
+        ``counts[L]`` is the number of simple cycles with L nodes; ``counts[0]`` is 0.
+        Self-loops are 1-cycles; a reciprocal pair is one 2-cycle; rotations are one cycle,
+        the reversed sequence another.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> count_cycles(np.ones((3, 3)), 3).tolist()   # complete digraph with loops
+    [0, 3, 3, 2]
+
+    References
+    ----------
+    Johnson (1975); Gupta & Suzumura (2021), arXiv:2105.10094; Tarjan (1972).
+    """
+    _check_params(max_len)
+    if max_len is None:
+        raise LedgerError("count_cycles needs a length bound max_len >= 1")
+    prep = _prepare(structure_csr)
+    k = int(max_len)
+    counts = np.zeros(k + 1, dtype=np.int64)
+    if k >= 2 and len(prep.indices):
+        counts = core.count_all(prep.indptr, prep.indices, prep.rindptr, prep.rindices,
+                                np.int64(k), np.int64(_backward_depth(k)))
+    counts[1] = len(prep.loops)
+    return counts
+
+
+# ------------------------------------------------------------------------------------------------
+# Enumeration
+
+
+@dataclass(frozen=True)
+class _Found:
+    nodes: np.ndarray       # (c, width) canonical node indices, -1 after the cycle's end
+    length: np.ndarray      # (c,)
+    counts: np.ndarray      # counts[L] for L in 0..k
+    complete: bool
+    stopped: str | None
+    seconds: float
+
+
+def _search(prep: _Prepared, k: int, max_cycles: int | None, time_limit: float | None,
+            record: bool, progress: Callable[[int, int], None] | None) -> _Found:
+    t0 = time.perf_counter()
+    width = k if record else 1
+    counts = np.zeros(k + 1, dtype=np.int64)
+    chunks: list[np.ndarray] = []
+    stopped = None
+    loops = prep.loops
+    if max_cycles is not None and len(loops) > max_cycles:
+        loops, stopped = loops[:max_cycles], "max_cycles"
+    counts[1] = len(loops)
+    if record and len(loops):
+        first = np.full((len(loops), width), -1, dtype=np.int64)
+        first[:, 0] = loops
+        chunks.append(first)
+    if stopped is None and k >= 2 and len(prep.indices):
+        cap = -1 if max_cycles is None else max_cycles - len(loops)
+        rows = _BUFFER_ROWS if max_cycles is None else max(1, min(_BUFFER_ROWS, cap + 1))
+        out = np.zeros((rows if record else 1, width), dtype=np.int64)
+        state, path, ptr, onpath, dist, touched = core.new_workspace(prep.n, k)
+        # start only from nodes that can be the smallest of a cycle
+        starts = np.flatnonzero(np.diff(prep.indptr))
+        state[core.S_START] = starts[0] if len(starts) else prep.n
+        stop = np.int64(starts[-1] + 1 if len(starts) else prep.n)
+        while True:
+            code = core.search(prep.indptr, prep.indices, prep.rindptr, prep.rindices,
+                               np.int64(k), np.int64(_backward_depth(k)), stop, state, path, ptr,
+                               onpath, dist, touched, counts, out, record, np.int64(cap),
+                               np.int64(_STEPS_PER_CALL))
+            if record and state[core.S_OUT]:
+                chunks.append(out[: state[core.S_OUT]].copy())
+                state[core.S_OUT] = 0
+            if progress is not None:
+                progress(int(min(state[core.S_START], prep.n)), prep.n)
+            if code == core.DONE:
+                break
+            if code == core.CAPPED:
+                stopped = "max_cycles"
+                break
+            if time_limit is not None and time.perf_counter() - t0 > time_limit:
+                stopped = "time_limit"
+                break
+    nodes = np.concatenate(chunks) if chunks else np.zeros((0, width), dtype=np.int64)
+    length = (nodes >= 0).sum(axis=1) if record else np.zeros(0, dtype=np.int64)
+    if record and len(nodes):
+        order = np.lexsort(tuple(nodes[:, j] for j in range(width - 1, -1, -1)) + (length,))
+        nodes, length = nodes[order], length[order]
+    return _Found(nodes=nodes, length=length, counts=counts, complete=stopped is None,
+                  stopped=stopped, seconds=time.perf_counter() - t0)
+
+
+def cycles(
+    net: FlowNetwork,
+    max_len: int | None = DEFAULT_MAX_LEN,
+    max_cycles: int | None = None,
+    time_limit: float | None = None,
+    count_only: bool = False,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> "CycleReport":
+    """Every simple cycle of the network up to ``max_len`` companies, with its deal legs and
+    bottleneck dollars.
+
+    A simple cycle (METHODS.md 1.1) is a sequence of distinct nodes v1..vk with a leg on each
+    hop v1->v2, ..., vk->v1. Its length is the number of hops (= nodes). A self-loop is a
+    1-cycle; a reciprocal pair one 2-cycle; rotations are the same cycle (canonical form:
+    start at the smallest node index) and the reversed sequence is a different cycle. Closed
+    walks that pass a company twice are never reported (METHODS.md 1.4).
+
+    Cycles are found on ``net.structure`` (every pair with any leg, whatever its amount), only
+    inside non-trivial strongly connected components, by a length-bounded depth-first search
+    with distance pruning (METHODS.md 1.2) in compiled code.
+
+    Parameters
+    ----------
+    net : FlowNetwork
+        A ledger view (``ledger.network(...)``) or any edge list (``FlowNetwork.from_edges``).
+    max_len : int or None, default 6
+        Longest cycle listed (METHODS.md 1.2 default). ``None`` means no bound; counts explode
+        (the complete digraph on n nodes has more than (n-1)! cycles), so then set
+        ``max_cycles`` or ``time_limit``.
+    max_cycles : int or None
+        Stop after this many cycles; the report then says ``complete=False``.
+    time_limit : float or None
+        Stop after about this many seconds of search; ``complete=False`` if cut short.
+    count_only : bool
+        Only count (by length): no cycle rows, no amounts. Much less memory.
+    progress : callable(done, total), optional
+        Called now and then with the number of start nodes searched out of ``net.n``.
+
+    Returns
+    -------
+    CycleReport
+        ``count``, ``by_length``, ``cycles`` (one row per cycle: ``nodes`` and ``names`` in
+        canonical cycle order, ``length``, ``bottleneck`` = smallest hop amount in USD bn,
+        ``bottleneck_low`` / ``bottleneck_high`` for ledger views, ``amount_complete``,
+        ``kinds``, ``combinations`` of legs, ``first_announced`` / ``last_announced``),
+        ``hops()`` (the legs of every hop), SCC sizes, ``complete``, ``stopped`` and the
+        parameters. Rows are sorted by (length, canonical node sequence).
+
+    Notes
+    -----
+    Hop amount (METHODS.md 1.3): the sum of the known amounts of the hop's cash legs; if some
+    cash leg has no amount the hop is flagged incomplete and the sum is a lower bound; if none
+    has one (or the hop carries no cash, e.g. a warrant grant) it is NaN. The bottleneck is
+    the smallest hop amount, NaN if any hop's is NaN. It is what could go once round that
+    cycle on its own; cycles share hops, so never add bottlenecks (use circulation instead).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from loopledger import FlowNetwork
+    >>> net = FlowNetwork.from_edges(pd.DataFrame({"source": ["a", "b", "b", "c"],
+    ...                                            "target": ["b", "a", "c", "a"],
+    ...                                            "amount": [5.0, 2.0, 3.0, 4.0]}))
+    >>> report = cycles(net, max_len=3)
+    >>> [list(c) for c in report.cycles["nodes"]], report.cycles["bottleneck"].tolist()
+    ([['a', 'b'], ['a', 'b', 'c']], [2.0, 3.0])
+
+    References
+    ----------
+    Johnson (1975), Finding all the elementary circuits of a directed graph, SIAM J. Comput.
+    4(1). Gupta & Suzumura (2021), Finding all bounded-length simple cycles in a directed
+    graph, arXiv:2105.10094. Tarjan (1972), Depth-first search and linear graph algorithms,
+    SIAM J. Comput. 1(2).
+    """
+    if not isinstance(net, FlowNetwork):
+        raise LedgerError("cycles() takes a FlowNetwork: ledger.network(...) or FlowNetwork.from_edges(path)")
+    _check_params(max_len, max_cycles, time_limit)
+    prep = _prepare(net.structure)
+    k = _bound(max_len, prep)
+    found = _search(prep, k, max_cycles, time_limit, not count_only, progress)
+    counts = found.counts
+    if max_len is None:  # lengths up to the longest found
+        longest = int(np.flatnonzero(counts)[-1]) if counts.any() else 1
+        counts = counts[: max(longest, 1) + 1]
+    by_length = {int(L): int(counts[L]) for L in range(1, len(counts))}
+    params = dict(max_len=max_len, max_cycles=max_cycles, time_limit=time_limit,
+                  count_only=count_only, network=dict(net.params))
+    if count_only:
+        table, hop_table, hop_pairs = _empty_tables(net)
+    else:
+        table, hop_table, hop_pairs = _describe(net, found.nodes, found.length)
+    return CycleReport(
+        count=int(counts.sum()),
+        by_length=by_length,
+        cycles=table,
+        complete=found.complete,
+        stopped=found.stopped,
+        scc_sizes=[int(x) for x in prep.scc_sizes],
+        self_loops=int(len(prep.loops)),
+        params=params,
+        seconds=found.seconds,
+        _pairs=hop_table,
+        _hop_pairs=hop_pairs,
+        _labels=prep.labels,
+        _net=net,
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# Amounts, legs and dates of the cycles found (METHODS.md 1.3)
+
+_CYCLE_COLUMNS = ["nodes", "names", "length", "bottleneck", "bottleneck_low", "bottleneck_high",
+                  "amount_complete", "kinds", "combinations", "first_announced", "last_announced"]
+
+
+def _is_ledger_view(net: FlowNetwork) -> bool:
+    return "deal" in net.edges.columns
+
+
+def _empty_tables(net: FlowNetwork):
+    cols = _CYCLE_COLUMNS if _is_ledger_view(net) else [
+        c for c in _CYCLE_COLUMNS if c not in ("bottleneck_low", "bottleneck_high", "kinds", "first_announced",
+                                               "last_announced")]
+    return pd.DataFrame(columns=cols), pd.DataFrame(), np.zeros((0, 0), dtype=np.int64)
+
+
+def _describe(net: FlowNetwork, nodes: np.ndarray, length: np.ndarray):
+    """The per-cycle table and the per-hop legs of the cycles found."""
+    c, width = nodes.shape
+    if c == 0:
+        return _empty_tables(net)
+    n = net.n
+    ledger_view = _is_ledger_view(net)
+    # hop j of a cycle goes from position j to position j+1 (wrapping at its length)
+    pos = np.arange(width)
+    nxt = np.where(pos[None, :] + 1 < length[:, None], pos[None, :] + 1, 0)
+    tail = np.take_along_axis(nodes, nxt, axis=1)
+    valid = pos[None, :] < length[:, None]
+    keys = np.where(valid, nodes * n + tail, -1)
+
+    # legs of the pairs used by some cycle, with the network's own per-pair sums
+    edges = net.edges
+    eu, ev = edges["u"].to_numpy(np.int64), edges["v"].to_numpy(np.int64)
+    on_cycle = np.zeros(n, dtype=bool)
+    on_cycle[nodes[nodes >= 0]] = True
+    near = np.flatnonzero(on_cycle[eu] & on_cycle[ev])  # cheap first cut on huge edge tables
+    used = np.unique(keys[valid])
+    hit = near[np.isin(eu[near] * n + ev[near], used)]
+    sub = FlowNetwork(nodes=net.nodes, edges=edges.iloc[hit], params=net.params, names=net.names)
+    pairs = sub.pairs()
+    pkey = pairs["u"].to_numpy(np.int64) * n + pairs["v"].to_numpy(np.int64)
+    hop_pairs = np.where(valid, np.searchsorted(pkey, np.where(valid, keys, pkey[0])), -1)
+    legs_by_pair = sub.edges.groupby(["u", "v"], sort=True)
+    if "status" in sub.edges:
+        pairs["statuses"] = legs_by_pair["status"].agg(list).to_numpy()
+    pairs["amounts"] = legs_by_pair["amount"].agg(list).to_numpy()
+    pairs["cash"] = legs_by_pair["in_flow"].agg(list).to_numpy()
+    if ledger_view:
+        # a cash leg with a low but no high ("more than X") leaves its hop without an upper
+        # bound: +inf for the minimum, so another hop can still bound the cycle
+        e = sub.edges
+        open_high = e["in_flow"].astype(bool) & e["amount_low"].notna() & e["amount_high"].isna()
+        unbounded = open_high.groupby([e["u"], e["v"]], sort=True).any().to_numpy()
+        pairs["high_open"] = unbounded
+
+    def per_cycle(values: np.ndarray, pad: float) -> np.ndarray:
+        return np.where(valid, values[np.maximum(hop_pairs, 0)], pad)
+
+    def bottleneck(col: str, unbounded: np.ndarray | None = None) -> np.ndarray:
+        # min over hops; NaN as soon as one hop has no known amount
+        hop = pairs[col].to_numpy(float)
+        if unbounded is not None:
+            hop = np.where(unbounded, np.inf, hop)
+        low = np.min(per_cycle(hop, np.inf), axis=1)
+        return np.where(np.isinf(low), np.nan, low)
+
+    labels = net.nodes[np.maximum(nodes, 0)]
+    names = np.array([net.label(i) for i in range(n)], dtype=object) if net.names else net.nodes
+    name_mat = names[np.maximum(nodes, 0)]
+    known = per_cycle(pairs["amount"].notna().to_numpy(), True)
+    hop_complete = per_cycle(pairs["complete"].to_numpy(bool), True)
+    table = pd.DataFrame({
+        "nodes": [tuple(labels[i, : length[i]].tolist()) for i in range(c)],
+        "names": [tuple(name_mat[i, : length[i]].tolist()) for i in range(c)],
+        "length": length.astype(np.int64),
+        "bottleneck": bottleneck("amount"),
+    })
+    if ledger_view:
+        table["bottleneck_low"] = bottleneck("amount_low")
+        table["bottleneck_high"] = bottleneck("amount_high", pairs["high_open"].to_numpy(bool))
+    table["amount_complete"] = known.all(axis=1) & hop_complete.all(axis=1)
+    table["combinations"] = np.prod(per_cycle(pairs["legs"].to_numpy(np.int64), 1), axis=1).astype(np.int64)
+    if ledger_view:
+        table["kinds"] = _kinds(pairs, hop_pairs, valid)
+        first, last = _announced(sub.edges, pairs)
+        # legs without a (parseable) date are skipped, not treated as the earliest
+        lo = per_cycle(np.nan_to_num(first[0], nan=np.inf), np.inf)
+        hi = per_cycle(np.nan_to_num(last[0], nan=-np.inf), -np.inf)
+        table["first_announced"] = _pick(lo, np.argmin(lo, axis=1), hop_pairs, first[1])
+        table["last_announced"] = _pick(hi, np.argmax(hi, axis=1), hop_pairs, last[1])
+        table = table[_CYCLE_COLUMNS]
+    return table, pairs, hop_pairs
+
+
+def _kinds(pairs: pd.DataFrame, hop_pairs: np.ndarray, valid: np.ndarray) -> list[tuple[str, ...]]:
+    vocab = sorted({k for ks in pairs["kinds"] for k in ks})
+    bit = {k: 1 << i for i, k in enumerate(vocab)}
+    masks = np.array([sum(bit[k] for k in ks) for ks in pairs["kinds"]], dtype=np.int64)
+    per = np.bitwise_or.reduce(np.where(valid, masks[np.maximum(hop_pairs, 0)], 0), axis=1)
+    return [tuple(k for k in vocab if m & bit[k]) for m in per.tolist()]
+
+
+def _announced(edges: pd.DataFrame, pairs: pd.DataFrame):
+    """Per pair: (ordinal, text) of its earliest and of its latest announced leg."""
+    from ..ledger.dates import PartialDate
+
+    text = edges["announced"].astype(object)
+    ordinal = {}
+    for t in pd.unique(text.dropna()):
+        try:
+            ordinal[t] = PartialDate.parse(str(t)).start.toordinal()
+        except ValueError:
+            pass
+    o = text.map(ordinal).astype(float)
+    frame = pd.DataFrame({"u": edges["u"], "v": edges["v"], "o": o, "t": text})
+    g = frame.dropna(subset=["o"]).sort_values(["u", "v", "o"]).groupby(["u", "v"], sort=True)
+    firsts, lasts = g.first(), g.last()
+    idx = pd.MultiIndex.from_frame(pairs[["u", "v"]])
+    first = firsts.reindex(idx)
+    last = lasts.reindex(idx)
+    return ((first["o"].to_numpy(float), first["t"].to_numpy(object)),
+            (last["o"].to_numpy(float), last["t"].to_numpy(object)))
+
+
+def _pick(values: np.ndarray, col: np.ndarray, hop_pairs: np.ndarray, text: np.ndarray) -> list:
+    rows = np.arange(len(col))
+    pair = hop_pairs[rows, col]
+    ok = np.isfinite(values[rows, col])
+    return [text[p] if good else None for p, good in zip(pair.tolist(), ok.tolist())]
+
+
+# ------------------------------------------------------------------------------------------------
+# The result
+
+
+@dataclass(frozen=True, eq=False)
+class CycleReport(Result):
+    """Simple cycles of a network up to a length bound (METHODS.md section 1).
+
+    Attributes
+    ----------
+    count : int
+        Number of simple cycles found (all lengths).
+    by_length : dict[int, int]
+        Cycles per length 1..max_len (1 = self-loops, 2 = reciprocal pairs).
+    cycles : pandas.DataFrame
+        One row per cycle, sorted by (length, canonical node sequence); empty with
+        ``count_only``. See :func:`cycles` for the columns.
+    complete : bool
+        False when ``max_cycles`` or ``time_limit`` cut the search short; the counts are then
+        lower bounds.
+    stopped : str or None
+        ``"max_cycles"`` or ``"time_limit"`` when cut short.
+    scc_sizes : list[int]
+        Sizes of the strongly connected components with at least two nodes, largest first:
+        only their nodes (and nodes with a self-loop) can lie on a cycle.
+    self_loops : int
+        Nodes with a self-loop (flows inside one company, e.g. after a roll-up).
+    params : dict
+        The call's parameters and the network view's.
+    seconds : float
+        Time spent searching.
+    """
+
+    count: int
+    by_length: dict[int, int]
+    cycles: pd.DataFrame
+    complete: bool
+    stopped: str | None
+    scc_sizes: list[int]
+    self_loops: int
+    params: dict[str, Any]
+    seconds: float
+    _pairs: pd.DataFrame = field(repr=False, default=None)
+    _hop_pairs: np.ndarray = field(repr=False, default=None)
+    _labels: np.ndarray = field(repr=False, default=None)
+    _net: FlowNetwork = field(repr=False, default=None)
+
+    caption = "Simple cycles (USD billions)"
+
+    def __repr__(self) -> str:
+        state = "complete" if self.complete else f"incomplete: stopped at {self.stopped}"
+        return f"<CycleReport {self.count} cycles {self.by_length} ({state})>"
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per cycle (a copy of ``cycles``)."""
+        return self.cycles.copy()
+
+    def hops(self) -> pd.DataFrame:
+        """One row per hop of every cycle: ``cycle`` (row of ``cycles``), ``hop`` (0-based),
+        ``payer``, ``payee``, ``amount`` (sum of known cash-leg amounts, USD bn),
+        ``complete`` (every cash leg has an amount), ``legs`` and, per leg, ``deals``,
+        ``kinds``, ``statuses``, ``amounts`` and ``cash`` (whether the leg moves cash)."""
+        cols = ["cycle", "hop", "payer", "payee", "amount", "amount_low", "amount_high", "complete", "legs",
+                "deals", "kinds", "statuses", "amounts", "cash"]
+        if self._hop_pairs is None or not len(self.cycles):
+            return pd.DataFrame(columns=cols)
+        cyc, hop = np.nonzero(self._hop_pairs >= 0)
+        p = self._pairs.iloc[self._hop_pairs[cyc, hop]].reset_index(drop=True)
+        out = pd.DataFrame({"cycle": cyc, "hop": hop, "payer": p["source"], "payee": p["target"]})
+        for col in cols[4:]:
+            if col in p:
+                out[col] = p[col].to_numpy()
+        return out[[c for c in cols if c in out]]
+
+    def components(self) -> pd.DataFrame:
+        """Strongly connected component of every node: ``node``, ``scc`` (label), ``size``."""
+        sizes = np.bincount(self._labels)
+        return pd.DataFrame({"node": self._net.nodes, "scc": self._labels, "size": sizes[self._labels]})
+
+    def condensation(self) -> pd.DataFrame:
+        """The condensation DAG: one row per ordered pair of distinct SCCs joined by a leg
+        (``source_scc``, ``target_scc``, ``pairs`` = company pairs joining them)."""
+        s = self._net.structure.tocoo()
+        a, b = self._labels[s.row], self._labels[s.col]
+        keep = a != b
+        frame = pd.DataFrame({"source_scc": a[keep], "target_scc": b[keep]})
+        return frame.groupby(["source_scc", "target_scc"]).size().rename("pairs").reset_index()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: ``count``, ``by_length`` ({"2": n, ...}), ``cycles`` (unless
+        ``count_only``: per cycle ``nodes``, ``bottleneck`` and the other columns, with its
+        ``hops``), ``complete``, ``stopped``, ``scc_sizes``, ``self_loops``, ``params``."""
+        out: dict[str, Any] = {
+            "count": self.count,
+            "by_length": {str(k): v for k, v in self.by_length.items()},
+        }
+        if not self.params.get("count_only"):
+            rows = jsonable(self.cycles)
+            hops = self.hops()
+            if len(hops):
+                per = {i: g for i, g in hops.drop(columns="cycle").groupby(hops["cycle"].to_numpy())}
+                for i, row in enumerate(rows):
+                    row["hops"] = jsonable(per[i])
+            out["cycles"] = rows
+        out.update(complete=self.complete, stopped=self.stopped, scc_sizes=self.scc_sizes,
+                   self_loops=self.self_loops, params=jsonable(self.params), seconds=self.seconds)
+        return out

@@ -1,0 +1,317 @@
+"""Exposures: who loses what when a company fails, and how much each can absorb
+(docs/methods.md 6).
+
+:func:`build_exposures` reads a ledger through a :class:`~loopledger.ledger.view.View`: it takes
+the view's leg table (the same table the network is built from, :func:`loopledger.ledger.view.legs`),
+turns each leg into obligations, stakes and backstops by the meaning of its kind
+(:mod:`loopledger.stresstest.obligations`) and reads each company's buffer
+(:mod:`loopledger.stresstest.buffers`):
+
+* **commitments -> L** (6.1): what remains to be paid under every binding leg is an obligation
+  ``debtor -> creditor``;
+* **stakes -> W** (6.2): stake % x the company's latest market value (or the reported stake
+  value); warrants only with ``include_warrants=True``;
+* **backstops -> K** (6.6): a guarantee covers the commercial legs owed to its beneficiary in
+  the same deal group, or, when there is none, any (buyer of last resort);
+* **buffers E** (6.4): market value, book equity or cash from the dated company facts.
+
+The result, :class:`Exposures`, keeps one row per leg (``legs``) with the assumption behind
+each number, so that the stress scenarios and the Monte Carlo can redraw amounts leg by leg.
+``Exposures.from_legs`` builds the same object from any obligation list (synthetic networks,
+user edge lists).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from ..errors import LedgerError, NotFoundError, Problem, ValidationError
+from ..ledger.view import View, view_of
+from ..paramsets import split_options
+from ..results import Result, frame_html
+from .buffers import buffers as read_buffers, latest_figures
+from .obligations import LEG_COLUMNS, ReadOptions, add_months, backstop_cover, read_legs, stake_legs
+from .params import STRESS_VIEW, StressParams
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..ledger import Ledger
+    from ..network import FlowNetwork
+
+
+@dataclass(frozen=True, eq=False)
+class Exposures(Result):
+    """Exposures and buffers of one ledger view (docs/methods.md 6.1-6.4).
+
+    ``legs`` has one row per leg that can cost someone money, with ``channel``:
+
+    * ``credit``: ``debtor`` owes ``creditor`` the ``remaining`` amount (USD bn on the chosen
+      basis; ``remaining = max(0, amount - paid)`` or ``amount x remaining_factor``); the
+      creditor (``holder``) loses ``loss_share x (1 - recovery) x remaining`` if the debtor
+      (``counterparty``) fails;
+    * ``equity``: ``holder`` owns a stake in ``counterparty`` worth ``amount``;
+    * ``backstop``: ``holder`` guarantees up to ``amount`` of what the legs in ``covers`` owe
+      ``counterparty``.
+
+    ``schedule`` says how the amount was found (``paid``, ``straight_line``, ``no_schedule``,
+    ``outstanding``, ``undrawn``, ``stake_pct``, ``stake_value``, ``cap``), ``derived`` and
+    ``assumption`` what it rests on. ``buffers`` are USD bn (``inf`` = never fails) with
+    ``buffer_basis`` and ``buffer_flag`` (``""``, ``"placeholder"`` or ``"missing"``);
+    ``valuations`` are the market values used for stakes. ``excluded`` lists every leg left
+    out and why.
+    """
+
+    nodes: np.ndarray
+    legs: pd.DataFrame
+    buffers: np.ndarray
+    buffer_basis: np.ndarray
+    buffer_flag: np.ndarray
+    valuations: np.ndarray
+    valuation_basis: np.ndarray
+    excluded: pd.DataFrame
+    names: dict[str, str] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
+    #: USD bn of chips each company bought or committed to buy (compute purchases on the
+    #: amount basis, derived): what a GPU price fall marks down
+    gpu_assets: np.ndarray | None = None
+
+    caption = "Exposures and buffers"
+
+    # lookup --------------------------------------------------------------------------------
+
+    @property
+    def n(self) -> int:
+        return len(self.nodes)
+
+    def index_of(self, label: str) -> int:
+        """Index of a node by id, name or (case-insensitive) either."""
+        idx = {str(k): i for i, k in enumerate(self.nodes.tolist())}
+        if label in idx:
+            return idx[label]
+        key = str(label).strip().lower()
+        for i, node in enumerate(self.nodes.tolist()):
+            if key == str(node).lower() or key == self.names.get(node, "").lower():
+                return i
+        raise NotFoundError(f"'{label}' is not a company of this exposure view")
+
+    def label(self, i: int) -> str:
+        node = self.nodes[i]
+        return self.names.get(node, str(node))
+
+    # matrices ------------------------------------------------------------------------------
+
+    def _matrix(self, legs: pd.DataFrame, rows: str, cols: str, values: np.ndarray) -> sp.csr_matrix:
+        index = {k: i for i, k in enumerate(self.nodes.tolist())}
+        ok = ~np.isnan(values)
+        r = legs[rows].map(index).to_numpy()[ok]
+        c = legs[cols].map(index).to_numpy()[ok]
+        mat = sp.coo_matrix((values[ok], (r, c)), shape=(self.n, self.n)).tocsr()
+        mat.sum_duplicates()
+        mat.eliminate_zeros()
+        return mat
+
+    def liabilities(self) -> sp.csr_matrix:
+        """L[i, j]: what i still owes j under binding legs (USD bn, docs/methods.md 6.1)."""
+        credit = self.legs[self.legs["channel"] == "credit"]
+        return self._matrix(credit, "debtor", "creditor", credit["remaining"].to_numpy(float))
+
+    def due_within_horizon(self) -> sp.csr_matrix:
+        """Part of L falling due within the horizon (``remaining(t) - remaining(t + H)``)."""
+        credit = self.legs[self.legs["channel"] == "credit"]
+        return self._matrix(credit, "debtor", "creditor",
+                            credit["remaining"].to_numpy(float) * credit["due_factor"].to_numpy(float))
+
+    def stake_values(self) -> sp.csr_matrix:
+        """S[i, j]: value of i's stake in j (USD bn): W[i, j] x V_j or the reported value."""
+        eq = self.legs[self.legs["channel"] == "equity"]
+        return self._matrix(eq, "holder", "counterparty", eq["amount"].to_numpy(float))
+
+    def backstops(self) -> sp.csr_matrix:
+        """K[g, b]: cap of what guarantor g may have to pay beneficiary b."""
+        bk = self.legs[self.legs["channel"] == "backstop"]
+        return self._matrix(bk, "holder", "counterparty", bk["amount"].to_numpy(float))
+
+    def loss_matrix(self, recovery: float = 0.0) -> sp.csr_matrix:
+        """A[i, j] = loss_share x (1 - recovery) x L[j, i] + stake value of i in j
+        (docs/methods.md 6.3): what i loses if j fails completely. Backstops are not in A; the
+        stress scenarios apply them for the companies that fail."""
+        credit = self.legs[self.legs["channel"] == "credit"]
+        vals = credit["remaining"].to_numpy(float) * credit["loss_share"].to_numpy(float) * (1.0 - recovery)
+        return self._matrix(credit, "creditor", "debtor", vals) + self.stake_values()
+
+    # presentation --------------------------------------------------------------------------
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per company: buffer (with basis and flag), valuation, what it is owed,
+        what it owes and the value of its stakes (USD bn)."""
+        L = self.liabilities()
+        S = self.stake_values()
+        return pd.DataFrame({
+            "company": self.nodes,
+            "name": [self.label(i) for i in range(self.n)],
+            "buffer": self.buffers,
+            "buffer_basis": self.buffer_basis,
+            "buffer_flag": self.buffer_flag,
+            "valuation": self.valuations,
+            "owed_to_it": np.asarray(L.sum(axis=0)).ravel(),
+            "owes": np.asarray(L.sum(axis=1)).ravel(),
+            "stakes_held": np.asarray(S.sum(axis=1)).ravel(),
+            "gpu_assets": self.gpu_assets if self.gpu_assets is not None else np.zeros(self.n),
+        })
+
+    def _repr_html_(self) -> str:
+        return frame_html(self.to_frame(), self.caption) + frame_html(
+            self.legs.drop(columns=["covers"]), "Legs", max_rows=30)
+
+    # construction from plain obligations ---------------------------------------------------
+
+    @classmethod
+    def from_legs(cls, legs: pd.DataFrame, buffers: Mapping[str, float] | pd.Series | np.ndarray,
+                  nodes: Iterable[str] | None = None, names: Mapping[str, str] | None = None,
+                  loss_share: float = 1.0) -> "Exposures":
+        """Exposures from a plain list of obligations: columns ``debtor``, ``creditor`` and
+        ``amount`` or ``low``/``high`` (USD bn), optionally ``deal``, ``group``, ``status``,
+        ``kind``. Each row is a credit leg with no schedule (the whole amount is owed).
+        ``buffers`` maps every node to its buffer (``inf`` allowed)."""
+        frame = legs.reset_index(drop=True)
+        missing = [c for c in ("debtor", "creditor") if c not in frame]
+        if missing or not ({"amount"} <= set(frame) or {"low", "high"} <= set(frame)):
+            raise ValidationError([Problem("<legs>", 1, c, "required column is missing")
+                                   for c in (missing or ["amount (or low and high)"])])
+        lo = pd.to_numeric(frame["low"] if "low" in frame else frame["amount"], errors="coerce").to_numpy(float)
+        hi = pd.to_numeric(frame["high"] if "high" in frame else frame["amount"], errors="coerce").to_numpy(float)
+        amount = pd.to_numeric(frame["amount"], errors="coerce").to_numpy(float) if "amount" in frame else hi
+        if nodes is None:
+            nodes = sorted(set(frame["debtor"].astype(str)) | set(frame["creditor"].astype(str)))
+        node_arr = np.asarray(list(nodes), dtype=object)
+        k = len(frame)
+        out = pd.DataFrame({
+            "deal": frame["deal"] if "deal" in frame else [f"leg-{i}" for i in range(k)],
+            "group": frame["group"] if "group" in frame else (frame["deal"] if "deal" in frame else [f"leg-{i}" for i in range(k)]),
+            "kind": frame["kind"] if "kind" in frame else "obligation",
+            "status": frame["status"] if "status" in frame else "definitive",
+            "channel": "credit",
+            "holder": frame["creditor"].astype(str), "counterparty": frame["debtor"].astype(str),
+            "debtor": frame["debtor"].astype(str), "creditor": frame["creditor"].astype(str),
+            "low": lo, "high": hi, "amount": amount, "paid": np.nan, "remaining_factor": 1.0,
+            "remaining": amount, "due_factor": 1.0, "loss_share": float(loss_share),
+            "schedule": "no_schedule", "derived": False, "assumption": "given obligation",
+            "covers": [()] * k,
+        })[LEG_COLUMNS]
+        if isinstance(buffers, Mapping):
+            try:
+                E = np.array([float(buffers[x]) for x in node_arr.tolist()])
+            except KeyError as e:
+                raise ValidationError([Problem("buffers", None, str(e.args[0]), "no buffer for this node")]) from None
+        else:
+            E = np.asarray(buffers, dtype=float)
+        if len(E) != len(node_arr):
+            raise ValidationError([Problem("buffers", None, "", f"expected {len(node_arr)} buffers, got {len(E)}")])
+        bad = np.flatnonzero(~(E > 0))
+        if len(bad):
+            raise ValidationError([Problem("buffers", None, str(node_arr[i]), f"buffer {E[i]:g} is not positive") for i in bad[:20]])
+        n = len(node_arr)
+        return cls(nodes=node_arr, legs=out, buffers=E, buffer_basis=np.full(n, "given", dtype=object),
+                   buffer_flag=np.where(np.isinf(E), "placeholder", "").astype(object),
+                   valuations=np.full(n, np.nan), valuation_basis=np.full(n, "", dtype=object),
+                   excluded=pd.DataFrame(columns=["deal", "kind", "status", "reason"]),
+                   names=dict(names or {}), params=dict(source="legs", loss_share=float(loss_share)))
+
+    @classmethod
+    def from_network(cls, net: "FlowNetwork", buffers) -> "Exposures":
+        """Exposures from any :class:`~loopledger.network.FlowNetwork`: each cash leg
+        ``source -> target`` with a known amount is read as an obligation, source owes target
+        (the payer owes the payee). Legs without an amount are listed in ``excluded``."""
+        e = net.edges
+        cash = e["in_flow"].astype(bool) & e["amount"].notna()
+        legs = pd.DataFrame({
+            "debtor": e.loc[cash, "source"].astype(str), "creditor": e.loc[cash, "target"].astype(str),
+            "amount": e.loc[cash, "amount"].astype(float),
+        })
+        for col in ("deal", "group", "kind", "status"):
+            if col in e:
+                legs[col] = e.loc[cash, col].to_numpy()
+        if isinstance(buffers, (np.ndarray, list, tuple)):
+            buffers = dict(zip([str(x) for x in net.nodes.tolist()], np.asarray(buffers, dtype=float)))
+        elif isinstance(buffers, pd.Series):
+            buffers = buffers.to_dict()
+        out = cls.from_legs(legs, buffers, nodes=[str(x) for x in net.nodes.tolist()], names=net.names)
+        skipped = e[~cash]
+        excluded = pd.DataFrame({
+            "deal": skipped["deal"] if "deal" in skipped else skipped.index.astype(str),
+            "kind": skipped["kind"] if "kind" in skipped else None,
+            "status": skipped["status"] if "status" in skipped else None,
+            "reason": np.where(skipped["in_flow"].astype(bool), "no amount", "moves no cash"),
+        })
+        return cls(**{**out.__dict__, "excluded": excluded.reset_index(drop=True),
+                      "params": dict(source="network", network=dict(net.params))})
+
+
+# ------------------------------------------------------------------------------------------------
+# From the ledger
+
+
+def build_exposures(ledger: "Ledger", view: View | None = None, params: StressParams | None = None,
+                    **options: Any) -> Exposures:
+    """Exposures, stakes, backstops and buffers of a ledger view (docs/methods.md 6.1-6.4).
+
+    ``view`` (or the loose ``as_of``, ``statuses``, ``amount``): the date (valuations and
+    buffers are the latest figures on or before it), the statuses that bind (default
+    definitive, funded_partial, funded) and the amount basis (a leg with no amount on it is
+    left out of the dollars and listed in ``excluded``). ``params`` (or the loose options):
+    the exposure options of :class:`~loopledger.stresstest.params.StressParams`
+    (``buffer``, ``missing_buffer``, ``include_warrants``, ``warrant_vested``, ``loss_share``,
+    ``termination_haircut``, ``paid``, ``horizon_months``).
+    """
+    (parts,), view_opts, unknown = split_options(options, StressParams, view_names=STRESS_VIEW)
+    if unknown:
+        raise LedgerError(f"unknown option(s) {', '.join(sorted(unknown))}")
+    view = view_of(view, **view_opts)
+    p = StressParams.of(params, **parts)
+    statuses = tuple(view.statuses) if view.statuses is not None else None
+    table = ledger.legs(view=view.with_(statuses=None))
+    unknown = sorted(set(p.paid) - set(table["deal"]))
+    if unknown:
+        raise NotFoundError(f"paid= names deals not in view as of {view.as_of}: {', '.join(unknown)}")
+    options = ReadOptions(as_of=view.as_of, horizon_end=add_months(view.as_of, p.horizon_months),
+                          statuses=statuses if statuses is not None else tuple(table["status"].unique()),
+                          loss_share=p.loss_share, termination_haircut=dict(p.termination_haircut),
+                          paid=dict(p.paid), include_warrants=p.include_warrants)
+    legs, stake_rows, excluded = read_legs(table, options)
+    valuations = latest_figures(ledger, "market_value", view.as_of)
+    legs.extend(stake_legs(stake_rows, valuations, p.warrant_vested, excluded))
+    frame = pd.DataFrame(legs, columns=LEG_COLUMNS)
+    frame = frame[(frame["channel"] != "credit") | (frame["remaining"] > 0) | frame["remaining"].isna()]
+    frame = frame.reset_index(drop=True)
+    frame["covers"] = backstop_cover(frame)
+
+    companies = ledger.companies()
+    names = dict(zip(companies["id"], companies["name"]))
+    node_ids = sorted(set(frame["holder"]) | set(frame["counterparty"]))
+    E, basis, flag = read_buffers(ledger, companies, node_ids, p.buffer, p.missing_buffer, view.as_of)
+    nodes = np.asarray(node_ids, dtype=object)
+    if p.missing_buffer == "exclude":
+        drop = {n for n, f in zip(node_ids, flag) if f == "dropped"}
+        gone = frame["holder"].isin(drop) | frame["counterparty"].isin(drop)
+        for leg in frame[gone].to_dict(orient="records"):
+            excluded.append(dict(deal=leg["deal"], kind=leg["kind"], status=leg["status"],
+                                 reason="a party has no buffer (missing_buffer='exclude')"))
+        frame = frame[~gone].reset_index(drop=True)
+        frame["covers"] = backstop_cover(frame)
+        keep = np.array([f != "dropped" for f in flag])
+        nodes, E, basis, flag = nodes[keep], E[keep], basis[keep], flag[keep]
+    counted = table[table["counted"] & table["status"].isin(options.statuses)]
+    bought = counted[counted["kind"] == "compute_purchase"]
+    gpu = bought.groupby("source")["amount"].sum(min_count=1).dropna().to_dict()
+    V = np.array([valuations.get(x, (np.nan, ""))[0] for x in nodes.tolist()], dtype=float)
+    Vb = np.array([valuations.get(x, (np.nan, ""))[1] for x in nodes.tolist()], dtype=object)
+    exposure_params = dict(view.to_dict(), statuses=list(options.statuses), **p.exposure_options())
+    return Exposures(nodes=nodes, legs=frame, buffers=E, buffer_basis=basis, buffer_flag=flag,
+                     valuations=V, valuation_basis=Vb,
+                     excluded=pd.DataFrame(excluded, columns=["deal", "kind", "status", "reason"]),
+                     names={k: names.get(k, k) for k in nodes.tolist()}, params=exposure_params,
+                     gpu_assets=np.array([float(gpu.get(x, 0.0)) for x in nodes.tolist()]))

@@ -1,0 +1,325 @@
+"""Monte Carlo stress tests: the spread of outcomes when amounts, deal realisation and recovery
+are uncertain (METHODS.md 6.9).
+
+Each scenario (1) realises every deal group with a probability set by its status (binding
+statuses 1, letters of intent ``p_loi``, others 0 unless ``p_realise`` says otherwise; the
+legs of one group realise together), (2) draws every leg's amount uniformly in its
+[low, high] range, (3) draws the recovery rate from a Beta distribution when asked, and then
+runs the same shock as :func:`~loopledger.stresstest.scenario.stress`. Scenarios are evaluated in
+chunks of ``chunk_size`` as arrays (one column per scenario, batched sparse products), each
+chunk with its own generator from ``SeedSequence(seed).spawn(n_chunks)``, so a seed gives the
+same results in one process, in chunks, on a local Dask cluster or on a remote scheduler.
+Reported: the 5 / 50 / 95 % quantiles (and mean) of DebtRank, total, direct and indirect
+loss, defaults and distressed companies, and of every company's loss, with each company's
+probability of default.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from ..errors import LedgerError
+from ..paramsets import with_params
+from ..results import Result, frame_html
+from ..vocabulary import BINDING_STATUSES, STATUS_ORDER as STATUSES
+from ._inputs import as_list
+from .debtrank import DEFAULT_LEVEL
+from .distributed import describe, run_chunks
+from .params import MonteCarloParams, StressParams
+from .scenario import (_EXTRA, VIEW_OPTIONS, _cascade_losses, _flagged, _shock_vector, exposures_for,
+                       read_options, resolve_companies, substitution_factor)
+from .shocks import ShockModel
+
+QUANTILES = (0.05, 0.5, 0.95)
+MC_MODELS = ("debtrank", "cascade")
+SCALARS = ("debtrank", "total_loss", "direct_loss", "indirect_loss", "defaults", "distressed")
+
+
+@dataclass(frozen=True, eq=False)
+class MonteCarloResult(Result):
+    """Quantiles of every output over the scenarios.
+
+    ``summary``: one row per output (``debtrank`` R, ``total_loss``, ``direct_loss``,
+    ``indirect_loss`` in USD bn, ``defaults``, ``distressed``) with mean, q05, q50, q95.
+    ``companies``: per company the mean and 5/50/95 % quantiles of its loss (USD bn), its
+    probability of default and of any loss. ``samples`` holds the per-scenario outputs (not
+    in ``to_dict``). ``runner`` says where the chunks ran; the numbers do not depend on it.
+    """
+
+    scenarios: int
+    seed: int
+    chunk_size: int
+    summary: pd.DataFrame
+    companies: pd.DataFrame
+    params: dict[str, Any]
+    runner: str
+    seconds: float
+    flagged: pd.DataFrame
+    samples: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+
+    caption = "Monte Carlo stress test"
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.companies
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        out.pop("samples", None)
+        return out
+
+    def _repr_html_(self) -> str:
+        return frame_html(self.summary, f"{self.caption}: {self.scenarios:,} scenarios, seed {self.seed}") + \
+            frame_html(self.companies, "Companies")
+
+
+@dataclass
+class Plan:
+    """Everything a chunk needs, sent once to each worker."""
+
+    engine: ShockModel
+    h0: np.ndarray
+    c_lo: np.ndarray
+    c_hi: np.ndarray
+    c_paid: np.ndarray    # paid so far (0 when none is recorded)
+    c_coef: np.ndarray    # share of the unpaid total still owed (schedule, haircut)
+    c_group: np.ndarray
+    c_p: np.ndarray
+    e_group: np.ndarray
+    e_p: np.ndarray
+    b_lo: np.ndarray
+    b_hi: np.ndarray
+    b_group: np.ndarray
+    b_p: np.ndarray
+    n_groups: int
+    # only what varies is drawn: legs with a range, groups with a probability in (0, 1)
+    c_ranged: np.ndarray
+    b_ranged: np.ndarray
+    random_groups: np.ndarray
+    c_fixed: np.ndarray
+    recovery: float
+    recovery_beta: tuple[float, float] | None
+    model: str
+    variant: str
+    threshold: float
+    substitution: float
+    factor: float
+    tol: float
+    weights: np.ndarray
+
+
+@with_params(MonteCarloParams, StressParams, view=VIEW_OPTIONS, extra=_EXTRA)
+def monte_carlo(source, fail: str | Iterable[str] = (), **options: Any) -> MonteCarloResult:
+    """Monte Carlo of a failure scenario (docs/methods.md 6.9).
+
+    Each scenario realises every deal group with a probability set by its status (the legs of
+    one group realise together), draws every leg's amount uniformly in its [low, high] range,
+    draws the recovery rate from Beta(A, B) when asked, and runs the shock of
+    :func:`~loopledger.stresstest.scenario.stress` (models "debtrank" and "cascade").
+
+    Parameters
+    ----------
+    source, fail
+        As in :func:`~loopledger.stresstest.scenario.stress`.
+    params, mc : StressParams, MonteCarloParams, optional
+        All the options at once; keyword options override ``params``.
+    **options
+        The options of :class:`~loopledger.stresstest.params.MonteCarloParams` and of
+        :class:`~loopledger.stresstest.params.StressParams` (listed below). Chunks: a chunk
+        holds ``chunk_size`` scenarios (default 4,000,000 / (pairs + companies), between 100
+        and 10,000, so its arrays stay near 32 MB); results depend on the seed, the number of
+        scenarios and the chunk size (recorded), not on where chunks run.
+
+    Returns
+    -------
+    MonteCarloResult
+    """
+    options = dict(options)
+    mc_given = options.pop("mc", None)
+    (p, mc), view, buffers = read_options(source, options, (StressParams, MonteCarloParams))
+    if mc_given is not None:
+        mc = MonteCarloParams.of(mc_given)
+    if p.model not in MC_MODELS:
+        raise LedgerError(f"the Monte Carlo runs {' or '.join(MC_MODELS)}, not '{p.model}'")
+    if p.funding_shortfall or p.gpu_price_fall:
+        raise LedgerError("funding_shortfall and gpu_price_fall are not sampled in the Monte Carlo")
+    recovery, substitution, lag_quarters, model = p.recovery, p.substitution, p.lag_quarters, p.model
+    variant, threshold, tol = p.variant, p.threshold, p.tol
+    scenarios, seed, chunk_size = mc.scenarios, mc.seed, mc.chunk_size
+    recovery_beta, p_loi, up_to_low, more_than_high = mc.recovery_beta, mc.p_loi, mc.up_to_low, mc.more_than_high
+    workers, scheduler, progress = mc.workers, mc.scheduler, mc.progress
+    prob = {s: (1.0 if s in BINDING_STATUSES else 0.0) for s in STATUSES}
+    prob["announced_loi"] = p_loi
+    prob.update({s: float(x) for s, x in mc.p_realise.items()})
+    if view is not None and view.statuses is not None and set(view.statuses) == set(BINDING_STATUSES):
+        # the default view: the realisation probabilities say which deals can count
+        view = view.with_(statuses=[s for s in STATUSES if prob[s] > 0])
+
+    X = exposures_for(source, view, p, buffers)
+    engine = ShockModel.build(X)
+    fail_idx = resolve_companies(source, X, as_list(fail))
+    h0, _ = _shock_vector(engine, fail_idx, {}, 0.0)
+    plan = _plan(engine, h0, prob, up_to_low, more_than_high, recovery, recovery_beta, model, variant,
+                 threshold, substitution, substitution_factor(X, lag_quarters), tol)
+
+    if chunk_size is None:
+        chunk_size = int(np.clip(4_000_000 // max(1, len(engine.rows) + engine.n), 100, 10_000))
+    chunk_size = int(chunk_size)
+    seq = np.random.SeedSequence(seed)
+    n_chunks = -(-scenarios // chunk_size)
+    sizes = [min(chunk_size, scenarios - c * chunk_size) for c in range(n_chunks)]
+    tasks = list(zip(range(n_chunks), seq.spawn(n_chunks), sizes))
+    t0 = time.perf_counter()
+    parts = run_chunks(run_chunk, plan, tasks, workers=workers, scheduler=scheduler, progress=progress,
+                       sizes=sizes)
+    seconds = time.perf_counter() - t0
+    samples = pd.DataFrame({k: np.concatenate([p["scalars"][k] for p in parts]) for k in SCALARS})
+    losses = sp.hstack([p["loss"] for p in parts], format="csr")
+    defaults = sum(p["defaults"] for p in parts)
+    distressed = sum(p["distressed"] for p in parts)
+
+    summary = pd.DataFrame([
+        dict(output=k, mean=float(samples[k].mean()),
+             **{f"q{round(q * 100):02d}": float(v) for q, v in zip(QUANTILES, np.quantile(samples[k], QUANTILES))})
+        for k in SCALARS
+    ])
+    qs = row_quantiles(losses, scenarios, QUANTILES)
+    companies = pd.DataFrame({
+        "company": X.nodes, "name": [X.label(i) for i in range(X.n)],
+        "buffer": X.buffers, "buffer_flag": X.buffer_flag,
+        "mean_loss": np.asarray(losses.sum(axis=1)).ravel() / scenarios,
+        "q05": qs[:, 0], "q50": qs[:, 1], "q95": qs[:, 2],
+        "p_default": defaults / scenarios, "p_loss": distressed / scenarios,
+        "failed": h0 >= 1.0,
+    }).sort_values(["mean_loss", "company"], ascending=[False, True]).reset_index(drop=True)
+    params = dict(fail=[X.nodes[i] for i in fail_idx], model=model, variant=variant if model == "debtrank" else None,
+                  threshold=threshold if model == "cascade" else None, recovery=recovery,
+                  recovery_beta=list(recovery_beta) if recovery_beta else None, p_realise=prob,
+                  up_to_low=up_to_low, more_than_high=more_than_high, substitution=substitution,
+                  lag_quarters=lag_quarters, amounts="uniform in [low, high] per leg",
+                  realisation="one uniform draw per deal group and scenario",
+                  chunks=n_chunks, seed_sequence=f"SeedSequence({seq.entropy}).spawn({n_chunks})",
+                  tol=tol, exposures=dict(X.params))
+    return MonteCarloResult(scenarios=scenarios, seed=int(seq.entropy), chunk_size=chunk_size, summary=summary,
+                            companies=companies, params=params, runner=describe(workers, scheduler),
+                            seconds=seconds, flagged=_flagged(X), samples=samples)
+
+
+def _plan(engine: ShockModel, h0, prob, up_to_low, more_than_high, recovery, recovery_beta, model, variant,
+          threshold, substitution, factor, tol) -> Plan:
+    credit, equity, backstop = engine.credit, engine.equity, engine.backstop
+    groups = pd.Index(pd.unique(pd.concat([credit["group"], equity["group"], backstop["group"]], ignore_index=True)))
+
+    def bounds(frame):
+        lo, hi = frame["low"].to_numpy(float), frame["high"].to_numpy(float)
+        lo_eff = np.where(np.isnan(lo), hi * (up_to_low if up_to_low is not None else 1.0), lo)
+        hi_eff = np.where(np.isnan(hi), lo * (more_than_high if more_than_high is not None else 1.0), hi)
+        return lo_eff, hi_eff
+
+    c_lo, c_hi = bounds(credit)
+    b_lo, b_hi = bounds(backstop)
+    amount = credit["amount"].to_numpy(float)
+    E = engine.E
+    v = np.where(np.isfinite(E), E, 0.0)
+    c_group, e_group, b_group = (groups.get_indexer(f["group"]) for f in (credit, equity, backstop))
+    c_p, e_p, b_p = (f["status"].map(prob).to_numpy(float) for f in (credit, equity, backstop))
+    random_groups = np.unique(np.concatenate([g[(p > 0) & (p < 1)] for g, p in
+                                              ((c_group, c_p), (e_group, e_p), (b_group, b_p))]))
+    # remaining(total) = max(0, total - paid) x coef reproduces the view's rule leg by leg:
+    # total - paid (x haircut) when paid is given, total x schedule share otherwise, and for a
+    # split loan the given drawn / undrawn share of the facility
+    paid = credit["paid"].to_numpy(float)
+    rf = credit["remaining_factor"].to_numpy(float)
+    share = np.divide(credit["remaining"].to_numpy(float), amount, out=np.zeros(len(amount)), where=amount > 0)
+    plan = Plan(
+        engine=engine, h0=h0, c_lo=c_lo, c_hi=c_hi, c_paid=np.nan_to_num(paid),
+        c_coef=np.where(np.isnan(rf), share, rf),
+        c_group=c_group, c_p=c_p, e_group=e_group, e_p=e_p, b_lo=b_lo, b_hi=b_hi, b_group=b_group, b_p=b_p,
+        n_groups=len(groups), c_ranged=np.flatnonzero(c_hi > c_lo), b_ranged=np.flatnonzero(b_hi > b_lo),
+        random_groups=random_groups, c_fixed=np.zeros(0),
+        recovery=recovery, recovery_beta=recovery_beta, model=model, variant=variant, threshold=threshold,
+        substitution=substitution, factor=factor, tol=tol, weights=v / v.sum() if v.sum() > 0 else v,
+    )
+    plan.c_fixed = _remaining(plan, c_lo[:, None], np.arange(len(c_lo)))[:, 0]
+    return plan
+
+
+def _remaining(plan: Plan, a: np.ndarray, legs: np.ndarray) -> np.ndarray:
+    """What is left of credit legs ``legs`` if their totals are ``a`` (k, B) (METHODS 6.1),
+    as in the deterministic view."""
+    return np.maximum(a - plan.c_paid[legs, None], 0.0) * plan.c_coef[legs, None]
+
+
+def _drop_unrealised(values: np.ndarray, plan: Plan, U: np.ndarray, group: np.ndarray, p: np.ndarray) -> None:
+    """Zero, in place, the legs whose deal group is not realised in a scenario: never for
+    probability 1, always for 0, else when the group's uniform draw is above the probability."""
+    values[p <= 0.0] = 0.0
+    chance = np.flatnonzero((p > 0) & (p < 1))
+    if len(chance):
+        row = np.searchsorted(plan.random_groups, group[chance])
+        values[chance] *= U[row] < p[chance, None]
+
+
+def run_chunk(plan: Plan, task: tuple[int, np.random.SeedSequence, int]) -> dict[str, Any]:
+    """Draw and evaluate one chunk of scenarios (module level, so Dask workers can run it)."""
+    _, seed, B = task
+    rng = np.random.default_rng(seed)
+    # the order of the draws is part of the reproducibility contract
+    U = rng.random((len(plan.random_groups), B))
+    cr, br = plan.c_ranged, plan.b_ranged
+    a = plan.c_lo[cr, None] + (plan.c_hi - plan.c_lo)[cr, None] * rng.random((len(cr), B))
+    caps = np.repeat(plan.b_lo[:, None], B, axis=1)
+    caps[br] += (plan.b_hi - plan.b_lo)[br, None] * rng.random((len(br), B))
+    R = rng.beta(*plan.recovery_beta, size=B) if plan.recovery_beta else np.full(B, plan.recovery)
+
+    rem = np.repeat(plan.c_fixed[:, None], B, axis=1)
+    rem[cr] = _remaining(plan, a, cr)
+    _drop_unrealised(rem, plan, U, plan.c_group, plan.c_p)
+    eng = plan.engine
+    eq = np.repeat(eng.e_value[:, None], B, axis=1)
+    _drop_unrealised(eq, plan, U, plan.e_group, plan.e_p)
+    _drop_unrealised(caps, plan, U, plan.b_group, plan.b_p)
+    h0 = np.repeat(plan.h0[:, None], B, axis=1)
+    failed = h0 >= 1.0
+    A, _ = eng.pair_values(rem, R, failed, equity=eq, caps=caps, substitution=plan.substitution,
+                           substitution_factor=plan.factor)
+    if plan.model == "debtrank":
+        run, loss, direct = eng.debtrank(A, h0, plan.variant, tol=plan.tol)
+        defaulted = run.h >= DEFAULT_LEVEL
+        R_dr = plan.weights @ (run.h - h0)
+    else:
+        loss, direct, out = _cascade_losses(eng, A, failed, plan.threshold)
+        defaulted = out.rounds >= 0
+        R_dr = np.full(B, np.nan)
+    others = (plan.h0 == 0)[:, None]
+    total, dsum = loss.sum(axis=0), direct.sum(axis=0)
+    return dict(
+        scalars=dict(debtrank=R_dr, total_loss=total, direct_loss=dsum, indirect_loss=total - dsum,
+                     defaults=(defaulted & others).sum(axis=0), distressed=((loss > 0) & others).sum(axis=0)),
+        loss=sp.csr_matrix(np.where(loss > 0, loss, 0.0)),
+        defaults=(defaulted & others).sum(axis=1),
+        distressed=((loss > 0) & others).sum(axis=1),
+    )
+
+
+def row_quantiles(M: sp.csr_matrix, N: int, qs: Iterable[float]) -> np.ndarray:
+    """Quantiles (numpy's linear rule) of each row of a non-negative sparse (rows x N) matrix
+    whose missing entries are zeros, without densifying it."""
+    qs = np.asarray(list(qs), dtype=float)
+    out = np.zeros((M.shape[0], len(qs)))
+    pos = qs * (N - 1)
+    lo, hi = np.floor(pos).astype(np.int64), np.ceil(pos).astype(np.int64)
+    frac = pos - lo
+    for i in range(M.shape[0]):
+        vals = np.sort(M.data[M.indptr[i]:M.indptr[i + 1]])
+        zeros = N - len(vals)
+        if len(vals) == 0:
+            continue
+        at = lambda k: np.where(k < zeros, 0.0, vals[np.clip(k - zeros, 0, len(vals) - 1)])  # noqa: E731
+        out[i] = at(lo) + (at(hi) - at(lo)) * frac
+    return out

@@ -1,0 +1,150 @@
+"""Every option of the stress models, declared once (docs/stress.md).
+
+:class:`StressParams` holds the options of one stress scenario and of the "too big to fail"
+table: how exposures are read from the ledger (buffer basis, horizon, warrants, loss shares,
+haircuts, amounts paid) and how a failure spreads (recovery, substitution, model and its
+parameters, partial shocks). :class:`MonteCarloParams` adds what a Monte Carlo draws and where
+it runs. The Python API (``loopledger.stress``, ``systemic``, ``monte_carlo``), the CLI
+(``loopledger stress``, ``systemic``) and the web request (``POST /api/stress``) are all built
+from these declarations (:mod:`loopledger.paramsets`), so an option has one name, one unit and
+one default everywhere. The view options (``as_of``, ``statuses``, ``amount``) are those of
+:class:`~loopledger.ledger.view.View`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from ..errors import LedgerError
+from ..paramsets import ParamSet, param
+from ..vocabulary import BUFFER_FAMILIES
+
+MODELS = ("debtrank", "clearing", "cascade")
+VARIANTS = ("battiston2012", "linear")
+MISSING_BUFFER_OPTIONS = ("infinite", "error", "exclude")
+EXTERNAL_ASSETS = ("cash", "market_value")
+#: the view options a stress call takes, with their defaults (those of View.of)
+STRESS_VIEW = ("as_of", "statuses", "amount")
+
+
+@dataclass(frozen=True)
+class StressParams(ParamSet):
+    """The options of a stress scenario (see the module docstring); USD billions throughout."""
+
+    what = "stress option"
+
+    # how the exposures are read ----------------------------------------------------------------
+    buffer: str = param("market_value", "What absorbs a company's losses: its market value "
+                        "(market cap or latest private valuation), book equity or cash.",
+                        choices=BUFFER_FAMILIES)
+    missing_buffer: Any = param("infinite", "A company without that figure: infinite (absorbs, "
+                                "never fails; flagged), error, exclude (drop it and its legs) or "
+                                "a buffer in USD bn.", choices=MISSING_BUFFER_OPTIONS, number_ok=True,
+                                unit="USD bn when a number")
+    include_warrants: bool = param(False, "Count warrants and equity grants as stakes (stake % x "
+                                   "issuer's valuation x warrant_vested, derived).")
+    warrant_vested: float = param(1.0, "Share of a warrant counted as vested.", unit="fraction", ge=0, le=1)
+    loss_share: Any = param(1.0, "Part of a lost contract that is a real loss to the creditor, one "
+                            "share or KIND=SHARE per deal kind (1 = the gross upper bound; loans and "
+                            "deposits always 1).", unit="fraction", ge=0, le=1, mapping="kind",
+                            number_ok=True)
+    termination_haircut: Mapping[str, float] = param({}, "Share of a kind's remaining value the buyer "
+                                                     "could walk away from (termination rights).",
+                                                     unit="fraction", ge=0, le=1, mapping="kind")
+    paid: Mapping[str, float] = param({}, "Amounts already paid (or drawn, for loans) where the "
+                                      "ledger records none.", unit="USD bn", ge=0, mapping="deal")
+    horizon_months: int = param(24, "Horizon H: clearing uses what falls due within it; "
+                                "substitution recovers over it.", unit="months", ge=1, le=600)
+
+    # how a failure spreads -----------------------------------------------------------------------
+    recovery: float = param(0.0, "Share of a failed company's unpaid commitments its creditors "
+                            "recover (stakes are lost whole).", unit="fraction", ge=0, le=1)
+    substitution: float = param(0.0, "Share of a failed buyer's lost demand won back by surviving "
+                                "suppliers of the same kind.", unit="fraction", ge=0, le=1)
+    lag_quarters: int = param(0, "Quarters before substitution starts.", unit="quarters", ge=0, le=40)
+    model: str = param("debtrank", "How losses spread: debtrank, cascade (Furfine) or clearing "
+                       "(Eisenberg-Noe / Rogers-Veraart).", choices=MODELS)
+    variant: str = param("battiston2012", "DebtRank rule: battiston2012 (each company passes "
+                         "distress once) or linear (Bardoscia et al. 2015).", choices=VARIANTS)
+    funding_shortfall: Mapping[str, float] = param({}, "COMPANY=X: its funding falls short by X; it "
+                                                   "meets 1 - X of its commitments (DebtRank only).",
+                                                   unit="fraction", ge=0, le=1, mapping="company")
+    gpu_price_fall: float = param(0.0, "GPU prices fall by this share: chip buyers lose it on the "
+                                  "chips they bought (DebtRank only).", unit="fraction", ge=0, le=1)
+    threshold: float = param(1.0, "cascade: a company fails when its losses exceed this x its buffer.",
+                             gt=0, le=100)
+    alpha: float = param(1.0, "clearing: share of external assets a defaulter realises.",
+                         unit="fraction", ge=0, le=1)
+    beta: float = param(1.0, "clearing: share of receipts a defaulter realises.",
+                        unit="fraction", ge=0, le=1)
+    external_assets: Any = param(None, "clearing (required there): what each company can use over "
+                                 "the horizon: cash, market_value (a derived proxy) or "
+                                 "COMPANY=USD bn.", unit="USD bn", ge=0, choices=EXTERNAL_ASSETS,
+                                 mapping="company")
+    tol: float = param(1e-12, "DebtRank convergence tolerance.", gt=0, le=1e-3, web=False)
+
+    def check_more(self) -> None:
+        if self.model == "clearing" and self.external_assets is None:
+            raise LedgerError("the clearing model needs external_assets: 'cash', 'market_value' (a derived "
+                              "proxy) or {company: USD bn}; docs/methods.md 6.4 allows no silent default")
+        if self.model == "clearing" and self.substitution > 0:
+            raise LedgerError("substitution is not modelled under clearing: use model='debtrank' or 'cascade'")
+        if self.model != "debtrank" and (self.funding_shortfall or self.gpu_price_fall):
+            raise LedgerError("funding shortfalls and GPU price falls are partial shocks: "
+                              f"use model='debtrank', not '{self.model}'")
+
+    def exposure_options(self) -> dict[str, Any]:
+        """The options that say how exposures are read from the ledger."""
+        return dict(buffer=self.buffer, missing_buffer=self.missing_buffer,
+                    include_warrants=self.include_warrants, warrant_vested=self.warrant_vested,
+                    loss_share=self.loss_share, termination_haircut=dict(self.termination_haircut),
+                    paid=dict(self.paid), horizon_months=self.horizon_months)
+
+
+@dataclass(frozen=True)
+class MonteCarloParams(ParamSet):
+    """What a Monte Carlo of a stress scenario draws, and where it runs."""
+
+    what = "Monte Carlo option"
+
+    scenarios: int = param(10_000, "Number of scenarios.", ge=1, le=10_000_000)
+    seed: int | None = param(None, "Seed of numpy's SeedSequence (default: fresh, recorded in the "
+                             "result).", ge=0)
+    p_loi: float = param(0.0, "Probability that a letter-of-intent deal group is realised.",
+                         unit="fraction", ge=0, le=1)
+    recovery_beta: Any = param(None, "Draw each scenario's recovery from Beta(A, B), given as A,B.")
+    p_realise: Mapping[str, float] = param({}, "STATUS=P: probability that a deal group of that "
+                                           "status is realised (default 1 for the binding statuses, "
+                                           "p_loi for letters of intent, 0 otherwise).",
+                                           unit="fraction", ge=0, le=1, mapping="status")
+    up_to_low: float | None = param(None, "An 'up to X' leg without a low end is drawn in "
+                                    "[up_to_low x X, X] (derived); default: its stated end.",
+                                    unit="fraction", gt=0, le=1)
+    more_than_high: float | None = param(None, "A 'more than X' leg is drawn in [X, more_than_high "
+                                         "x X] (derived); default: its stated end.", ge=1, le=100)
+    chunk_size: int | None = param(None, "Scenarios per chunk (default: sized to the network).", ge=1)
+    workers: int | None = param(None, "Run on a local Dask cluster with this many workers.", ge=1, le=256,
+                                web=False)
+    scheduler: str | None = param(None, "Run on the Dask scheduler at tcp://HOST:PORT.", web=False)
+    progress: bool | None = param(None, "Show a progress bar on stderr (default: when stderr is a "
+                                  "terminal).", web=False)
+
+    def check_more(self) -> None:
+        if self.recovery_beta is not None:
+            ab = self.recovery_beta
+            if isinstance(ab, str):
+                try:
+                    ab = tuple(float(x) for x in ab.split(","))
+                except ValueError:
+                    ab = ()
+            if len(tuple(ab)) != 2 or not all(float(x) > 0 for x in ab):
+                raise LedgerError(f"recovery_beta takes two positive numbers A,B, got {self.recovery_beta!r}")
+            object.__setattr__(self, "recovery_beta", tuple(float(x) for x in ab))
+        from ..vocabulary import STATUS_ORDER
+
+        for status in self.p_realise:
+            if status not in STATUS_ORDER:
+                raise LedgerError(f"p_realise: unknown status '{status}': expected {', '.join(STATUS_ORDER)}")
+        if self.workers is not None and self.scheduler is not None:
+            raise LedgerError("give workers (a local cluster) or scheduler (an existing one), not both")

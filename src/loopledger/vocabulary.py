@@ -1,0 +1,318 @@
+"""The vocabulary of the ledger, declared once: what each code means.
+
+Every other module reads the meaning of a deal kind, a status, a kind of consideration, a
+company or source type, or a family of company metrics from here, never from its own list and
+never from free text. The data model (:mod:`loopledger.ledger.model`) takes its enumerations
+from this module; the network view asks it which legs move cash; the stress model asks it how a
+leg exposes its parties; the map, the report and the CLI ask it for the words a reader sees.
+Changing a meaning here changes it everywhere (docs/architecture.md).
+
+* :data:`KINDS`: per deal kind its family (commercial, equity, debt, guarantee, grant,
+  acquisition, revenue share, deposit, other), whether it moves cash, how a binding leg exposes
+  its parties in a stress test (``exposure``) and the human label;
+* :data:`STATUSES`: per status its group (``paid``, ``binding``, ``promised``, ``ended``) and
+  label; :data:`STATUS_GROUPS` and :data:`BINDING_STATUSES`;
+* :data:`CONSIDERATIONS`: what changes hands (cash, stock, in kind, mixed) and whether it is
+  money;
+* :data:`METRIC_FAMILIES`: which company facts count as market value, book equity, cash, debt,
+  revenue, net income and backlog, in order of preference on the same date;
+* :data:`COMPANY_TYPES` and :data:`SOURCE_TYPES` with their labels (and which sources are
+  primary).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Iterable
+
+
+# -- deal kinds --------------------------------------------------------------------------------
+
+
+class DealKind(StrEnum):
+    equity_investment = "equity_investment"
+    compute_purchase = "compute_purchase"
+    cloud_contract = "cloud_contract"
+    capacity_backstop = "capacity_backstop"
+    lease = "lease"
+    warrant_or_equity_grant = "warrant_or_equity_grant"
+    loan_debt_spv = "loan_debt_spv"
+    licensing = "licensing"
+    revenue_share = "revenue_share"
+    acquisition = "acquisition"
+    deposit = "deposit"
+    other = "other"
+
+
+class Family(StrEnum):
+    """What kind of relationship a deal kind is."""
+
+    commercial = "commercial"  # goods or services bought: the buyer owes the seller
+    equity = "equity"  # shares bought for money: an investor owes its commitment, then holds a stake
+    grant = "grant"  # equity handed over without payment (warrants, stock grants)
+    debt = "debt"  # loans, bonds, credit facilities
+    guarantee = "guarantee"  # a contingent promise to pay if someone else does not
+    acquisition = "acquisition"  # a company or business bought
+    revenue_share = "revenue_share"  # a share of revenue paid as it is earned
+    deposit = "deposit"  # money paid ahead, owed back until the goods are delivered
+    other = "other"  # programmes and plans with no counterparty obligation of their own
+
+
+class Exposure(StrEnum):
+    """How a binding leg of a kind exposes its parties in a stress test (docs/methods.md 6)."""
+
+    credit = "credit"  # what is left to pay is owed by the payer to the payee
+    loan = "loan"  # drawn principal owed by the borrower; an undrawn facility owed by the lender
+    deposit = "deposit"  # the receiver owes the deposit back until delivery
+    backstop = "backstop"  # the payer guarantees what others owe the payee, up to a cap
+    grant = "grant"  # the payee holds equity in the payer (counted only when asked)
+    none = "none"  # no binding schedule: not an exposure
+
+
+@dataclass(frozen=True)
+class KindMeaning:
+    """The meaning of one deal kind."""
+
+    kind: DealKind
+    label: str
+    family: Family
+    #: money changes hands (unless the deal's consideration says it is stock or in kind)
+    moves_cash: bool
+    exposure: Exposure
+    #: who pays whom: how the payer -> payee direction reads for this kind
+    direction: str
+    #: an equity leg that can carry a stake (stake % or value) in the payee
+    carries_stake: bool = False
+
+
+KINDS: dict[str, KindMeaning] = {m.kind.value: m for m in (
+    KindMeaning(DealKind.equity_investment, "equity investment", Family.equity, True, Exposure.credit,
+                "investor -> investee", carries_stake=True),
+    KindMeaning(DealKind.compute_purchase, "chip or system purchase", Family.commercial, True,
+                Exposure.credit, "buyer -> seller"),
+    KindMeaning(DealKind.cloud_contract, "cloud or capacity contract", Family.commercial, True,
+                Exposure.credit, "buyer -> cloud provider"),
+    KindMeaning(DealKind.lease, "lease", Family.commercial, True, Exposure.credit, "lessee -> lessor"),
+    KindMeaning(DealKind.licensing, "licence", Family.commercial, True, Exposure.credit,
+                "licensee -> licensor"),
+    KindMeaning(DealKind.capacity_backstop, "backstop or guarantee", Family.guarantee, False,
+                Exposure.backstop, "guarantor -> beneficiary"),
+    KindMeaning(DealKind.warrant_or_equity_grant, "warrant or equity grant", Family.grant, False,
+                Exposure.grant, "issuer -> recipient"),
+    KindMeaning(DealKind.loan_debt_spv, "loan, bond or credit facility", Family.debt, True,
+                Exposure.loan, "lender -> borrower"),
+    KindMeaning(DealKind.revenue_share, "revenue share", Family.revenue_share, True, Exposure.none,
+                "payer of the share -> receiver"),
+    KindMeaning(DealKind.acquisition, "acquisition", Family.acquisition, True, Exposure.credit,
+                "buyer -> target or its sellers"),
+    KindMeaning(DealKind.deposit, "deposit", Family.deposit, True, Exposure.deposit,
+                "depositor -> receiver"),
+    KindMeaning(DealKind.other, "other (programme or plan)", Family.other, True, Exposure.none,
+                "payer -> payee"),
+)}
+
+#: kinds in the commercial family (goods and services): the ones substitution can re-sell
+COMMERCIAL_KINDS: tuple[str, ...] = tuple(k for k, m in KINDS.items() if m.family is Family.commercial)
+
+
+def kinds_with(**meaning) -> tuple[str, ...]:
+    """The kinds whose meaning has every given attribute value, e.g.
+    ``kinds_with(exposure=Exposure.credit)``."""
+    return tuple(k for k, m in KINDS.items() if all(getattr(m, a) == v for a, v in meaning.items()))
+
+
+# -- what changes hands ------------------------------------------------------------------------
+
+
+class Consideration(StrEnum):
+    cash = "cash"
+    stock = "stock"
+    in_kind = "in_kind"
+    mixed = "mixed"
+
+
+#: consideration -> (label, counts as money). A mixed deal is counted as money at its full
+#: amount (its cash part is rarely stated separately; the amount note says what is known).
+CONSIDERATIONS: dict[str, tuple[str, bool]] = {
+    Consideration.cash.value: ("cash", True),
+    Consideration.stock.value: ("shares", False),
+    Consideration.in_kind.value: ("in kind (goods, services, credits)", False),
+    Consideration.mixed.value: ("cash and shares or goods", True),
+}
+
+
+def moves_cash(kind: str, consideration: str | None) -> bool:
+    """Whether a leg moves money: its kind moves cash and its consideration (when stated) is
+    cash or mixed. A blank consideration takes the kind's usual form."""
+    meaning = KINDS[kind]
+    if not meaning.moves_cash:
+        return False
+    if consideration is None or consideration == "":
+        return True
+    return CONSIDERATIONS[consideration][1]
+
+
+# -- statuses ----------------------------------------------------------------------------------
+
+
+class Status(StrEnum):
+    """A deal's status. ``amended`` records a change of terms and leaves the status as it was."""
+
+    rumored = "rumored"
+    announced_loi = "announced_loi"
+    definitive = "definitive"
+    funded_partial = "funded_partial"
+    funded = "funded"
+    cancelled_stalled = "cancelled_stalled"
+    amended = "amended"
+
+
+@dataclass(frozen=True)
+class StatusMeaning:
+    status: Status
+    label: str
+    short: str
+    #: ``binding``, ``promised`` or ``ended`` (the keys of STATUS_GROUPS)
+    group: str
+    #: how much of the amount has been paid: ``all``, ``part`` or ``none``
+    paid: str
+
+
+#: the statuses a deal can be in, in the order of the "how much of it is real" table
+STATUSES: dict[str, StatusMeaning] = {m.status.value: m for m in (
+    StatusMeaning(Status.funded, "paid (funded)", "paid", "binding", "all"),
+    StatusMeaning(Status.funded_partial, "partly paid", "partly paid", "binding", "part"),
+    StatusMeaning(Status.definitive, "signed, not yet paid (definitive)", "signed", "binding", "none"),
+    StatusMeaning(Status.announced_loi, "promised (letter of intent, pledge, 'up to')", "promised",
+                  "promised", "none"),
+    StatusMeaning(Status.rumored, "reported only (rumoured)", "reported", "promised", "none"),
+    StatusMeaning(Status.cancelled_stalled, "cancelled or stalled", "cancelled", "ended", "none"),
+)}
+#: status order of every by-status table
+STATUS_ORDER: tuple[str, ...] = tuple(STATUSES)
+#: groups of statuses. ``binding`` holds every status that binds the parties (paid included)
+STATUS_GROUPS: dict[str, tuple[str, ...]] = {
+    g: tuple(s for s, m in STATUSES.items() if m.group == g) for g in ("binding", "promised", "ended")
+}
+#: statuses that bind the parties: the default of every network and stress view
+BINDING_STATUSES: tuple[str, ...] = STATUS_GROUPS["binding"]
+#: plain-language label of each status, for tables a journalist reads
+STATUS_LABELS: dict[str, str] = {s: m.label for s, m in STATUSES.items()}
+
+
+# -- company facts -----------------------------------------------------------------------------
+
+#: family -> fact metrics, in order of preference when two share a date (the latest date wins
+#: first). ``market_value`` is the one list of metrics read as what a company is worth: the
+#: map's node sizes, stake values, buffers and every export use it.
+METRIC_FAMILIES: dict[str, tuple[str, ...]] = {
+    "market_value": ("market_cap", "valuation_post_money", "valuation", "valuation_deal",
+                     "valuation_secondary"),
+    "book_equity": ("book_equity",),
+    "cash": ("cash",),
+    "debt": ("total_debt", "long_term_debt", "total_debt_principal"),
+    "revenue": ("revenue",),
+    "net_income": ("net_income",),
+    "backlog": ("rpo", "backlog", "commercial_rpo"),
+}
+#: the families that can serve as a stress-test buffer (what absorbs losses)
+BUFFER_FAMILIES: tuple[str, ...] = ("market_value", "book_equity", "cash")
+#: the unit every metric of a family is read in
+MONEY_UNIT = "USD bn"
+
+
+# -- companies and sources ---------------------------------------------------------------------
+
+
+class CompanyType(StrEnum):
+    chip_vendor = "chip_vendor"
+    hyperscaler_cloud = "hyperscaler_cloud"
+    neocloud = "neocloud"
+    ai_lab = "ai_lab"
+    investor = "investor"
+    lender = "lender"
+    energy_datacentre = "energy_datacentre"
+    vehicle_spv = "vehicle_spv"
+    other = "other"
+
+
+COMPANY_TYPES: dict[str, str] = {
+    "chip_vendor": "chip maker",
+    "hyperscaler_cloud": "hyperscaler (big cloud)",
+    "neocloud": "GPU cloud (neocloud)",
+    "ai_lab": "AI lab",
+    "investor": "investor",
+    "lender": "lender",
+    "energy_datacentre": "energy or data-centre developer",
+    "vehicle_spv": "financing vehicle (SPV, JV)",
+    "other": "other",
+}
+
+
+class SourceType(StrEnum):
+    filing = "filing"  # SEC or other regulatory filing
+    press_release = "press_release"  # the company's own release, blog post or statement
+    official_record = "official_record"  # a court or government record
+    news = "news"  # the original outlet's article
+    repost = "repost"  # a copy or summary of another outlet's story (see original_publisher)
+    aggregator = "aggregator"  # data pages, link lists, machine-written summaries
+    other = "other"
+
+
+#: source type -> (label, primary). A primary source is the document itself: a filing, the
+#: company's own release, a court or government record.
+SOURCE_TYPES: dict[str, tuple[str, bool]] = {
+    "filing": ("filing", True),
+    "press_release": ("company release", True),
+    "official_record": ("court or government record", True),
+    "news": ("news report", False),
+    "repost": ("copy of another report", False),
+    "aggregator": ("aggregator", False),
+    "other": ("other", False),
+}
+PRIMARY_SOURCE_TYPES: tuple[str, ...] = tuple(t for t, (_, primary) in SOURCE_TYPES.items() if primary)
+
+
+# -- words for codes ---------------------------------------------------------------------------
+
+
+def label(code: str | None) -> str:
+    """The human words for any code of this vocabulary (a kind, status, consideration,
+    company or source type); the code itself when it is none of them."""
+    if code is None:
+        return ""
+    if code in KINDS:
+        return KINDS[code].label
+    if code in STATUSES:
+        return STATUSES[code].label
+    if code in COMPANY_TYPES:
+        return COMPANY_TYPES[code]
+    if code in CONSIDERATIONS:
+        return CONSIDERATIONS[code][0]
+    if code in SOURCE_TYPES:
+        return SOURCE_TYPES[code][0]
+    return code
+
+
+def check_codes(values: Iterable[str], known: Iterable[str], what: str) -> list[str]:
+    """The values, or a ValueError naming the first unknown one and the known ones."""
+    allowed = list(known)
+    out = list(values)
+    for v in out:
+        if v not in allowed:
+            raise ValueError(f"unknown {what} '{v}': expected one of {', '.join(allowed)}")
+    return out
+
+
+def _check() -> None:
+    assert set(KINDS) == {k.value for k in DealKind}, "every deal kind needs a meaning"
+    assert set(STATUSES) | {"amended"} == {s.value for s in Status}, "every status needs a meaning"
+    assert set(COMPANY_TYPES) == {t.value for t in CompanyType}
+    assert set(SOURCE_TYPES) == {t.value for t in SourceType}
+    assert set(CONSIDERATIONS) == {c.value for c in Consideration}
+    assert set(sum(STATUS_GROUPS.values(), ())) == set(STATUSES)
+    assert BINDING_STATUSES == ("funded", "funded_partial", "definitive")
+
+
+_check()

@@ -1,0 +1,298 @@
+"""Clearing (Eisenberg-Noe 2001, Rogers-Veraart 2013): published examples, then invariants of
+METHODS.md 5.8 on random networks against oracles written here (an LP, a brute force over
+default sets, Picard iteration)."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linprog
+
+from loopledger.errors import LedgerError, ValidationError
+from loopledger.stresstest.clearing import clearing
+
+# ------------------------------------------------------------------------------------------------
+# Published examples
+
+
+def test_eisenberg_noe_networkvaluation_example():
+    # siebenbrunner/NetworkValuation (MIT), "Algorithms/Eisenberg and Noe 2001/Example.html"
+    # (MATLAB R2017b live script, printed output): vecE = [10;10;10],
+    # matL = [0 20 10; 5 0 24; 10 0 0] (row i owes column j). Printed after clearing:
+    #   'Equity after clearing'  -5.4545, -2.6364, 30   'Defaulted'  1, 1, 0
+    # and before clearing only the first node is in default (equity -5, 1, 34).
+    # (The repository README prints payments 19.5455 / 26.3636 / 10 for the same call; its first
+    # value contradicts the live script's printed equity, -5.4545 = p1 - 30 gives p1 = 24.5455,
+    # and the README's own second value, 26.3636 = 10 + (2/3) p1. We test the live script.)
+    L = [[0, 20, 10], [5, 0, 24], [10, 0, 0]]
+    r = clearing(L, [10, 10, 10])
+    np.testing.assert_allclose(r.net_worth, [-5.4545, -2.6364, 30.0], atol=5e-5)
+    assert r.defaulted.tolist() == [True, True, False]
+    np.testing.assert_allclose(r.payments[1:], [26.3636, 10.0], atol=5e-5)
+    # node 0 defaults in the first round, node 1 only through node 0's shortfall
+    assert r.rounds.tolist() == [1, 2, 0]
+
+
+# systemicrisk (R package by Gandy & Veraart), default_clearing() documentation example and its
+# printed "Example output" (rdrr.io/cran/systemicrisk/man/default_clearing.html):
+#   ea <- c(1/2,5/8,3/4); el <- c(3/2,1/2,1/2); x <- 0.5
+#   L <- matrix(c(0,x,1-x,1-x,0,x,x,1-x,0),nrow=3)
+#   default_clearing(L,ea,el)                     -> defaultind 1 1 0, clearingvec 1.473214 1.419643 1.500000
+#   default_clearing(L,ea,el, alpha=0.5, beta=0.7) -> defaultind 1 1 1, clearingvec 0.5020200 0.5147049 0.5653806
+# R fills matrices column by column; with x = 0.5 every off-diagonal entry is 0.5 either way.
+# External liabilities el rank pari passu with interbank ones (the clearing vector is total
+# payments), which is our default.
+SR_L = np.array([[0, 0.5, 0.5], [0.5, 0, 0.5], [0.5, 0.5, 0]])
+SR_EA = [1 / 2, 5 / 8, 3 / 4]
+SR_EL = [3 / 2, 1 / 2, 1 / 2]
+
+
+def test_systemicrisk_eisenberg_noe_example():
+    r = clearing(SR_L, SR_EA, external_liabilities=SR_EL)
+    np.testing.assert_allclose(r.payments, [1.473214, 1.419643, 1.5], atol=5e-7)
+    assert r.defaulted.tolist() == [True, True, False]
+
+
+def test_systemicrisk_rogers_veraart_example():
+    r = clearing(SR_L, SR_EA, alpha=0.5, beta=0.7, external_liabilities=SR_EL)
+    np.testing.assert_allclose(r.payments, [0.5020200, 0.5147049, 0.5653806], atol=5e-8)
+    assert r.defaulted.tolist() == [True, True, True]
+
+
+# ------------------------------------------------------------------------------------------------
+# Oracles
+
+
+def phi(L, e, p, alpha=1.0, beta=1.0, b=None, senior=False):
+    """The clearing map written directly from METHODS 5.1/5.2 (dense, no shared code)."""
+    L = np.asarray(L, float)
+    n = len(e)
+    b = np.zeros(n) if b is None else np.asarray(b, float)
+    row = L.sum(axis=1)
+    cap = row if senior else row + b
+    Pi = np.divide(L, cap[:, None], out=np.zeros_like(L), where=cap[:, None] > 0)
+    inflow = Pi.T @ p
+    solvent = e + inflow >= row + b - 1e-12 * np.maximum(1, row + b)
+    pay = np.maximum(0.0, alpha * e + beta * inflow - (b if senior else 0))
+    return np.where(solvent, cap, np.minimum(cap, pay)), inflow
+
+
+def lp_oracle(L, e):
+    """Greatest EN clearing vector = argmax sum p s.t. 0 <= p <= p_bar, p - Pi^T p <= e."""
+    L = np.asarray(L, float)
+    pbar = L.sum(axis=1)
+    Pi = np.divide(L, pbar[:, None], out=np.zeros_like(L), where=pbar[:, None] > 0)
+    n = len(e)
+    res = linprog(-np.ones(n), A_ub=np.eye(n) - Pi.T, b_ub=e, bounds=list(zip(np.zeros(n), pbar)), method="highs")
+    assert res.status == 0
+    return res.x
+
+
+def brute_force_rv(L, e, alpha, beta):
+    """Every default set D: solve (I - beta Pi_DD^T) p_D = alpha e_D + beta Pi_SD^T p_bar_S and keep
+    the solutions consistent with D; the greatest clearing vector is their componentwise max."""
+    L = np.asarray(L, float)
+    n = len(e)
+    pbar = L.sum(axis=1)
+    Pi = np.divide(L, pbar[:, None], out=np.zeros_like(L), where=pbar[:, None] > 0)
+    found = []
+    for k in range(n + 1):
+        for D in itertools.combinations(range(n), k):
+            D = list(D)
+            S = [i for i in range(n) if i not in D]
+            p = pbar.copy()
+            if D:
+                M = np.eye(len(D)) - beta * Pi[np.ix_(D, D)].T
+                rhs = alpha * e[D] + beta * Pi[np.ix_(S, D)].T @ pbar[S]
+                try:
+                    p[D] = np.linalg.solve(M, rhs)
+                except np.linalg.LinAlgError:
+                    continue
+            a = e + Pi.T @ p
+            tol = 1e-9 * np.maximum(1, pbar)
+            ok = all(a[i] >= pbar[i] - tol[i] for i in S) and all(a[i] < pbar[i] - tol[i] for i in D)
+            ok = ok and np.all(p >= -1e-9) and np.all(p <= pbar + 1e-9)
+            if ok:
+                found.append(p)
+    assert found, "Tarski: at least one clearing vector exists"
+    return np.max(np.array(found), axis=0)
+
+
+def picard(L, e, start, **kw):
+    p = np.array(start, float)
+    for _ in range(200_000):
+        q, _ = phi(L, e, p, **kw)
+        if np.max(np.abs(q - p)) < 1e-13:
+            return q
+        p = q
+    raise AssertionError("Picard iteration did not settle")
+
+
+@st.composite
+def networks(draw, max_n=7):
+    n = draw(st.integers(2, max_n))
+    density = draw(st.floats(0.2, 1.0))
+    # amounts in steps of 0.01 (money): random floats would bring subnormal numbers that no
+    # balance sheet holds and that make the oracles, not the algorithm, lose precision
+    vals = draw(st.lists(st.integers(0, 1000), min_size=n * n, max_size=n * n))
+    keep = draw(st.lists(st.floats(0, 1), min_size=n * n, max_size=n * n))
+    L = np.array(vals, float).reshape(n, n) / 100 * (np.array(keep).reshape(n, n) < density)
+    np.fill_diagonal(L, 0.0)
+    e = np.array(draw(st.lists(st.integers(0, 800), min_size=n, max_size=n)), float) / 100
+    return L, e
+
+
+# ------------------------------------------------------------------------------------------------
+# Invariants (METHODS 5.8)
+
+
+@settings(max_examples=120, deadline=None)
+@given(networks())
+def test_eisenberg_noe_invariants_and_lp_oracle(net):
+    L, e = net
+    r = clearing(L, e)
+    p, pbar = r.payments, r.p_bar
+    assert np.all(p >= -1e-12) and np.all(p <= pbar + 1e-12)
+    fixed, inflow = phi(L, e, p)
+    np.testing.assert_allclose(p, fixed, atol=1e-9)
+    # solvent nodes pay in full; defaulters have assets below what they owe and pay them all
+    solvent = ~r.defaulted
+    np.testing.assert_allclose(p[solvent], pbar[solvent], atol=1e-9)
+    assert np.all(e[r.defaulted] + inflow[r.defaulted] < pbar[r.defaulted])
+    np.testing.assert_allclose(p[r.defaulted], (e + inflow)[r.defaulted], atol=1e-9)
+    # the greatest fixed point is the LP optimum and dominates Picard iteration from 0
+    np.testing.assert_allclose(p, lp_oracle(L, e), atol=1e-6)
+    least = picard(L, e, np.zeros(len(e)))
+    assert np.all(p >= least - 1e-9)
+    assert r.unique == bool(np.allclose(least, p, atol=1e-7)) or r.unique is None
+    np.testing.assert_allclose(r.equity, np.where(r.defaulted, 0, e + inflow - pbar), atol=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(networks(max_n=6), st.floats(0.0, 1.0), st.floats(0.0, 1.0))
+def test_rogers_veraart_equals_brute_force(net, alpha, beta):
+    L, e = net
+    r = clearing(L, e, alpha=alpha, beta=beta)
+    np.testing.assert_allclose(r.payments, brute_force_rv(L, e, alpha, beta), atol=1e-7)
+    fixed, inflow = phi(L, e, r.payments, alpha, beta)
+    np.testing.assert_allclose(r.payments, fixed, atol=1e-9)
+    D = r.defaulted
+    np.testing.assert_allclose(r.default_costs[D], ((1 - alpha) * e + (1 - beta) * inflow)[D], atol=1e-9)
+    assert np.all(r.default_costs[~D] == 0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(networks(), st.lists(st.integers(0, 600).map(lambda x: x / 100), min_size=7, max_size=7), st.floats(0, 1), st.floats(0, 1))
+def test_value_is_conserved_with_the_pari_passu_sink(net, ext, alpha, beta):
+    L, e = net
+    b = np.array(ext[: len(e)])
+    r = clearing(L, e, alpha=alpha, beta=beta, external_liabilities=b)
+    # sum e = sum equity + what external creditors receive + default costs (METHODS 5.8)
+    assert np.isclose(e.sum(), r.equity.sum() + r.external_payments.sum() + r.default_costs.sum(), atol=1e-8)
+    fixed, _ = phi(L, e, r.payments, alpha, beta, b=b)
+    np.testing.assert_allclose(r.payments, fixed, atol=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(networks(), st.lists(st.integers(0, 600).map(lambda x: x / 100), min_size=7, max_size=7))
+def test_senior_external_liabilities_against_picard(net, ext):
+    L, e = net
+    b = np.array(ext[: len(e)])
+    r = clearing(L, e, external_liabilities=b, external_senior=True)
+    # interbank payments: greatest fixed point of min(p_bar, max(0, e - b + Pi^T p)), found here
+    # by Picard iteration from p_bar (decreasing to the greatest)
+    greatest = picard(L, e, L.sum(axis=1), b=b, senior=True)
+    np.testing.assert_allclose(r.interbank_payments, greatest, atol=1e-8)
+    np.testing.assert_allclose(r.external_payments, np.where(r.defaulted, np.minimum(b, e + (r.assets - e)), b), atol=1e-8)
+    assert np.isclose(e.sum(), r.equity.sum() + r.external_payments.sum(), atol=1e-8)
+
+
+@settings(max_examples=50, deadline=None)
+@given(networks(), st.integers(0, 6), st.floats(0.0, 5.0), st.floats(0.1, 1.0), st.floats(0.1, 1.0))
+def test_monotone_in_assets_and_costs(net, who, bump, alpha, beta):
+    L, e = net
+    who = who % len(e)
+    base = clearing(L, e, alpha=alpha, beta=beta)
+    richer = e.copy()
+    richer[who] += bump
+    more = clearing(L, richer, alpha=alpha, beta=beta)
+    assert np.all(more.payments >= base.payments - 1e-9)
+    assert not np.any(more.defaulted & ~base.defaulted)
+    lighter = clearing(L, e, alpha=min(1.0, alpha + 0.1), beta=min(1.0, beta + 0.1))
+    assert np.all(lighter.payments >= base.payments - 1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(networks(), st.floats(0.1, 50.0), st.randoms(use_true_random=False))
+def test_scaling_and_relabelling(net, t, rnd):
+    L, e = net
+    r = clearing(L, e)
+    np.testing.assert_allclose(clearing(t * L, t * e).payments, t * r.payments, rtol=1e-9, atol=1e-9)
+    perm = list(range(len(e)))
+    rnd.shuffle(perm)
+    q = clearing(L[np.ix_(perm, perm)], e[perm])
+    np.testing.assert_allclose(q.payments, r.payments[perm], atol=1e-9)
+    assert q.defaulted.tolist() == r.defaulted[perm].tolist()
+
+
+def test_exactly_at_obligations_is_not_a_default():
+    # 0 owes 1 ten and holds exactly ten: it pays in full and has not defaulted (METHODS 5.0)
+    r = clearing([[0, 10], [0, 0]], [10, 0])
+    assert r.defaulted.tolist() == [False, False]
+    assert r.payments.tolist() == [10, 0]
+
+
+def test_ring_without_outside_assets_has_many_clearing_vectors():
+    # METHODS 5.1: a closed ring of e = 0 nodes whose debts stay inside has a family of
+    # clearing vectors: 0 owes 1 five, 1 owes 0 five. Paying in full is the greatest; paying
+    # nothing the least.
+    r = clearing([[0, 5], [5, 0]], [0, 0])
+    assert r.payments.tolist() == [5, 5]
+    assert r.unique is False
+
+
+def test_sparse_dense_and_labelled_inputs_agree():
+    L = np.array([[0, 20, 10], [5, 0, 24], [10, 0, 0]], float)
+    dense = clearing(L, [10, 10, 10])
+    sparse = clearing(sp.csr_matrix(L), np.array([10, 10, 10]))
+    labels = ["a", "b", "c"]
+    framed = clearing(pd.DataFrame(L, index=labels, columns=labels), pd.Series([10, 10, 10], index=labels))
+    np.testing.assert_allclose(dense.payments, sparse.payments)
+    np.testing.assert_allclose(dense.payments, framed.payments)
+    assert framed.to_frame()["node"].tolist() == labels
+    assert set(dense.to_dict()) >= {"payments", "defaulted", "rounds", "equity", "p_bar"}
+
+
+def test_large_sparse_network_matches_lp():
+    rng = np.random.default_rng(5)
+    n = 600
+    L = sp.random(n, n, density=0.01, random_state=rng, data_rvs=lambda k: rng.uniform(0, 10, k)).tolil()
+    L.setdiag(0)
+    L = L.tocsr()
+    e = rng.uniform(0, 3, n)
+    r = clearing(L, e)
+    np.testing.assert_allclose(r.payments, lp_oracle(L.toarray(), e), atol=1e-6)
+
+
+@pytest.mark.parametrize("bad, message", [
+    (dict(liabilities=[[0, -1], [0, 0]]), "negative"),
+    (dict(liabilities=[[1, 0], [0, 0]]), "diagonal"),
+    (dict(liabilities=[[0, np.nan], [0, 0]]), "finite"),
+    (dict(external_assets=[1, -2]), "negative"),
+    (dict(external_assets=[1, 2, 3]), "expected 2 values"),
+])
+def test_bad_input_is_named(bad, message):
+    args = dict(liabilities=[[0, 1], [0, 0]], external_assets=[1, 1]) | bad
+    with pytest.raises(ValidationError, match=message):
+        clearing(**args)
+
+
+def test_alpha_outside_unit_interval():
+    with pytest.raises(LedgerError, match="alpha"):
+        clearing([[0, 1], [0, 0]], [1, 1], alpha=1.5)
