@@ -15,7 +15,8 @@ Changing a meaning here changes it everywhere (docs/architecture.md).
 * :data:`CONSIDERATIONS`: what changes hands (cash, stock, in kind, mixed) and whether it is
   money;
 * :data:`METRIC_FAMILIES`: which company facts count as market value, book equity, cash, debt,
-  revenue, net income and backlog, in order of preference on the same date;
+  revenue, net income and backlog, in order of preference on the same date (the filed
+  remaining performance obligations before a company's own "backlog");
 * :data:`COMPANY_TYPES` and :data:`SOURCE_TYPES` with their labels (and which sources are
   primary).
 """
@@ -76,6 +77,10 @@ class KindMeaning:
 
     kind: DealKind
     label: str
+    #: a word or two for maps and graph exports ("cloud $300B")
+    short: str
+    #: the plural for legends and group headings ("cloud contracts")
+    plural: str
     family: Family
     #: money changes hands (unless the deal's consideration says it is stock or in kind)
     moves_cash: bool
@@ -87,29 +92,30 @@ class KindMeaning:
 
 
 KINDS: dict[str, KindMeaning] = {m.kind.value: m for m in (
-    KindMeaning(DealKind.equity_investment, "equity investment", Family.equity, True, Exposure.credit,
-                "investor -> investee", carries_stake=True),
-    KindMeaning(DealKind.compute_purchase, "chip or system purchase", Family.commercial, True,
-                Exposure.credit, "buyer -> seller"),
-    KindMeaning(DealKind.cloud_contract, "cloud or capacity contract", Family.commercial, True,
-                Exposure.credit, "buyer -> cloud provider"),
-    KindMeaning(DealKind.lease, "lease", Family.commercial, True, Exposure.credit, "lessee -> lessor"),
-    KindMeaning(DealKind.licensing, "licence", Family.commercial, True, Exposure.credit,
-                "licensee -> licensor"),
-    KindMeaning(DealKind.capacity_backstop, "backstop or guarantee", Family.guarantee, False,
-                Exposure.backstop, "guarantor -> beneficiary"),
-    KindMeaning(DealKind.warrant_or_equity_grant, "warrant or equity grant", Family.grant, False,
-                Exposure.grant, "issuer -> recipient"),
-    KindMeaning(DealKind.loan_debt_spv, "loan, bond or credit facility", Family.debt, True,
-                Exposure.loan, "lender -> borrower"),
-    KindMeaning(DealKind.revenue_share, "revenue share", Family.revenue_share, True, Exposure.none,
-                "payer of the share -> receiver"),
-    KindMeaning(DealKind.acquisition, "acquisition", Family.acquisition, True, Exposure.credit,
-                "buyer -> target or its sellers"),
-    KindMeaning(DealKind.deposit, "deposit", Family.deposit, True, Exposure.deposit,
-                "depositor -> receiver"),
-    KindMeaning(DealKind.other, "other (programme or plan)", Family.other, True, Exposure.none,
-                "payer -> payee"),
+    KindMeaning(DealKind.equity_investment, "equity investment", "equity", "equity", Family.equity, True,
+                Exposure.credit, "investor -> investee", carries_stake=True),
+    KindMeaning(DealKind.compute_purchase, "chip or system purchase", "compute", "chip purchases",
+                Family.commercial, True, Exposure.credit, "buyer -> seller"),
+    KindMeaning(DealKind.cloud_contract, "cloud or capacity contract", "cloud", "cloud contracts",
+                Family.commercial, True, Exposure.credit, "buyer -> cloud provider"),
+    KindMeaning(DealKind.lease, "lease", "lease", "leases", Family.commercial, True, Exposure.credit,
+                "lessee -> lessor"),
+    KindMeaning(DealKind.licensing, "licence", "licensing", "licensing", Family.commercial, True,
+                Exposure.credit, "licensee -> licensor"),
+    KindMeaning(DealKind.capacity_backstop, "backstop or guarantee", "backstop", "backstops",
+                Family.guarantee, False, Exposure.backstop, "guarantor -> beneficiary"),
+    KindMeaning(DealKind.warrant_or_equity_grant, "warrant or equity grant", "warrant", "warrants",
+                Family.grant, False, Exposure.grant, "issuer -> recipient"),
+    KindMeaning(DealKind.loan_debt_spv, "loan, bond or credit facility", "loan", "loans", Family.debt,
+                True, Exposure.loan, "lender -> borrower"),
+    KindMeaning(DealKind.revenue_share, "revenue share", "revenue share", "revenue shares",
+                Family.revenue_share, True, Exposure.none, "payer of the share -> receiver"),
+    KindMeaning(DealKind.acquisition, "acquisition", "acquisition", "acquisitions", Family.acquisition,
+                True, Exposure.credit, "buyer -> target or its sellers"),
+    KindMeaning(DealKind.deposit, "deposit", "deposit", "deposits", Family.deposit, True,
+                Exposure.deposit, "depositor -> receiver"),
+    KindMeaning(DealKind.other, "other (programme or plan)", "other", "other", Family.other, True,
+                Exposure.none, "payer -> payee"),
 )}
 
 #: kinds in the commercial family (goods and services): the ones substitution can re-sell
@@ -217,7 +223,7 @@ METRIC_FAMILIES: dict[str, tuple[str, ...]] = {
     "backlog": ("rpo", "backlog", "commercial_rpo"),
 }
 #: the families that can serve as a stress-test buffer (what absorbs losses)
-BUFFER_FAMILIES: tuple[str, ...] = ("market_value", "book_equity", "cash")
+BUFFER_BASES: tuple[str, ...] = ("market_value", "book_equity", "cash")
 #: the unit every metric of a family is read in
 MONEY_UNIT = "USD bn"
 
@@ -237,16 +243,17 @@ class CompanyType(StrEnum):
     other = "other"
 
 
-COMPANY_TYPES: dict[str, str] = {
-    "chip_vendor": "chip maker",
-    "hyperscaler_cloud": "hyperscaler (big cloud)",
-    "neocloud": "GPU cloud (neocloud)",
-    "ai_lab": "AI lab",
-    "investor": "investor",
-    "lender": "lender",
-    "energy_datacentre": "energy or data-centre developer",
-    "vehicle_spv": "financing vehicle (SPV, JV)",
-    "other": "other",
+#: company type -> (label, plural)
+COMPANY_TYPES: dict[str, tuple[str, str]] = {
+    "chip_vendor": ("chip maker", "chip makers"),
+    "hyperscaler_cloud": ("hyperscaler (big cloud)", "hyperscalers"),
+    "neocloud": ("GPU cloud (neocloud)", "neoclouds"),
+    "ai_lab": ("AI lab", "AI labs"),
+    "investor": ("investor", "investors"),
+    "lender": ("lender", "lenders"),
+    "energy_datacentre": ("energy or data-centre developer", "energy & data centres"),
+    "vehicle_spv": ("financing vehicle (SPV, JV)", "vehicles (SPV/JV)"),
+    "other": ("other", "other"),
 }
 
 
@@ -287,7 +294,7 @@ def label(code: str | None) -> str:
     if code in STATUSES:
         return STATUSES[code].label
     if code in COMPANY_TYPES:
-        return COMPANY_TYPES[code]
+        return COMPANY_TYPES[code][0]
     if code in CONSIDERATIONS:
         return CONSIDERATIONS[code][0]
     if code in SOURCE_TYPES:

@@ -110,31 +110,20 @@ def text_buffer() -> io.StringIO:
     return io.StringIO(newline="")
 
 
-#: company facts that value a whole company (USD bn), most authoritative first on a tie
-VALUATION_METRICS = ("market_cap", "valuation_post_money", "valuation", "valuation_deal")
-
-
 def latest_valuations(ledger, as_of=None):
-    """Per company, its latest valuation fact on or before ``as_of``: a frame indexed by
-    company id with ``value`` (USD bn), ``as_of`` (date as recorded), ``basis`` (the metric:
-    market cap, post-money ...) and ``source`` (URL of the fact's first source)."""
+    """Per company, its latest market value on or before ``as_of`` (the ``market_value``
+    family of :data:`loopledger.vocabulary.METRIC_FAMILIES`): a frame indexed by company id with
+    ``value`` (USD bn), ``as_of`` (date as recorded), ``basis`` (the metric: market cap,
+    post-money ...) and ``source`` (URL of the fact's first source)."""
     import pandas as pd
 
-    facts = ledger.facts(metric=list(VALUATION_METRICS), as_of=as_of)
-    facts = facts[facts["unit"] == "USD bn"]
-    cols = ["value", "as_of", "basis", "source"]
-    if facts.empty:
-        return pd.DataFrame(columns=cols)
-    rank = {m: i for i, m in enumerate(VALUATION_METRICS)}
-    facts = facts.assign(_rank=facts["metric"].map(rank)).sort_values(
-        ["company", "date", "_rank"], ascending=[True, True, False])
-    last = facts.groupby("company").tail(1).set_index("company")
+    latest = ledger.latest("market_value", as_of=as_of)
     return pd.DataFrame({
-        "value": last["value"].astype(float),
-        "as_of": last["as_of"],
-        "basis": last["metric"],
-        "source": [s[0]["url"] if s else None for s in last["sources"]],
-    })[cols]
+        "value": latest["value"].astype(float),
+        "as_of": latest["as_of"],
+        "basis": latest["metric"],
+        "source": [s[0]["url"] if s else None for s in latest["sources"]],
+    }, index=latest.index)[["value", "as_of", "basis", "source"]]
 
 
 def first_source_url(sources) -> str | None:
@@ -143,12 +132,17 @@ def first_source_url(sources) -> str | None:
 
 
 def deal_view(ledger, as_of=None, include_overlaps: bool = True):
-    """What the graph formats draw: ``(as_of date, deals in view with every status, companies
-    indexed by id, latest valuations)``; summary legs are dropped unless ``include_overlaps``."""
-    from ..ledger.dates import parse_as_of
+    """What the graph formats draw: ``(as_of date, deals in view, companies indexed by id,
+    latest valuations)``. ``as_of`` is a date or a :class:`~loopledger.ledger.view.View`
+    (default: every status); the deals are the legs of that view (summary legs are dropped
+    unless ``include_overlaps``), with every field of the ledger's deal table."""
+    from ..ledger.view import View
 
-    as_of_d = parse_as_of(as_of)
-    deals = ledger.deals(as_of=as_of_d)
-    if not include_overlaps:
-        deals = deals[deals["include_in_totals"].astype(bool)]
-    return as_of_d, deals, ledger.companies().set_index("id"), latest_valuations(ledger, as_of_d)
+    view = as_of if isinstance(as_of, View) else View.of(as_of=as_of, statuses=None,
+                                                          include_overlaps=include_overlaps)
+    legs = ledger.legs(view=view)
+    if not view.include_overlaps:
+        legs = legs[legs["counted"]]
+    deals = ledger.deals(as_of=view.as_of)
+    deals = deals[deals["id"].isin(set(legs["deal"]))].reset_index(drop=True)
+    return view.as_of, deals, ledger.companies().set_index("id"), latest_valuations(ledger, view.as_of)

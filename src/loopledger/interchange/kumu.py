@@ -19,15 +19,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from ..errors import LedgerError
+from ..vocabulary import KINDS
 from .common import deal_view, first_source_url, is_stdio
 
 ELEMENT_COLUMNS = ["ID", "Label", "Type", "Description", "Tags", "Ticker", "Country",
                    "Valuation (USD bn)", "Valuation date", "Valuation basis"]
 CONNECTION_COLUMNS = ["ID", "From", "To", "Type", "Direction", "Label", "Amount low (USD bn)",
                       "Amount high (USD bn)", "Status", "Announced", "Confidence", "Source", "Tags"]
-_SHORT = {"compute_purchase": "compute", "cloud_contract": "cloud", "equity_investment": "equity",
-          "capacity_backstop": "backstop", "warrant_or_equity_grant": "warrant",
-          "loan_debt_spv": "loan", "revenue_share": "revenue share"}
+_SHORT = {k: m.short for k, m in KINDS.items()}
 
 
 def _money(x: float) -> str:

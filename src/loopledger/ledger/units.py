@@ -13,9 +13,8 @@ that come from derived amounts. The network view (:mod:`loopledger.ledger.view`,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any, Mapping, Protocol
 
 import numpy as np
 import pandas as pd
@@ -24,8 +23,12 @@ from ..errors import LedgerError, Problem, ValidationError
 from .dates import PartialDate, end_of, start_of
 from ..results import Result
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .ledger import Ledger
+
+
+class DealReader(Protocol):
+    """What :func:`derive_amounts` needs of a ledger: its deals as of a date."""
+
+    def deals(self, as_of: Any = None) -> pd.DataFrame: ...  # pragma: no cover
 
 #: what a $/GW figure covers: the chips (vendor revenue per GW), a whole data centre built
 #: per GW, or renting a GW of capacity for one year (needs a contract term)
@@ -164,7 +167,7 @@ class DerivedAmounts(Result):
 
 
 def derive_amounts(
-    deals: "pd.DataFrame | Ledger",
+    deals: "pd.DataFrame | DealReader",
     as_of=None,
     assumptions: str | Path | pd.DataFrame | None = None,
     assumption: str | None = None,

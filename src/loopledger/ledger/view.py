@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Protocol
 
 import numpy as np
 import pandas as pd
@@ -52,9 +52,15 @@ from ..vocabulary import (
     moves_cash,
 )
 from .dates import PartialDate, end_of, parse_as_of, start_of
+from .units import DealReader, derive_amounts, derived_share
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .ledger import Ledger
+
+class LedgerReader(DealReader, Protocol):
+    """What a view needs of a ledger (:class:`~loopledger.ledger.Ledger` is one)."""
+
+    def companies(self) -> pd.DataFrame: ...  # pragma: no cover
+
+    def company_names(self) -> dict[str, str]: ...  # pragma: no cover
 
 #: amount bases of a view: a stated range is read at its low end, its high end or its middle;
 #: ``derived`` adds values for legs stated only in GW or chips
@@ -270,7 +276,7 @@ LEG_COLUMNS = [
 ]
 
 
-def legs(ledger: "Ledger", view: View) -> pd.DataFrame:
+def legs(ledger: LedgerReader, view: View) -> pd.DataFrame:
     """The leg table of a view: one row per deal leg in view (see the module docstring), with
     the columns of :data:`LEG_COLUMNS`. Amounts are USD billions."""
     deals = ledger.deals(as_of=view.as_of)
@@ -280,8 +286,6 @@ def legs(ledger: "Ledger", view: View) -> pd.DataFrame:
         deals = deals[deals["kind"].isin(view.kinds)]
     deals = deals.reset_index(drop=True)
     if view.amount == "derived":
-        from .units import derive_amounts
-
         deals = derive_amounts(deals, **view.derive).apply(deals)
     else:
         deals = deals.assign(derived=False, assumption=None)
@@ -313,13 +317,11 @@ def legs(ledger: "Ledger", view: View) -> pd.DataFrame:
     return out[LEG_COLUMNS]
 
 
-def network(ledger: "Ledger", view: View) -> FlowNetwork:
+def network(ledger: LedgerReader, view: View) -> FlowNetwork:
     """The network of a view: the leg table's counted legs (every leg with
     ``include_overlaps``) as a :class:`~loopledger.network.FlowNetwork`, nodes sorted by id.
     ``params`` echoes the view; with ``amount="derived"``, ``params["derived_share"]`` is the
     fraction of the money matrix's dollars that are derived."""
-    from .units import derived_share
-
     table = legs(ledger, view)
     edges = table if view.include_overlaps else table[table["counted"]]
     edges = edges.reset_index(drop=True)

@@ -14,8 +14,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
-from ..ledger.model import BINDING_STATUSES, STATUSES
-from ..ledger.summary import STATUS_LABELS
+from ..vocabulary import BINDING_STATUSES, COMPANY_TYPES, KINDS, STATUS_ORDER as STATUSES
+from ..vocabulary import STATUS_LABELS
 
 #: one colour per status, darkest for money paid, grey for cancelled
 STATUS_COLOURS = {
@@ -28,17 +28,9 @@ TYPE_COLOURS = {
     "ai_lab": "#c62828", "investor": "#ef6c00", "lender": "#8d6e63",
     "energy_datacentre": "#f9a825", "vehicle_spv": "#78909c", "other": "#9e9e9e",
 }
-KIND_LABELS = {
-    "equity_investment": "equity", "compute_purchase": "chip purchases", "cloud_contract": "cloud contracts",
-    "capacity_backstop": "backstops", "lease": "leases", "warrant_or_equity_grant": "warrants",
-    "loan_debt_spv": "loans", "licensing": "licensing", "revenue_share": "revenue shares",
-    "acquisition": "acquisitions", "other": "other",
-}
-TYPE_LABELS = {
-    "chip_vendor": "chip vendors", "hyperscaler_cloud": "hyperscalers", "neocloud": "neoclouds",
-    "ai_lab": "AI labs", "investor": "investors", "lender": "lenders",
-    "energy_datacentre": "energy & data centres", "vehicle_spv": "vehicles (SPV/JV)", "other": "other",
-}
+#: legend words, from the one vocabulary
+KIND_LABELS = {k: m.plural for k, m in KINDS.items()}
+TYPE_LABELS = {t: plural for t, (_, plural) in COMPANY_TYPES.items()}
 
 
 def _figure(width: float = 8.0, height: float = 5.0) -> Figure:

@@ -18,7 +18,7 @@ from typing import Any, Mapping
 
 from ..errors import LedgerError
 from ..paramsets import ParamSet, param
-from ..vocabulary import BUFFER_FAMILIES
+from ..vocabulary import BUFFER_BASES
 
 MODELS = ("debtrank", "clearing", "cascade")
 VARIANTS = ("battiston2012", "linear")
@@ -37,7 +37,7 @@ class StressParams(ParamSet):
     # how the exposures are read ----------------------------------------------------------------
     buffer: str = param("market_value", "What absorbs a company's losses: its market value "
                         "(market cap or latest private valuation), book equity or cash.",
-                        choices=BUFFER_FAMILIES)
+                        choices=BUFFER_BASES)
     missing_buffer: Any = param("infinite", "A company without that figure: infinite (absorbs, "
                                 "never fails; flagged), error, exclude (drop it and its legs) or "
                                 "a buffer in USD bn.", choices=MISSING_BUFFER_OPTIONS, number_ok=True,

@@ -28,25 +28,22 @@ from typing import TYPE_CHECKING, Any, Iterable
 import pandas as pd
 
 from ...results import Result, jsonable
+from ...vocabulary import METRIC_FAMILIES, PRIMARY_SOURCE_TYPES
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..ledger import Ledger
 
 CHANGELOG_FILE = "changelog.csv"
 CHANGELOG_RECORDS_FILE = "changelog_records.csv"
-#: source types that count as primary (the regulator's document or the company's own release)
-PRIMARY_TYPES = ("filing", "press_release")
+#: source types that count as primary (the document itself: a filing, the company's own
+#: release, a court or government record)
+PRIMARY_TYPES = PRIMARY_SOURCE_TYPES
 #: default number of largest flows in the source-gap scope (issue 7)
 DEFAULT_TOP = 50
 #: buffer families -> fact metrics, in order of preference on the same date
 BUFFER_FAMILIES: dict[str, tuple[str, ...]] = {
-    "value": ("market_cap", "valuation_post_money", "valuation", "valuation_deal",
-              "valuation_secondary"),
-    "revenue": ("revenue",),
-    "net_income": ("net_income",),
-    "cash": ("cash",),
-    "debt": ("total_debt", "long_term_debt", "total_debt_principal"),
-    "backlog": ("rpo", "backlog", "commercial_rpo"),
+    "value": METRIC_FAMILIES["market_value"],
+    **{f: METRIC_FAMILIES[f] for f in ("revenue", "net_income", "cash", "debt", "backlog")},
 }
 #: the families a company needs for "full" buffer facts (backlog only where disclosed)
 REQUIRED_FAMILIES = ("value", "revenue", "net_income", "cash", "debt")

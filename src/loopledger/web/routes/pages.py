@@ -8,8 +8,8 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from ...ledger.model import STATUSES, CompanyType, Deal, DealKind, SourceType
-from ...ledger.summary import STATUS_LABELS
+from ...ledger.model import Deal
+from ...vocabulary import BINDING_STATUSES, STATUS_LABELS, STATUS_ORDER as STATUSES, CompanyType, DealKind, SourceType
 from ..forms import form_fields, split_main
 from ..graph import KIND_COLOURS, STATUS_STYLES, TYPE_COLOURS
 from ..site import SiteDep
@@ -33,7 +33,7 @@ def index(request: Request, site: SiteDep) -> HTMLResponse:
         "replay_start": REPLAY_START.isoformat(),
         "months": (today.year - REPLAY_START.year) * 12 + today.month - REPLAY_START.month,
         "statuses": [(s, STATUS_LABELS[s], STATUS_STYLES[s]) for s in STATUSES],
-        "binding": ["funded", "funded_partial", "definitive"],
+        "binding": list(BINDING_STATUSES),
         "kinds": [(str(k), KIND_COLOURS[k]) for k in DealKind],
         "types": [(str(t), TYPE_COLOURS[t]) for t in CompanyType],
         "companies": companies,
