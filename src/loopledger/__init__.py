@@ -16,7 +16,7 @@ import sys
 from importlib.abc import MetaPathFinder
 from typing import TYPE_CHECKING, Any
 
-from .errors import ConflictError, LedgerError, NotFoundError, Problem, ValidationError
+from .errors import ConflictError, LedgerError, NotFoundError, Problem, ValidationError  # noqa: F401 - re-exported
 
 if TYPE_CHECKING:  # pragma: no cover
     from .api import *  # noqa: F403

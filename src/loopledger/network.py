@@ -12,10 +12,11 @@ Amounts are USD billions; an unknown amount is NaN, never 0.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -159,7 +160,7 @@ class FlowNetwork:
     @classmethod
     def from_frame(cls, edges: pd.DataFrame, nodes: Iterable[Any] | None = None,
                    params: dict[str, Any] | None = None, names: dict[str, str] | None = None,
-                   view: Any = None) -> "FlowNetwork":
+                   view: Any = None) -> FlowNetwork:
         """Build from a frame with ``source``, ``target`` and optionally ``amount`` and
         ``in_flow``; ``nodes`` fixes the node order (else order of first appearance)."""
         e = edges.reset_index(drop=True).copy()
@@ -187,7 +188,7 @@ class FlowNetwork:
 
     @classmethod
     def from_edges(cls, table_or_path: Any, source: str = "source", target: str = "target",
-                   amount: str | None = "amount") -> "FlowNetwork":
+                   amount: str | None = "amount") -> FlowNetwork:
         """A network from any edge list: a DataFrame, or a CSV / Parquet file with columns
         ``source,target[,amount]``. Amounts must be non-negative numbers (blank = unknown).
         Reads millions of edges with pyarrow."""
@@ -244,7 +245,8 @@ def _read_edge_file(path: Path) -> pd.DataFrame:
             return pd.read_parquet(path)
         # pyarrow directly: pandas' pyarrow engine with a partial dtype map fails on a blank
         # amount ("cannot convert NA to integer")
-        from pyarrow import csv as pa_csv, string as pa_string
+        from pyarrow import csv as pa_csv
+        from pyarrow import string as pa_string
 
         labels = pa_csv.ConvertOptions(column_types={"source": pa_string(), "target": pa_string()})
         return pa_csv.read_csv(path, convert_options=labels).to_pandas()

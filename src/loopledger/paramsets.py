@@ -20,8 +20,9 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar, Mapping, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from .errors import LedgerError
 
@@ -57,7 +58,7 @@ class ParamSet:
         return tuple(f.name for f in dataclasses.fields(cls))
 
     @classmethod
-    def of(cls: type[P], given: "P | None" = None, **options: Any) -> P:
+    def of(cls: type[P], given: P | None = None, **options: Any) -> P:
         """A checked set from keyword options (unknown names are an error), starting from
         ``given`` when one is passed."""
         unknown = sorted(set(options) - set(cls.names()))
@@ -260,7 +261,8 @@ def field_type(cls: type[ParamSet], f: dataclasses.Field) -> Any:
 def cli_type(cls: type[ParamSet], f: dataclasses.Field) -> Any:
     """The Python type Typer reads a field as: ``KEY=VALUE`` items for mappings, text for an
     option that takes a word or a number, else the declared type."""
-    from typing import Any as AnyType, Optional
+    from typing import Any as AnyType
+    from typing import Optional
 
     if f.metadata.get("mapping"):
         return Optional[list[str]]

@@ -23,10 +23,9 @@ Changing a meaning here changes it everywhere (docs/architecture.md).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Iterable
-
 
 # -- deal kinds --------------------------------------------------------------------------------
 

@@ -4,14 +4,14 @@ they are imported here in the order their commands are listed in ``--help``."""
 import sys
 
 from . import (  # noqa: F401 - imported for the commands they register
-    ledger_cmds,  # init, validate, import, export, deals, companies, show, history, summary ...
     cycles_cmds,  # cycles
+    data_cmds,  # data changelog, gaps, buffers
     flows_cmds,  # circulation, significance, cycling-index
+    ledger_cmds,  # init, validate, import, export, deals, companies, show, history, summary ...
     measure_cmds,  # promises, exposure, lookthrough, measure
+    report_cmds,  # report
     stress_cmds,  # stress, systemic
     web_cmds,  # serve, user
-    report_cmds,  # report
-    data_cmds,  # data changelog, gaps, buffers
 )
 from .app import app, run
 

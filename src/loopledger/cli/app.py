@@ -122,9 +122,9 @@ def _click_modules():
 def run() -> int:
     """Run the app; turn loopledger's errors into stderr lines and exit codes."""
     mods = _click_modules()
-    exits = tuple({getattr(m, "Exit") for m in [*mods, typer.exceptions] if hasattr(m, "Exit")})
+    exits = tuple({m.Exit for m in [*mods, typer.exceptions] if hasattr(m, "Exit")})
     click_errors = tuple(m.ClickException for m in mods)
-    aborts = tuple({getattr(m, "Abort") for m in [*mods, typer.exceptions] if hasattr(m, "Abort")})
+    aborts = tuple({m.Abort for m in [*mods, typer.exceptions] if hasattr(m, "Abort")})
     try:
         app(standalone_mode=False)
         return 0

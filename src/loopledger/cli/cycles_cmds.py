@@ -4,15 +4,26 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Iterator, Optional
+from typing import Annotated, Optional
 
 import typer
 
 from ..errors import LedgerError
-from .app import AmountOption, AsOfOption, DbOption, StatusesOption, JsonOption, app, console, emit_json, money, network_view, table
-
+from .app import (
+    AsOfOption,
+    DbOption,
+    JsonOption,
+    StatusesOption,
+    app,
+    console,
+    emit_json,
+    money,
+    network_view,
+    table,
+)
 
 
 @app.command("cycles")

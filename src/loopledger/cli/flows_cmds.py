@@ -12,9 +12,20 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import LedgerError, Problem, ValidationError
-from .app import (AmountOption, AsOfOption, DbOption, JsonOption, StatusesOption, app, console, emit_json,
-                  money, network_view, open_ledger, table)
-
+from .app import (
+    AmountOption,
+    AsOfOption,
+    DbOption,
+    JsonOption,
+    StatusesOption,
+    app,
+    console,
+    emit_json,
+    money,
+    network_view,
+    open_ledger,
+    table,
+)
 
 EdgesOption = Annotated[Optional[Path], typer.Option(
     "--edges", help="Use this edge list (CSV or Parquet with source,target[,amount]) instead of the ledger.")]

@@ -12,8 +12,20 @@ import typer
 from ..errors import LedgerError
 from ..paramsets import cli_parameters, from_cli
 from ..stresstest.params import MonteCarloParams, StressParams
-from .app import (AmountOption, AsOfOption, DbOption, JsonOption, StatusesOption, app, cli_view, console,
-                  emit_json, money, open_ledger, table)
+from .app import (
+    AmountOption,
+    AsOfOption,
+    DbOption,
+    JsonOption,
+    StatusesOption,
+    app,
+    cli_view,
+    console,
+    emit_json,
+    money,
+    open_ledger,
+    table,
+)
 
 Top = Annotated[int, typer.Option(help="Rows to show in the table (all with --json).")]
 FailOption = Annotated[list[str], typer.Option("--fail", help="Company that fails (name, alias, id or ticker; repeatable).")]

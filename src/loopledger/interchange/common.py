@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import io
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
 from ..errors import LedgerError
 from ..ledger.dates import PartialDate

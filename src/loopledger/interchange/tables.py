@@ -16,9 +16,9 @@ The result tables use the default views and parameters of their functions as of 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 

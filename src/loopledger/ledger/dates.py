@@ -39,7 +39,7 @@ class PartialDate:
     text: str
 
     @classmethod
-    def parse(cls, text: str) -> "PartialDate":
+    def parse(cls, text: str) -> PartialDate:
         """Parse ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, ``YYYY-Qn`` or ``YYYY-Hn``, optionally
         prefixed with ``~`` (approximate). Raises ``ValueError`` naming what is wrong."""
         raw = text.strip()

@@ -16,26 +16,28 @@ import hashlib
 import os
 import threading
 import time
+from collections.abc import Iterable, Mapping
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Literal, overload
 
 import numpy as np
 import pandas as pd
 
 from ..errors import LedgerError, NotFoundError, Problem, ValidationError
-from ..results import jsonable
 from ..network import FlowNetwork
+from ..results import jsonable
 from ..vocabulary import BINDING_STATUSES, METRIC_FAMILIES, MONEY_UNIT
 from .dates import PartialDate, parse_as_of
-from .model import MODELS, Record, Source, Status
+from .model import MODELS, Company, Deal, Fact, Record, Source, Status, StatusEvent
 from .storage import Store, normalise_url
 from .summary import Summary, summarise
-from .tables import FORMATS, write_table
-from .tables import RawRow
+from .tables import FORMATS, RawRow, write_table
 from .validate import Known, check_row, validate_files, validate_rows
-from .view import View, legs as view_legs, network as view_network, view_of
+from .view import View, view_of
+from .view import legs as view_legs
+from .view import network as view_network
 
 
 def data_dir() -> Path:
@@ -80,13 +82,13 @@ class Ledger:
     # opening ---------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, url: str | None = None, create: bool = True) -> "Ledger":
+    def open(cls, url: str | None = None, create: bool = True) -> Ledger:
         """Open the ledger at a database URL (SQLite file, ``sqlite://`` in memory, or
         ``postgresql://...``); default ``$LOOPLEDGER_DB`` or the documented SQLite file."""
         return cls(Store.open(normalise_url(url) if url else None, create=create))
 
     @classmethod
-    def in_memory(cls) -> "Ledger":
+    def in_memory(cls) -> Ledger:
         return cls(Store.open("sqlite://"))
 
     def init(self, empty: bool = False, actor: str | None = None) -> dict[str, int]:
@@ -132,8 +134,22 @@ class Ledger:
             self._checked_at = float("-inf")
         return result
 
-    def records(self, table: str, include_retracted: bool = False) -> list[Record]:
-        """The stored records of a table as model objects, sorted by id."""
+    @overload
+    def records(self, table: Literal["sources"], include_retracted: bool = False) -> list[Source]: ...
+    @overload
+    def records(self, table: Literal["companies"], include_retracted: bool = False) -> list[Company]: ...
+    @overload
+    def records(self, table: Literal["deals"], include_retracted: bool = False) -> list[Deal]: ...
+    @overload
+    def records(self, table: Literal["events"], include_retracted: bool = False) -> list[StatusEvent]: ...
+    @overload
+    def records(self, table: Literal["facts"], include_retracted: bool = False) -> list[Fact]: ...
+    @overload
+    def records(self, table: str, include_retracted: bool = False) -> list[Record]: ...
+
+    def records(self, table: str, include_retracted: bool = False) -> list[Any]:
+        """The stored records of a table as model objects (a :class:`Deal` per row of
+        ``"deals"``, ...), sorted by id."""
         with self._lock:
             self._fresh()
             key = f"records:{table}:{include_retracted}"

@@ -15,9 +15,10 @@ based on and fails with :class:`~loopledger.errors.ConflictError` if another edi
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -158,7 +159,7 @@ def migrate(engine: Engine) -> None:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
@@ -173,7 +174,7 @@ class Store:
         self.tables = METADATA.tables
 
     @classmethod
-    def open(cls, url: str | None = None, create: bool = True) -> "Store":
+    def open(cls, url: str | None = None, create: bool = True) -> Store:
         engine = make_engine(url or default_url())
         store = cls(engine)
         if create:

@@ -22,7 +22,8 @@ from typing import Any
 import pandas as pd
 
 from ..results import Result
-from ..vocabulary import STATUS_LABELS, STATUS_ORDER as STATUSES
+from ..vocabulary import STATUS_LABELS
+from ..vocabulary import STATUS_ORDER as STATUSES
 
 __all__ = ["STATUS_LABELS", "Summary", "summarise"]
 

@@ -12,17 +12,17 @@ that come from derived amounts. The network view (:mod:`loopledger.ledger.view`,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
 from ..errors import LedgerError, Problem, ValidationError
-from .dates import PartialDate, end_of, start_of
 from ..results import Result
-
+from .dates import PartialDate, end_of, start_of
 
 
 class DealReader(Protocol):
@@ -167,7 +167,7 @@ class DerivedAmounts(Result):
 
 
 def derive_amounts(
-    deals: "pd.DataFrame | DealReader",
+    deals: pd.DataFrame | DealReader,
     as_of=None,
     assumptions: str | Path | pd.DataFrame | None = None,
     assumption: str | None = None,

@@ -34,9 +34,10 @@ View rules (docs/methods.md 0.2):
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable, Mapping, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -109,7 +110,7 @@ class View:
         include_overlaps: bool = False,
         roll_up: bool = False,
         derive: Mapping[str, Any] | None = None,
-    ) -> "View":
+    ) -> View:
         """A checked view. ``as_of``: a date, ``YYYY-MM-DD`` (``YYYY-MM``, ``YYYY``: the
         period's last day) or None for today; ``statuses``: the statuses that count (default
         the binding ones; None: all); ``kinds``: deal kinds (default all); ``amount``: low,
@@ -129,7 +130,7 @@ class View:
             derive=dict(derive or {}),
         )
 
-    def with_(self, **changes: Any) -> "View":
+    def with_(self, **changes: Any) -> View:
         """A copy with some choices changed (checked like :meth:`of`)."""
         fields = dict(as_of=self.as_of, statuses=self.statuses, kinds=self.kinds, amount=self.amount,
                       include_overlaps=self.include_overlaps, roll_up=self.roll_up, derive=self.derive)

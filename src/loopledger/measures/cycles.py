@@ -15,8 +15,9 @@ millions of edges in seconds for ``max_len`` up to about 4.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -231,7 +232,7 @@ def cycles(
     count_only: bool = False,
     *,
     progress: Callable[[int, int], None] | None = None,
-) -> "CycleReport":
+) -> CycleReport:
     """Every simple cycle of the network up to ``max_len`` companies, with its deal legs and
     bottleneck dollars.
 

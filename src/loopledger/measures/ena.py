@@ -10,9 +10,10 @@ again. Definitions, orientation and pitfalls follow METHODS.md section 3 and mat
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -264,8 +265,8 @@ _PERIODS = [(re.compile(r"^FY\d{4}$|^\d{4}$"), 1.0, "fiscal year"),
 
 
 def company_boundary(
-    net: "FlowNetwork",
-    ledger: "Ledger",
+    net: FlowNetwork,
+    ledger: Ledger,
     as_of: str | date | None = None,
     metrics: Sequence[str] = ("revenue",),
 ) -> pd.DataFrame:
@@ -323,9 +324,9 @@ def _annual_factor(metric: str, period: Any) -> tuple[float | None, str]:
 
 
 def cycling_index_from_network(
-    net: "FlowNetwork",
+    net: FlowNetwork,
     inputs: Mapping[Any, float] | pd.Series | None = None,
-    ledger: "Ledger | None" = None,
+    ledger: Ledger | None = None,
     as_of: str | date | None = None,
     outputs: Mapping[Any, float] | pd.Series | None = None,
     reserve_drawdown: bool = True,

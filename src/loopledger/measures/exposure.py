@@ -14,9 +14,10 @@ per year, so a share of revenue above 1 is possible and means "more than a year 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -74,9 +75,9 @@ class Exposure(Result):
 
 
 def exposure(
-    ledger_or_net: "Ledger | FlowNetwork",
+    ledger_or_net: Ledger | FlowNetwork,
     as_of: str | date | None = None,
-    ledger: "Ledger | None" = None,
+    ledger: Ledger | None = None,
     circular: Mapping[Any, float] | bool | None = None,
     metrics: Mapping[str, tuple[str, ...]] | None = None,
     annualise_revenue: bool = True,

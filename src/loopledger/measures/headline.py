@@ -23,7 +23,8 @@ from ..errors import LedgerError
 from ..ledger.dates import PartialDate
 from ..ledger.view import View, view_of
 from ..results import Result, frame_html
-from ..vocabulary import BINDING_STATUSES, STATUS_LABELS, STATUS_ORDER as STATUSES
+from ..vocabulary import BINDING_STATUSES, STATUS_LABELS
+from ..vocabulary import STATUS_ORDER as STATUSES
 from .lookthrough import METRICS, lookthrough_from_ledger
 from .promises import promises
 
@@ -78,7 +79,7 @@ class Headline(Result):
 
 
 def measure(
-    ledger: "Ledger",
+    ledger: Ledger,
     as_of: str | date | None = None,
     explain: bool = False,
     top: int = 10,
@@ -184,7 +185,7 @@ def measure(
     )
 
 
-def _lookthrough(ledger: "Ledger", as_of: date) -> dict[str, Any] | None:
+def _lookthrough(ledger: Ledger, as_of: date) -> dict[str, Any] | None:
     """The latest equity-method look-through in the facts on or before ``as_of``."""
     facts = ledger.facts(as_of=as_of)
     suffixes = {METRICS[r].split("}", 1)[1]: r for r in ("after_tax", "pre_tax")}

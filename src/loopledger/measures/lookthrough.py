@@ -280,7 +280,7 @@ def _fact_ref(row: pd.Series, role: str) -> dict[str, Any]:
 
 
 def lookthrough_from_ledger(
-    ledger: "Ledger",
+    ledger: Ledger,
     investor: str,
     investee: str,
     period: str,

@@ -50,7 +50,7 @@ class LinkGraph:
     one_way: np.ndarray
 
     @classmethod
-    def from_links(cls, n: int, src: np.ndarray, dst: np.ndarray) -> "LinkGraph":
+    def from_links(cls, n: int, src: np.ndarray, dst: np.ndarray) -> LinkGraph:
         src = np.asarray(src, dtype=np.int64)
         dst = np.asarray(dst, dtype=np.int64)
         key = src * n + dst

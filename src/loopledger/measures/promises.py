@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from ..ledger.dates import PartialDate
 from ..ledger.summary import summarise
 from ..ledger.view import View, view_of
 from ..results import Result, frame_html
-from ..vocabulary import BINDING_STATUSES, STATUS_LABELS, STATUS_ORDER as STATUSES
+from ..vocabulary import BINDING_STATUSES, STATUS_LABELS
+from ..vocabulary import STATUS_ORDER as STATUSES
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..ledger import Ledger
@@ -72,7 +72,7 @@ class Promises(Result):
         return frame_html(self.to_frame(), f"{self.caption} as of {self.as_of}")
 
 
-def promises(ledger: "Ledger", as_of: str | date | None = None, company: str | None = None,
+def promises(ledger: Ledger, as_of: str | date | None = None, company: str | None = None,
              start: str = SERIES_START, series: bool = True, *, view: View | None = None) -> Promises:
     """Deal dollars by status, per company and over time: how much is paid, signed or promised.
 

@@ -12,8 +12,9 @@ sizes side by side (METHODS.md 4.3).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -313,7 +314,7 @@ class _NullInput:
     leg_kind: np.ndarray       # per cash leg: kind code
 
     @classmethod
-    def from_network(cls, net: FlowNetwork) -> "_NullInput":
+    def from_network(cls, net: FlowNetwork) -> _NullInput:
         n = net.n
         e = net.edges
         u, v = e["u"].to_numpy(np.int64), e["v"].to_numpy(np.int64)

@@ -10,8 +10,8 @@ matplotlib figures (:mod:`.figures`), usable in a notebook. ``loopledger report 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ..errors import LedgerError
 from .build import Report, Section, build_report

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any, Callable
+from datetime import UTC, date
+from typing import Any
 
 import pandas as pd
 
@@ -487,7 +488,7 @@ def build_report(ledger, as_of=None, progress: Callable[[str], None] | None = No
     >>> r.unavailable  # doctest: +SKIP
     {}
     """
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     as_of_d = parse_as_of(as_of)
     if not ledger.records("deals"):
@@ -495,4 +496,4 @@ def build_report(ledger, as_of=None, progress: Callable[[str], None] | None = No
     b = _Builder(ledger, as_of_d, progress)
     sections = b.build()
     return Report(as_of=as_of_d, sections=sections, counts=b.ledger_counts(),
-                  generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+                  generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))

@@ -14,8 +14,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
-from ..vocabulary import BINDING_STATUSES, COMPANY_TYPES, KINDS, STATUS_ORDER as STATUSES
-from ..vocabulary import STATUS_LABELS
+from ..vocabulary import BINDING_STATUSES, COMPANY_TYPES, KINDS, STATUS_LABELS
+from ..vocabulary import STATUS_ORDER as STATUSES
 
 #: one colour per status, darkest for money paid, grey for cancelled
 STATUS_COLOURS = {

@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..ledger import Ledger
 
 
-def latest_figures(ledger: "Ledger", family: str, as_of: date) -> dict[str, tuple[float, str]]:
+def latest_figures(ledger: Ledger, family: str, as_of: date) -> dict[str, tuple[float, str]]:
     """company -> (value, "metric YYYY-MM-DD") of the latest figure of a family known by
     ``as_of`` (ties go to the metric listed first)."""
     latest = ledger.latest(family, as_of=as_of)
@@ -38,7 +38,7 @@ def is_placeholder(row: Any) -> bool:
     return bool(row["placeholder"]) or "government" in detail.lower()
 
 
-def buffers(ledger: "Ledger", companies: pd.DataFrame, node_ids: list[str], family: str,
+def buffers(ledger: Ledger, companies: pd.DataFrame, node_ids: list[str], family: str,
             missing_buffer: Any, as_of: date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(buffers, basis, flag) per node: see the module docstring. ``flag`` is ``""``,
     ``"placeholder"``, ``"missing"`` or ``"dropped"`` (with ``missing_buffer="exclude"``)."""

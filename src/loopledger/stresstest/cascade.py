@@ -16,8 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..results import Result
-from ._inputs import (check_unit_interval, frame_labels, labels_of, node_indices, series_labels,
-                      square_matrix, vector)
+from ._inputs import check_unit_interval, frame_labels, labels_of, node_indices, series_labels, square_matrix, vector
 from .debtrank import _row_sums
 
 

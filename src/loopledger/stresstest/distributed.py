@@ -10,8 +10,9 @@ optional extra (``pip install 'loopledger[dask]'``), imported only when ``worker
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 from ..errors import LedgerError
 

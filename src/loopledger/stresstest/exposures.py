@@ -23,8 +23,9 @@ user edge lists).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -34,7 +35,8 @@ from ..errors import LedgerError, NotFoundError, Problem, ValidationError
 from ..ledger.view import View, view_of
 from ..paramsets import split_options
 from ..results import Result, frame_html
-from .buffers import buffers as read_buffers, latest_figures
+from .buffers import buffers as read_buffers
+from .buffers import latest_figures
 from .obligations import LEG_COLUMNS, ReadOptions, add_months, backstop_cover, read_legs, stake_legs
 from .params import STRESS_VIEW, StressParams
 
@@ -172,7 +174,7 @@ class Exposures(Result):
     @classmethod
     def from_legs(cls, legs: pd.DataFrame, buffers: Mapping[str, float] | pd.Series | np.ndarray,
                   nodes: Iterable[str] | None = None, names: Mapping[str, str] | None = None,
-                  loss_share: float = 1.0) -> "Exposures":
+                  loss_share: float = 1.0) -> Exposures:
         """Exposures from a plain list of obligations: columns ``debtor``, ``creditor`` and
         ``amount`` or ``low``/``high`` (USD bn), optionally ``deal``, ``group``, ``status``,
         ``kind``. Each row is a credit leg with no schedule (the whole amount is owed).
@@ -222,7 +224,7 @@ class Exposures(Result):
                    names=dict(names or {}), params=dict(source="legs", loss_share=float(loss_share)))
 
     @classmethod
-    def from_network(cls, net: "FlowNetwork", buffers) -> "Exposures":
+    def from_network(cls, net: FlowNetwork, buffers) -> Exposures:
         """Exposures from any :class:`~loopledger.network.FlowNetwork`: each cash leg
         ``source -> target`` with a known amount is read as an obligation, source owes target
         (the payer owes the payee). Legs without an amount are listed in ``excluded``."""
@@ -255,7 +257,7 @@ class Exposures(Result):
 # From the ledger
 
 
-def build_exposures(ledger: "Ledger", view: View | None = None, params: StressParams | None = None,
+def build_exposures(ledger: Ledger, view: View | None = None, params: StressParams | None = None,
                     **options: Any) -> Exposures:
     """Exposures, stakes, backstops and buffers of a ledger view (docs/methods.md 6.1-6.4).
 

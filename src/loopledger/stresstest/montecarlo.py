@@ -17,8 +17,9 @@ probability of default.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,13 +28,23 @@ import scipy.sparse as sp
 from ..errors import LedgerError
 from ..paramsets import with_params
 from ..results import Result, frame_html
-from ..vocabulary import BINDING_STATUSES, STATUS_ORDER as STATUSES
+from ..vocabulary import BINDING_STATUSES
+from ..vocabulary import STATUS_ORDER as STATUSES
 from ._inputs import as_list
 from .debtrank import DEFAULT_LEVEL
 from .distributed import describe, run_chunks
 from .params import MonteCarloParams, StressParams
-from .scenario import (_EXTRA, VIEW_OPTIONS, _cascade_losses, _flagged, _shock_vector, exposures_for,
-                       read_options, resolve_companies, substitution_factor)
+from .scenario import (
+    _EXTRA,
+    VIEW_OPTIONS,
+    _cascade_losses,
+    _flagged,
+    _shock_vector,
+    exposures_for,
+    read_options,
+    resolve_companies,
+    substitution_factor,
+)
 from .shocks import ShockModel
 
 QUANTILES = (0.05, 0.5, 0.95)
@@ -320,6 +331,7 @@ def row_quantiles(M: sp.csr_matrix, N: int, qs: Iterable[float]) -> np.ndarray:
         zeros = N - len(vals)
         if len(vals) == 0:
             continue
-        at = lambda k: np.where(k < zeros, 0.0, vals[np.clip(k - zeros, 0, len(vals) - 1)])  # noqa: E731
-        out[i] = at(lo) + (at(hi) - at(lo)) * frac
+        a_lo = np.where(lo < zeros, 0.0, vals[np.clip(lo - zeros, 0, len(vals) - 1)])
+        a_hi = np.where(hi < zeros, 0.0, vals[np.clip(hi - zeros, 0, len(vals) - 1)])
+        out[i] = a_lo + (a_hi - a_lo) * frac
     return out

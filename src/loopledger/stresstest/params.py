@@ -13,8 +13,9 @@ one default everywhere. The view options (``as_of``, ``statuses``, ``amount``) a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from ..errors import LedgerError
 from ..paramsets import ParamSet, param

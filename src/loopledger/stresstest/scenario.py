@@ -15,8 +15,9 @@ the losses they cause. Every option is declared once in
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,7 +34,7 @@ from .cascade import cascade_batch
 from .clearing import clearing
 from .debtrank import DEFAULT_LEVEL
 from .exposures import Exposures, build_exposures
-from .params import EXTERNAL_ASSETS, MODELS, STRESS_VIEW, StressParams
+from .params import EXTERNAL_ASSETS, STRESS_VIEW, StressParams
 from .shocks import ShockModel
 
 #: the view options of a stress call, with their defaults
@@ -124,7 +125,7 @@ def read_options(source: Any, options: Mapping[str, Any], sets: tuple = (StressP
     return out, None, buffers
 
 
-def exposures_for(source: "Ledger | Exposures | FlowNetwork", view: View | None, params: StressParams,
+def exposures_for(source: Ledger | Exposures | FlowNetwork, view: View | None, params: StressParams,
                   buffers: Any = None) -> Exposures:
     """The exposure view of a ledger (:func:`build_exposures`), an :class:`Exposures` as it
     is, or a FlowNetwork read as obligations with ``buffers``."""

@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .debtrank import Propagation, propagate
 from ..vocabulary import COMMERCIAL_KINDS
+from .debtrank import Propagation, propagate
 from .exposures import Exposures
 
 
@@ -63,7 +63,7 @@ class ShockModel:
     kinds: list
 
     @classmethod
-    def build(cls, exposures: Exposures) -> "ShockModel":
+    def build(cls, exposures: Exposures) -> ShockModel:
         X = exposures
         index = {k: i for i, k in enumerate(X.nodes.tolist())}
         legs = X.legs

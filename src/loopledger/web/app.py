@@ -22,16 +22,16 @@ from __future__ import annotations
 
 import os
 import secrets
-from urllib.parse import quote
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import anyio
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 
@@ -97,7 +97,8 @@ def create_app(db_url: str | None = None, private: bool = False, *, ledger: Ledg
     app.state.site = site
     errors.install(app)
 
-    from .routes import edits, ledger as ledger_routes, measures, pages, session
+    from .routes import edits, measures, pages, session
+    from .routes import ledger as ledger_routes
 
     # specific paths first: /api/deals/{id}/history before /api/deals/{id}
     app.include_router(ledger_routes.router)

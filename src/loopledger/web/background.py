@@ -52,7 +52,7 @@ class ServerProcess:
         self.process: subprocess.Popen | None = None
         self._log = None
 
-    def __enter__(self) -> "ServerProcess":
+    def __enter__(self) -> ServerProcess:
         args = [sys.executable, "-c", "from loopledger.cli import main; main()", "serve",
                 "--db", self.db, "--host", self.host, "--port", str(self.port)]
         if self.private:

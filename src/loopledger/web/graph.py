@@ -25,8 +25,9 @@ Amounts are USD billions on the chosen basis (``high`` by default); an unknown a
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from datetime import date
-from typing import Any, Iterable
+from typing import Any
 
 import networkx as nx
 import numpy as np

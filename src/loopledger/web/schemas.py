@@ -10,12 +10,11 @@ written, exactly as for the CLI and file imports.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Optional, Union
+from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
 from ..errors import LedgerError
-
 from ..ledger.model import Deal, EventDate, Slug, Source, Status
 from ..paramsets import request_fields
 from ..stresstest.params import StressParams

@@ -20,10 +20,11 @@ Definitions and metric names: docs/data.md.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -149,7 +150,7 @@ def _size(frame: pd.DataFrame) -> pd.Series:
     return frame["amount_high"].fillna(frame["amount_low"])
 
 
-def source_gaps(ledger: "Ledger | None" = None, top: int = DEFAULT_TOP,
+def source_gaps(ledger: Ledger | None = None, top: int = DEFAULT_TOP,
                 as_of: str | date | None = None, all_deals: bool = False) -> SourceGaps:
     """Which deals still lack a primary source.
 
@@ -245,7 +246,7 @@ class BufferFacts(Result):
         return sorted(self.table.loc[self.table["full"], "company"])
 
 
-def buffer_facts(ledger: "Ledger | None" = None, companies: Iterable[str] | None = None,
+def buffer_facts(ledger: Ledger | None = None, companies: Iterable[str] | None = None,
                  as_of: str | date | None = None) -> BufferFacts:
     """The latest buffer facts per company (see :class:`BufferFacts`).
 

@@ -23,7 +23,8 @@ from ...measures.headline import measure
 from ...measures.lookthrough import lookthrough_from_ledger
 from ...measures.promises import promises as run_promises
 from ...stresstest.params import StressParams
-from ...stresstest.scenario import stress as run_stress, systemic as run_systemic
+from ...stresstest.scenario import stress as run_stress
+from ...stresstest.scenario import systemic as run_systemic
 from ..errors import ApiError
 from ..schemas import StressRequest
 from ..site import BINDING, AmountBasis, AsOf, CompanyText, SiteDep, StatusQuery, ViewDep, parse_date, values

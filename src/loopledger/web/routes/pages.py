@@ -9,7 +9,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from ...ledger.model import Deal
-from ...vocabulary import BINDING_STATUSES, STATUS_LABELS, STATUS_ORDER as STATUSES, CompanyType, DealKind, SourceType
+from ...vocabulary import BINDING_STATUSES, STATUS_LABELS, CompanyType, DealKind, SourceType
+from ...vocabulary import STATUS_ORDER as STATUSES
 from ..forms import form_fields, split_main
 from ..graph import KIND_COLOURS, STATUS_STYLES, TYPE_COLOURS
 from ..site import SiteDep
