@@ -190,7 +190,7 @@ def _histories(live):
 def test_status_histories_are_in_date_order(live, rows):
     """Events numbered in the order they happened: a later number never starts earlier."""
     bad = []
-    for deal, events in _histories(live).items():
+    for _deal, events in _histories(live).items():
         for a, b in zip(events, events[1:]):
             if rows.start(b["date"]) < rows.start(a["date"]):
                 bad.append((a["id"], a["date"], b["id"], b["date"]))
@@ -199,7 +199,7 @@ def test_status_histories_are_in_date_order(live, rows):
 
 def test_nothing_follows_a_final_state_without_a_reason(live):
     bad = []
-    for deal, events in _histories(live).items():
+    for _deal, events in _histories(live).items():
         final_seen = False
         for e in events:
             if final_seen and not e["note"]:

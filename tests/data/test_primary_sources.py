@@ -111,7 +111,7 @@ def test_source_gaps_matches_brute_force(specs, top):
     gaps = source_gaps(ledger, top=top, as_of="2026-01-01")
     # oracle: rank by size (high, else low), ties by id; keep `top` of those with a size
     sized = []
-    for i, (high, low, stake, stype) in enumerate(specs):
+    for i, (high, low, _stake, _stype) in enumerate(specs):
         if high is not None and low is not None and low > high:
             low = high
         size = high if high is not None else low

@@ -19,7 +19,12 @@ from hypothesis import strategies as st
 from loopledger import Ledger, ValidationError
 from loopledger.interchange import export_format, import_format
 from loopledger.interchange.ftm import (
-    deal_entity_id, decode_block, encode_block, entities, import_entities, write_entities,
+    deal_entity_id,
+    decode_block,
+    encode_block,
+    entities,
+    import_entities,
+    write_entities,
     write_statements,
 )
 from loopledger.ledger.model import CompanyType, DealKind, SourceType

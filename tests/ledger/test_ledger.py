@@ -99,9 +99,10 @@ def test_low_counts_overlapping_legs_once():
     ledger = Ledger.in_memory()
     src = dict(id="src-1", url="https://example.org/1", publisher="X", date="2025-01-01", type="news")
     comps = [dict(id=c, name=c.title(), type="other") for c in ("a", "b")]
-    mk = lambda i, lo, hi, ov: dict(id=i, group="g", announced="2025-01-01", payer="a", payee="b",
-                                    kind="cloud_contract", amount_low=lo, amount_high=hi, confidence="low",
-                                    sources=["src-1"], overlap="overlaps" if ov else None, overlap_with=[ov] if ov else [])
+    def mk(i, lo, hi, ov):
+        return dict(id=i, group="g", announced="2025-01-01", payer="a", payee="b",
+                                        kind="cloud_contract", amount_low=lo, amount_high=hi, confidence="low",
+                                        sources=["src-1"], overlap="overlaps" if ov else None, overlap_with=[ov] if ov else [])
     deals = [mk("d1", 10, 20, "d2"), mk("d2", 15, 30, "d1"), mk("d3", 5, 5, None)]
     events = [dict(id=f"{d['id']}/1", deal=d["id"], date="2025-01-01", status="definitive", sources=["src-1"]) for d in deals]
     ledger.add({"sources": [src], "companies": comps, "deals": deals, "events": events})

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from loopledger import Ledger
-from loopledger.ledger.model import Deal, DealKind, Confidence, Overlap
+from loopledger.ledger.model import Confidence, Deal, DealKind, Overlap
 from loopledger.ledger.tables import read_rows, write_table
 from loopledger.ledger.validate import check_row
 

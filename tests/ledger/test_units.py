@@ -15,8 +15,15 @@ from hypothesis import strategies as st
 
 from loopledger.errors import LedgerError, ValidationError
 from loopledger.ledger.dates import PartialDate
-from loopledger.ledger.units import (DEFAULT_RULES, SCOPES, bundled_assumptions_path, derive_amounts,
-                                      derived_share, load_assumptions, term_years)
+from loopledger.ledger.units import (
+    DEFAULT_RULES,
+    SCOPES,
+    bundled_assumptions_path,
+    derive_amounts,
+    derived_share,
+    load_assumptions,
+    term_years,
+)
 
 
 def _raw_table() -> dict[str, dict[str, str]]:

@@ -53,9 +53,9 @@ def test_validate_names_file_row_column(cli, tmp_path, base_tables, table, row, 
     lines = result.err.strip().splitlines()
     shown = {"currency": "fx_rate"}.get(column, column)  # the missing rate is what is wrong
     want = f"{folder / (table + '.csv')}:{_line_of(row)}:{shown}: "
-    hits = [l for l in lines if l.startswith(want)]
+    hits = [line for line in lines if line.startswith(want)]
     assert hits, f"no line starting {want!r} in {lines!r}"
-    assert any(reason in l for l in hits), (reason, hits)
+    assert any(reason in line for line in hits), (reason, hits)
 
 
 def test_valid_folder_passes(cli, ledger_folder):

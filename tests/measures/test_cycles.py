@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loopledger import FlowNetwork, LedgerError
-from loopledger.measures import cycles as cycles_mod
 from loopledger.measures import _cycles_core as core
+from loopledger.measures import cycles as cycles_mod
 from loopledger.measures.cycles import count_cycles, cycles
 
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

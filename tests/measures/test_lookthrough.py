@@ -202,17 +202,20 @@ def test_bundled_q4_dilution_gain_refuses_a_naive_back_out(bundled):
 # --- CLI -----------------------------------------------------------------------------------------
 
 def test_cli_numbers_json(cli):
-    r = cli("lookthrough", "--investor-loss", "3.1", "--stake-pct", "27", "--no-basis-range", "--json")
+    r = cli("lookthrough", "--investor-loss", "3.1", "--stake", "0.27", "--no-basis-range", "--json")
     assert r.code == 0, r.err
     out = r.json()
     assert out["estimate"] == pytest.approx(3.1 / 0.27)
     assert out["low"] == pytest.approx(3.05 / 0.27) and out["high"] == pytest.approx(3.15 / 0.27)
-    r = cli("lookthrough", "--investor-loss", "4.1", "--stake-pct", "32.5", "--basis", "pre_tax", "--json")
+    r = cli("lookthrough", "--investor-loss", "4.1", "--stake", "0.325", "--basis", "pre_tax", "--json")
     assert r.json()["estimate"] == pytest.approx(4.1 / 0.325)
+    # the stake is a fraction on the command line as in the API; the old percent option says so
+    r = cli("lookthrough", "--investor-loss", "3.1", "--stake-pct", "27")
+    assert r.code == 1 and "--stake-pct was renamed: use --stake 0.27" in r.err
 
 
 def test_cli_errors_exit_1(cli):
     r = cli("lookthrough", "--investor-loss", "3.1")
-    assert r.code == 1 and "--stake-pct" in r.err
+    assert r.code == 1 and "--stake" in r.err
     r = cli("lookthrough", "--investor-loss", "3.1", "--investor", "Microsoft")
     assert r.code == 1 and "either" in r.err

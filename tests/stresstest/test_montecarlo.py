@@ -125,7 +125,7 @@ def test_sparse_row_quantiles_equal_numpy(N, values, rows):
     rows = rows + 1
     rng = np.random.default_rng(len(values))
     dense = np.zeros((rows, N))
-    for k, v in enumerate(values):
+    for _k, v in enumerate(values):
         dense[rng.integers(0, rows), rng.integers(0, N)] = v / 7
     qs = (0.05, 0.5, 0.95)
     np.testing.assert_allclose(row_quantiles(sp.csr_matrix(dense), N, qs), np.quantile(dense, qs, axis=1).T, atol=1e-12)

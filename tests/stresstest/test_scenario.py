@@ -208,11 +208,13 @@ def test_bundled_openai_failure(bundled):
 
 
 def test_public_name_works_whatever_was_imported_first():
-    # `loopledger.stress` is both the function and the package name (see the package doc)
+    # the function `loopledger.stress` and the package `loopledger.stresstest` have different
+    # names: importing the package first changes nothing, and the signature is truthful
     import subprocess
     import sys
 
-    code = ("import loopledger, loopledger.stresstest.debtrank\n"
+    code = ("import inspect, loopledger, loopledger.stresstest.debtrank\n"
+            "assert 'recovery' in inspect.signature(loopledger.stress).parameters\n"
             "r = loopledger.stress(loopledger.load_default(), fail=['OpenAI'], as_of='2026-06-30')\n"
             "print(type(r).__name__)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

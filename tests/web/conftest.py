@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 
-
 def pytest_configure(config):
     # Starlette's TestClient announces a move to httpx2; httpx is what the project declares
     config.addinivalue_line("filterwarnings", "ignore:Using `httpx` with `starlette.testclient`")

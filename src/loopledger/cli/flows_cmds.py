@@ -121,8 +121,8 @@ def significance_cmd(
     as_of: AsOfOption = None,
     statuses: StatusesOption = None,
     amount: AmountOption = "high",
-    stat: Annotated[Optional[list[str]], typer.Option(
-        "--stat", help="Statistic (repeatable): mutual_pairs, cycles_K, reciprocity, weighted_reciprocity, "
+    stats: Annotated[Optional[list[str]], typer.Option(
+        "--stats", "--stat", help="Statistic (repeatable): mutual_pairs, cycles_K, reciprocity, weighted_reciprocity, "
                        "circular_share. Default: mutual_pairs, cycles_3, cycles_4, weighted_reciprocity, circular_share.")] = None,
     null: Annotated[str, typer.Option("--null", help="N1 (degrees), N2 (degrees + mutual pairs) or N3 (N2 + amounts permuted within kind).")] = "N2",
     samples: Annotated[int, typer.Option("--samples", min=1, help="Number of null samples.")] = 1000,
@@ -137,7 +137,7 @@ def significance_cmd(
     from ..measures.reciprocity import DEFAULT_STATS, significance
 
     net = network_view(edges, as_of, statuses, db, amount)
-    res = significance(net, stats=stat or DEFAULT_STATS, null=null, samples=samples, seed=seed,
+    res = significance(net, stats=stats or DEFAULT_STATS, null=null, samples=samples, seed=seed,
                        swaps_per_link=swaps_per_link, progress=_show_progress(json))
     if json:
         emit_json(res)

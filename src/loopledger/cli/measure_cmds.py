@@ -197,13 +197,14 @@ def units_cmd(
 def lookthrough_cmd(
     investor_loss: Annotated[Optional[float], typer.Option(
         "--investor-loss", help="The investor's booked loss on the investment, USD bn (e.g. 3.1).")] = None,
-    stake_pct: Annotated[Optional[float], typer.Option(
-        "--stake-pct", help="The investor's stake in percent (e.g. 27); with --investor, an extra column.")] = None,
+    stake: Annotated[Optional[float], typer.Option(
+        "--stake", help="The investor's stake as a fraction (e.g. 0.27, as stake= in the API); with "
+        "--investor, an extra column.")] = None,
     basis: Annotated[str, typer.Option(help="after_tax (net income hit) or pre_tax (other income line).")] = "after_tax",
     tax_rate: Annotated[float, typer.Option("--tax-rate", help="Investor tax rate (default 0.21).")] = 0.21,
     rounding: Annotated[float, typer.Option(help="Rounding of the disclosed figure, USD bn (+/-).")] = 0.05,
-    stake_low_pct: Annotated[Optional[float], typer.Option("--stake-low-pct", help="Low end of the stake range.")] = None,
-    stake_high_pct: Annotated[Optional[float], typer.Option("--stake-high-pct", help="High end of the stake range.")] = None,
+    stake_low: Annotated[Optional[float], typer.Option("--stake-low", help="Low end of the stake range (a fraction).")] = None,
+    stake_high: Annotated[Optional[float], typer.Option("--stake-high", help="High end of the stake range (a fraction).")] = None,
     basis_range: Annotated[bool, typer.Option(
         "--basis-range/--no-basis-range", help="Include the other tax basis in low/high.")] = True,
     amort: Annotated[Optional[float], typer.Option(help="Basis-difference amortisation in the figure, USD bn.")] = None,
@@ -212,13 +213,21 @@ def lookthrough_cmd(
     investee: Annotated[Optional[str], typer.Option(help="Investee company.")] = None,
     period: Annotated[Optional[str], typer.Option(help="Reporting period, e.g. 2025-Q3.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail instead of printing a flagged estimate.")] = False,
+    stake_pct: Annotated[Optional[float], typer.Option("--stake-pct", hidden=True)] = None,
+    stake_low_pct: Annotated[Optional[float], typer.Option("--stake-low-pct", hidden=True)] = None,
+    stake_high_pct: Annotated[Optional[float], typer.Option("--stake-high-pct", hidden=True)] = None,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Back an investee's net loss out of its investor's equity-method loss (METHODS.md 8):
-    either from your numbers (--investor-loss, --stake-pct) or from the ledger's sourced facts
+    """Back an investee's net loss out of its investor's equity-method loss (docs/methods.md 8):
+    either from your numbers (--investor-loss, --stake) or from the ledger's sourced facts
     (--investor, --investee, --period), which prints the whole sensitivity table."""
     from ..measures.lookthrough import lookthrough, lookthrough_from_ledger
+
+    for old, new, value in (("--stake-pct", "--stake", stake_pct), ("--stake-low-pct", "--stake-low", stake_low_pct),
+                            ("--stake-high-pct", "--stake-high", stake_high_pct)):
+        if value is not None:
+            raise LedgerError(f"{old} was renamed: use {new} {value / 100:g} (a fraction, as in the API)")
 
     from_ledger = any(x is not None for x in (investor, investee, period))
     if from_ledger:
@@ -227,20 +236,19 @@ def lookthrough_cmd(
         if not (investor and investee and period):
             raise LedgerError("--investor, --investee and --period go together")
         t = lookthrough_from_ledger(_ledger(db), investor, investee, period,
-                                    stake=None if stake_pct is None else stake_pct / 100, tax_rate=tax_rate,
+                                    stake=stake, tax_rate=tax_rate,
                                     rounding=rounding, amort=amort, other=other)
         if json:
             emit_json(t)
             return
         _print_table(t)
         return
-    if investor_loss is None or stake_pct is None:
-        raise LedgerError("give --investor-loss and --stake-pct, or --investor, --investee and --period")
+    if investor_loss is None or stake is None:
+        raise LedgerError("give --investor-loss and --stake, or --investor, --investee and --period")
     stake_range = None
-    if stake_low_pct is not None or stake_high_pct is not None:
-        stake_range = ((stake_low_pct if stake_low_pct is not None else stake_pct) / 100,
-                       (stake_high_pct if stake_high_pct is not None else stake_pct) / 100)
-    r = lookthrough(investor_loss, stake_pct / 100, basis=basis, tax_rate=tax_rate, stake_range=stake_range,
+    if stake_low is not None or stake_high is not None:
+        stake_range = (stake_low if stake_low is not None else stake, stake_high if stake_high is not None else stake)
+    r = lookthrough(investor_loss, stake, basis=basis, tax_rate=tax_rate, stake_range=stake_range,
                     rounding=rounding, amort=amort or 0.0, other=other or 0.0, basis_range=basis_range,
                     strict=strict)
     if json:

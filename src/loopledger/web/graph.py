@@ -146,8 +146,8 @@ def _spring(g: nx.Graph, half: float, centre: tuple[float, float]) -> dict[str, 
 
 
 def ledger_positions(ledger: Ledger) -> dict[str, tuple[float, float]]:
-    """One layout of every current deal, whatever its status or date."""
-    deals = ledger.deals()
+    """One layout of every current deal, whatever its status or date (the deals known today)."""
+    deals = ledger.deals(as_of=date.today())
     return spring_positions(zip(deals["payer"], deals["payee"]),
                             list(deals["payer"]) + list(deals["payee"]))
 
