@@ -113,7 +113,4 @@ def run() -> None:
             ok = "OK" if ours < target else "TOO SLOW"
             print(f"  {name}: ours {ours:.2f} s | reference {t_ref:.2f} s ({note}) | ratio {t_ref / ours:.1f}x | "
                   f"target < {target:g} s: {ok} | {int(res.defaulted.sum()):,} defaults in {res.n_rounds} rounds, "
-                  f"unique={res.unique} | equal to Picard to 1e-9: {same} (max rel diff {err:.1e})", flush=True)
-            p = res.params
-            if "timings" in p:
-                print("    " + ", ".join(f"{k} {v:.2f} s" for k, v in p["timings"].items()), flush=True)
+                  f"{res.params.get('sweeps', '?')} sweeps, unique={res.unique} | equal to Picard to 1e-9: {same} (max rel diff {err:.1e})", flush=True)
