@@ -7,7 +7,7 @@ A *simple* cycle visits no company twice: A->B->A->C->A is two 2-cycles joined a
 legs still close cycles); each hop keeps its legs and their amounts (METHODS.md 1.3).
 
 The search (Johnson 1975; Gupta & Suzumura 2021 for the length bound) runs only inside the
-non-trivial strongly connected components (Tarjan 1972, via scipy), on CSR arrays, in a
+non-trivial strongly connected components (Tarjan 1972), on CSR arrays, in a
 compiled core (:mod:`loopledger.measure._cycles_core`) with distance pruning, so it handles
 millions of edges in seconds for ``max_len`` up to about 4.
 """
@@ -18,10 +18,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+import numba
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 
 from ..errors import LedgerError
 from ..network import FlowNetwork
@@ -34,6 +34,8 @@ DEFAULT_MAX_LEN = 6
 _STEPS_PER_CALL = 1 << 22
 #: rows of the output buffer filled by one call of the core
 _BUFFER_ROWS = 1 << 16
+#: searches over at least this many edges (inside SCCs) run on all cores
+_PARALLEL_EDGES = 20_000
 
 __all__ = ["CycleReport", "count_cycles", "cycles"]
 
@@ -61,10 +63,10 @@ class _Prepared:
 def _prepare(structure: Any) -> _Prepared:
     mat = _as_csr(structure)
     n = mat.shape[0]
-    n_scc, labels = connected_components(mat, directed=True, connection="strong")
+    indptr, indices = mat.indptr.astype(np.int64), mat.indices.astype(np.int64)
+    n_scc, labels = core.strong_components(indptr, indices)
     sizes = np.bincount(labels, minlength=n_scc)
-    indptr, indices, rindptr, rindices, loops = core.split_structure(
-        mat.indptr.astype(np.int64), mat.indices.astype(np.int64), labels.astype(np.int64))
+    indptr, indices, rindptr, rindices, loops = core.split_structure(indptr, indices, labels)
     return _Prepared(
         n=n, labels=labels, scc_sizes=np.sort(sizes[sizes >= 2])[::-1], n_scc=int(n_scc), loops=loops,
         indptr=indptr, indices=indices, rindptr=rindptr, rindices=rindices,
@@ -77,9 +79,11 @@ def _as_csr(structure: Any) -> sp.csr_matrix:
         if arr.ndim != 2:
             raise LedgerError("the structure must be a square matrix (scipy.sparse or 2-D array)")
         structure = sp.csr_matrix(arr)
+    if structure.shape[0] != structure.shape[1]:
+        raise LedgerError(f"the structure must be a square matrix, got shape {structure.shape}")
+    if structure.format == "csr" and structure.has_canonical_format and np.all(structure.data != 0):
+        return structure  # already what the search needs (FlowNetwork.structure is): no copy
     mat = sp.csr_matrix(structure, copy=True)
-    if mat.shape[0] != mat.shape[1]:
-        raise LedgerError(f"the structure must be a square matrix, got shape {mat.shape}")
     mat.sum_duplicates()
     mat.eliminate_zeros()  # an explicitly stored 0 is no edge
     mat.sort_indices()
@@ -152,8 +156,7 @@ def count_cycles(structure_csr: Any, max_len: int) -> np.ndarray:
     k = int(max_len)
     counts = np.zeros(k + 1, dtype=np.int64)
     if k >= 2 and len(prep.indices):
-        counts = core.count_all(prep.indptr, prep.indices, prep.rindptr, prep.rindices,
-                                np.int64(k), np.int64(_backward_depth(k)))
+        counts, _ = _count(prep, k, False)
     counts[1] = len(prep.loops)
     return counts
 
@@ -172,9 +175,57 @@ class _Found:
     seconds: float
 
 
+def _threads_for(prep: _Prepared) -> int:
+    """Blocks of start nodes for the parallel kernels; 0 = one thread. Threads pay off only
+    on large searches (below that, waking them costs more than they save, all the more on a
+    busy machine)."""
+    if len(prep.indices) < _PARALLEL_EDGES:
+        return 0
+    return max(4, 4 * numba.get_num_threads())
+
+
+def _count(prep: _Prepared, k: int, per_start: bool):
+    """Counts by length (and per start node) of cycles of 2..k nodes, on all cores when large."""
+    args = (prep.indptr, prep.indices, prep.rindptr, prep.rindices, np.int64(k), np.int64(_backward_depth(k)))
+    blocks = _threads_for(prep)
+    if blocks:
+        return core.count_parallel(*args, np.int64(blocks), per_start)
+    return core.count_serial(*args, per_start)
+
+
+def _search_all(prep: _Prepared, k: int, record: bool, t0: float) -> "_Found":
+    """The whole search at once, without limits: count per start node, then (for rows) search
+    again only from the start nodes that have cycles, each writing to rows fixed in advance."""
+    width = k if record else 1
+    counts = np.zeros(k + 1, dtype=np.int64)
+    per_start = np.zeros(prep.n, dtype=np.int64)
+    if k >= 2 and len(prep.indices):
+        counts, per_start = _count(prep, k, record)
+    counts[1] = len(prep.loops)
+    nodes = np.zeros((0, width), dtype=np.int64)
+    if record:
+        starts = np.flatnonzero(per_start).astype(np.int64)
+        offsets = np.zeros(len(starts) + 1, dtype=np.int64)
+        np.cumsum(per_start[starts], out=offsets[1:])
+        found = core.enumerate_parallel(prep.indptr, prep.indices, prep.rindptr, prep.rindices, np.int64(k),
+                                        np.int64(_backward_depth(k)), np.int64(max(1, _threads_for(prep))),
+                                        starts, offsets, np.int64(width))
+        first = np.full((len(prep.loops), width), -1, dtype=np.int64)
+        first[:, 0] = prep.loops
+        nodes = np.concatenate([first, found]) if len(prep.loops) else found
+    length = (nodes >= 0).sum(axis=1) if record else np.zeros(0, dtype=np.int64)
+    if record and len(nodes):
+        order = np.lexsort(tuple(nodes[:, j] for j in range(width - 1, -1, -1)) + (length,))
+        nodes, length = nodes[order], length[order]
+    return _Found(nodes=nodes, length=length, counts=counts, complete=True, stopped=None,
+                  seconds=time.perf_counter() - t0)
+
+
 def _search(prep: _Prepared, k: int, max_cycles: int | None, time_limit: float | None,
             record: bool, progress: Callable[[int, int], None] | None) -> _Found:
     t0 = time.perf_counter()
+    if max_cycles is None and time_limit is None and progress is None:
+        return _search_all(prep, k, record, t0)
     width = k if record else 1
     counts = np.zeros(k + 1, dtype=np.int64)
     chunks: list[np.ndarray] = []
@@ -373,14 +424,27 @@ def _describe(net: FlowNetwork, nodes: np.ndarray, length: np.ndarray):
     used = np.unique(keys[valid])
     hit = near[np.isin(eu[near] * n + ev[near], used)]
     sub = FlowNetwork(nodes=net.nodes, edges=edges.iloc[hit], params=net.params, names=net.names)
-    pairs = sub.pairs()
+    # legs grouped by pair in (u, v) order, each pair's legs in edge-table order (as groupby)
+    skey = eu[hit] * n + ev[hit]
+    by_pair = np.argsort(skey, kind="stable")
+    bounds = np.flatnonzero(np.diff(skey[by_pair])) + 1
+    ends = np.append(bounds, len(skey)).tolist()
+    starts = [0] + bounds.tolist()
+
+    def legs(col: str) -> list:
+        values = sub.edges[col].to_numpy()[by_pair].tolist()
+        return [values[a:b] for a, b in zip(starts, ends)]
+
+    # the pair table in one construction (adding columns one by one costs more than the rest)
+    cols = sub.pairs() if ledger_view else _pair_sums(sub, skey, by_pair, bounds)
+    cols = {c: cols[c] for c in cols}
+    if "status" in sub.edges:
+        cols["statuses"] = legs("status")
+    cols["amounts"] = legs("amount")
+    cols["cash"] = legs("in_flow")
+    pairs = pd.DataFrame(cols)
     pkey = pairs["u"].to_numpy(np.int64) * n + pairs["v"].to_numpy(np.int64)
     hop_pairs = np.where(valid, np.searchsorted(pkey, np.where(valid, keys, pkey[0])), -1)
-    legs_by_pair = sub.edges.groupby(["u", "v"], sort=True)
-    if "status" in sub.edges:
-        pairs["statuses"] = legs_by_pair["status"].agg(list).to_numpy()
-    pairs["amounts"] = legs_by_pair["amount"].agg(list).to_numpy()
-    pairs["cash"] = legs_by_pair["in_flow"].agg(list).to_numpy()
     if ledger_view:
         # a cash leg with a low but no high ("more than X") leaves its hop without an upper
         # bound: +inf for the minimum, so another hop can still bound the cycle
@@ -405,12 +469,13 @@ def _describe(net: FlowNetwork, nodes: np.ndarray, length: np.ndarray):
     name_mat = names[np.maximum(nodes, 0)]
     known = per_cycle(pairs["amount"].notna().to_numpy(), True)
     hop_complete = per_cycle(pairs["complete"].to_numpy(bool), True)
-    table = pd.DataFrame({
-        "nodes": [tuple(labels[i, : length[i]].tolist()) for i in range(c)],
-        "names": [tuple(name_mat[i, : length[i]].tolist()) for i in range(c)],
+    lab_rows, name_rows, lens = labels.tolist(), name_mat.tolist(), length.tolist()
+    table = {
+        "nodes": [tuple(r[:k]) for r, k in zip(lab_rows, lens)],
+        "names": [tuple(r[:k]) for r, k in zip(name_rows, lens)],
         "length": length.astype(np.int64),
         "bottleneck": bottleneck("amount"),
-    })
+    }
     if ledger_view:
         table["bottleneck_low"] = bottleneck("amount_low")
         table["bottleneck_high"] = bottleneck("amount_high", pairs["high_open"].to_numpy(bool))
@@ -424,8 +489,39 @@ def _describe(net: FlowNetwork, nodes: np.ndarray, length: np.ndarray):
         hi = per_cycle(np.nan_to_num(last[0], nan=-np.inf), -np.inf)
         table["first_announced"] = _pick(lo, np.argmin(lo, axis=1), hop_pairs, first[1])
         table["last_announced"] = _pick(hi, np.argmax(hi, axis=1), hop_pairs, last[1])
-        table = table[_CYCLE_COLUMNS]
-    return table, pairs, hop_pairs
+        return pd.DataFrame(table)[_CYCLE_COLUMNS], pairs, hop_pairs
+    return pd.DataFrame(table), pairs, hop_pairs
+
+
+def _pair_sums(sub: FlowNetwork, skey: np.ndarray, by_pair: np.ndarray, bounds: np.ndarray) -> dict:
+    """The columns of ``sub.pairs()`` of an edge-list network (no ledger columns), in numpy:
+    the same columns, dtypes and values, the amount summed in pandas' order with its compensated
+    (Kahan) summation, so the sums are equal to the last bit. Tested against ``pairs()``."""
+    e = sub.edges
+    cash = e["in_flow"].to_numpy(bool)[by_pair]
+    amount = e["amount"].to_numpy(float)[by_pair]
+    known = cash & ~np.isnan(amount)
+    starts = np.concatenate([[0], bounds])
+    size = np.diff(np.concatenate([starts, [len(skey)]]))
+    group = np.repeat(np.arange(len(starts)), size)
+    rank = np.arange(len(skey)) - starts[group]
+    total = np.zeros(len(starts))
+    comp = np.zeros(len(starts))
+    for r in range(int(size.max(initial=0))):
+        at = np.flatnonzero((rank == r) & known)
+        g, val = group[at], amount[at]
+        y = val - comp[g]
+        t = total[g] + y
+        c = t - total[g] - y
+        comp[g] = np.where(c != c, 0.0, c)
+        total[g] = t
+    known_legs = np.add.reduceat(known.astype(np.int64), starts) if len(skey) else np.zeros(0, np.int64)
+    key = skey[by_pair][starts]
+    u, v = key // sub.n, key % sub.n
+    cash_legs = np.add.reduceat(cash.astype(np.int64), starts)
+    return {"u": u, "v": v, "legs": size.astype(np.int64), "cash_legs": cash_legs, "known_legs": known_legs,
+            "amount": np.where(known_legs > 0, total, np.nan), "complete": known_legs == cash_legs,
+            "source": sub.nodes[u], "target": sub.nodes[v]}
 
 
 def _kinds(pairs: pd.DataFrame, hop_pairs: np.ndarray, valid: np.ndarray) -> list[tuple[str, ...]]:
