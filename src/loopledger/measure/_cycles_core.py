@@ -23,11 +23,11 @@ The search is iterative and resumable: its whole state lives in arrays owned by 
 the ``max_cycles`` cap) and continue on the next call. That is how the Python side applies a
 time limit, shows progress and keeps memory bounded without giving up compiled speed.
 
-Without a time limit, cap or progress bar, :func:`count_parallel` and
-:func:`enumerate_parallel` run the same search from every start node on all cores (numba
-``prange``): the start nodes are dealt round-robin to blocks, each with its own workspace, and
-the counts are added up. Enumeration counts first, cycles per start node, so that every start
-node's cycles go to rows fixed in advance: the rows come out in the serial search's order.
+Without a time limit, cap or progress bar, :func:`count_range` and :func:`enumerate_starts`
+run the same search from ranges of start nodes; they release the GIL, so the Python side runs
+them on all cores, each thread with its own workspace, pulling ranges until none is left.
+Enumeration counts first, cycles per start node, so that every start node's cycles go to rows
+fixed in advance: the rows come out in the serial search's order.
 
 Every kernel is compiled with ``cache=True`` (the next process loads it from disk instead of
 compiling); where the package directory and the user cache directory are both read-only,
@@ -37,7 +37,7 @@ numba cannot cache and the kernels are compiled in each process instead.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 
 def _jit(func=None, **options):
@@ -297,74 +297,29 @@ def _from_start(s, indptr, indices, rindptr, rindices, k, h, path, ptr, onpath, 
     return found
 
 
-@_jit(parallel=True)
-def count_parallel(indptr, indices, rindptr, rindices, k, h, nblocks, per_start):
-    """Counts by length of every simple cycle of 2..k nodes, the start nodes shared among
-    ``nblocks`` blocks run in parallel; with ``per_start`` also the number of cycles whose
-    smallest node is s, for every s (else an array of one zero)."""
-    n = indptr.shape[0] - 1
-    partial = np.zeros((nblocks, k + 1), dtype=np.int64)
-    starts = np.zeros(n if per_start else 1, dtype=np.int64)
-    for b in prange(nblocks):
-        path = np.zeros(k + 1, dtype=np.int64)
-        ptr = np.zeros(k + 1, dtype=np.int64)
-        onpath = np.zeros(n, dtype=np.bool_)
-        dist = np.full(n, FAR, dtype=np.int64)
-        touched = np.zeros(n, dtype=np.int64)
-        out = np.zeros((1, 1), dtype=np.int64)
-        counts = np.zeros(k + 1, dtype=np.int64)
-        for s in range(b, n, nblocks):
-            c = _from_start(s, indptr, indices, rindptr, rindices, k, h, path, ptr, onpath, dist,
-                            touched, counts, out, 0, False)
-            if per_start:
-                starts[s] = c
-        partial[b, :] = counts
-    total = np.zeros(k + 1, dtype=np.int64)
-    for b in range(nblocks):
-        for L in range(k + 1):
-            total[L] += partial[b, L]
-    return total, starts
-
-
-@_jit(parallel=True)
-def enumerate_parallel(indptr, indices, rindptr, rindices, k, h, nblocks, starts, offsets, width):
-    """The cycles of the start nodes ``starts`` (ascending), start ``starts[t]``'s written to
-    rows ``offsets[t]`` onwards of a ``(offsets[-1], width)`` array, padded with -1."""
-    n = indptr.shape[0] - 1
-    out = np.empty((offsets[-1], width), dtype=np.int64)
-    m = starts.shape[0]
-    for b in prange(nblocks):
-        path = np.zeros(k + 1, dtype=np.int64)
-        ptr = np.zeros(k + 1, dtype=np.int64)
-        onpath = np.zeros(n, dtype=np.bool_)
-        dist = np.full(n, FAR, dtype=np.int64)
-        touched = np.zeros(n, dtype=np.int64)
-        counts = np.zeros(k + 1, dtype=np.int64)
-        for t in range(b, m, nblocks):
-            _from_start(starts[t], indptr, indices, rindptr, rindices, k, h, path, ptr, onpath,
-                        dist, touched, counts, out, offsets[t], True)
-    return out
-
-
-@_jit
-def count_serial(indptr, indices, rindptr, rindices, k, h, per_start):
-    """:func:`count_parallel` in one thread (small graphs, where starting threads costs more
-    than it saves)."""
-    n = indptr.shape[0] - 1
-    starts = np.zeros(n if per_start else 1, dtype=np.int64)
-    path = np.zeros(k + 1, dtype=np.int64)
-    ptr = np.zeros(k + 1, dtype=np.int64)
-    onpath = np.zeros(n, dtype=np.bool_)
-    dist = np.full(n, FAR, dtype=np.int64)
-    touched = np.zeros(n, dtype=np.int64)
+@_jit(nogil=True)
+def count_range(indptr, indices, rindptr, rindices, k, h, lo, hi, path, ptr, onpath, dist, touched,
+                counts, per_start, record_starts):
+    """Add to ``counts`` (index = length) the cycles of 2..k nodes whose smallest node is in
+    [lo, hi); with ``record_starts`` also set ``per_start[s]`` to the number found from s.
+    Releases the GIL: threads run it on different ranges with their own workspaces."""
     out = np.zeros((1, 1), dtype=np.int64)
-    counts = np.zeros(k + 1, dtype=np.int64)
-    for s in range(n):
+    for s in range(lo, hi):
         c = _from_start(s, indptr, indices, rindptr, rindices, k, h, path, ptr, onpath, dist,
                         touched, counts, out, 0, False)
-        if per_start:
-            starts[s] = c
-    return counts, starts
+        if record_starts:
+            per_start[s] = c
+
+
+@_jit(nogil=True)
+def enumerate_starts(indptr, indices, rindptr, rindices, k, h, starts, offsets, a, b, path, ptr,
+                     onpath, dist, touched, out):
+    """Write the cycles of start nodes ``starts[a:b]`` to ``out``, start ``starts[t]``'s from
+    row ``offsets[t]`` on (its count, known from :func:`count_range`). Releases the GIL."""
+    counts = np.zeros(k + 1, dtype=np.int64)
+    for t in range(a, b):
+        _from_start(starts[t], indptr, indices, rindptr, rindices, k, h, path, ptr, onpath, dist,
+                    touched, counts, out, offsets[t], True)
 
 
 @_jit

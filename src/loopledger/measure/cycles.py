@@ -14,6 +14,8 @@ millions of edges in seconds for ``max_len`` up to about 4.
 
 from __future__ import annotations
 
+import itertools
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -176,21 +178,88 @@ class _Found:
 
 
 def _threads_for(prep: _Prepared) -> int:
-    """Blocks of start nodes for the parallel kernels; 0 = one thread. Threads pay off only
-    on large searches (below that, waking them costs more than they save, all the more on a
-    busy machine)."""
+    """Threads for a search without limits: all cores (numba's thread count) on searches over
+    many edges; one below that, where starting threads costs more than it saves."""
     if len(prep.indices) < _PARALLEL_EDGES:
-        return 0
-    return max(4, 4 * numba.get_num_threads())
+        return 1
+    return max(1, numba.get_num_threads())
+
+
+def _share(chunks: int, threads: int, n: int, k: int, run: Callable) -> None:
+    """Run ``run(i, workspace)`` for every chunk i, on this thread and ``threads - 1`` helpers,
+    each with its own workspace, taking chunks in order until none is left. This thread never
+    waits for a helper that has not started a chunk (on a busy machine a helper may get no
+    core for a while: this thread then does its share), only for chunks already taken."""
+    next_chunk = itertools.count()
+    lock = threading.Condition()
+    state = {"taken": 0, "done": 0, "error": None}
+
+    def work(workspace) -> None:
+        while True:
+            with lock:
+                i = next(next_chunk)
+                if i >= chunks or state["error"] is not None:
+                    return
+                state["taken"] += 1
+            try:
+                run(i, workspace)
+            except BaseException as e:  # pragma: no cover - re-raised below
+                state["error"] = e
+            with lock:
+                state["done"] += 1
+                lock.notify_all()
+
+    for _ in range(threads - 1):
+        threading.Thread(target=lambda: work(core.new_workspace(n, k)), daemon=True).start()
+    work(core.new_workspace(n, k))
+    with lock:
+        lock.wait_for(lambda: state["done"] >= state["taken"])
+    if state["error"] is not None:  # pragma: no cover
+        raise state["error"]
+
+
+def _chunks(threads: int, items: int) -> np.ndarray:
+    """Bounds of equal ranges of ``items``: one range in one thread, else 4 per thread (16 on
+    large searches; at most 64). The low start nodes cost most (their searches may enter every
+    larger node); they go first, and the cheap tail evens out the threads."""
+    chunks = 1 if threads == 1 else min(64, (4 if items < 100_000 else 16) * threads)
+    return np.linspace(0, items, chunks + 1).astype(np.int64)
 
 
 def _count(prep: _Prepared, k: int, per_start: bool):
-    """Counts by length (and per start node) of cycles of 2..k nodes, on all cores when large."""
+    """Counts by length of cycles of 2..k nodes (index = length), and with ``per_start`` the
+    number whose smallest node is s, for every s; on all cores when large."""
     args = (prep.indptr, prep.indices, prep.rindptr, prep.rindices, np.int64(k), np.int64(_backward_depth(k)))
-    blocks = _threads_for(prep)
-    if blocks:
-        return core.count_parallel(*args, np.int64(blocks), per_start)
-    return core.count_serial(*args, per_start)
+    threads = _threads_for(prep)
+    bounds = _chunks(threads, prep.n)
+    partial = np.zeros((len(bounds) - 1, k + 1), dtype=np.int64)
+    starts = np.zeros(prep.n if per_start else 1, dtype=np.int64)
+
+    def run(i, ws):
+        _, path, ptr, onpath, dist, touched = ws
+        core.count_range(*args, bounds[i], bounds[i + 1], path, ptr, onpath, dist, touched, partial[i],
+                         starts, per_start)
+
+    _share(len(bounds) - 1, threads, prep.n, k, run)
+    return partial.sum(axis=0), starts
+
+
+def _enumerate(prep: _Prepared, k: int, per_start: np.ndarray, width: int) -> np.ndarray:
+    """Rows of every cycle of 2..k nodes, grouped by start node in ascending order."""
+    starts = np.flatnonzero(per_start).astype(np.int64)
+    offsets = np.zeros(len(starts) + 1, dtype=np.int64)
+    np.cumsum(per_start[starts], out=offsets[1:])
+    out = np.empty((offsets[-1], width), dtype=np.int64)
+    threads = _threads_for(prep) if len(starts) > 1_000 else 1
+    bounds = _chunks(threads, len(starts))
+    args = (prep.indptr, prep.indices, prep.rindptr, prep.rindices, np.int64(k), np.int64(_backward_depth(k)))
+
+    def run(i, ws):
+        _, path, ptr, onpath, dist, touched = ws
+        core.enumerate_starts(*args, starts, offsets, bounds[i], bounds[i + 1], path, ptr, onpath, dist, touched, out)
+
+    _share(len(bounds) - 1, threads, prep.n, k, run)
+    return out
 
 
 def _search_all(prep: _Prepared, k: int, record: bool, t0: float) -> "_Found":
@@ -204,12 +273,7 @@ def _search_all(prep: _Prepared, k: int, record: bool, t0: float) -> "_Found":
     counts[1] = len(prep.loops)
     nodes = np.zeros((0, width), dtype=np.int64)
     if record:
-        starts = np.flatnonzero(per_start).astype(np.int64)
-        offsets = np.zeros(len(starts) + 1, dtype=np.int64)
-        np.cumsum(per_start[starts], out=offsets[1:])
-        found = core.enumerate_parallel(prep.indptr, prep.indices, prep.rindptr, prep.rindices, np.int64(k),
-                                        np.int64(_backward_depth(k)), np.int64(max(1, _threads_for(prep))),
-                                        starts, offsets, np.int64(width))
+        found = _enumerate(prep, k, per_start, width)
         first = np.full((len(prep.loops), width), -1, dtype=np.int64)
         first[:, 0] = prep.loops
         nodes = np.concatenate([first, found]) if len(prep.loops) else found
