@@ -50,7 +50,7 @@ def _jit(func=None, **options):
     return wrap if func is None else wrap(func)
 
 #: "not reached by the backward search"
-FAR = np.int64(1 << 40)
+FAR = np.int32(1 << 30)
 
 # state slots
 S_START = 0      # current start node s
@@ -74,8 +74,8 @@ def new_workspace(n, k):
     path = np.zeros(k + 1, dtype=np.int64)
     ptr = np.zeros(k + 1, dtype=np.int64)
     onpath = np.zeros(n, dtype=np.bool_)
-    dist = np.full(n, FAR, dtype=np.int64)
-    touched = np.zeros(n, dtype=np.int64)
+    dist = np.full(n, FAR, dtype=np.int32)
+    touched = np.zeros(n, dtype=np.int32)
     return state, path, ptr, onpath, dist, touched
 
 
@@ -214,8 +214,8 @@ def split_structure(indptr, indices, labels):
         fptr[u + 1] += fptr[u]
         rptr[u + 1] += rptr[u]
     m = fptr[n]
-    fidx = np.empty(m, dtype=np.int64)
-    ridx = np.empty(m, dtype=np.int64)
+    fidx = np.empty(m, dtype=np.int32)
+    ridx = np.empty(m, dtype=np.int32)
     loops = np.empty(nloops, dtype=np.int64)
     fill = rptr[:n].copy()
     f = 0
@@ -240,10 +240,16 @@ def _from_start(s, indptr, indices, rindptr, rindices, k, h, path, ptr, onpath, 
     """Every cycle of 2..k nodes whose smallest node is s (the search of :func:`search`
     without budget or buffer); with ``record`` rows are written to ``out`` from ``row`` on.
     Returns the number of cycles found. ``dist`` must be FAR and ``onpath`` False on entry,
-    and are so again on return."""
+    and are so again on return.
+
+    Rows are sorted, so only their tails (nodes > s, and s itself) matter: every row is read
+    from its end and left at the first node below s. That halves the edges read; cycles come
+    out in another order than :func:`search` gives, which the caller sorts anyway."""
     found = 0
     if indptr[s + 1] == indptr[s] or rindptr[s + 1] == rindptr[s]:
         return 0
+    if indices[indptr[s + 1] - 1] <= s or rindices[rindptr[s + 1] - 1] <= s:
+        return 0  # no way out of s, or back into it, through larger nodes
     dist[s] = 0
     touched[0] = s
     ntouched = 1
@@ -254,22 +260,26 @@ def _from_start(s, indptr, indices, rindptr, rindices, k, h, path, ptr, onpath, 
         dx = dist[x]
         if dx >= h:
             continue
-        for e in range(rindptr[x], rindptr[x + 1]):
+        e = rindptr[x + 1] - 1
+        while e >= rindptr[x]:
             y = rindices[e]
-            if y > s and dist[y] == FAR:
+            if y <= s:
+                break
+            if dist[y] == FAR:
                 dist[y] = dx + 1
                 touched[ntouched] = y
                 ntouched += 1
+            e -= 1
     path[0] = s
-    ptr[0] = indptr[s]
+    ptr[0] = indptr[s + 1] - 1
     onpath[s] = True
     depth = 1
     while depth > 0:
         u = path[depth - 1]
         e = ptr[depth - 1]
-        if e < indptr[u + 1]:
-            ptr[depth - 1] = e + 1
-            w = indices[e]
+        w = indices[e] if e >= indptr[u] else -1
+        if w >= s:
+            ptr[depth - 1] = e - 1
             if w == s:
                 if depth >= 2:
                     counts[depth] += 1
@@ -280,13 +290,13 @@ def _from_start(s, indptr, indices, rindptr, rindices, k, h, path, ptr, onpath, 
                         for i in range(depth, out.shape[1]):
                             out[r, i] = -1
                     found += 1
-            elif w > s and not onpath[w]:
+            elif not onpath[w]:
                 dw = dist[w]
                 if dw == FAR:
                     dw = h + 1
                 if depth + dw <= k:
                     path[depth] = w
-                    ptr[depth] = indptr[w]
+                    ptr[depth] = indptr[w + 1] - 1
                     onpath[w] = True
                     depth += 1
         else:
@@ -322,7 +332,7 @@ def enumerate_starts(indptr, indices, rindptr, rindices, k, h, starts, offsets, 
                     touched, counts, out, offsets[t], True)
 
 
-@_jit
+@_jit(nogil=True)
 def strong_components(indptr, indices):
     """Strongly connected components (Tarjan 1972, iterative): (number, label of each node)."""
     n = indptr.shape[0] - 1
@@ -383,3 +393,43 @@ def strong_components(indptr, indices):
                             break
                     ncomp += 1
     return ncomp, labels
+
+
+@_jit
+def split_plain(indptr, indices):
+    """From a canonical CSR: the self-loop nodes, and the forward and reversed CSR arrays of
+    every other edge (no restriction to strongly connected components; see ``cycles``)."""
+    n = indptr.shape[0] - 1
+    fptr = np.zeros(n + 1, dtype=np.int64)
+    rptr = np.zeros(n + 1, dtype=np.int64)
+    nloops = 0
+    for u in range(n):
+        for e in range(indptr[u], indptr[u + 1]):
+            w = indices[e]
+            if w == u:
+                nloops += 1
+            else:
+                fptr[u + 1] += 1
+                rptr[w + 1] += 1
+    for u in range(n):
+        fptr[u + 1] += fptr[u]
+        rptr[u + 1] += rptr[u]
+    m = fptr[n]
+    fidx = np.empty(m, dtype=np.int32)
+    ridx = np.empty(m, dtype=np.int32)
+    loops = np.empty(nloops, dtype=np.int64)
+    fill = rptr[:n].copy()
+    f = 0
+    nloops = 0
+    for u in range(n):  # rows in order, so every reversed row comes out sorted too
+        for e in range(indptr[u], indptr[u + 1]):
+            w = indices[e]
+            if w == u:
+                loops[nloops] = u
+                nloops += 1
+            else:
+                fidx[f] = w
+                f += 1
+                ridx[fill[w]] = u
+                fill[w] += 1
+    return fptr, fidx, rptr, ridx, loops

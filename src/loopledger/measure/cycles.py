@@ -36,8 +36,11 @@ DEFAULT_MAX_LEN = 6
 _STEPS_PER_CALL = 1 << 22
 #: rows of the output buffer filled by one call of the core
 _BUFFER_ROWS = 1 << 16
-#: searches over at least this many edges (inside SCCs) run on all cores
+#: searches over at least this many edges run on all cores
 _PARALLEL_EDGES = 20_000
+#: bounds up to this one search the whole graph (SCCs found alongside, for the report); longer
+#: bounds search inside SCCs only, where the pruning cannot wander into a downstream DAG
+_PLAIN_MAX_LEN = 6
 
 __all__ = ["CycleReport", "count_cycles", "cycles"]
 
@@ -154,8 +157,8 @@ def count_cycles(structure_csr: Any, max_len: int) -> np.ndarray:
     _check_params(max_len)
     if max_len is None:
         raise LedgerError("count_cycles needs a length bound max_len >= 1")
-    prep = _prepare(structure_csr)
     k = int(max_len)
+    prep = _plain(_as_csr(structure_csr)) if k <= _PLAIN_MAX_LEN else _prepare(structure_csr)
     counts = np.zeros(k + 1, dtype=np.int64)
     if k >= 2 and len(prep.indices):
         counts, _ = _count(prep, k, False)
@@ -185,24 +188,24 @@ def _threads_for(prep: _Prepared) -> int:
     return max(1, numba.get_num_threads())
 
 
-def _share(chunks: int, threads: int, n: int, k: int, run: Callable) -> None:
-    """Run ``run(i, workspace)`` for every chunk i, on this thread and ``threads - 1`` helpers,
-    each with its own workspace, taking chunks in order until none is left. This thread never
-    waits for a helper that has not started a chunk (on a busy machine a helper may get no
-    core for a while: this thread then does its share), only for chunks already taken."""
-    next_chunk = itertools.count()
+def _share(tasks: list, threads: int, n: int, k: int) -> None:
+    """Run every ``task(workspace)`` on this thread and ``threads - 1`` helpers, each with its
+    own workspace, taking tasks in order until none is left. This thread never waits for a
+    helper that has not started a task (on a busy machine a helper may get no core for a
+    while: this thread then does its share), only for tasks already taken."""
+    next_task = itertools.count()
     lock = threading.Condition()
     state = {"taken": 0, "done": 0, "error": None}
 
     def work(workspace) -> None:
         while True:
             with lock:
-                i = next(next_chunk)
-                if i >= chunks or state["error"] is not None:
+                i = next(next_task)
+                if i >= len(tasks) or state["error"] is not None:
                     return
                 state["taken"] += 1
             try:
-                run(i, workspace)
+                tasks[i](workspace)
             except BaseException as e:  # pragma: no cover - re-raised below
                 state["error"] = e
             with lock:
@@ -226,21 +229,25 @@ def _chunks(threads: int, items: int) -> np.ndarray:
     return np.linspace(0, items, chunks + 1).astype(np.int64)
 
 
-def _count(prep: _Prepared, k: int, per_start: bool):
+def _count(prep: _Prepared, k: int, per_start: bool, also: list | None = None):
     """Counts by length of cycles of 2..k nodes (index = length), and with ``per_start`` the
-    number whose smallest node is s, for every s; on all cores when large."""
+    number whose smallest node is s, for every s; on all cores when large. ``also``: more
+    tasks (callables of no argument) to run first, on whichever thread is free."""
     args = (prep.indptr, prep.indices, prep.rindptr, prep.rindices, np.int64(k), np.int64(_backward_depth(k)))
     threads = _threads_for(prep)
     bounds = _chunks(threads, prep.n)
     partial = np.zeros((len(bounds) - 1, k + 1), dtype=np.int64)
     starts = np.zeros(prep.n if per_start else 1, dtype=np.int64)
 
-    def run(i, ws):
-        _, path, ptr, onpath, dist, touched = ws
-        core.count_range(*args, bounds[i], bounds[i + 1], path, ptr, onpath, dist, touched, partial[i],
-                         starts, per_start)
+    def chunk(i):
+        def run(ws):
+            _, path, ptr, onpath, dist, touched = ws
+            core.count_range(*args, bounds[i], bounds[i + 1], path, ptr, onpath, dist, touched, partial[i],
+                             starts, per_start)
+        return run
 
-    _share(len(bounds) - 1, threads, prep.n, k, run)
+    extra = [lambda ws, f=f: f() for f in (also or [])]
+    _share(extra + [chunk(i) for i in range(len(bounds) - 1)], threads, prep.n, k)
     return partial.sum(axis=0), starts
 
 
@@ -254,22 +261,54 @@ def _enumerate(prep: _Prepared, k: int, per_start: np.ndarray, width: int) -> np
     bounds = _chunks(threads, len(starts))
     args = (prep.indptr, prep.indices, prep.rindptr, prep.rindices, np.int64(k), np.int64(_backward_depth(k)))
 
-    def run(i, ws):
-        _, path, ptr, onpath, dist, touched = ws
-        core.enumerate_starts(*args, starts, offsets, bounds[i], bounds[i + 1], path, ptr, onpath, dist, touched, out)
+    def chunk(i):
+        def run(ws):
+            _, path, ptr, onpath, dist, touched = ws
+            core.enumerate_starts(*args, starts, offsets, bounds[i], bounds[i + 1], path, ptr, onpath, dist,
+                                  touched, out)
+        return run
 
-    _share(len(bounds) - 1, threads, prep.n, k, run)
+    _share([chunk(i) for i in range(len(bounds) - 1)], threads, prep.n, k)
     return out
 
 
-def _search_all(prep: _Prepared, k: int, record: bool, t0: float) -> "_Found":
+def _plain(mat: sp.csr_matrix) -> _Prepared:
+    """The structure split for a search that is not restricted to SCCs (labels left empty)."""
+    indptr, indices, rindptr, rindices, loops = core.split_plain(mat.indptr.astype(np.int64),
+                                                                 mat.indices.astype(np.int64))
+    return _Prepared(n=mat.shape[0], labels=np.zeros(0, dtype=np.int64), scc_sizes=np.zeros(0, dtype=np.int64),
+                     n_scc=0, loops=loops, indptr=indptr, indices=indices, rindptr=rindptr, rindices=rindices)
+
+
+def _search_plain(mat: sp.csr_matrix, k: int, record: bool) -> tuple[_Prepared, "_Found"]:
+    """The whole search without limits for a short bound (k <= _PLAIN_MAX_LEN), on all cores,
+    while one thread finds the SCCs the report gives (they are not needed to find the cycles:
+    the distance pruning already keeps the search near its start)."""
+    t0 = time.perf_counter()
+    plain = _plain(mat)
+    scc = {}
+
+    def components() -> None:
+        scc["n"], scc["labels"] = core.strong_components(mat.indptr.astype(np.int64), mat.indices.astype(np.int64))
+
+    found = _search_all(plain, k, record, t0, also=[components])
+    if "labels" not in scc:  # nothing to search: no task ran
+        components()
+    sizes = np.bincount(scc["labels"], minlength=scc["n"])
+    prep = _Prepared(n=plain.n, labels=scc["labels"], scc_sizes=np.sort(sizes[sizes >= 2])[::-1], n_scc=int(scc["n"]),
+                     loops=plain.loops, indptr=plain.indptr, indices=plain.indices, rindptr=plain.rindptr,
+                     rindices=plain.rindices)
+    return prep, found
+
+
+def _search_all(prep: _Prepared, k: int, record: bool, t0: float, also: list | None = None) -> "_Found":
     """The whole search at once, without limits: count per start node, then (for rows) search
     again only from the start nodes that have cycles, each writing to rows fixed in advance."""
     width = k if record else 1
     counts = np.zeros(k + 1, dtype=np.int64)
     per_start = np.zeros(prep.n, dtype=np.int64)
     if k >= 2 and len(prep.indices):
-        counts, per_start = _count(prep, k, record)
+        counts, per_start = _count(prep, k, record, also)
     counts[1] = len(prep.loops)
     nodes = np.zeros((0, width), dtype=np.int64)
     if record:
@@ -416,9 +455,14 @@ def cycles(
     if not isinstance(net, FlowNetwork):
         raise LedgerError("cycles() takes a FlowNetwork: ledger.network(...) or FlowNetwork.from_edges(path)")
     _check_params(max_len, max_cycles, time_limit)
-    prep = _prepare(net.structure)
-    k = _bound(max_len, prep)
-    found = _search(prep, k, max_cycles, time_limit, not count_only, progress)
+    if max_cycles is None and time_limit is None and progress is None and max_len is not None \
+            and max_len <= _PLAIN_MAX_LEN:
+        k = int(max_len)
+        prep, found = _search_plain(_as_csr(net.structure), k, not count_only)
+    else:
+        prep = _prepare(net.structure)
+        k = _bound(max_len, prep)
+        found = _search(prep, k, max_cycles, time_limit, not count_only, progress)
     counts = found.counts
     if max_len is None:  # lengths up to the longest found
         longest = int(np.flatnonzero(counts)[-1]) if counts.any() else 1
