@@ -76,6 +76,18 @@ def _start_seconds() -> tuple[float, float, int]:
     return times[0], times[1], files
 
 
+def _cache_dir() -> str:
+    """Where numba keeps the compiled search kernels for this install, and whether it can write
+    there (without a writable place the kernels compile in every process, silently)."""
+    from loopledger.measure import _cycles_core as core
+
+    try:
+        path = core.count_range._cache._cache_path  # numba internals: for this printout only
+    except AttributeError:
+        return "not cached (no writable cache directory: kernels compile in each process)"
+    return f"{path} (writable: {os.access(path, os.W_OK)})"
+
+
 def _igraph_cycles(structure, max_len: int):
     import igraph as ig
 
@@ -114,6 +126,7 @@ def run() -> None:
     print(f"numba: first call in a fresh process {cold:.2f} s with an empty cache (cold compile), "
           f"{cached:.2f} s with the cache the first wrote ({files} files: cached start); "
           f"first call here {warm:.2f} s; all excluded below", flush=True)
+    print(f"numba cache of this install: {_cache_dir()}", flush=True)
 
     # 1. n=20,000, m=80,000 against igraph --------------------------------------------------------
     n, m, k = 20_000, 80_000, 4

@@ -424,3 +424,19 @@ def test_a_long_chain_of_rounds():
     assert r.params["rounds_exact"] is False
     assert close_to(r.payments, plain_picard(L, e), r.p_bar)
     np.testing.assert_allclose(r.payments[:-1], 5.0 + 0.01 * np.arange(n - 1), rtol=1e-12)
+
+
+def test_kernels_compile_without_a_writable_cache(monkeypatch):
+    """Where numba finds nowhere to write its cache it refuses cache=True; the clearing kernels
+    are then compiled per process, silently."""
+    from loopledger.stress import clearing as mod
+
+    real = mod.njit
+
+    def no_cache(*args, **kw):
+        if kw.get("cache"):
+            raise RuntimeError("cannot cache function 'f': no locator available for file 'f.py'")
+        return real(*args, **kw)
+
+    monkeypatch.setattr(mod, "njit", no_cache)
+    assert mod._jit(lambda x: x * 2)(21) == 42
