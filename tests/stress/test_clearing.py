@@ -440,3 +440,19 @@ def test_kernels_compile_without_a_writable_cache(monkeypatch):
 
     monkeypatch.setattr(mod, "njit", no_cache)
     assert mod._jit(lambda x: x * 2)(21) == 42
+
+
+def test_a_nearly_singular_ring_is_solved_directly_inside_the_bracket():
+    # a ring of ten nodes owing 100 each to the next, node 0 also 1e-4 to an outside creditor,
+    # no outside assets: node k defaults in round k + 1, and the last round's system leaks
+    # only 1e-6 per turn (the two iterates would need millions of sweeps to meet). The direct
+    # solve is kept because it lies between them; the answer is that nobody can pay anything.
+    n = 10
+    L = sp.csr_matrix((np.full(n, 100.0), (np.arange(n), (np.arange(n) + 1) % n)), shape=(n, n))
+    b = np.zeros(n)
+    b[0] = 1e-4
+    r = clearing(L, np.zeros(n), external_liabilities=b)
+    assert r.rounds.tolist() == list(range(1, n + 1))
+    np.testing.assert_allclose(r.payments, 0.0, atol=1e-9)
+    assert r.params["picard_fallback"] is False
+    assert r.unique is True  # node 0 leaks to its outside creditor: every node reaches it

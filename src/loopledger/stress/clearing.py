@@ -262,7 +262,10 @@ def _solve_round(ptr, idx, w, x, D, e, cap, b_first, alpha, beta, MT, thr):
     max_sweeps = int(max(1_000, min(200_000, 2e9 // max(1, len(cidx) + len(order)))))
     done, closed = 0, False
     while done < max_sweeps:
-        k, closed, moved = _bracket(cptr, cidx, cw, base, capD, up, lo, beta, _SOLVE_RTOL, min(4, max_sweeps - done))
+        # test the outcome after 4, 8, 16, ... sweeps (at most 256 apart): early on slow
+        # systems without a Python round trip every few sweeps
+        chunk = min(max(4, done), 256, max_sweeps - done)
+        k, closed, moved = _bracket(cptr, cidx, cw, base, capD, up, lo, beta, _SOLVE_RTOL, chunk)
         done += k
         if closed or not moved:
             break
