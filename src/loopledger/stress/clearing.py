@@ -54,9 +54,10 @@ class ClearingResult(Result):
     creditors); ``p_bar`` what each owes in total; ``assets`` = external assets + receipts;
     ``net_worth`` = assets - p_bar (negative for a defaulter); ``equity`` = max(0, net worth)
     for solvent nodes, 0 for defaulters; ``rounds[i]`` = the round of the fictitious default
-    algorithm in which i defaulted (1, 2, ...; 0 = never); ``default_costs`` the value lost
-    to Rogers-Veraart costs; ``unique`` whether the least clearing vector (Picard iteration
-    from 0) equals the greatest (None when that iteration did not settle).
+    algorithm in which i defaulted (1, 2, ...; 0 = never; exact for the first 200 rounds, see
+    ``params["rounds_exact"]``); ``default_costs`` the value lost to Rogers-Veraart costs;
+    ``unique`` whether the least clearing vector equals the greatest (None when the Picard
+    iteration from 0 did not settle, or with ``check_unique=False``).
     """
 
     payments: np.ndarray
@@ -492,7 +493,7 @@ def _unique(ptr, idx, w, greatest, e, cap, thr, b_first, alpha, beta, tol, ancho
     clearing equations on it, no external assets. So the vector is unique when every node
     reaches, along "owes" edges, a node with e > 0 or one that leaks (owes nothing, or owes
     external creditors pari passu): one graph search (the regularity condition of
-    Eisenberg & Noe 2001, Theorem 2, extended to leaks). Otherwise, and with default costs,
+    Eisenberg & Noe 2001, extended to leaks). Otherwise, and with default costs,
     Picard iteration from 0 rises to the least clearing vector; unique iff it meets the
     greatest."""
     n = len(greatest)
