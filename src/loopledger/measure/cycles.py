@@ -6,10 +6,12 @@ A *simple* cycle visits no company twice: A->B->A->C->A is two 2-cycles joined a
 ``net.structure`` (every ordered pair with any leg, whatever its kind or amount, so undisclosed
 legs still close cycles); each hop keeps its legs and their amounts (METHODS.md 1.3).
 
-The search (Johnson 1975; Gupta & Suzumura 2021 for the length bound) runs only inside the
-non-trivial strongly connected components (Tarjan 1972), on CSR arrays, in a
-compiled core (:mod:`loopledger.measure._cycles_core`) with distance pruning, so it handles
-millions of edges in seconds for ``max_len`` up to about 4.
+The search (Johnson 1975; Gupta & Suzumura 2021 for the length bound) runs on CSR arrays in a
+compiled core (:mod:`loopledger.measure._cycles_core`) with distance pruning, on all cores
+when there is no time limit, cap or progress bar; long bounds search only inside the
+non-trivial strongly connected components (Tarjan 1972), short ones (up to 6) the whole graph
+while a thread finds the components for the report. It handles millions of edges in under a
+second for ``max_len`` up to about 4.
 """
 
 from __future__ import annotations
@@ -395,9 +397,10 @@ def cycles(
     start at the smallest node index) and the reversed sequence is a different cycle. Closed
     walks that pass a company twice are never reported (METHODS.md 1.4).
 
-    Cycles are found on ``net.structure`` (every pair with any leg, whatever its amount), only
-    inside non-trivial strongly connected components, by a length-bounded depth-first search
-    with distance pruning (METHODS.md 1.2) in compiled code.
+    Cycles are found on ``net.structure`` (every pair with any leg, whatever its amount) by a
+    length-bounded depth-first search with distance pruning (METHODS.md 1.2) in compiled code,
+    on all cores unless ``max_cycles``, ``time_limit`` or ``progress`` is given (then in one
+    resumable thread); bounds over 6 search inside strongly connected components only.
 
     Parameters
     ----------
