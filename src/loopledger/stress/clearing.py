@@ -194,11 +194,18 @@ def clearing(liabilities, external_assets, alpha: float = 1.0, beta: float = 1.0
     fallback = False
     exact_rounds = True
     sweeps = 0
+    early = False  # the last round stopped once its outcome was known, before the bounds met
     while True:
         newD = e + MT @ x < thr
         fresh = newD & ~D
         if not fresh.any():
-            break
+            if not early:
+                break
+            # the outcome test expected defaults that this test (summed in another order) does
+            # not see: finish the round exactly and test again
+            x, used, k, early = _solve_round(ptr, idx, w, x, D, e, cap, b_first, alpha, beta, MT, thr, False)
+            fallback, sweeps = fallback or used, sweeps + k
+            continue
         if n_rounds >= _EXACT_ROUNDS:
             # a long chain of rounds: let Picard sweeps from the current payments (which lie
             # above the greatest clearing vector) find many of the coming defaults at once
@@ -209,7 +216,7 @@ def clearing(liabilities, external_assets, alpha: float = 1.0, beta: float = 1.0
         n_rounds += 1
         rounds[fresh] = n_rounds
         D |= newD
-        x, used, k = _solve_round(ptr, idx, w, x, D, e, cap, b_first, alpha, beta, MT, thr)
+        x, used, k, early = _solve_round(ptr, idx, w, x, D, e, cap, b_first, alpha, beta, MT, thr)
         fallback = fallback or used
         sweeps += k
 
@@ -241,11 +248,11 @@ def clearing(liabilities, external_assets, alpha: float = 1.0, beta: float = 1.0
     )
 
 
-def _solve_round(ptr, idx, w, x, D, e, cap, b_first, alpha, beta, MT, thr):
+def _solve_round(ptr, idx, w, x, D, e, cap, b_first, alpha, beta, MT, thr, may_stop_early=True):
     """The greatest payments with the defaulting set D fixed: solvent nodes pay ``cap``,
     defaulters ``min(cap, max(0, alpha e + beta receipts - senior external))``. ``x`` (the
     previous round's answer, or full payment) lies above the answer. Returns (payments,
-    used_picard_fallback, sweeps).
+    used_picard_fallback, sweeps, stopped_early).
 
     The sweeps run on the edges between defaulters only (what solvent debtors pay is a
     constant of the round). Every few sweeps the solvent nodes are tested at both bounds: once
@@ -270,14 +277,16 @@ def _solve_round(ptr, idx, w, x, D, e, cap, b_first, alpha, beta, MT, thr):
         done += k
         if closed or not moved:
             break
+        if not may_stop_early:
+            continue
         upfull, lofull = full.copy(), full.copy()
         upfull[order], lofull[order] = up, lo
         undecided, defaults = _outcome(ptr, idx, w, D, upfull, lofull, e, thr)
         if undecided == 0 and defaults > 0:
-            return upfull, False, done
+            return upfull, False, done, True
     full[order] = up
     if closed:
-        return full, False, done
+        return full, False, done, False
     # stalled: a (nearly) singular system. A direct solve inside the bracket is the answer;
     # otherwise keep decreasing from above, which ends at the greatest fixed point
     sol = _direct(MT, order, full, e, cap, b_first, alpha, beta, n)
@@ -285,9 +294,9 @@ def _solve_round(ptr, idx, w, x, D, e, cap, b_first, alpha, beta, MT, thr):
     lofull[order] = lo
     slack = 1e-9 * np.maximum(1.0, full[order])
     if sol is not None and np.all(sol[order] >= lofull[order] - slack) and np.all(sol[order] <= full[order] + slack):
-        return np.clip(sol, 0.0, cap), False, done
+        return np.clip(sol, 0.0, cap), False, done, False
     k2 = _decrease(ptr, idx, w, order, full, e, cap, b_first, alpha, beta, _PICARD_MAX)
-    return full, True, done + k2
+    return full, True, done + k2, False
 
 
 @_jit
