@@ -44,6 +44,8 @@ _PICARD_MAX = 20_000
 _SOLVE_RTOL = 1e-13
 #: fictitious default rounds found exactly; later rounds are found by Picard sweeps (see Notes)
 _EXACT_ROUNDS = 200
+#: sweeps before the first test of a round's outcome (then 2x, 4x, ... as many)
+_FIRST_TEST = 8
 
 
 @dataclass(frozen=True, eq=False)
@@ -270,9 +272,9 @@ def _solve_round(ptr, idx, w, x, D, e, cap, b_first, alpha, beta, MT, thr, may_s
     max_sweeps = int(max(1_000, min(200_000, 2e9 // max(1, len(cidx) + len(order)))))
     done, closed = 0, False
     while done < max_sweeps:
-        # test the outcome after 4, 8, 16, ... sweeps (at most 256 apart): early on slow
+        # test the outcome after 8, 16, 32, ... sweeps (at most 256 apart): early on slow
         # systems without a Python round trip every few sweeps
-        chunk = min(max(4, done), 256, max_sweeps - done)
+        chunk = min(max(_FIRST_TEST, done), 256, max_sweeps - done)
         k, closed, moved = _bracket(cptr, cidx, cw, base, capD, up, lo, beta, _SOLVE_RTOL, chunk)
         done += k
         if closed or not moved:
