@@ -127,9 +127,9 @@ def test_resuming_the_search_loses_nothing(graph, max_len):
     old = cycles_mod._STEPS_PER_CALL, cycles_mod._BUFFER_ROWS
     cycles_mod._STEPS_PER_CALL, cycles_mod._BUFFER_ROWS = 3, 2
     try:
-        # a progress callback selects the resumable search (without one, and without limits,
-        # the whole search runs at once on all cores)
-        report = cycles(network(edges, order), max_len=max_len, progress=lambda done, total: None)
+        # a time limit selects the resumable search (without limits the whole search runs at
+        # once on all cores)
+        report = cycles(network(edges, order), max_len=max_len, time_limit=1e9)
     finally:
         cycles_mod._STEPS_PER_CALL, cycles_mod._BUFFER_ROWS = old
     assert set(report.cycles["nodes"]) == nx_cycles(edges, index, max_len)
@@ -171,7 +171,11 @@ def test_parallel_count_equals_serial_count(graph, k):
         threaded = cycles(net, max_len=k)
     finally:
         cycles_mod._PARALLEL_EDGES = old
-    resumable = cycles(net, max_len=k, progress=lambda done, total: None)
+    seen = []
+    threaded_with_bar = cycles(net, max_len=k, progress=lambda done, total: seen.append((done, total)))
+    assert seen and seen[-1] == (n, n) and all(d <= t == n for d, t in seen)
+    assert list(threaded_with_bar.cycles["nodes"]) == list(threaded.cycles["nodes"])
+    resumable = cycles(net, max_len=k, time_limit=1e9)
     assert threaded.by_length == resumable.by_length
     assert list(threaded.cycles["nodes"]) == list(resumable.cycles["nodes"])
 

@@ -8,7 +8,7 @@ legs still close cycles); each hop keeps its legs and their amounts (METHODS.md 
 
 The search (Johnson 1975; Gupta & Suzumura 2021 for the length bound) runs on CSR arrays in a
 compiled core (:mod:`loopledger.measure._cycles_core`) with distance pruning, on all cores
-when there is no time limit, cap or progress bar; long bounds search only inside the
+when there is no time limit or cap; long bounds search only inside the
 non-trivial strongly connected components (Tarjan 1972), short ones (up to 6) the whole graph
 while a thread finds the components for the report. It handles millions of edges in under a
 second for ``max_len`` up to about 4.
@@ -190,16 +190,17 @@ def _threads_for(prep: _Prepared) -> int:
     return max(1, numba.get_num_threads())
 
 
-def _share(tasks: list, threads: int, n: int, k: int) -> None:
+def _share(tasks: list, threads: int, n: int, k: int, after: Callable[[], None] | None = None) -> None:
     """Run every ``task(workspace)`` on this thread and ``threads - 1`` helpers, each with its
     own workspace, taking tasks in order until none is left. This thread never waits for a
     helper that has not started a task (on a busy machine a helper may get no core for a
-    while: this thread then does its share), only for tasks already taken."""
+    while: this thread then does its share), only for tasks already taken. ``after()`` is
+    called on this thread after each task it runs (progress bars need not be thread-safe)."""
     next_task = itertools.count()
     lock = threading.Condition()
     state = {"taken": 0, "done": 0, "error": None}
 
-    def work(workspace) -> None:
+    def work(workspace, mine: bool = False) -> None:
         while True:
             with lock:
                 i = next(next_task)
@@ -213,10 +214,12 @@ def _share(tasks: list, threads: int, n: int, k: int) -> None:
             with lock:
                 state["done"] += 1
                 lock.notify_all()
+            if mine and after is not None:
+                after()
 
     for _ in range(threads - 1):
         threading.Thread(target=lambda: work(core.new_workspace(n, k)), daemon=True).start()
-    work(core.new_workspace(n, k))
+    work(core.new_workspace(n, k), mine=True)
     with lock:
         lock.wait_for(lambda: state["done"] >= state["taken"])
     if state["error"] is not None:  # pragma: no cover
@@ -231,25 +234,31 @@ def _chunks(threads: int, items: int) -> np.ndarray:
     return np.linspace(0, items, chunks + 1).astype(np.int64)
 
 
-def _count(prep: _Prepared, k: int, per_start: bool, also: list | None = None):
+def _count(prep: _Prepared, k: int, per_start: bool, also: list | None = None,
+           progress: Callable[[int, int], None] | None = None):
     """Counts by length of cycles of 2..k nodes (index = length), and with ``per_start`` the
     number whose smallest node is s, for every s; on all cores when large. ``also``: more
-    tasks (callables of no argument) to run first, on whichever thread is free."""
+    tasks (callables of no argument) to run first, on whichever thread is free. ``progress``
+    is called with the start nodes searched so far (in ranges finished, by any thread)."""
     args = (prep.indptr, prep.indices, prep.rindptr, prep.rindices, np.int64(k), np.int64(_backward_depth(k)))
     threads = _threads_for(prep)
     bounds = _chunks(threads, prep.n)
     partial = np.zeros((len(bounds) - 1, k + 1), dtype=np.int64)
     starts = np.zeros(prep.n if per_start else 1, dtype=np.int64)
 
+    searched = [0]
+
     def chunk(i):
         def run(ws):
             _, path, ptr, onpath, dist, touched = ws
             core.count_range(*args, bounds[i], bounds[i + 1], path, ptr, onpath, dist, touched, partial[i],
                              starts, per_start)
+            searched[0] += int(bounds[i + 1] - bounds[i])  # under the GIL: one thread at a time
         return run
 
     extra = [lambda ws, f=f: f() for f in (also or [])]
-    _share(extra + [chunk(i) for i in range(len(bounds) - 1)], threads, prep.n, k)
+    report = None if progress is None else (lambda: progress(min(searched[0], prep.n), prep.n))
+    _share(extra + [chunk(i) for i in range(len(bounds) - 1)], threads, prep.n, k, report)
     return partial.sum(axis=0), starts
 
 
@@ -282,7 +291,8 @@ def _plain(mat: sp.csr_matrix) -> _Prepared:
                      n_scc=0, loops=loops, indptr=indptr, indices=indices, rindptr=rindptr, rindices=rindices)
 
 
-def _search_plain(mat: sp.csr_matrix, k: int, record: bool) -> tuple[_Prepared, "_Found"]:
+def _search_plain(mat: sp.csr_matrix, k: int, record: bool,
+                  progress: Callable[[int, int], None] | None = None) -> tuple[_Prepared, "_Found"]:
     """The whole search without limits for a short bound (k <= _PLAIN_MAX_LEN), on all cores,
     while one thread finds the SCCs the report gives (they are not needed to find the cycles:
     the distance pruning already keeps the search near its start)."""
@@ -293,7 +303,7 @@ def _search_plain(mat: sp.csr_matrix, k: int, record: bool) -> tuple[_Prepared, 
     def components() -> None:
         scc["n"], scc["labels"] = core.strong_components(mat.indptr.astype(np.int64), mat.indices.astype(np.int64))
 
-    found = _search_all(plain, k, record, t0, also=[components])
+    found = _search_all(plain, k, record, t0, also=[components], progress=progress)
     if "labels" not in scc:  # nothing to search: no task ran
         components()
     sizes = np.bincount(scc["labels"], minlength=scc["n"])
@@ -303,14 +313,17 @@ def _search_plain(mat: sp.csr_matrix, k: int, record: bool) -> tuple[_Prepared, 
     return prep, found
 
 
-def _search_all(prep: _Prepared, k: int, record: bool, t0: float, also: list | None = None) -> "_Found":
+def _search_all(prep: _Prepared, k: int, record: bool, t0: float, also: list | None = None,
+                progress: Callable[[int, int], None] | None = None) -> "_Found":
     """The whole search at once, without limits: count per start node, then (for rows) search
     again only from the start nodes that have cycles, each writing to rows fixed in advance."""
     width = k if record else 1
     counts = np.zeros(k + 1, dtype=np.int64)
     per_start = np.zeros(prep.n, dtype=np.int64)
     if k >= 2 and len(prep.indices):
-        counts, per_start = _count(prep, k, record, also)
+        counts, per_start = _count(prep, k, record, also, progress)
+    if progress is not None:
+        progress(prep.n, prep.n)
     counts[1] = len(prep.loops)
     nodes = np.zeros((0, width), dtype=np.int64)
     if record:
@@ -329,8 +342,8 @@ def _search_all(prep: _Prepared, k: int, record: bool, t0: float, also: list | N
 def _search(prep: _Prepared, k: int, max_cycles: int | None, time_limit: float | None,
             record: bool, progress: Callable[[int, int], None] | None) -> _Found:
     t0 = time.perf_counter()
-    if max_cycles is None and time_limit is None and progress is None:
-        return _search_all(prep, k, record, t0)
+    if max_cycles is None and time_limit is None:
+        return _search_all(prep, k, record, t0, progress=progress)
     width = k if record else 1
     counts = np.zeros(k + 1, dtype=np.int64)
     chunks: list[np.ndarray] = []
@@ -399,8 +412,8 @@ def cycles(
 
     Cycles are found on ``net.structure`` (every pair with any leg, whatever its amount) by a
     length-bounded depth-first search with distance pruning (METHODS.md 1.2) in compiled code,
-    on all cores unless ``max_cycles``, ``time_limit`` or ``progress`` is given (then in one
-    resumable thread); bounds over 6 search inside strongly connected components only.
+    on all cores unless ``max_cycles`` or ``time_limit`` is given (then in one resumable
+    thread); bounds over 6 search inside strongly connected components only.
 
     Parameters
     ----------
@@ -458,10 +471,9 @@ def cycles(
     if not isinstance(net, FlowNetwork):
         raise LedgerError("cycles() takes a FlowNetwork: ledger.network(...) or FlowNetwork.from_edges(path)")
     _check_params(max_len, max_cycles, time_limit)
-    if max_cycles is None and time_limit is None and progress is None and max_len is not None \
-            and max_len <= _PLAIN_MAX_LEN:
+    if max_cycles is None and time_limit is None and max_len is not None and max_len <= _PLAIN_MAX_LEN:
         k = int(max_len)
-        prep, found = _search_plain(_as_csr(net.structure), k, not count_only)
+        prep, found = _search_plain(_as_csr(net.structure), k, not count_only, progress)
     else:
         prep = _prepare(net.structure)
         k = _bound(max_len, prep)
