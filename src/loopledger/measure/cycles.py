@@ -284,9 +284,14 @@ def _enumerate(prep: _Prepared, k: int, per_start: np.ndarray, width: int) -> np
 
 
 def _plain(mat: sp.csr_matrix) -> _Prepared:
-    """The structure split for a search that is not restricted to SCCs (labels left empty)."""
-    indptr, indices, rindptr, rindices, loops = core.split_plain(mat.indptr.astype(np.int64),
-                                                                 mat.indices.astype(np.int64))
+    """The structure as the search needs it when it is not restricted to SCCs (labels left
+    empty): the CSR arrays themselves forward, their CSC arrays (sorted rows of the reversed
+    graph) backward. Self-loops may stay in both: the search never takes one (a node on the
+    path is never entered again, and s -> s is no cycle of two or more nodes)."""
+    csc = mat.tocsc()
+    indptr, rindptr = mat.indptr.astype(np.int64), csc.indptr.astype(np.int64)
+    indices, rindices = mat.indices.astype(np.int32, copy=False), csc.indices.astype(np.int32, copy=False)
+    loops = np.flatnonzero(mat.diagonal()).astype(np.int64)
     return _Prepared(n=mat.shape[0], labels=np.zeros(0, dtype=np.int64), scc_sizes=np.zeros(0, dtype=np.int64),
                      n_scc=0, loops=loops, indptr=indptr, indices=indices, rindptr=rindptr, rindices=rindices)
 
