@@ -164,17 +164,21 @@ class FlowNetwork:
         """Build from a frame with ``source``, ``target`` and optionally ``amount`` and
         ``in_flow``; ``nodes`` fixes the node order (else order of first appearance)."""
         e = edges.reset_index(drop=True).copy()
+        m = len(e)
+        # sources and targets are looked up in one pass over both columns (millions of labels)
+        both = pd.concat([e["source"], e["target"]], ignore_index=True)
         if nodes is None:
-            labels, _ = pd.factorize(pd.concat([e["source"], e["target"]], ignore_index=True), sort=False)
-            node_arr = pd.unique(pd.concat([e["source"], e["target"]], ignore_index=True))
+            # codes in order of first appearance, NaN included as a label, as pd.unique gives
+            codes, node_arr = pd.factorize(both, use_na_sentinel=False)
+            node_arr = np.asarray(node_arr)
         else:
             node_arr = pd.unique(pd.Series(list(nodes)))
-        node_arr = np.asarray(node_arr, dtype=object) if node_arr.dtype == object else np.asarray(node_arr)
-        index = pd.Index(node_arr)
-        if not index.is_unique:
-            raise LedgerError("node labels must be unique")
-        u = index.get_indexer(e["source"])
-        v = index.get_indexer(e["target"])
+            node_arr = np.asarray(node_arr, dtype=object) if node_arr.dtype == object else np.asarray(node_arr)
+            index = pd.Index(node_arr)
+            if not index.is_unique:
+                raise LedgerError("node labels must be unique")
+            codes = index.get_indexer(both)
+        u, v = codes[:m], codes[m:]
         if (u < 0).any() or (v < 0).any():
             raise LedgerError("an edge names a node that is not in the node list")
         e.insert(0, "u", u.astype(np.int64))
@@ -195,7 +199,7 @@ class FlowNetwork:
         path = None
         if isinstance(table_or_path, (str, Path)):
             path = Path(table_or_path)
-            frame = _read_edge_file(path)
+            frame = _read_edge_file(path, (source, target))
         elif isinstance(table_or_path, pd.DataFrame):
             frame = table_or_path
         else:
@@ -211,14 +215,16 @@ class FlowNetwork:
         e = frame[list(cols)].rename(columns=cols)
         problems = []
         for c in ("source", "target"):
-            blank = e[c].isna() | (e[c].astype(str).str.strip() == "")
-            for i in np.flatnonzero(blank.to_numpy())[:20]:
+            for i in _blank_rows(e[c])[:20]:
                 problems.append(Problem(where, int(i) + 2, cols_inv(cols, c), "blank node label"))
         if has_amount:
             raw = e["amount"]
             num = pd.to_numeric(raw, errors="coerce")
-            bad = num.isna() & raw.notna() & (raw.astype(str).str.strip() != "")
-            for i in np.flatnonzero(bad.to_numpy())[:20]:
+            if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+                bad = np.zeros(len(raw), dtype=bool)  # parsed as numbers: nothing unreadable
+            else:
+                bad = (num.isna() & raw.notna() & (raw.astype(str).str.strip() != "")).to_numpy()
+            for i in np.flatnonzero(bad)[:20]:
                 problems.append(Problem(where, int(i) + 2, amount, f"'{raw.iloc[i]}' is not a number"))
             neg = num < 0
             for i in np.flatnonzero(neg.to_numpy())[:20]:
@@ -226,7 +232,7 @@ class FlowNetwork:
             e = e.assign(amount=num.astype(float))
         if problems:
             raise ValidationError(problems)
-        e = e.assign(source=e["source"].astype(str), target=e["target"].astype(str))
+        e = e.assign(**{c: e[c] if e[c].dtype == "str" else e[c].astype(str) for c in ("source", "target")})
         if not has_amount:
             e = e.assign(amount=1.0)
         return cls.from_frame(e, params={"from": where, "amount": "given" if has_amount else "1 per edge"})
@@ -236,7 +242,24 @@ def cols_inv(cols: dict[str, str], value: str) -> str:
     return next(k for k, v in cols.items() if v == value)
 
 
-def _read_edge_file(path: Path) -> pd.DataFrame:
+def _blank_rows(labels: pd.Series) -> np.ndarray:
+    """Rows whose node label is missing or only whitespace."""
+    if labels.dtype == "str":  # Arrow-backed strings (a file read by pyarrow): checked in Arrow
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arr = pa.array(labels.array)  # zero copy (__arrow_array__)
+        blank = pc.or_kleene(pc.is_null(arr), pc.equal(pc.utf8_trim_whitespace(arr), ""))
+        if not pc.any(blank).as_py():
+            return np.zeros(0, dtype=np.int64)
+        return np.flatnonzero(blank.to_numpy(zero_copy_only=False))
+    blank = labels.isna() | (labels.astype(str).str.strip() == "")
+    return np.flatnonzero(blank.to_numpy())
+
+
+def _read_edge_file(path: Path, labels: tuple[str, str] = ("source", "target")) -> pd.DataFrame:
+    """The edge file as a frame whose label columns are Arrow-backed strings (no Python
+    string objects are made: the columns share pyarrow's buffers)."""
     if not path.exists():
         raise LedgerError(f"{path}: no such file")
     suffix = path.suffix.lower()
@@ -248,7 +271,7 @@ def _read_edge_file(path: Path) -> pd.DataFrame:
         from pyarrow import csv as pa_csv
         from pyarrow import string as pa_string
 
-        labels = pa_csv.ConvertOptions(column_types={"source": pa_string(), "target": pa_string()})
-        return pa_csv.read_csv(path, convert_options=labels).to_pandas()
+        types = pa_csv.ConvertOptions(column_types={c: pa_string() for c in labels})
+        return pa_csv.read_csv(path, convert_options=types).to_pandas()
     except Exception as e:  # pyarrow / parser errors name the line themselves
         raise ValidationError([Problem(str(path), None, "", f"cannot read the edge list: {e}")]) from e

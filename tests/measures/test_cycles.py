@@ -10,6 +10,7 @@ import random
 from collections import Counter
 
 import networkx as nx
+import numba
 import numpy as np
 import pandas as pd
 import pytest
@@ -126,11 +127,68 @@ def test_resuming_the_search_loses_nothing(graph, max_len):
     old = cycles_mod._STEPS_PER_CALL, cycles_mod._BUFFER_ROWS
     cycles_mod._STEPS_PER_CALL, cycles_mod._BUFFER_ROWS = 3, 2
     try:
-        report = cycles(network(edges, order), max_len=max_len)
+        # a time limit selects the resumable search (without limits the whole search runs at
+        # once on all cores)
+        report = cycles(network(edges, order), max_len=max_len, time_limit=1e9)
     finally:
         cycles_mod._STEPS_PER_CALL, cycles_mod._BUFFER_ROWS = old
     assert set(report.cycles["nodes"]) == nx_cycles(edges, index, max_len)
     assert report.count == len(report.cycles)
+
+
+@st.composite
+def random_digraphs(draw):
+    """Larger random digraphs (numpy-drawn from a seed) with reciprocal pairs and self-loops."""
+    n = draw(st.integers(2, 400))
+    m = draw(st.integers(0, 6 * n))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    u, v = rng.integers(0, n, m), rng.integers(0, n, m)
+    back = rng.random(m) < 0.2  # reciprocal pairs make many 2- and 4-cycles
+    return n, np.concatenate([u, v[back]]), np.concatenate([v, u[back]])
+
+
+@settings(max_examples=80, deadline=None)
+@given(random_digraphs(), st.integers(1, 6))
+def test_parallel_count_equals_serial_count(graph, k):
+    """The threaded search without limits (ranges of start nodes on every core) finds what the
+    serial resumable search finds: same counts, same rows in the same order."""
+    n, u, v = graph
+    mat = sp.csr_matrix((np.ones(len(u)), (u, v)), shape=(n, n))
+    prep = cycles_mod._prepare(mat)
+    serial = np.zeros(k + 1, dtype=np.int64)
+    if k >= 2 and len(prep.indices):
+        serial = core.count_all(prep.indptr, prep.indices, prep.rindptr, prep.rindices, np.int64(k),
+                                np.int64(cycles_mod._backward_depth(k)))
+    serial[1] = len(prep.loops)
+    labels = [f"v{i}" for i in range(n)]
+    net = FlowNetwork.from_frame(pd.DataFrame({"source": np.array(labels)[u], "target": np.array(labels)[v]}),
+                                 nodes=labels)
+    old = cycles_mod._PARALLEL_EDGES
+    cycles_mod._PARALLEL_EDGES = 0  # every search threaded, on every core numba has
+    try:
+        assert cycles_mod._threads_for(prep) == max(1, numba.get_num_threads())
+        assert count_cycles(mat, k).tolist() == serial.tolist()
+        threaded = cycles(net, max_len=k)
+    finally:
+        cycles_mod._PARALLEL_EDGES = old
+    seen = []
+    threaded_with_bar = cycles(net, max_len=k, progress=lambda done, total: seen.append((done, total)))
+    assert seen and seen[-1] == (n, n) and all(d <= t == n for d, t in seen)
+    assert list(threaded_with_bar.cycles["nodes"]) == list(threaded.cycles["nodes"])
+    resumable = cycles(net, max_len=k, time_limit=1e9)
+    assert threaded.by_length == resumable.by_length
+    assert list(threaded.cycles["nodes"]) == list(resumable.cycles["nodes"])
+
+
+def test_parallel_count_on_a_graph_above_the_threshold():
+    rng = np.random.default_rng(3)
+    n, m = 20_000, 90_000
+    mat = sp.csr_matrix((np.ones(m), (rng.integers(0, n, m), rng.integers(0, n, m))), shape=(n, n))
+    prep = cycles_mod._prepare(mat)
+    assert cycles_mod._threads_for(prep) == max(1, numba.get_num_threads())
+    serial = core.count_all(prep.indptr, prep.indices, prep.rindptr, prep.rindices, np.int64(5), np.int64(2))
+    serial[1] = len(prep.loops)
+    assert count_cycles(mat, 5).tolist() == serial.tolist()
 
 
 @FAST
@@ -362,3 +420,42 @@ def test_report_shapes(bundled):
     assert (cond["source_scc"] != cond["target_scc"]).all()
     g = nx.condensation(bundled.network().to_networkx(multigraph=False))
     assert len(cond) == g.number_of_edges()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 12), st.integers(0, 200), st.integers(0, 2**32 - 1))
+def test_pair_sums_equal_flow_network_pairs(n, m, seed):
+    """The report's numpy pair table equals FlowNetwork.pairs() exactly (sums to the bit, NaN
+    for pairs without a known cash amount, counts, completeness, labels and dtypes)."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({"source": [f"a{i}" for i in rng.integers(0, n, m)],
+                          "target": [f"a{i}" for i in rng.integers(0, n, m)],
+                          "amount": np.where(rng.random(m) < 0.3, np.nan, rng.lognormal(0, 4, m)),
+                          "in_flow": rng.random(m) < 0.8})
+    net = FlowNetwork.from_frame(frame)
+    if not net.m:
+        return
+    key = net.edges["u"].to_numpy() * net.n + net.edges["v"].to_numpy()
+    order = np.argsort(key, kind="stable")
+    bounds = np.flatnonzero(np.diff(key[order])) + 1
+    mine = pd.DataFrame(cycles_mod._pair_sums(net, key, order, bounds))
+    pd.testing.assert_frame_equal(mine, net.pairs(), check_exact=True)
+
+
+def test_kernels_compile_without_a_writable_cache(monkeypatch):
+    """Where numba finds nowhere to write its cache it refuses cache=True; the kernels are then
+    compiled per process, silently."""
+    real = core.njit
+
+    def no_cache(*args, **kw):
+        if kw.get("cache"):
+            raise RuntimeError("cannot cache function 'f': no locator available for file 'f.py'")
+        return real(*args, **kw)
+
+    monkeypatch.setattr(core, "njit", no_cache)
+
+    def add_one(x):
+        return x + 1
+
+    assert core._jit(add_one)(1) == 2
+    assert core._jit(nogil=True)(add_one)(2) == 3
