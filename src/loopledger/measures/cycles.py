@@ -298,7 +298,7 @@ def _plain(mat: sp.csr_matrix) -> _Prepared:
 
 
 def _search_plain(mat: sp.csr_matrix, k: int, record: bool,
-                  progress: Callable[[int, int], None] | None = None) -> tuple[_Prepared, "_Found"]:
+                  progress: Callable[[int, int], None] | None = None) -> tuple[_Prepared, _Found]:
     """The whole search without limits for a short bound (k <= _PLAIN_MAX_LEN), on all cores,
     while one thread finds the SCCs the report gives (they are not needed to find the cycles:
     the distance pruning already keeps the search near its start)."""
@@ -320,7 +320,7 @@ def _search_plain(mat: sp.csr_matrix, k: int, record: bool,
 
 
 def _search_all(prep: _Prepared, k: int, record: bool, t0: float, also: list | None = None,
-                progress: Callable[[int, int], None] | None = None) -> "_Found":
+                progress: Callable[[int, int], None] | None = None) -> _Found:
     """The whole search at once, without limits: count per start node, then (for rows) search
     again only from the start nodes that have cycles, each writing to rows fixed in advance."""
     width = k if record else 1
