@@ -13,7 +13,6 @@ one of them, so ``import loopledger`` stays light. Layers and imports: docs/arch
 from __future__ import annotations
 
 import sys
-from importlib.abc import MetaPathFinder
 from typing import TYPE_CHECKING, Any
 
 from .errors import ConflictError, LedgerError, NotFoundError, Problem, ValidationError  # noqa: F401 - re-exported
@@ -50,7 +49,7 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | API_NAMES)
 
 
-class _Renamed(MetaPathFinder):
+class _Renamed:
     """A clear error for modules that were renamed (CHANGELOG.md), asked for only after the
     normal import machinery found nothing."""
 
@@ -61,7 +60,7 @@ class _Renamed(MetaPathFinder):
         "loopledger.stresstest.exposures": "loopledger.stresstest.exposures",
     }
 
-    def find_spec(self, fullname, path=None, target=None):  # noqa: ANN001 - importlib protocol
+    def find_spec(self, fullname, path=None, target=None):  # the importlib.abc.MetaPathFinder protocol
         for old, new in self.RENAMED.items():
             if fullname == old or fullname.startswith(old + "."):
                 raise ModuleNotFoundError(

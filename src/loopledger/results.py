@@ -13,16 +13,28 @@ import html
 import math
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+# numpy and pandas are imported where a value needs them, so that importing this module (which
+# every command does) costs nothing: `loopledger --help` must start in a fraction of a second
 
 
 def jsonable(value: Any) -> Any:
     """Plain JSON values from numpy / pandas / dataclass values; NaN and NaT become None."""
     if value is None:
         return None
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    import numpy as np
+    import pandas as pd
+
     if isinstance(value, Enum):
         return value.value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -58,7 +70,7 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def frame_html(frame: pd.DataFrame, caption: str | None = None, max_rows: int = 50) -> str:
+def frame_html(frame: "pd.DataFrame", caption: str | None = None, max_rows: int = 50) -> str:
     """An HTML table for notebooks, with an optional caption."""
     body = frame.head(max_rows).to_html(index=False, na_rep="—", float_format=lambda x: f"{x:,.4g}")
     cap = f"<p><strong>{html.escape(caption)}</strong></p>" if caption else ""
@@ -76,7 +88,7 @@ class Result:
 
     caption: str = ""
 
-    def to_frame(self) -> pd.DataFrame:  # pragma: no cover - every result overrides it
+    def to_frame(self) -> "pd.DataFrame":  # pragma: no cover - every result overrides it
         raise NotImplementedError
 
     def to_dict(self) -> dict[str, Any]:

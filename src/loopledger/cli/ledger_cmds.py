@@ -10,7 +10,7 @@ import typer
 
 from ..errors import LedgerError
 from ..ledger.dates import parse_as_of
-from ..ledger.summary import STATUS_LABELS
+from ..vocabulary import STATUS_LABELS
 from .app import AsOfOption, DbOption, JsonOption, app, console, emit_json, money, open_ledger, table, text
 
 

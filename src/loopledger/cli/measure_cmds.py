@@ -9,8 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import LedgerError
-from ..ledger.model import STATUSES
-from ..ledger.summary import STATUS_LABELS
+from ..vocabulary import STATUS_LABELS, STATUS_ORDER as STATUSES
 from .app import AsOfOption, DbOption, JsonOption, app, console, emit_json, money, open_ledger, table
 
 AssumptionOption = Annotated[Optional[str], typer.Option(
