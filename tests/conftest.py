@@ -24,6 +24,14 @@ def require_service(what: str, why: str) -> None:
     pytest.skip(f"{what} unavailable ({why}); `make test` starts it when run as root")
 
 
+@pytest.fixture(autouse=True)
+def _private_default_database(tmp_path, monkeypatch):
+    """No test touches the user's own ledger: the default database (and the XDG data folder it
+    lives in) point into the test's temporary folder."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.delenv("LOOPLEDGER_DB", raising=False)
+
+
 @pytest.fixture(scope="session")
 def bundled():
     """The bundled dataset in an in-memory ledger (shared: tests must not write to it)."""

@@ -116,8 +116,9 @@ def deals(
     json: JsonOption = False,
 ) -> None:
     """List deal legs with their status as of a date."""
+    d = parse_as_of(as_of)  # once, before anything is opened
     ledger = open_ledger(db)
-    frame = ledger.deals(as_of=as_of, company=company, kind=kind, status=status, min_amount=min_amount)
+    frame = ledger.deals(as_of=d, company=company, kind=kind, status=status, min_amount=min_amount)
     if json:
         emit_json(frame)
         return
@@ -126,7 +127,6 @@ def deals(
          money(r.amount_low), money(r.amount_high), "" if r.include_in_totals else "not in totals"]
         for r in frame.itertuples()
     ]
-    d = parse_as_of(as_of)
     console().print(table(
         f"{len(frame)} deal legs as of {d} (USD billions)",
         ["id", "announced", "payer -> payee", "kind", "status", "low", "high", "note"],
