@@ -214,19 +214,24 @@ def summary(db: DbOption = None, as_of: AsOfOption = None, json: JsonOption = Fa
     con = console()
     rows = []
     for status, v in s.by_status.items():
+        split = (f"{money(v['paid'])} / {money(v['to_pay'])} ({v['paid_legs']} of {v['count']} legs)"
+                 if v.get("paid_legs") else "")
         rows.append([STATUS_LABELS[status], v["count"], money(v["low"]), money(v["high"]),
-                     v["no_amount"] or "", v["open_high"] or ""])
+                     v["no_amount"] or "", v["open_high"] or "", split])
     con.print(table(
         f"Deal dollars by status as of {s.as_of} (USD billions; {s.deals} deal legs, {s.companies} companies)",
-        ["status", "legs", "low", "high", "no amount", "open-ended"], rows,
+        ["status", "legs", "low", "high", "no amount", "open-ended", "paid / still to pay (recorded)"], rows,
         right={"legs", "low", "high", "no amount", "open-ended"},
     ))
     con.print(
         f"{s.excluded_from_totals} summary or subset legs are listed but not added. 'low' adds stated "
         "lows (overlapping legs once); 'high' adds stated highs, or the low where only 'more than' is "
-        "known (open-ended); legs with no amount are counted, never added as 0.",
+        "known (open-ended); legs with no amount are counted, never added as 0. 'paid / still to pay' "
+        "splits the legs with recorded payments (tranches, drawdowns less repayments) by the date; "
+        "the other legs' split is not known.",
         markup=False, soft_wrap=True,
     )
+    con.print(f"Data reaches: latest event {s.data_reaches or 'none'}.", markup=False)
 
 
 # edits -------------------------------------------------------------------------------------------
