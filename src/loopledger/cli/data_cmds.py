@@ -1,9 +1,12 @@
-"""Dataset commands (``loopledger data ...``): the changelog of the bundled data, the deals that
-still lack a primary source, and the buffer facts per company. Each is a thin skin over
-:mod:`loopledger.ledger.data` (``changelog``, ``source_gaps``, ``buffer_facts``)."""
+"""Dataset commands (``loopledger data ...``): apply change sets, the changelog, the deals that
+still lack a primary source, and the buffer facts per company. Thin skins over
+:mod:`loopledger.ledger.changes` (``apply_all``, ``schema``) and :mod:`loopledger.ledger.data`
+(``changelog``, ``source_gaps``, ``buffer_facts``)."""
 
 from __future__ import annotations
 
+import json as jsonlib
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -11,7 +14,7 @@ import typer
 from .app import AsOfOption, JsonOption, app, console, emit_json, money, open_ledger, table
 
 data_app = typer.Typer(
-    help="The bundled dataset: its changelog, source gaps and buffer facts (docs/data.md).",
+    help="Change sets, and the bundled dataset's changelog, source gaps and buffer facts (docs/data.md).",
     no_args_is_help=True,
 )
 app.add_typer(data_app, name="data")
@@ -33,12 +36,51 @@ def _ledger(db: str | None):
     return load_default()
 
 
+@data_app.command("apply")
+def apply_cmd(
+    path: Annotated[Path, typer.Argument(help="A change set (YAML) or a folder of them, applied in name order.")],
+    db: Annotated[Optional[str], typer.Option("--db", help="Database URL or file (default: $LOOPLEDGER_DB or the "
+                                              "user's ledger).", show_default=False)] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the (first unapplied) change set; write nothing.")] = False,
+    actor: Annotated[Optional[str], typer.Option(help="Who applies it, for the audit trail (default $LOOPLEDGER_ACTOR "
+                                                 "or the user).")] = None,
+    json: JsonOption = False,
+) -> None:
+    """Apply change sets: each is validated whole, then written in one transaction, or not at
+    all; every change is audited under the change set's id. Applying one again changes nothing."""
+    from ..ledger.changes import apply_all, counts_text
+
+    ledger = open_ledger(db)
+    reports = apply_all(ledger, path, actor=actor, dry_run=dry_run)
+    if json:
+        emit_json(reports)
+        return
+    con = console()
+    for r in reports:
+        parts = [f"{w} {counts_text(r.counts(w))}" for w in ("added", "changed", "retracted") if r.counts(w)]
+        con.print(f"{r.id}: {r.status}" + (f" ({'; '.join(parts)})" if parts else ""), markup=False)
+        if r.skipped and r.status != "already applied":
+            con.print(f"  {len(r.skipped)} already present, skipped", markup=False)
+
+
+@data_app.command("schema")
+def schema_cmd() -> None:
+    """The JSON schema of a change set file (docs/data.md, "Change sets")."""
+    from ..ledger.changes import schema
+
+    print(jsonlib.dumps(schema(), indent=2))
+
+
 @data_app.command("changelog")
-def changelog_cmd(json: JsonOption = False) -> None:
-    """What was added or changed in the bundled dataset, when and why."""
+def changelog_cmd(
+    db: BundledDbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """What was added or changed in the dataset, when and why: one entry per change set
+    (with --db, the change sets recorded in that ledger)."""
     from ..ledger.data import changelog
 
-    log = changelog()
+    log = changelog(ledger=open_ledger(db, create=False)) if db else changelog()
     if json:
         emit_json(log)
         return

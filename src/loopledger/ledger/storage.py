@@ -316,12 +316,12 @@ class Store:
         return version
 
     def write_batch(self, steps: list[tuple[str, Any]], actor: str,
-                    note: dict[str, Any] | None = None) -> None:
+                    notes: Iterable[dict[str, Any]] = ()) -> None:
         """Write several inserts and updates in one transaction, all or nothing (a change
         set). ``steps`` are ``("insert", (records by table, reason))`` or ``("update",
-        (table, record, reason, action))`` in order; ``note`` adds one audit record of its own
-        (``table_name``, ``record_id``, ``action``, ``after``, ``reason``), e.g. the change set
-        that was applied."""
+        (table, record, reason, action))`` in order; each of ``notes`` adds an audit record of
+        its own (``table_name``, ``record_id``, ``action``, ``after``, ``reason``), e.g. the
+        change set that was applied."""
         now = _now()
         with self.engine.begin() as conn:
             for kind, args in steps:
@@ -333,7 +333,7 @@ class Store:
                     self._update(conn, table, record, actor, reason, None, action, now)
                 else:  # pragma: no cover - programming error
                     raise ValueError(f"unknown step {kind!r}")
-            if note is not None:
+            for note in notes:
                 conn.execute(sa.insert(self.tables["audit"]).values(
                     at=now, actor=actor, action=note["action"], table_name=note["table_name"],
                     record_id=note["record_id"], version=1, before=None, after=note.get("after"),

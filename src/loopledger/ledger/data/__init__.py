@@ -1,18 +1,21 @@
 """The bundled dataset: its changelog, how well its rows are sourced, and its buffer facts.
 
-The bundled tables (``sources``, ``companies``, ``deals``, ``events``, ``facts``) live in this
-folder and load with :func:`loopledger.load_default`. Two more files travel with them:
-``changelog.csv``, one row per batch of edits (date, what, why, counts by table, the script that
-made it), and ``changelog_records.csv``, the records each batch added, changed or retracted.
-Edits are made only by the scripts in ``tools/data_edits/`` through the Ledger API, so the
-changelog and the data cannot drift apart unnoticed (``tests/data`` checks that they agree).
+The bundled tables (``sources``, ``companies``, ``deals``, ``events``, ``disbursements``,
+``facts``) live in this folder and load with :func:`loopledger.load_default`. They are built,
+never edited: ``changes/`` holds the change sets (one YAML file per batch of edits,
+:mod:`loopledger.ledger.changes`), and the tables are what applying them in name order to an
+empty ledger gives (``tools/build_data.py`` writes them; ``tests/data`` rebuilds them and
+compares byte for byte). The build also writes ``changelog.csv`` (one row per change set: id,
+date, summary, why, counts added / changed / retracted by table, its file and digest) and
+``changelog_records.csv`` (the records each change set added, changed or retracted).
 
-* :func:`changelog` reads the changelog;
-* :func:`source_gaps` lists the deals of the issue-7 scope (the largest flows by high amount and
-  every equity stake) that still have no primary source, i.e. no source of type ``filing`` or
-  ``press_release``;
-* :func:`buffer_facts` shows, per company, the latest value of each buffer metric (market value
-  or valuation, revenue, net income, cash, debt, backlog) and whether the set is complete.
+* :func:`changelog` reads the changelog (of the bundled data, or of a ledger's audit trail);
+* :func:`source_gaps` lists the deals of the largest flows and every equity stake that still
+  have no primary source (a filing, the company's own release, a court or government record),
+  largest first, with the documented reason why one is missing;
+* :func:`buffer_facts` shows, per company, the latest value of each buffer family (market value
+  or valuation, book equity, cash, debt, revenue, net income, backlog), whether the company is
+  listed or private, and what is missing and why.
 
 Definitions and metric names: docs/data.md.
 """
@@ -36,6 +39,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 CHANGELOG_FILE = "changelog.csv"
 CHANGELOG_RECORDS_FILE = "changelog_records.csv"
+#: documented reasons why a figure or a primary source is missing (table, id, what, reason)
+GAP_REASONS_FILE = "gap_reasons.csv"
 #: source types that count as primary (the document itself: a filing, the company's own
 #: release, a court or government record)
 PRIMARY_TYPES = PRIMARY_SOURCE_TYPES
@@ -44,10 +49,12 @@ DEFAULT_TOP = 50
 #: buffer families -> fact metrics, in order of preference on the same date
 BUFFER_FAMILIES: dict[str, tuple[str, ...]] = {
     "value": METRIC_FAMILIES["market_value"],
-    **{f: METRIC_FAMILIES[f] for f in ("revenue", "net_income", "cash", "debt", "backlog")},
+    **{f: METRIC_FAMILIES[f] for f in ("book_equity", "cash", "debt", "revenue", "net_income", "backlog")},
 }
 #: the families a company needs for "full" buffer facts (backlog only where disclosed)
 REQUIRED_FAMILIES = ("value", "revenue", "net_income", "cash", "debt")
+#: the families that make a buffer (what absorbs a loss: docs/methods.md 6.4)
+BUFFER_BASIS_FAMILIES = ("value", "book_equity", "cash")
 
 
 def _folder() -> Path:
@@ -61,14 +68,7 @@ def _read(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-def parse_counts(text: str) -> dict[str, int]:
-    """'sources:3|deals:1' -> {'sources': 3, 'deals': 1} (blank -> {})."""
-    out: dict[str, int] = {}
-    for part in (text or "").split("|"):
-        if part.strip():
-            table, n = part.split(":")
-            out[table.strip()] = int(n)
-    return out
+from ..changes import parse_counts  # noqa: E402  (re-exported: the changelog's counts)
 
 
 # --------------------------------------------------------------------------------------------
@@ -103,17 +103,38 @@ class Changelog(Result):
         return {"entries": jsonable(out)}
 
 
-def changelog(path: str | Path | None = None) -> Changelog:
-    """The changelog of the bundled dataset (or of the dataset folder ``path``).
+def changelog(path: str | Path | None = None, ledger: Ledger | None = None) -> Changelog:
+    """The changelog of the bundled dataset (or of the dataset folder ``path``), generated
+    from its change sets; with ``ledger``, the change sets recorded in that ledger's audit
+    trail (applied with ``loopledger data apply`` or held by the bundled data it was
+    initialised with).
 
-    Returns a :class:`Changelog`; ``to_frame()`` gives one row per entry: ``entry`` (id, in
-    date order), ``date``, ``summary``, ``why``, ``added`` / ``changed`` / ``retracted``
-    (``table:count`` joined by ``|``) and ``script`` (the file that made the edit).
+    Returns a :class:`Changelog`; ``to_frame()`` gives one row per change set: ``entry`` (its
+    id, in order), ``date``, ``summary``, ``why``, ``added`` / ``changed`` / ``retracted``
+    (``table:count`` joined by ``|``) and ``script`` (the change set file).
     """
+    cols = ["entry", "date", "summary", "why", "added", "changed", "retracted", "script"]
+    if ledger is not None:
+        from ..changes import AUDIT_TABLE, counts_text
+
+        rows, recs = [], []
+        for a in ledger.store.audit(table=AUDIT_TABLE):
+            after = a.get("after") or {}
+            rows.append({"entry": a["record_id"], "date": after.get("date"), "summary": after.get("summary"),
+                         "why": after.get("why"), "added": counts_text(after.get("added") or {}),
+                         "changed": counts_text(after.get("changed") or {}),
+                         "retracted": counts_text(after.get("retracted") or {}), "script": after.get("file")})
+        for a in ledger.store.audit():
+            reason = a.get("reason") or ""
+            for r in rows:
+                if a["table_name"] != AUDIT_TABLE and reason.startswith(f"{r['entry']}: "):
+                    action = {"insert": "added", "retract": "retracted"}.get(a["action"], "changed")
+                    recs.append({"entry": r["entry"], "table": a["table_name"], "record": a["record_id"],
+                                 "action": action})
+        records = pd.DataFrame(recs, columns=["entry", "table", "record", "action"]).drop_duplicates()
+        return Changelog(entries=pd.DataFrame(rows, columns=cols), records=records.reset_index(drop=True))
     folder = Path(path) if path is not None else _folder()
-    entries = pd.DataFrame(_read(folder / CHANGELOG_FILE),
-                           columns=["entry", "date", "summary", "why", "added", "changed",
-                                    "retracted", "script"])
+    entries = pd.DataFrame([{c: r.get(c, "") for c in cols} for r in _read(folder / CHANGELOG_FILE)], columns=cols)
     records = pd.DataFrame(_read(folder / CHANGELOG_RECORDS_FILE),
                            columns=["entry", "table", "record", "action"])
     return Changelog(entries=entries.sort_values("entry").reset_index(drop=True), records=records)
