@@ -31,8 +31,8 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from loopledger.ledger.dates import PartialDate  # noqa: E402
 from loopledger.ledger import changes as changesets  # noqa: E402
+from loopledger.ledger.dates import PartialDate  # noqa: E402
 from loopledger.ledger.model import Company, Deal, Fact, Source, StatusEvent  # noqa: E402
 from loopledger.ledger.validate import check_row  # noqa: E402
 

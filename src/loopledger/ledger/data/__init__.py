@@ -33,6 +33,10 @@ import pandas as pd
 
 from ...results import Result, jsonable
 from ...vocabulary import METRIC_FAMILIES, PRIMARY_SOURCE_TYPES
+from ..changes import parse_counts
+
+__all__ = ["BUFFER_FAMILIES", "REQUIRED_FAMILIES", "BufferFacts", "Changelog", "SourceGaps", "buffer_facts",
+           "changelog", "parse_counts", "source_gaps"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..ledger import Ledger
@@ -68,7 +72,6 @@ def _read(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-from ..changes import parse_counts  # noqa: E402  (re-exported: the changelog's counts)
 
 
 # --------------------------------------------------------------------------------------------
