@@ -174,6 +174,22 @@ def _digest(data: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+_DATE_KEYS = ("date", "as_of", "announced", "status_date", "term_start", "term_end", "parent_since")
+
+
+def _dates_as_text(value: Any) -> Any:
+    """YAML reads an unquoted 2026-07-01 as a date and 2024 as a number: the ledger records
+    dates as text."""
+    if isinstance(value, Date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: str(v) if k in _DATE_KEYS and isinstance(v, int) and not isinstance(v, bool)
+                else _dates_as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates_as_text(v) for v in value]
+    return value
+
+
 def read(path: str | Path) -> ChangeSetFile:
     """Parse and check the form of one change set file (a ValidationError lists every fault)."""
     p = Path(path)
@@ -188,6 +204,7 @@ def read(path: str | Path) -> ChangeSetFile:
         raise ValidationError([Problem(where, row, "", f"not valid YAML: {getattr(e, 'problem', e)}")]) from None
     if not isinstance(data, dict):
         raise ValidationError([Problem(where, None, "", "a change set is a YAML mapping (id, date, summary, why, ...)")])
+    data = _dates_as_text(data)
     try:
         cs = ChangeSet.model_validate(data)
     except PydanticError as e:

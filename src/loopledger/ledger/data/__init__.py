@@ -65,6 +65,21 @@ def _folder() -> Path:
     return Path(__file__).resolve().parent
 
 
+def gap_reasons(path: str | Path | None = None) -> pd.DataFrame:
+    """The documented reasons why something is missing from the bundled data
+    (``gap_reasons.csv``): one row per ``table``, ``id`` and ``what`` (``primary_source``,
+    ``non_aggregator_source``, or a buffer family: ``value``, ``book_equity``, ``cash``,
+    ``debt``) with the ``reason``: what was searched and why nothing better exists."""
+    folder = Path(path) if path is not None else _folder()
+    return pd.DataFrame(_read(folder / GAP_REASONS_FILE), columns=["table", "id", "what", "reason"])
+
+
+def _reason_map(table: str, what: str) -> dict[str, str]:
+    g = gap_reasons()
+    g = g[(g["table"] == table) & (g["what"] == what)]
+    return dict(zip(g["id"], g["reason"]))
+
+
 def _read(path: Path) -> list[dict[str, str]]:
     if not path.exists():
         return []
@@ -220,6 +235,10 @@ def source_gaps(ledger: Ledger | None = None, top: int = DEFAULT_TOP,
         "primary": types.map(lambda t: any(x in PRIMARY_TYPES for x in t)),
         "original": types.map(lambda t: "news" in t),
     })
+    reasons = _reason_map("deals", "primary_source")
+    agg = _reason_map("deals", "non_aggregator_source")
+    frame["aggregator_only"] = types.map(lambda t: bool(t) and set(t) == {"aggregator"})
+    frame["reason"] = [None if prim else reasons.get(i) or agg.get(i) for i, prim in zip(frame["id"], frame["primary"])]
     frame["scope"] = [
         "all" if all_deals else
         "|".join(x for x, hit in (("top", i in biggest), ("stake", i in stakes)) if hit)
@@ -248,17 +267,30 @@ def _as_of(as_of: str | date | None) -> date:
 # buffer facts
 
 
+#: the families a listed company's buffer is read from (its latest filing), and a private
+#: company's (its latest round valuation and reported cash, flagged)
+NEEDED_LISTED = ("value", "book_equity", "cash", "debt")
+NEEDED_PRIVATE = ("value", "cash")
+
+
 @dataclass(frozen=True)
 class BufferFacts(Result):
     """Per company, the latest fact of each buffer family on or before ``as_of``.
 
-    ``table`` columns: company, then for each family of :data:`BUFFER_FAMILIES` its value,
-    the metric used and its date (``<family>``, ``<family>_metric``, ``<family>_as_of``), and
-    ``full`` (all of :data:`REQUIRED_FAMILIES` present). Units: USD bn unless the fact's unit
-    says otherwise (``<family>_unit``)."""
+    ``table`` columns: company, name, type, ``listed`` (a ticker is recorded) and ``basis``
+    (``filing`` for listed companies, ``private: round valuation and reported cash``
+    otherwise), then for each family of :data:`BUFFER_FAMILIES` its value, the metric used
+    and its date (``<family>``, ``<family>_metric``, ``<family>_as_of``, ``<family>_unit``);
+    ``has_buffer`` (a market value, book equity or cash figure), ``missing`` (the families a
+    company of its kind needs and lacks: market value, book equity, cash and debt for a listed
+    company; round valuation and cash for a private one) with ``why`` (the documented reason,
+    ``gap_reasons.csv``), ``deal`` (its largest binding deal, for the default scope) and
+    ``full`` (all of :data:`REQUIRED_FAMILIES` present). Units: USD bn unless
+    ``<family>_unit`` says otherwise."""
 
     as_of: date
     table: pd.DataFrame = field(repr=False)
+    scope: str = "binding"
 
     caption = "Buffer facts (latest per company and family)"
 
@@ -269,25 +301,64 @@ class BufferFacts(Result):
     def full(self) -> list[str]:
         return sorted(self.table.loc[self.table["full"], "company"])
 
+    @property
+    def without_buffer(self) -> list[str]:
+        return sorted(self.table.loc[~self.table["has_buffer"].astype(bool), "company"])
+
+
+def binding_companies(ledger: Ledger, as_of: date, min_amount: float = 1.0) -> dict[str, str]:
+    """Companies (not placeholders) paying or receiving in a binding deal (definitive, partly
+    paid, paid) of at least ``min_amount`` USD bn as of the date: company -> its largest such
+    deal."""
+    legs = ledger.legs(as_of=as_of)
+    legs = legs[legs["amount"] >= min_amount].sort_values(["amount", "deal"], ascending=[False, True])
+    placeholders = {c.id for c in ledger.records("companies") if c.placeholder}
+    out: dict[str, str] = {}
+    for deal, payer, payee in zip(legs["deal"], legs["payer"], legs["payee"]):
+        for c in (payer, payee):
+            if c not in placeholders and c not in out:
+                out[c] = deal
+    return dict(sorted(out.items()))
+
 
 def buffer_facts(ledger: Ledger | None = None, companies: Iterable[str] | None = None,
-                 as_of: str | date | None = None) -> BufferFacts:
+                 as_of: str | date | None = None, scope: str = "binding",
+                 min_amount: float = 1.0) -> BufferFacts:
     """The latest buffer facts per company (see :class:`BufferFacts`).
 
-    ``companies`` defaults to every company with at least one buffer fact; a named company
-    with none gets a row of blanks (so gaps show). Net income is signed (negative = loss).
+    ``companies`` defaults to ``scope``: ``"binding"`` every company in a binding deal of at
+    least ``min_amount`` USD bn (issue 13); ``"all"`` every company with at least one buffer
+    fact. A named company with none gets a row of blanks (so gaps show). Net income is signed
+    (negative = loss).
     """
     if ledger is None:
         from ..ledger import load_default
 
         ledger = load_default()
+    if scope not in ("binding", "all"):
+        raise ValueError(f"unknown scope '{scope}': expected binding or all")
     as_of_d = _as_of(as_of)
     metrics = [m for ms in BUFFER_FAMILIES.values() for m in ms]
     facts = ledger.facts(metric=metrics, as_of=as_of_d)
-    wanted = list(companies) if companies is not None else sorted(set(facts["company"]))
+    deals: dict[str, str] = {}
+    if companies is not None:
+        wanted = list(companies)
+    elif scope == "binding":
+        deals = binding_companies(ledger, as_of_d, min_amount)
+        wanted = list(deals)
+    else:
+        wanted = sorted(set(facts["company"]))
+    info = {c.id: c for c in ledger.records("companies", include_retracted=True)}
+    reasons = gap_reasons()
+    reasons = reasons[reasons["table"] == "companies"]
+    why_of = {(i, w): r for i, w, r in zip(reasons["id"], reasons["what"], reasons["reason"])}
     rows = []
     for company in wanted:
-        row: dict[str, Any] = {"company": company}
+        c = info.get(company)
+        listed = bool(c is not None and c.ticker)
+        row: dict[str, Any] = {"company": company, "name": c.name if c else company,
+                               "type": c.type if c else None, "listed": listed,
+                               "basis": "filing" if listed else "private: round valuation and reported cash"}
         mine = facts[facts["company"] == company]
         for family, names in BUFFER_FAMILIES.items():
             part = mine[mine["metric"].isin(names)]
@@ -300,5 +371,15 @@ def buffer_facts(ledger: Ledger | None = None, companies: Iterable[str] | None =
             row.update({family: float(best["value"]), f"{family}_metric": best["metric"],
                         f"{family}_as_of": best["as_of"], f"{family}_unit": best["unit"]})
         row["full"] = all(row[f] is not None for f in REQUIRED_FAMILIES)
+        row["has_buffer"] = any(row[f] is not None and row[f"{f}_unit"] == "USD bn" for f in BUFFER_BASIS_FAMILIES)
+        needed = NEEDED_LISTED if listed else NEEDED_PRIVATE
+        missing = [f for f in needed if row[f] is None]
+        row["missing"] = missing
+        row["why"] = "; ".join(dict.fromkeys(
+            why_of.get((company, f)) or ("no filed figure recorded yet (facts import-sec reads it from the "
+                                         "company's SEC filings)" if listed and c is not None and c.cik else
+                                         "not found in the material searched")
+            for f in missing)) or None
+        row["deal"] = deals.get(company)
         rows.append(row)
-    return BufferFacts(as_of=as_of_d, table=pd.DataFrame(rows))
+    return BufferFacts(as_of=as_of_d, table=pd.DataFrame(rows), scope=scope if companies is None else "named")
