@@ -199,8 +199,9 @@ def test_the_applier_agrees_with_the_ledger_api(tmp_path, amends, new_source, re
                               for i, s in enumerate(events)]}
     if retract_fact:
         data["retract"] = [{"table": "facts", "id": "bolt/valuation/2025-10-01", "reason": "withdrawn"}]
-    folder = tmp_path / f"run{abs(hash(str(data))) % 10**8}"
-    folder.mkdir()
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
     via_changes = Ledger.in_memory()
     changes.apply(via_changes, write(folder, BASE))
     changes.apply(via_changes, write(folder, data))

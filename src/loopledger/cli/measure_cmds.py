@@ -157,9 +157,8 @@ def exposure_cmd(
         con.print(table("Backlog (remaining performance obligations) next to the contracts it holds",
                         ["company", "backlog", "as of", "one customer", "its share (implied)", "contracts in view",
                          "their amount", "still to pay", "deals"],
-                        [[r.name, money(r.backlog), r.backlog_as_of, r.customer or "",
-                          f"{r.customer_share:g}% ({money(r.customer_amount)}, derived)" if r.customer_share == r.customer_share
-                          and r.customer_share is not None else "", r.contracts, money(r.contracts_amount),
+                        [[r.name, money(r.backlog), r.backlog_as_of, r.customer if isinstance(r.customer, str) else "",
+                          f"{r.customer_share:g}% ({money(r.customer_amount)}, derived)" if isinstance(r.customer, str) else "", r.contracts, money(r.contracts_amount),
                           money(r.contracts_to_pay), ", ".join(r.deals[:4]) + (" ..." if len(r.deals) > 4 else "")]
                          for r in res.backlog.itertuples()],
                         right={"backlog", "their amount", "still to pay", "contracts in view"}))

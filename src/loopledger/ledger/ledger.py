@@ -674,7 +674,9 @@ class Ledger:
             raise ValidationError([Problem("<edit>", None, k, f"'{k}' cannot be changed here") for k in bad])
         data.update(changes)
         source_rows: list[dict[str, Any]] = []
-        if "sources" in data:
+        # a record whose sources are required (deals, events, facts, disbursements) needs one
+        # for every amendment; a company's sources are optional, added when given
+        if "sources" in data and (source is not None or MODELS[table].model_fields["sources"].is_required()):
             if source is None:
                 raise ValidationError([Problem("<edit>", None, "source", "an amendment needs a source")])
             sid, source_rows = self._source_rows(source)

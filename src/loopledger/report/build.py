@@ -333,8 +333,8 @@ class _Builder:
                            numeric={1, 3, 4, 5, 6}))
         if len(e.backlog):
             brows = [[company_link(r.company, r.name), money(r.backlog), esc(r.backlog_as_of),
-                      esc((r.customer or "").replace("_", " ")),
-                      "" if r.customer_share is None or r.customer_share != r.customer_share
+                      esc(r.customer.replace("_", " ") if isinstance(r.customer, str) else ""),
+                      "" if not isinstance(r.customer, str) or r.customer_share != r.customer_share
                       else f"{r.customer_share:g}% (≈{money(r.customer_amount)}, derived)",
                       money(r.contracts_amount), money(r.contracts_to_pay), self.deal_refs(r.deals, with_sources=False),
                       source_links(r.backlog_sources)] for r in e.backlog.itertuples()]
