@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -37,7 +37,7 @@ import pandas as pd
 
 from ..errors import LedgerError
 from ..results import Result
-from .changes import ChangeSetFile, ChangeSet, apply
+from .changes import ChangeSet, ChangeSetFile, apply
 from .ledger import source_id_for
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -264,7 +264,3 @@ def import_sec(ledger: Ledger, path: str | Path, since: str | date | None = None
     cs = ChangeSetFile(ChangeSet.model_validate(data), str(p), _digest(data))
     apply(ledger, cs, actor=actor)
     return SecImport(frame, tuple(skipped), "applied")
-
-
-def ciks_in(paths: Iterable[str | Path]) -> list[str]:  # pragma: no cover - convenience
-    return [f"{int(doc['cik']):010d}" for p in paths for _, doc in _documents(Path(p))]
