@@ -30,13 +30,18 @@ def same(a, b, path="") -> list[str]:
     """Where two JSON values differ (numbers to 1e-9 relative)."""
     if isinstance(a, dict) and isinstance(b, dict):
         out = []
-        for k in sorted(set(a) | set(b)):
-            if k not in a or k not in b:
-                out.append(f"{path}.{k}: only in {'before' if k in a else 'now'}")
+        # a key only in the new output is an addition (new columns keep the old ones); a key
+        # that disappeared is a change
+        for k in sorted(set(a)):
+            if k not in b:
+                out.append(f"{path}.{k}: only in before")
             else:
                 out += same(a[k], b[k], f"{path}.{k}")
         return out
     if isinstance(a, list) and isinstance(b, list):
+        if all(isinstance(x, dict) and "url" in x for x in a + b):
+            # source lists: primary sources are now listed first (issue 13); the set is what counts
+            a, b = sorted(a, key=lambda x: x["url"]), sorted(b, key=lambda x: x["url"])
         if len(a) != len(b):
             return [f"{path}: {len(a)} items before, {len(b)} now"]
         return [d for i, (x, y) in enumerate(zip(a, b)) for d in same(x, y, f"{path}[{i}]")]

@@ -18,7 +18,11 @@ Changing a meaning here changes it everywhere (docs/architecture.md).
   revenue, net income and backlog, in order of preference on the same date (the filed
   remaining performance obligations before a company's own "backlog");
 * :data:`COMPANY_TYPES` and :data:`SOURCE_TYPES` with their labels (and which sources are
-  primary).
+  primary, in the order sources are listed);
+* :data:`DISBURSEMENT_KINDS` and :data:`DISBURSEMENT_BASES`: what a recorded payment under a
+  deal is (a tranche, a drawdown, a repayment) and whether its amount is one payment or the
+  total paid so far;
+* :data:`FACT_UNITS`: the units a company fact may be stated in.
 """
 
 from __future__ import annotations
@@ -215,7 +219,9 @@ METRIC_FAMILIES: dict[str, tuple[str, ...]] = {
     "market_value": ("market_cap", "valuation_post_money", "valuation", "valuation_deal",
                      "valuation_secondary"),
     "book_equity": ("book_equity",),
-    "cash": ("cash",),
+    # ``cash`` is cash, equivalents and short-term investments (marketable securities) where
+    # the source gives them; ``cash_and_equivalents`` (filed XBRL concept) leaves them out
+    "cash": ("cash", "cash_and_equivalents"),
     "debt": ("total_debt", "long_term_debt", "total_debt_principal"),
     "revenue": ("revenue",),
     "net_income": ("net_income",),
@@ -225,6 +231,14 @@ METRIC_FAMILIES: dict[str, tuple[str, ...]] = {
 BUFFER_BASES: tuple[str, ...] = ("market_value", "book_equity", "cash")
 #: the unit every metric of a family is read in
 MONEY_UNIT = "USD bn"
+#: the currencies a company fact may be stated in besides USD: figures stay in their own
+#: unit (``"<CCY> bn"``, or ``"KRW tn"``) under a metric name ending ``_<ccy>`` unless a dated,
+#: sourced exchange rate converts them (then the USD figure is ``derived``)
+FACT_CURRENCIES: tuple[str, ...] = ("JPY", "TWD", "KRW", "EUR")
+#: every unit a company fact may carry: money in billions (trillions for won), per-share
+#: dollars, percentages and gigawatts of power. Declared once; tests/data and the change-set
+#: applier read it.
+FACT_UNITS: tuple[str, ...] = (MONEY_UNIT, "USD/share", "%", "GW", "JPY bn", "TWD bn", "KRW tn", "EUR bn")
 
 
 # -- companies and sources ---------------------------------------------------------------------
@@ -280,6 +294,33 @@ SOURCE_TYPES: dict[str, tuple[str, bool]] = {
 PRIMARY_SOURCE_TYPES: tuple[str, ...] = tuple(t for t, (_, primary) in SOURCE_TYPES.items() if primary)
 
 
+# -- cash actually paid under a deal ----------------------------------------------------------
+
+
+class DisbursementKind(StrEnum):
+    tranche = "tranche"  # a payment of an investment or purchase price (a closing, an instalment)
+    drawdown = "drawdown"  # money drawn under a loan, bond or credit facility
+    repayment = "repayment"  # money paid back (principal of a loan, a refund): reduces what is paid
+
+
+class DisbursementBasis(StrEnum):
+    increment = "increment"  # the amount of this one payment
+    cumulative = "cumulative"  # the total paid (for a loan: the principal outstanding) on the date
+
+
+#: disbursement kind -> (label, sign in the paid-to-date total)
+DISBURSEMENT_KINDS: dict[str, tuple[str, int]] = {
+    "tranche": ("tranche paid", 1),
+    "drawdown": ("amount drawn", 1),
+    "repayment": ("repayment", -1),
+}
+#: disbursement basis -> label
+DISBURSEMENT_BASES: dict[str, str] = {
+    "increment": "one payment",
+    "cumulative": "total paid so far (for a loan, principal outstanding)",
+}
+
+
 # -- words for codes ---------------------------------------------------------------------------
 
 
@@ -298,7 +339,17 @@ def label(code: str | None) -> str:
         return CONSIDERATIONS[code][0]
     if code in SOURCE_TYPES:
         return SOURCE_TYPES[code][0]
+    if code in DISBURSEMENT_KINDS:
+        return DISBURSEMENT_KINDS[code][0]
     return code
+
+
+def source_rank(source_type: str | None) -> int:
+    """Where a source of this type is listed: primary sources first (filing, company release,
+    court or government record), then news, copies, aggregators and the rest, in the order of
+    :data:`SOURCE_TYPES`."""
+    order = list(SOURCE_TYPES)
+    return order.index(source_type) if source_type in SOURCE_TYPES else len(order)
 
 
 def check_codes(values: Iterable[str], known: Iterable[str], what: str) -> list[str]:
@@ -317,6 +368,8 @@ def _check() -> None:
     assert set(COMPANY_TYPES) == {t.value for t in CompanyType}
     assert set(SOURCE_TYPES) == {t.value for t in SourceType}
     assert set(CONSIDERATIONS) == {c.value for c in Consideration}
+    assert set(DISBURSEMENT_KINDS) == {k.value for k in DisbursementKind}
+    assert set(DISBURSEMENT_BASES) == {b.value for b in DisbursementBasis}
     assert set(sum(STATUS_GROUPS.values(), ())) == set(STATUSES)
     assert BINDING_STATUSES == ("funded", "funded_partial", "definitive")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "src" / "loopledger" / "ledger" / "data"
-TABLES = ("sources", "companies", "deals", "events", "facts")
+TABLES = ("sources", "companies", "deals", "events", "disbursements", "facts")
 #: the date the dataset was compiled; nothing in it may be dated later
 DATASET_DATE = date(2026, 11, 26)
 
@@ -42,3 +42,8 @@ def end(text: str) -> date:
     return date(*parts)
 
 
+
+
+def gap_reasons() -> list[dict[str, str]]:
+    with (DATA / "gap_reasons.csv").open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))

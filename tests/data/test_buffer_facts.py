@@ -73,18 +73,62 @@ def _missing_from_rows(live, rows, company):
     return [fam for fam in REQUIRED_FAMILIES if not have & set(BUFFER_FAMILIES[fam])]
 
 
-def test_documented_missing_buffers_are_current(live, rows):
+def _binding_companies(live, rows, when):
+    """Companies in a deal of >= $1B whose latest status on the date is binding, from the CSV
+    rows alone (status: the last non-amended event by date, then number)."""
+    events = {}
+    for e in live["events"]:
+        if e["status"] != "amended" and rows.start(e["date"]) <= when:
+            key = (rows.start(e["date"]), int(e["id"].rsplit("/", 1)[1]))
+            if e["deal"] not in events or key > events[e["deal"]][0]:
+                events[e["deal"]] = (key, e["status"])
+    placeholders = {c["id"] for c in live["companies"] if c["placeholder"] == "true"}
+    out = set()
+    for d in live["deals"]:
+        status = events.get(d["id"], (None, None))[1]
+        size = d["amount_high"] or d["amount_low"]
+        if status in ("definitive", "funded_partial", "funded") and size:
+            usd = float(size) * (float(d["fx_rate"]) if d["currency"] != "USD" else 1.0)
+            if usd >= 1:
+                out |= {d["payer"], d["payee"]} - placeholders
+    return out
+
+
+def _has_buffer(live, rows, company, when):
+    names = {m for fam in ("value", "book_equity", "cash") for m in BUFFER_FAMILIES[fam]}
+    return any(f["company"] == company and f["metric"] in names and f["unit"] == "USD bn"
+               and rows.start(f["as_of"]) <= when for f in live["facts"])
+
+
+def test_every_company_in_a_binding_billion_dollar_deal_has_a_buffer_or_a_documented_reason(live, rows):
+    when = date(2026, 12, 7)
+    scope = _binding_companies(live, rows, when)
+    assert len(scope) >= 50
+    reasons = {(g["id"], g["what"]) for g in rows.gap_reasons() if g["table"] == "companies"}
+    without = sorted(c for c in scope if not _has_buffer(live, rows, c, when))
+    undocumented = [c for c in without if not any((c, w) in reasons for w in ("value", "book_equity", "cash"))]
+    assert not undocumented, undocumented
+
+
+def test_buffer_facts_scope_is_the_binding_billion_dollar_companies(live, rows, bundled):
+    when = date(2026, 12, 7)
+    result = buffer_facts(bundled, as_of=when)
+    assert set(result.table["company"]) == _binding_companies(live, rows, when)
+    assert set(result.without_buffer) == {c for c in _binding_companies(live, rows, when)
+                                          if not _has_buffer(live, rows, c, when)}
+
+
+def test_the_documented_buffer_list_is_current(live, rows):
     text = (rows.ROOT / "docs" / "data.md").read_text(encoding="utf-8")
     section = re.search(r"<!-- buffers:start -->\n(.*?)<!-- buffers:end -->", text, re.S).group(1)
-    documented = {m.group(1): [x.strip() for x in m.group(2).split(",") if x.strip() not in ("—", "")]
-                  for m in re.finditer(r"^\| `([^`]+)` \| ([^|]*) \|", section, re.M)}
-    assert len(documented) >= 25, "the stress-test companies are listed"
-    for company, missing in documented.items():
-        assert missing == _missing_from_rows(live, rows, company), company
+    documented = {m.group(1): m.group(2) == "yes" for m in re.finditer(r"^\| `([^`]+)` \| \w+ \| (yes|no) \|", section, re.M)}
+    when = date(2026, 12, 7)
+    assert documented == {c: _has_buffer(live, rows, c, when) for c in _binding_companies(live, rows, when)}, \
+        "run tools/build_data.py"
 
 
 def test_companies_with_full_buffers(live, rows, bundled):
-    full = set(buffer_facts(bundled, as_of=rows.DATASET_DATE).full)
+    full = set(buffer_facts(bundled, as_of=rows.DATASET_DATE, scope="all").full)
     companies = {f["company"] for f in live["facts"]}
     assert full == {c for c in companies if not _missing_from_rows(live, rows, c)}
     assert {"coreweave", "oracle", "nebius"} <= full

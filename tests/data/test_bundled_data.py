@@ -15,8 +15,9 @@ import networkx as nx
 import pytest
 
 from loopledger.ledger.data import BUFFER_FAMILIES
+from loopledger.vocabulary import FACT_UNITS as VOCABULARY_FACT_UNITS
 
-TABLES = ("sources", "companies", "deals", "events", "facts")
+TABLES = ("sources", "companies", "deals", "events", "disbursements", "facts")
 VOCAB = {
     ("deals", "kind"): {"equity_investment", "compute_purchase", "cloud_contract", "capacity_backstop",
                         "lease", "warrant_or_equity_grant", "loan_debt_spv", "licensing",
@@ -35,7 +36,8 @@ FINAL = {"funded", "cancelled_stalled"}
 #: largest plausible single amount in USD bn (the $500B Stargate programme is the largest row)
 MAX_DEAL_USD_BN = 1000.0
 MAX_FACT_USD_BN = 10000.0  # a market value of $10 trillion
-FACT_UNITS = {"USD bn", "USD/share", "%", "JPY bn"}
+#: the allowed units are declared once, in loopledger.vocabulary.FACT_UNITS
+FACT_UNITS = set(VOCABULARY_FACT_UNITS)
 #: metrics that code reads as USD billions without looking at the unit
 USD_METRICS = {m for ms in BUFFER_FAMILIES.values() for m in ms} | {"capex", "capex_guidance", "book_equity",
                                                                      "net_loss", "operating_loss"}
@@ -154,8 +156,11 @@ def test_fact_units_and_ranges(live):
             problems.append((f["id"], "derived without derivation"))
         if metric in USD_METRICS and unit != "USD bn":
             problems.append((f["id"], f"{metric} is read as USD bn by buffer and measure code, not {unit}"))
-        if metric.endswith("_jpy") and unit != "JPY bn":
-            problems.append((f["id"], f"{metric} must be in JPY bn"))
+        for ccy, ccy_unit in (("jpy", "JPY bn"), ("twd", "TWD bn"), ("eur", "EUR bn"), ("krw", "KRW tn")):
+            if metric.endswith(f"_{ccy}") and unit != ccy_unit:
+                problems.append((f["id"], f"{metric} must be in {ccy_unit}"))
+            if unit == ccy_unit and not metric.endswith(f"_{ccy}"):
+                problems.append((f["id"], f"a {ccy_unit} figure needs a metric name ending _{ccy}"))
         if f["period"] and not PERIOD.match(f["period"]):
             problems.append((f["id"], f"period {f['period']!r} is not FY2025 / 2025 / 2025-Q1 / 2025-H1 / YYYY-MM/YYYY-MM"))
     assert not problems, problems
@@ -278,3 +283,113 @@ def test_overlap_partners_are_in_the_same_relationship_or_named(live, rows):
     bad = [d["id"] for d in live["deals"] if d["overlap"] in ("overlaps", "subset_of")
            and not set(rows.items(d["overlap_with"])) & live_ids]
     assert not bad, bad
+
+
+# -- events against the dates of their sources (issue 13, item 2) --------------------------------
+
+#: how long after the newest source it cites an event may be dated
+EVENT_GRACE_DAYS = 31
+
+
+def _source_dates(live, rows, e):
+    dates = {s["id"]: s["date"] for s in live["sources"]}
+    return [dates[s] for s in rows.items(e["sources"]) if dates.get(s)]
+
+
+def test_no_event_is_dated_long_after_all_its_sources(live, rows):
+    """An event more than 31 days after the newest source it cites (read at the latest
+    possible publication day of a partly dated source) rests on nothing that reports it."""
+    late = []
+    for e in live["events"]:
+        ds = _source_dates(live, rows, e)
+        if ds:
+            newest = max(rows.end(d) for d in ds)
+            if (rows.start(e["date"]) - newest).days > EVENT_GRACE_DAYS:
+                late.append((e["id"], e["date"], max(ds)))
+    assert not late, late
+
+
+def test_no_event_is_dated_after_every_source_it_cites(live, rows):
+    """A source cannot report an event that had not happened yet: an event whose every source
+    was certainly published before it fails (a schedule announced in advance is recorded as a
+    separate, earlier event, and the payment when a source reports it)."""
+    early = []
+    for e in live["events"]:
+        ds = _source_dates(live, rows, e)
+        if ds and all(rows.end(d) < rows.start(e["date"]) for d in ds):
+            early.append((e["id"], e["date"], sorted(ds)))
+    assert not early, early
+
+
+def test_every_live_event_has_a_dated_source_or_says_why(live, rows):
+    undated = [e["id"] for e in live["events"] if not _source_dates(live, rows, e)]
+    # sources reporting past events are fine (allowed, docs/data.md); an undated source gives no check at all
+    assert len(undated) <= 1, undated
+
+
+# -- source quality (issue 13, item 7) -------------------------------------------------------------
+
+def test_a_deal_citing_only_aggregators_fails_unless_its_reason_is_documented(live, rows):
+    types = {s["id"]: s["type"] for s in live["sources"]}
+    documented = {g["id"] for g in rows.gap_reasons() if g["table"] == "deals" and g["what"] == "non_aggregator_source"}
+    only = {d["id"] for d in live["deals"] if {types[s] for s in rows.items(d["sources"])} == {"aggregator"}}
+    assert only <= documented, sorted(only - documented)
+    assert not documented - only, f"stale reasons (the deal now has a better source): {sorted(documented - only)}"
+
+
+def test_gap_reasons_name_live_records_and_real_gaps(live, rows):
+    ids = {t: {r["id"] for r in live[t]} for t in ("deals", "companies")}
+    for g in rows.gap_reasons():
+        assert g["id"] in ids[g["table"]], g
+        assert len(g["reason"]) > 30, g
+        assert g["what"] in {"primary_source", "non_aggregator_source", "value", "book_equity", "cash", "debt"}, g
+
+
+# -- disbursements and companies ---------------------------------------------------------------------
+
+def test_disbursements_are_sourced_dated_and_name_live_deals(live, rows):
+    deals = {d["id"]: d for d in live["deals"]}
+    first = {}
+    for e in live["events"]:
+        first[e["deal"]] = min(first.get(e["deal"], rows.start(e["date"])), rows.start(e["date"]))
+    bad = []
+    for r in live["disbursements"]:
+        if r["deal"] not in deals:
+            bad.append((r["id"], "unknown deal"))
+            continue
+        if not rows.items(r["sources"]):
+            bad.append((r["id"], "no source"))
+        if not float(r["amount"]) > 0:
+            bad.append((r["id"], "amount must be positive (missing is not 0)"))
+        if r["currency"] != "USD" and not r["fx_rate"]:
+            bad.append((r["id"], "non-USD without fx_rate"))
+        if r["kind"] == "repayment" and r["basis"] == "cumulative":
+            bad.append((r["id"], "a repayment is an increment"))
+        if r["derived"] == "true" and not r["derivation"]:
+            bad.append((r["id"], "derived without derivation"))
+        if rows.start(r["date"]) > rows.DATASET_DATE:
+            bad.append((r["id"], "dated after the dataset"))
+    assert not bad, bad
+
+
+def test_paid_never_exceeds_a_known_amount_by_much(live, rows, bundled):
+    """What is recorded paid stays within the deal's high amount (5% rounding allowance)."""
+    deals = {d["id"]: d for d in live["deals"]}
+    over = []
+    for deal, paid in bundled.paid().items():
+        hi = deals[deal]["amount_high"] or deals[deal]["amount_low"]
+        if hi and paid > 1.05 * float(hi):
+            over.append((deal, paid, hi))
+    assert not over, over
+
+
+def test_company_ciks_sponsors_and_sources(live, rows):
+    ids = {c["id"] for c in live["companies"]}
+    sources = {s["id"] for s in live["sources"]}
+    for c in live["companies"]:
+        if c["cik"]:
+            assert re.fullmatch(r"\d{10}", c["cik"]), c["id"]
+        assert set(rows.items(c["sponsors"])) <= ids, c["id"]
+        assert set(rows.items(c["sources"])) <= sources, c["id"]
+    ciks = [c["cik"] for c in live["companies"] if c["cik"]]
+    assert len(ciks) == len(set(ciks)), "two companies share a CIK"

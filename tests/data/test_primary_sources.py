@@ -56,9 +56,18 @@ def _doc_section(rows, name):
 def test_the_documented_gap_list_is_current(live, rows):
     scope, primary, _ = _scope_from_rows(live, rows)
     listed = set(re.findall(r"^\| `([^`]+)` \|", _doc_section(rows, "gaps"), re.M))
-    assert listed == scope - primary, "run tools/data_edits/docs_tables.py"
+    assert listed == scope - primary, "run tools/build_data.py"
     counts = _doc_section(rows, "counts")
     assert f"with a primary source: {len(scope & primary)};" in counts
+
+
+def test_every_deal_in_scope_without_a_primary_source_says_why(live, rows):
+    """Issue 13: `data gaps` lists no deal of the largest flows without a primary source, or
+    names exactly why one is missing (gap_reasons.csv)."""
+    scope, primary, _ = _scope_from_rows(live, rows)
+    reasons = {g["id"] for g in rows.gap_reasons() if g["table"] == "deals" and g["what"] == "primary_source"}
+    assert not sorted(scope - primary - reasons)
+    assert not sorted(reasons & primary), "stale reasons: these deals now have a primary source"
 
 
 def test_filing_sources_are_on_filing_hosts(live):

@@ -1,9 +1,12 @@
-"""Dataset commands (``loopledger data ...``): the changelog of the bundled data, the deals that
-still lack a primary source, and the buffer facts per company. Each is a thin skin over
-:mod:`loopledger.ledger.data` (``changelog``, ``source_gaps``, ``buffer_facts``)."""
+"""Dataset commands (``loopledger data ...``): apply change sets, the changelog, the deals that
+still lack a primary source, and the buffer facts per company. Thin skins over
+:mod:`loopledger.ledger.changes` (``apply_all``, ``schema``) and :mod:`loopledger.ledger.data`
+(``changelog``, ``source_gaps``, ``buffer_facts``)."""
 
 from __future__ import annotations
 
+import json as jsonlib
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -11,7 +14,7 @@ import typer
 from .app import AsOfOption, JsonOption, app, console, emit_json, money, open_ledger, table
 
 data_app = typer.Typer(
-    help="The bundled dataset: its changelog, source gaps and buffer facts (docs/data.md).",
+    help="Change sets, and the bundled dataset's changelog, source gaps and buffer facts (docs/data.md).",
     no_args_is_help=True,
 )
 app.add_typer(data_app, name="data")
@@ -33,12 +36,51 @@ def _ledger(db: str | None):
     return load_default()
 
 
+@data_app.command("apply")
+def apply_cmd(
+    path: Annotated[Path, typer.Argument(help="A change set (YAML) or a folder of them, applied in name order.")],
+    db: Annotated[Optional[str], typer.Option("--db", help="Database URL or file (default: $LOOPLEDGER_DB or the "
+                                              "user's ledger).", show_default=False)] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the (first unapplied) change set; write nothing.")] = False,
+    actor: Annotated[Optional[str], typer.Option(help="Who applies it, for the audit trail (default $LOOPLEDGER_ACTOR "
+                                                 "or the user).")] = None,
+    json: JsonOption = False,
+) -> None:
+    """Apply change sets: each is validated whole, then written in one transaction, or not at
+    all; every change is audited under the change set's id. Applying one again changes nothing."""
+    from ..ledger.changes import apply_all, counts_text
+
+    ledger = open_ledger(db)
+    reports = apply_all(ledger, path, actor=actor, dry_run=dry_run)
+    if json:
+        emit_json(reports)
+        return
+    con = console()
+    for r in reports:
+        parts = [f"{w} {counts_text(r.counts(w))}" for w in ("added", "changed", "retracted") if r.counts(w)]
+        con.print(f"{r.id}: {r.status}" + (f" ({'; '.join(parts)})" if parts else ""), markup=False)
+        if r.skipped and r.status != "already applied":
+            con.print(f"  {len(r.skipped)} already present, skipped", markup=False)
+
+
+@data_app.command("schema")
+def schema_cmd() -> None:
+    """The JSON schema of a change set file (docs/data.md, "Change sets")."""
+    from ..ledger.changes import schema
+
+    print(jsonlib.dumps(schema(), indent=2))
+
+
 @data_app.command("changelog")
-def changelog_cmd(json: JsonOption = False) -> None:
-    """What was added or changed in the bundled dataset, when and why."""
+def changelog_cmd(
+    db: BundledDbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """What was added or changed in the dataset, when and why: one entry per change set
+    (with --db, the change sets recorded in that ledger)."""
     from ..ledger.data import changelog
 
-    log = changelog()
+    log = changelog(ledger=open_ledger(db, create=False)) if db else changelog()
     if json:
         emit_json(log)
         return
@@ -56,7 +98,8 @@ def gaps_cmd(
     as_of: AsOfOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Deals of the issue-7 scope without a primary source (SEC filing or company release)."""
+    """Deals of the largest flows (and every stake) without a primary source (filing, company
+    release, court or government record), largest first, with the reason one is missing."""
     from ..ledger.data import source_gaps
 
     gaps = source_gaps(_ledger(db), top=top, as_of=as_of, all_deals=all_deals)
@@ -64,12 +107,13 @@ def gaps_cmd(
         emit_json(gaps)
         return
     c = gaps.counts
-    rows = [[r.id, f"{r.payer} -> {r.payee}", r.kind, money(r.amount_high), r.scope, r.source_types]
+    rows = [[r.id, f"{r.payer} -> {r.payee}", money(r.amount_high), r.source_types,
+             r.reason if isinstance(r.reason, str) else "no reason documented"]
             for r in gaps.to_frame().itertuples()]
     con = console()
     con.print(table(f"{c['without_primary']} of {c['in_scope']} deals in scope have no primary "
-                    f"source (as of {gaps.as_of})",
-                    ["id", "payer -> payee", "kind", "high", "scope", "source types"], rows,
+                    f"source (as of {gaps.as_of}), largest first",
+                    ["id", "payer -> payee", "high", "source types", "why none"], rows,
                     right={"high"}))
     con.print(f"With a primary source: {c['with_primary']} of {c['in_scope']} in scope; "
               f"{c['all_with_primary']} of {c['all_deals']} deals overall.", markup=False)
@@ -78,19 +122,22 @@ def gaps_cmd(
 @data_app.command("buffers")
 def buffers_cmd(
     db: BundledDbOption = None,
-    company: Annotated[Optional[list[str]], typer.Option(help="Company id (repeatable); default every company with a buffer fact.")] = None,
+    company: Annotated[Optional[list[str]], typer.Option(help="Company id (repeatable); default every company in a binding deal of $1B or more.")] = None,
+    all_companies: Annotated[bool, typer.Option("--all", help="Every company with a buffer fact instead.")] = False,
     as_of: AsOfOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Latest buffer facts per company: value, revenue, net income, cash, debt, backlog."""
-    from ..ledger.data import BUFFER_FAMILIES, buffer_facts
+    """Buffers per company (market value, book equity, cash, debt; revenue, net income,
+    backlog): listed companies from filings, private ones from round valuations and reported
+    cash (flagged); what is missing and why."""
+    from ..ledger.data import buffer_facts
 
-    result = buffer_facts(_ledger(db), companies=company, as_of=as_of)
+    result = buffer_facts(_ledger(db), companies=company, as_of=as_of, scope="all" if all_companies else "binding")
     if json:
         emit_json(result)
         return
     frame = result.to_frame()
-    families = list(BUFFER_FAMILIES)
+    families = ["value", "book_equity", "cash", "debt"]
 
     def cell(r: dict, f: str) -> str:
         if r[f] is None or r[f] != r[f]:
@@ -99,7 +146,14 @@ def buffers_cmd(
         value = money(r[f]) if unit == "USD bn" else f"{r[f]:,.4g} {unit}"
         return f"{value} ({r[f'{f}_metric']}, {r[f'{f}_as_of']})"
 
-    rows = [[r["company"], *[cell(r, f) for f in families], "yes" if r["full"] else ""]
+    rows = [[r["company"], "listed" if r["listed"] else "private (flagged)", *[cell(r, f) for f in families],
+             ", ".join(r["missing"]) or "", r["why"] or ""]
             for r in frame.to_dict(orient="records")]
-    console().print(table(f"Buffer facts as of {result.as_of} (USD billions unless stated)",
-                          ["company", *families, "full"], rows))
+    con = console()
+    scope = "every company in a binding deal of $1B or more" if result.scope == "binding" else "the companies asked for"
+    con.print(table(f"Buffers as of {result.as_of}: {scope} (USD billions unless stated)",
+                    ["company", "kind", *families, "missing", "why"], rows))
+    if "has_buffer" in frame:
+        without = list(frame.loc[~frame["has_buffer"].astype(bool), "company"])
+        con.print(f"{len(frame) - len(without)} of {len(frame)} have a buffer (market value, book equity or cash)"
+                  + (f"; without: {', '.join(without)}" if without else "."), markup=False, soft_wrap=True)

@@ -147,8 +147,14 @@ def companies(db: DbOption = None, json: JsonOption = False) -> None:
                           rows, right={"deals"}))
 
 
-@app.command()
+facts_app = typer.Typer(help="List dated company facts, or import filed ones (facts import-sec).",
+                        invoke_without_command=True, no_args_is_help=False)
+app.add_typer(facts_app, name="facts")
+
+
+@facts_app.callback()
 def facts(
+    ctx: typer.Context,
     db: DbOption = None,
     company: Annotated[Optional[str], typer.Option(help="Only this company.")] = None,
     metric: Annotated[Optional[list[str]], typer.Option(help="Only this metric (repeatable).")] = None,
@@ -157,6 +163,8 @@ def facts(
     json: JsonOption = False,
 ) -> None:
     """List dated company facts (valuation, revenue, loss, backlog ...) with their sources."""
+    if ctx.invoked_subcommand is not None:
+        return
     frame = open_ledger(db).facts(company=company, metric=metric, as_of=as_of, latest=latest)
     if json:
         emit_json(frame)
@@ -165,6 +173,30 @@ def facts(
              "derived" if r.derived else "", r.sources[0]["url"] if r.sources else ""] for r in frame.itertuples()]
     console().print(table(f"{len(frame)} facts", ["company", "metric", "value", "unit", "as of", "period", "", "source"],
                           rows, right={"value"}))
+
+
+@facts_app.command("import-sec")
+def import_sec_cmd(
+    path: Annotated[Path, typer.Argument(help="SEC companyfacts JSON: one CIK##########.json, a folder of them, or companyfacts.zip.")],
+    db: DbOption = None,
+    since: Annotated[Optional[str], typer.Option(help="Only periods ending on or after this date (YYYY-MM-DD).")] = None,
+    json: JsonOption = False,
+) -> None:
+    """Record filed figures (equity, cash, marketable securities, debt, revenue, net income,
+    remaining performance obligations) for the companies whose CIK the ledger knows; each
+    sourced to its filing. Reads files only; importing again changes nothing."""
+    from ..ledger.sec import import_sec
+
+    result = import_sec(open_ledger(db), path, since=since)
+    if json:
+        emit_json(result)
+        return
+    con = console()
+    counts = result.facts["action"].value_counts().to_dict() if not result.facts.empty else {}
+    con.print(f"{path}: {result.status}; facts added {counts.get('added', 0)}, amended {counts.get('amended', 0)}",
+              markup=False)
+    for s in result.skipped:
+        con.print(f"  skipped: {s}", markup=False)
 
 
 @app.command()
@@ -214,19 +246,24 @@ def summary(db: DbOption = None, as_of: AsOfOption = None, json: JsonOption = Fa
     con = console()
     rows = []
     for status, v in s.by_status.items():
+        split = (f"{money(v['paid'])} / {money(v['to_pay'])} ({v['paid_legs']} of {v['count']} legs)"
+                 if v.get("paid_legs") else "")
         rows.append([STATUS_LABELS[status], v["count"], money(v["low"]), money(v["high"]),
-                     v["no_amount"] or "", v["open_high"] or ""])
+                     v["no_amount"] or "", v["open_high"] or "", split])
     con.print(table(
         f"Deal dollars by status as of {s.as_of} (USD billions; {s.deals} deal legs, {s.companies} companies)",
-        ["status", "legs", "low", "high", "no amount", "open-ended"], rows,
+        ["status", "legs", "low", "high", "no amount", "open-ended", "paid / still to pay (recorded)"], rows,
         right={"legs", "low", "high", "no amount", "open-ended"},
     ))
     con.print(
         f"{s.excluded_from_totals} summary or subset legs are listed but not added. 'low' adds stated "
         "lows (overlapping legs once); 'high' adds stated highs, or the low where only 'more than' is "
-        "known (open-ended); legs with no amount are counted, never added as 0.",
+        "known (open-ended); legs with no amount are counted, never added as 0. 'paid / still to pay' "
+        "splits the legs with recorded payments (tranches, drawdowns less repayments) by the date; "
+        "the other legs' split is not known.",
         markup=False, soft_wrap=True,
     )
+    con.print(f"Data reaches: latest event {s.data_reaches or 'none'}.", markup=False)
 
 
 # edits -------------------------------------------------------------------------------------------

@@ -119,7 +119,8 @@ def exposure_cmd(
         res = type(res)(as_of=res.as_of, companies=res.companies[res.companies["company"] == cid],
                         counterparties=res.counterparties[res.counterparties["company"] == cid],
                         facts_used=res.facts_used[res.facts_used["company"] == cid] if len(res.facts_used) else res.facts_used,
-                        missing=[m for m in res.missing if m["company"] == cid], params=res.params, notes=res.notes)
+                        missing=[m for m in res.missing if m["company"] == cid], params=res.params, notes=res.notes,
+                        backlog=res.backlog[res.backlog["company"] == cid])
         if res.companies.empty:
             raise LedgerError(f"{company} receives no money in this view")
     if json:
@@ -151,6 +152,15 @@ def exposure_cmd(
                         [[r.company, r.measure, r.fact, money(r.used_value) + (" (derived)" if r.derived else ""),
                           r.date, r.source_urls[0] if r.source_urls else ""] for r in f.itertuples()],
                         right={"value used"}))
+    if len(res.backlog):
+        con.print(table("Backlog (remaining performance obligations) next to the contracts it holds",
+                        ["company", "backlog", "as of", "one customer", "its share (implied)", "contracts in view",
+                         "their amount", "still to pay", "deals"],
+                        [[r.name, money(r.backlog), r.backlog_as_of, r.customer if isinstance(r.customer, str) else "",
+                          f"{r.customer_share:g}% ({money(r.customer_amount)}, derived)" if isinstance(r.customer, str) else "", r.contracts, money(r.contracts_amount),
+                          money(r.contracts_to_pay), ", ".join(r.deals[:4]) + (" ..." if len(r.deals) > 4 else "")]
+                         for r in res.backlog.itertuples()],
+                        right={"backlog", "their amount", "still to pay", "contracts in view"}))
     con.print("'+' marks a lower bound (some deals have no amount). HHI: 1 = a single payer. "
               + " ".join(res.notes) + f" {len(res.missing)} denominators missing (see --json: missing).",
               markup=False, soft_wrap=True)

@@ -28,9 +28,20 @@ import pandas as pd
 from ..errors import LedgerError, NotFoundError, Problem, ValidationError
 from ..network import FlowNetwork
 from ..results import jsonable
-from ..vocabulary import BINDING_STATUSES, METRIC_FAMILIES, MONEY_UNIT
+from ..vocabulary import BINDING_STATUSES, METRIC_FAMILIES, MONEY_UNIT, source_rank
 from .dates import PartialDate, parse_as_of
-from .model import MODELS, Company, Deal, Fact, Record, Source, Status, StatusEvent
+from .model import (
+    MODELS,
+    Company,
+    Deal,
+    Disbursement,
+    Fact,
+    Record,
+    Source,
+    Status,
+    StatusEvent,
+    paid_to_date,
+)
 from .storage import Store, normalise_url
 from .summary import Summary, summarise
 from .tables import FORMATS, RawRow, write_table
@@ -96,7 +107,16 @@ class Ledger:
         counts loaded; loads nothing if the database already holds deals."""
         if empty or self.store.count("deals") > 0:
             return {}
-        return self.import_path(data_dir(), actor=actor or "loopledger", reason="bundled dataset")
+        from .changes import bundled_notes
+
+        parsed, problems = validate_files(data_dir(), self.known())
+        if problems:  # pragma: no cover - tests/data keeps the bundled files valid
+            raise ValidationError(problems)
+        # the tables and the change sets they hold (recorded as applied) in one transaction
+        self.store.write_batch([("insert", (parsed.records, "bundled dataset"))], actor or "loopledger",
+                               notes=bundled_notes(data_dir()))
+        self._written(None)
+        return {t: len(r) for t, r in parsed.records.items() if r}
 
     def __repr__(self) -> str:
         return f"<Ledger {self.store.engine.url!r}: {self.store.count('deals')} deals>"
@@ -144,6 +164,8 @@ class Ledger:
     def records(self, table: Literal["events"], include_retracted: bool = False) -> list[StatusEvent]: ...
     @overload
     def records(self, table: Literal["facts"], include_retracted: bool = False) -> list[Fact]: ...
+    @overload
+    def records(self, table: Literal["disbursements"], include_retracted: bool = False) -> list[Disbursement]: ...
     @overload
     def records(self, table: str, include_retracted: bool = False) -> list[Record]: ...
 
@@ -223,6 +245,9 @@ class Ledger:
             if s is not None:
                 out.append(dict(id=s.id, url=s.url, publisher=s.publisher, date=s.date,
                                 type=s.type, original_publisher=s.original_publisher))
+        # primary sources first (filings, company releases, official records), then news,
+        # copies and aggregators; the recorded order within a type
+        out.sort(key=lambda r: source_rank(r["type"]))
         return out
 
     def events(self, deal: str | None = None, include_retracted: bool = False) -> pd.DataFrame:
@@ -241,6 +266,66 @@ class Ledger:
             return frame
         frame["_n"] = frame["id"].str.extract(r"/(\d+)$")[0].astype(float).fillna(0)
         return frame.sort_values(["deal", "start", "_n", "id"]).drop(columns="_n").reset_index(drop=True)
+
+    def latest_event(self, as_of: str | date | None = None) -> str | None:
+        """How far the data reaches: the date of the latest live status event (as recorded,
+        e.g. ``2026-07-01``), on or before ``as_of`` when given. None for an empty ledger."""
+        limit = parse_as_of(as_of) if as_of is not None else None
+        best: tuple[date, str] | None = None
+        for e in self.records("events"):
+            start = PartialDate.parse(e.date).start
+            if limit is not None and start > limit:
+                continue
+            if best is None or start > best[0]:
+                best = (start, e.date)
+        return None if best is None else best[1]
+
+    # cash actually paid ------------------------------------------------------------------------
+
+    def disbursements(self, deal: str | None = None, as_of: str | date | None = None,
+                      include_retracted: bool = False) -> pd.DataFrame:
+        """Recorded payments under deals (tranches, drawdowns, repayments), in date order,
+        with their sources and ``usd`` (the amount in USD billions); ``as_of`` keeps those
+        dated on or before it."""
+        limit = parse_as_of(as_of) if as_of is not None else None
+        rows = []
+        for r in self.records("disbursements", include_retracted):
+            if deal is not None and r.deal != deal:
+                continue
+            start = _start(r.date)
+            if limit is not None and start is not None and start > limit:
+                continue
+            d = r.model_dump()
+            d["start"] = start
+            d["usd"] = r.usd
+            d["sources"] = self._source_refs(r.sources)
+            rows.append(d)
+        cols = list(MODELS["disbursements"].model_fields) + ["start", "usd"]
+        frame = pd.DataFrame(rows, columns=cols)
+        if frame.empty:
+            return frame
+        return frame.sort_values(["deal", "start", "id"]).reset_index(drop=True)
+
+    def paid(self, as_of: str | date | None = None) -> dict[str, float]:
+        """Per deal with a recorded disbursement by ``as_of`` (default every one): the USD
+        billions paid to date (:func:`loopledger.ledger.model.paid_to_date`: the latest
+        cumulative figure plus later increments, repayments subtracted). Deals without a
+        recorded payment are absent (unknown, never 0)."""
+        limit = parse_as_of(as_of) if as_of is not None else None
+        with self._lock:
+            self._fresh()
+            key = f"paid:{limit}"
+            if key not in self._cache:
+                by_deal: dict[str, list[Disbursement]] = {}
+                for r in self.records("disbursements"):
+                    by_deal.setdefault(r.deal, []).append(r)
+                out = {}
+                for deal_id, rows in by_deal.items():
+                    value = paid_to_date(rows, limit)
+                    if value is not None:
+                        out[deal_id] = value
+                self._cache[key] = out
+            return dict(self._cache[key])
 
     def status_table(self, as_of: str | date | None = None) -> pd.DataFrame:
         """Per deal in view as of the date: its first date, status and status date."""
@@ -334,6 +419,11 @@ class Ledger:
             [{k: v for k, v in r.items() if k != "start"} for r in ev.to_dict(orient="records")]
         )
         out["status"] = self.status_of(deal_id)
+        dis = self.disbursements(deal_id, include_retracted=True)
+        out["disbursements"] = jsonable(
+            [{k: v for k, v in r.items() if k != "start"} for r in dis.to_dict(orient="records")]
+        )
+        out["paid"] = self.paid().get(deal_id)
         out["version"] = self.version("deals", deal_id)
         return out
 
@@ -404,7 +494,8 @@ class Ledger:
         promises" table (see :func:`loopledger.ledger.summary.summarise`). It reads the leg
         table of the view with every status."""
         v = view_of(view, as_of=as_of, kinds=kinds, statuses=BINDING_STATUSES)
-        return summarise(self.legs(view=v.with_(statuses=None)), len(self.records("companies")), v.as_of)
+        return summarise(self.legs(view=v.with_(statuses=None)), len(self.records("companies")), v.as_of,
+                         data_reaches=self.latest_event())
 
     # the view: the leg table and the network ------------------------------------------------
 
@@ -583,7 +674,9 @@ class Ledger:
             raise ValidationError([Problem("<edit>", None, k, f"'{k}' cannot be changed here") for k in bad])
         data.update(changes)
         source_rows: list[dict[str, Any]] = []
-        if "sources" in data:
+        # a record whose sources are required (deals, events, facts, disbursements) needs one
+        # for every amendment; a company's sources are optional, added when given
+        if "sources" in data and (source is not None or MODELS[table].model_fields["sources"].is_required()):
             if source is None:
                 raise ValidationError([Problem("<edit>", None, "source", "an amendment needs a source")])
             sid, source_rows = self._source_rows(source)

@@ -1,9 +1,10 @@
 """The data model, declared once.
 
-Five record types make a ledger: :class:`Source` (where a fact comes from), :class:`Company`,
+Six record types make a ledger: :class:`Source` (where a fact comes from), :class:`Company`,
 :class:`Deal` (one directed leg of money or obligation, payer -> payee), :class:`StatusEvent`
-(a dated status of a deal: status is a history, not a field) and :class:`Fact` (a dated figure
-about a company: valuation, revenue, loss, backlog...). These pydantic classes are the only
+(a dated status of a deal: status is a history, not a field), :class:`Disbursement` (cash
+actually paid or drawn under a deal, dated) and :class:`Fact` (a dated figure about a
+company: valuation, revenue, loss, backlog...). These pydantic classes are the only
 description of the fields: validation, the database tables (:mod:`loopledger.ledger.storage`),
 CSV / JSON-lines import and export (:mod:`loopledger.ledger.tables`) and the web forms are all
 generated from them.
@@ -17,6 +18,7 @@ dates are partial dates (:mod:`loopledger.ledger.dates`) stored as the text reco
 from __future__ import annotations
 
 import re
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, ClassVar
 
@@ -28,6 +30,8 @@ from ..vocabulary import (
     CompanyType,
     Consideration,
     DealKind,
+    DisbursementBasis,
+    DisbursementKind,
     SourceType,
     Status,
 )
@@ -35,7 +39,8 @@ from .dates import PartialDate
 
 __all__ = [
     "BINDING_STATUSES", "STATUSES", "MODELS", "Company", "CompanyType", "Confidence", "Consideration",
-    "Deal", "DealKind", "Fact", "Overlap", "Record", "Source", "SourceType", "Status", "StatusEvent",
+    "Deal", "DealKind", "Disbursement", "Fact", "Overlap", "Record", "Source", "SourceType", "Status",
+    "StatusEvent",
 ]
 
 
@@ -96,6 +101,14 @@ def _url(value: str) -> str:
     return value
 
 
+def _cik(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not re.match(r"^\d{10}$", value):
+        raise ValueError(f"'{value}' is not a SEC CIK: give the 10 digits, e.g. '0001045810'")
+    return value
+
+
 def _currency(value: str) -> str:
     if not re.match(r"^[A-Z]{3}$", value):
         raise ValueError(f"'{value}' is not a three-letter currency code")
@@ -112,6 +125,7 @@ def _list_items(values: list[str]) -> list[str]:
 
 
 Slug = Annotated[str, AfterValidator(_slug)]
+Cik = Annotated[str | None, AfterValidator(_cik)]
 AnnouncedDate = Annotated[str | None, AfterValidator(_announced_date)]
 TermDate = Annotated[str | None, AfterValidator(_any_date)]
 EventDate = Annotated[str, AfterValidator(_announced_date)]
@@ -163,26 +177,37 @@ class Company(Record):
     """A company, fund, vehicle or placeholder that pays or receives money."""
 
     table: ClassVar[str] = "companies"
-    references: ClassVar[dict[str, str]] = {"parent": "companies"}
+    references: ClassVar[dict[str, str]] = {"parent": "companies", "sponsors": "companies",
+                                            "sources": "sources"}
 
     id: Slug = Field(description="stable slug, e.g. 'openai'")
     name: str = Field(min_length=1)
     aliases: Names = Field(default_factory=list)
     ticker: str | None = None
+    cik: Cik = Field(None, description="SEC Central Index Key (10 digits) when the company "
+                     "files with the SEC: `facts import-sec` reads its filings")
     type: CompanyType
     type_detail: str | None = Field(None, description="finer description of the type")
     country: str | None = None
     parent: Slug | None = Field(None, description="group it rolls up to when asked")
     parent_since: TermDate = Field(None, description="since when the parent controls it")
     owners: str | None = Field(None, description="owners when there is no single parent")
+    sponsors: Annotated[list[Slug], AfterValidator(_list_items)] = Field(
+        default_factory=list, description="for a vehicle or joint venture: the companies that "
+        "set it up or fund its equity")
     placeholder: bool = Field(
         False, description="an unnamed aggregate (capital markets, bank lenders)"
     )
     notes: str | None = None
+    sources: Annotated[list[Slug], AfterValidator(_list_items)] = Field(
+        default_factory=list, description="where the company's details (CIK, parent, sponsors) "
+        "come from")
     retracted: bool = False
 
     def problems(self) -> list[tuple[str, str]]:
         out = []
+        if self.id in self.sponsors:
+            out.append(("sponsors", "a company cannot sponsor itself"))
         if self.parent is not None and self.parent == self.id:
             out.append(("parent", "a company cannot be its own parent"))
         if self.parent_since is not None and self.parent is None:
@@ -312,7 +337,8 @@ class Fact(Record):
     company: Slug
     metric: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     value: float = Field(allow_inf_nan=False)
-    unit: str = Field(min_length=1, description="'USD bn' unless stated, e.g. 'USD/share'")
+    unit: str = Field(min_length=1, description="'USD bn' unless stated, e.g. 'USD/share'; the "
+                      "bundled data uses loopledger.vocabulary.FACT_UNITS only")
     as_of: EventDate
     period: str | None = Field(None, description="reporting period: FY2025, 2025-Q3...")
     derived: bool = Field(False, description="computed from other figures, not reported")
@@ -328,6 +354,77 @@ class Fact(Record):
         return []
 
 
+class Disbursement(Record):
+    """Cash actually paid (a tranche), drawn (a loan drawdown) or paid back under a deal, on a
+    date, with its source. ``basis`` says whether ``amount`` is this one payment
+    (``increment``) or the total paid so far, for a loan the principal outstanding
+    (``cumulative``); :func:`paid_to_date` reads them together."""
+
+    table: ClassVar[str] = "disbursements"
+    references: ClassVar[dict[str, str]] = {"deal": "deals", "sources": "sources"}
+
+    id: Slug = Field(description="'<deal id>/<kind>/<date>' (a suffix -2, -3 when repeated)")
+    deal: Slug
+    date: EventDate = Field(description="when it was paid or drawn (day, month or year)")
+    kind: DisbursementKind
+    basis: DisbursementBasis = DisbursementBasis.increment
+    amount: float = Field(ge=0, allow_inf_nan=False, description="billions of `currency`")
+    currency: Currency = "USD"
+    fx_rate: float | None = Field(
+        None, gt=0, allow_inf_nan=False, description="USD per unit of `currency`"
+    )
+    note: str | None = None
+    derived: bool = Field(False, description="computed from other figures, not reported")
+    derivation: str | None = Field(None, description="the assumption behind a derived figure")
+    sources: SourceIds
+    retracted: bool = False
+
+    def problems(self) -> list[tuple[str, str]]:
+        out = []
+        if self.currency != "USD" and self.fx_rate is None:
+            out.append(("fx_rate", f"amounts in {self.currency} need fx_rate (USD per unit)"))
+        if self.derived and not self.derivation:
+            out.append(("derivation", "a derived figure must state its derivation"))
+        if self.kind == DisbursementKind.repayment and self.basis == DisbursementBasis.cumulative:
+            out.append(("basis", "a repayment is one payment (increment); a cumulative figure "
+                                 "states what is outstanding, kind drawdown or tranche"))
+        return out
+
+    @property
+    def usd(self) -> float:
+        return self.amount if self.currency == "USD" else self.amount * (self.fx_rate or float("nan"))
+
+
+def paid_to_date(rows: list[Disbursement], as_of: date | None = None) -> float | None:
+    """USD billions recorded paid under one deal by ``as_of`` (every row if None): the latest
+    cumulative figure on or before the date plus the increments dated after it (tranches and
+    drawdowns add, repayments subtract), or, without a cumulative figure, the sum of the
+    increments; never below 0. None when nothing is recorded by the date. A row's date counts
+    from its first day (``2025-12`` counts from 2025-12-01)."""
+    live = [r for r in rows if not r.retracted]
+    if as_of is not None:
+        live = [r for r in live if PartialDate.parse(r.date).start <= as_of]
+    if not live:
+        return None
+    def key(r: Disbursement) -> tuple:
+        d = PartialDate.parse(r.date)
+        return (d.start, d.end, r.id)
+    live.sort(key=key)
+    cumulative = [r for r in live if r.basis == DisbursementBasis.cumulative]
+    total, after = 0.0, live
+    if cumulative:
+        last = cumulative[-1]
+        total = last.usd
+        last_start = PartialDate.parse(last.date).start
+        after = [r for r in live if r.basis == DisbursementBasis.increment
+                 and PartialDate.parse(r.date).start > last_start]
+    else:
+        after = [r for r in live if r.basis == DisbursementBasis.increment]
+    for r in after:
+        total += -r.usd if r.kind == DisbursementKind.repayment else r.usd
+    return max(total, 0.0)
+
+
 #: The tables of a ledger, in the order they load (a table only refers to those before it,
 #: except deals' overlap_with, which refers to deals).
 MODELS: dict[str, type[Record]] = {
@@ -335,5 +432,6 @@ MODELS: dict[str, type[Record]] = {
     "companies": Company,
     "deals": Deal,
     "events": StatusEvent,
+    "disbursements": Disbursement,
     "facts": Fact,
 }

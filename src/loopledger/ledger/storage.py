@@ -40,7 +40,8 @@ _SA_TYPES = {
 }
 #: columns every record table has besides the model's fields
 BOOKKEEPING = ("version", "created_at", "updated_at")
-_INDEXED = {"deals": ("payer", "payee", "group"), "events": ("deal",), "facts": ("company",)}
+_INDEXED = {"deals": ("payer", "payee", "group"), "events": ("deal",), "facts": ("company",),
+            "disbursements": ("deal",)}
 
 
 def build_metadata() -> sa.MetaData:
@@ -273,42 +274,70 @@ class Store:
         with ConflictError if the stored record has moved on since the caller read it.
         ``insert`` adds new records (e.g. the source an amendment cites) in the same
         transaction."""
-        t = self.tables[table]
         now = _now()
         with self.engine.begin() as conn:
             if insert:
                 self._insert(conn, insert, actor, reason, "insert", now)
-            old = conn.execute(sa.select(t).where(t.c.id == record.id)).first()
-            if old is None:
-                raise NotFoundError(f"no {table[:-1]} with id '{record.id}'")
-            old = dict(old._mapping)
-            if expected_version is not None and old["version"] != expected_version:
-                raise ConflictError(
-                    f"{table[:-1]} '{record.id}' was changed by someone else "
-                    f"(version {old['version']}, your edit was based on {expected_version}); "
-                    "reload it and apply your change again"
-                )
-            new = record.model_dump(mode="json")
-            before = _jsonable(old)
-            changed_before = {k: before.get(k) for k in new if before.get(k) != new[k]}
-            changed_after = {k: new[k] for k in changed_before}
-            if not changed_after:
-                return old["version"]
-            version = old["version"] + 1
-            res = conn.execute(
-                sa.update(t)
-                .where(t.c.id == record.id, t.c.version == old["version"])
-                .values(**new, version=version, updated_at=now)
+            return self._update(conn, table, record, actor, reason, expected_version, action, now)
+
+    def _update(self, conn, table: str, record: Record, actor: str, reason: str | None,
+                expected_version: int | None, action: str, now: datetime) -> int:
+        t = self.tables[table]
+        old = conn.execute(sa.select(t).where(t.c.id == record.id)).first()
+        if old is None:
+            raise NotFoundError(f"no {table[:-1]} with id '{record.id}'")
+        old = dict(old._mapping)
+        if expected_version is not None and old["version"] != expected_version:
+            raise ConflictError(
+                f"{table[:-1]} '{record.id}' was changed by someone else "
+                f"(version {old['version']}, your edit was based on {expected_version}); "
+                "reload it and apply your change again"
             )
-            if res.rowcount != 1:
-                raise ConflictError(f"{table[:-1]} '{record.id}' was changed concurrently; retry")
-            conn.execute(
-                sa.insert(self.tables["audit"]).values(
-                    at=now, actor=actor, action=action, table_name=table, record_id=record.id,
-                    version=version, before=changed_before, after=changed_after, reason=reason,
-                )
+        new = record.model_dump(mode="json")
+        before = _jsonable(old)
+        changed_before = {k: before.get(k) for k in new if before.get(k) != new[k]}
+        changed_after = {k: new[k] for k in changed_before}
+        if not changed_after:
+            return old["version"]
+        version = old["version"] + 1
+        res = conn.execute(
+            sa.update(t)
+            .where(t.c.id == record.id, t.c.version == old["version"])
+            .values(**new, version=version, updated_at=now)
+        )
+        if res.rowcount != 1:
+            raise ConflictError(f"{table[:-1]} '{record.id}' was changed concurrently; retry")
+        conn.execute(
+            sa.insert(self.tables["audit"]).values(
+                at=now, actor=actor, action=action, table_name=table, record_id=record.id,
+                version=version, before=changed_before, after=changed_after, reason=reason,
             )
+        )
         return version
+
+    def write_batch(self, steps: list[tuple[str, Any]], actor: str,
+                    notes: Iterable[dict[str, Any]] = ()) -> None:
+        """Write several inserts and updates in one transaction, all or nothing (a change
+        set). ``steps`` are ``("insert", (records by table, reason))`` or ``("update",
+        (table, record, reason, action))`` in order; each of ``notes`` adds an audit record of
+        its own (``table_name``, ``record_id``, ``action``, ``after``, ``reason``), e.g. the
+        change set that was applied."""
+        now = _now()
+        with self.engine.begin() as conn:
+            for kind, args in steps:
+                if kind == "insert":
+                    records, reason = args
+                    self._insert(conn, records, actor, reason, "insert", now)
+                elif kind == "update":
+                    table, record, reason, action = args
+                    self._update(conn, table, record, actor, reason, None, action, now)
+                else:  # pragma: no cover - programming error
+                    raise ValueError(f"unknown step {kind!r}")
+            for note in notes:
+                conn.execute(sa.insert(self.tables["audit"]).values(
+                    at=now, actor=actor, action=note["action"], table_name=note["table_name"],
+                    record_id=note["record_id"], version=1, before=None, after=note.get("after"),
+                    reason=note.get("reason")))
 
     # users (for the web app) ---------------------------------------------------------------
 

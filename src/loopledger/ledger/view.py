@@ -29,7 +29,11 @@ View rules (docs/methods.md 0.2):
   ``consideration`` (warrants, backstops, all-stock deals move no cash): ``in_flow``;
 * **roll-up**: subsidiaries, divisions and vehicles are replaced by their top parent as of
   the date (``source``/``target``; ``payer``/``payee`` keep the parties as recorded);
-* **what remains** (docs/methods.md 6.1): :func:`remaining_fraction`.
+* **cash actually paid**: ``paid`` is the USD billions recorded paid (tranches, drawdowns
+  less repayments) under the leg by the view's date (:meth:`Ledger.paid
+  <loopledger.ledger.Ledger.paid>`), NaN when no payment is recorded (unknown, never 0);
+* **what remains** (docs/methods.md 6.1): :func:`remaining_fraction` (the recorded payments
+  first, then the schedule).
 """
 
 from __future__ import annotations
@@ -62,6 +66,8 @@ class LedgerReader(DealReader, Protocol):
     def companies(self) -> pd.DataFrame: ...  # pragma: no cover
 
     def company_names(self) -> dict[str, str]: ...  # pragma: no cover
+
+    def paid(self, as_of: date | None = None) -> dict[str, float]: ...  # pragma: no cover
 
 #: amount bases of a view: a stated range is read at its low end, its high end or its middle;
 #: ``derived`` adds values for legs stated only in GW or chips
@@ -222,19 +228,29 @@ def remaining_fraction(legs: pd.DataFrame, as_of: date) -> pd.DataFrame:
     with its ``remaining_basis``:
 
     * ``paid``: status ``funded``; ``cancelled``: status ``cancelled_stalled`` (nothing left);
+    * ``paid_to_date``: payments are recorded (the leg table's ``paid``) and the amount is
+      known, so ``clip((amount - paid) / amount, 0, 1)`` remains (for a loan: the undrawn
+      part of the facility);
     * ``straight_line``: a term is recorded, so ``clip((end - as_of)/(end - start), 0, 1)``
       remains (derived: payments assumed even over the term);
     * ``no_schedule``: no usable term (or a loan), so the whole amount remains (an upper
       bound, flagged).
     """
     fractions, bases = [], []
-    first = legs["first_date"] if "first_date" in legs else pd.Series([None] * len(legs), index=legs.index)
-    for status, kind, t0, t1, f in zip(legs["status"], legs["kind"], legs["term_start"], legs["term_end"], first):
+    n = len(legs)
+    first = legs["first_date"] if "first_date" in legs else pd.Series([None] * n, index=legs.index)
+    paid = legs["paid"] if "paid" in legs else pd.Series([np.nan] * n, index=legs.index)
+    amount = legs["amount"] if "amount" in legs else pd.Series([np.nan] * n, index=legs.index)
+    for status, kind, t0, t1, f, p, a in zip(legs["status"], legs["kind"], legs["term_start"],
+                                             legs["term_end"], first, paid, amount):
         if status == "funded":
             fractions.append(0.0), bases.append("paid")
             continue
         if status == "cancelled_stalled":
             fractions.append(0.0), bases.append("cancelled")
+            continue
+        if pd.notna(p) and pd.notna(a) and a > 0:
+            fractions.append(float(np.clip((a - p) / a, 0.0, 1.0))), bases.append("paid_to_date")
             continue
         start, end, _ = schedule_dates(kind, t0, t1, f)
         if start is None or end is None:
@@ -272,7 +288,7 @@ LEG_COLUMNS = [
     "deal", "group", "source", "target", "payer", "payee", "kind", "status", "status_date",
     "first_date", "announced", "consideration", "amount", "amount_low", "amount_high", "in_flow",
     "include_in_totals", "counted", "overlap", "overlap_with", "term_start", "term_end",
-    "stake_pct", "stake_value", "confidence", "remaining_fraction", "remaining_basis",
+    "stake_pct", "stake_value", "confidence", "paid", "remaining_fraction", "remaining_basis",
     "derived", "assumption",
 ]
 
@@ -312,10 +328,16 @@ def legs(ledger: LedgerReader, view: View) -> pd.DataFrame:
         "term_start": deals["term_start"], "term_end": deals["term_end"],
         "stake_pct": deals["stake_pct"].astype(float), "stake_value": deals["stake_value"].astype(float),
         "confidence": deals["confidence"],
+        "paid": deals["id"].map(_paid(ledger, view.as_of)).astype(float),
         "derived": deals["derived"].astype(bool), "assumption": deals["assumption"],
     })
     out = out.join(remaining_fraction(out, view.as_of))
     return out[LEG_COLUMNS]
+
+
+def _paid(ledger: LedgerReader, as_of: date) -> dict[str, float]:
+    reader = getattr(ledger, "paid", None)
+    return reader(as_of) if callable(reader) else {}
 
 
 def network(ledger: LedgerReader, view: View) -> FlowNetwork:

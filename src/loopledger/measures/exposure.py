@@ -10,6 +10,14 @@ value, date and source URL. A missing fact gives NaN and is listed, never 0.
 
 Note the units: deal amounts are contract values (often over several years) while revenue is
 per year, so a share of revenue above 1 is possible and means "more than a year of revenue".
+
+**Backlog next to the deals it contains** (``backlog``): for each company with a remaining
+performance obligation (RPO) or backlog fact, that figure (the latest on or before the date,
+with its source), the share of it the company or a report ties to one customer
+(``rpo_share_<customer>`` / ``rpo_share_largest_customer`` facts, in %, and the dollars that
+implies, derived), and the company's inbound commercial contracts in view (cloud, compute,
+lease, licensing: the deals a backlog holds) with what is still to be paid under them; their
+ratio to the backlog shows how much of it the ledger can name.
 """
 
 from __future__ import annotations
@@ -67,11 +75,21 @@ class Exposure(Result):
     missing: list[dict[str, str]] = field(default_factory=list, repr=False)
     params: dict[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    #: per company with a backlog fact: the backlog, its one-customer share and the contracts in view
+    backlog: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     caption = "Exposure: inflows as shares of revenue, backlog and market value"
 
     def to_frame(self) -> pd.DataFrame:
         return self.companies
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..results import jsonable
+
+        return {"as_of": self.as_of.isoformat(), "companies": jsonable(self.companies),
+                "counterparties": jsonable(self.counterparties), "facts_used": jsonable(self.facts_used),
+                "missing": jsonable(self.missing), "params": jsonable(self.params), "notes": list(self.notes),
+                "backlog": jsonable(self.backlog)}
 
 
 def exposure(
@@ -248,8 +266,61 @@ def exposure(
         notes.append("circular inflow could not be computed (circulation unavailable)")
     params = {**net.params, "annualise_revenue": annualise_revenue, "denominators": families,
               "derived_share": net.params.get("derived_share", 0.0)}
+    backlog = backlog_table(ledger, as_of_d, view=view if view is not None else None) if ledger is not None \
+        else pd.DataFrame(columns=BACKLOG_COLUMNS)
     return Exposure(as_of=as_of_d, companies=companies, counterparties=cp,
-                    facts_used=pd.DataFrame(used_rows), missing=missing, params=params, notes=tuple(notes))
+                    facts_used=pd.DataFrame(used_rows), missing=missing, params=params, notes=tuple(notes),
+                    backlog=backlog)
+
+
+BACKLOG_COLUMNS = ["company", "name", "backlog", "backlog_metric", "backlog_as_of", "backlog_sources",
+                   "customer", "customer_share", "customer_share_as_of", "customer_amount",
+                   "contracts", "contracts_amount", "contracts_to_pay", "contracts_share_of_backlog", "deals"]
+
+
+def backlog_table(ledger: Ledger, as_of: date, view: View | None = None) -> pd.DataFrame:
+    """Per company with a backlog (RPO) fact on or before ``as_of``: the backlog and its
+    sources, the share tied to one customer where a fact states it (``customer_amount`` =
+    backlog x share, derived), and the company's inbound commercial contracts in the view
+    (binding statuses by default) with their high amounts and what is still to be paid
+    (``amount x remaining_fraction``: recorded payments first, then the schedule)."""
+    from ..vocabulary import COMMERCIAL_KINDS
+
+    latest = ledger.latest("backlog", as_of=as_of)
+    if latest.empty:
+        return pd.DataFrame(columns=BACKLOG_COLUMNS)
+    v = view if view is not None else View.of(as_of=as_of)
+    legs = ledger.legs(view=v)
+    legs = legs[legs["kind"].isin(COMMERCIAL_KINDS) & legs["counted"].astype(bool)]
+    shares = ledger.facts(as_of=as_of)
+    shares = shares[shares["metric"].str.startswith("rpo_share_") & (shares["unit"] == "%")]
+    names = ledger.company_names()
+    rows = []
+    for company, f in latest.iterrows():
+        mine = legs[legs["payee"] == company]
+        amount = mine["amount"]
+        to_pay = (mine["amount"] * mine["remaining_fraction"])
+        share = shares[shares["company"] == company].sort_values("date")
+        customer = cshare = cdate = None
+        if not share.empty:
+            last = share.iloc[-1]
+            customer = str(last["metric"]).removeprefix("rpo_share_")
+            cshare, cdate = float(last["value"]), last["as_of"]
+        value = float(f["value"])
+        known = float(amount.sum(skipna=True)) if amount.notna().any() else np.nan
+        rows.append({
+            "company": company, "name": names.get(company, company), "backlog": value,
+            "backlog_metric": f["metric"], "backlog_as_of": f["as_of"],
+            "backlog_sources": [s["url"] for s in f["sources"]],
+            "customer": customer, "customer_share": cshare, "customer_share_as_of": cdate,
+            "customer_amount": value * cshare / 100 if cshare is not None else np.nan,
+            "contracts": int(len(mine)), "contracts_amount": known,
+            "contracts_to_pay": float(to_pay.sum(skipna=True)) if to_pay.notna().any() else np.nan,
+            "contracts_share_of_backlog": known / value if value > 0 and known == known else np.nan,
+            "deals": list(mine.sort_values("amount", ascending=False)["deal"]),
+        })
+    out = pd.DataFrame(rows, columns=BACKLOG_COLUMNS)
+    return out.sort_values(["backlog", "company"], ascending=[False, True]).reset_index(drop=True)
 
 
 def _circular(net: FlowNetwork, circular) -> dict[Any, dict[str, Any]]:

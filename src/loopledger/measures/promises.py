@@ -143,6 +143,7 @@ def promises(ledger: Ledger, as_of: str | date | None = None, company: str | Non
             "high": rem_summary.by_status[status]["high"],
             "straight_line": int((mask & (deals["remaining_basis"] == "straight_line")).sum()),
             "no_schedule": int((mask & (deals["remaining_basis"] == "no_schedule")).sum()),
+            "paid_to_date": int((mask & (deals["remaining_basis"] == "paid_to_date")).sum()),
         }
 
     names = ledger.company_names()

@@ -73,6 +73,8 @@ class Report(Result):
     sections: list[Section]
     counts: dict[str, int]
     generated: str
+    #: the date of the latest status event in the ledger (how far the data reaches)
+    data_reaches: str | None = None
 
     caption = "Report sections"
 
@@ -92,6 +94,7 @@ class Report(Result):
 
     def to_dict(self) -> dict[str, Any]:
         return {"as_of": self.as_of.isoformat(), "counts": self.counts, "generated": self.generated,
+                "data_reaches": self.data_reaches,
                 "sections": [{"id": s.id, "title": s.title, "available": s.available, "reason": s.reason}
                              for s in self.sections]}
 
@@ -328,6 +331,19 @@ class _Builder:
                    + table(["company", "inflow", "top payer", "top payer share", "inflow / revenue",
                             "circular / revenue", "inflow / market value", "facts"], rows,
                            numeric={1, 3, 4, 5, 6}))
+        if len(e.backlog):
+            brows = [[company_link(r.company, r.name), money(r.backlog), esc(r.backlog_as_of),
+                      esc(r.customer.replace("_", " ") if isinstance(r.customer, str) else ""),
+                      "" if not isinstance(r.customer, str) or r.customer_share != r.customer_share
+                      else f"{r.customer_share:g}% (≈{money(r.customer_amount)}, derived)",
+                      money(r.contracts_amount), money(r.contracts_to_pay), self.deal_refs(r.deals, with_sources=False),
+                      source_links(r.backlog_sources)] for r in e.backlog.itertuples()]
+            s.html += ("<h3>Backlog next to the contracts it holds</h3>"
+                       + para("Remaining performance obligations (or backlog) as filed or reported, the share tied "
+                              "to one customer where stated, and the company's inbound cloud, compute, lease and "
+                              "licence contracts in view with what is still to be paid under them.")
+                       + table(["company", "backlog", "as of", "one customer", "its share", "contracts in view",
+                                "still to pay", "deals", "sources"], brows, numeric={1, 5, 6}))
 
     def section_lookthrough(self, s: Section) -> None:
         h = self._headline()
@@ -495,5 +511,5 @@ def build_report(ledger, as_of=None, progress: Callable[[str], None] | None = No
         raise LedgerError("the ledger holds no deals: run `loopledger init` to load the bundled dataset")
     b = _Builder(ledger, as_of_d, progress)
     sections = b.build()
-    return Report(as_of=as_of_d, sections=sections, counts=b.ledger_counts(),
+    return Report(as_of=as_of_d, sections=sections, counts=b.ledger_counts(), data_reaches=ledger.latest_event(),
                   generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))

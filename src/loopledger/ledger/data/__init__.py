@@ -1,18 +1,21 @@
 """The bundled dataset: its changelog, how well its rows are sourced, and its buffer facts.
 
-The bundled tables (``sources``, ``companies``, ``deals``, ``events``, ``facts``) live in this
-folder and load with :func:`loopledger.load_default`. Two more files travel with them:
-``changelog.csv``, one row per batch of edits (date, what, why, counts by table, the script that
-made it), and ``changelog_records.csv``, the records each batch added, changed or retracted.
-Edits are made only by the scripts in ``tools/data_edits/`` through the Ledger API, so the
-changelog and the data cannot drift apart unnoticed (``tests/data`` checks that they agree).
+The bundled tables (``sources``, ``companies``, ``deals``, ``events``, ``disbursements``,
+``facts``) live in this folder and load with :func:`loopledger.load_default`. They are built,
+never edited: ``changes/`` holds the change sets (one YAML file per batch of edits,
+:mod:`loopledger.ledger.changes`), and the tables are what applying them in name order to an
+empty ledger gives (``tools/build_data.py`` writes them; ``tests/data`` rebuilds them and
+compares byte for byte). The build also writes ``changelog.csv`` (one row per change set: id,
+date, summary, why, counts added / changed / retracted by table, its file and digest) and
+``changelog_records.csv`` (the records each change set added, changed or retracted).
 
-* :func:`changelog` reads the changelog;
-* :func:`source_gaps` lists the deals of the issue-7 scope (the largest flows by high amount and
-  every equity stake) that still have no primary source, i.e. no source of type ``filing`` or
-  ``press_release``;
-* :func:`buffer_facts` shows, per company, the latest value of each buffer metric (market value
-  or valuation, revenue, net income, cash, debt, backlog) and whether the set is complete.
+* :func:`changelog` reads the changelog (of the bundled data, or of a ledger's audit trail);
+* :func:`source_gaps` lists the deals of the largest flows and every equity stake that still
+  have no primary source (a filing, the company's own release, a court or government record),
+  largest first, with the documented reason why one is missing;
+* :func:`buffer_facts` shows, per company, the latest value of each buffer family (market value
+  or valuation, book equity, cash, debt, revenue, net income, backlog), whether the company is
+  listed or private, and what is missing and why.
 
 Definitions and metric names: docs/data.md.
 """
@@ -30,12 +33,18 @@ import pandas as pd
 
 from ...results import Result, jsonable
 from ...vocabulary import METRIC_FAMILIES, PRIMARY_SOURCE_TYPES
+from ..changes import parse_counts
+
+__all__ = ["BUFFER_FAMILIES", "REQUIRED_FAMILIES", "BufferFacts", "Changelog", "SourceGaps", "buffer_facts",
+           "changelog", "parse_counts", "source_gaps"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..ledger import Ledger
 
 CHANGELOG_FILE = "changelog.csv"
 CHANGELOG_RECORDS_FILE = "changelog_records.csv"
+#: documented reasons why a figure or a primary source is missing (table, id, what, reason)
+GAP_REASONS_FILE = "gap_reasons.csv"
 #: source types that count as primary (the document itself: a filing, the company's own
 #: release, a court or government record)
 PRIMARY_TYPES = PRIMARY_SOURCE_TYPES
@@ -44,14 +53,31 @@ DEFAULT_TOP = 50
 #: buffer families -> fact metrics, in order of preference on the same date
 BUFFER_FAMILIES: dict[str, tuple[str, ...]] = {
     "value": METRIC_FAMILIES["market_value"],
-    **{f: METRIC_FAMILIES[f] for f in ("revenue", "net_income", "cash", "debt", "backlog")},
+    **{f: METRIC_FAMILIES[f] for f in ("book_equity", "cash", "debt", "revenue", "net_income", "backlog")},
 }
 #: the families a company needs for "full" buffer facts (backlog only where disclosed)
 REQUIRED_FAMILIES = ("value", "revenue", "net_income", "cash", "debt")
+#: the families that make a buffer (what absorbs a loss: docs/methods.md 6.4)
+BUFFER_BASIS_FAMILIES = ("value", "book_equity", "cash")
 
 
 def _folder() -> Path:
     return Path(__file__).resolve().parent
+
+
+def gap_reasons(path: str | Path | None = None) -> pd.DataFrame:
+    """The documented reasons why something is missing from the bundled data
+    (``gap_reasons.csv``): one row per ``table``, ``id`` and ``what`` (``primary_source``,
+    ``non_aggregator_source``, or a buffer family: ``value``, ``book_equity``, ``cash``,
+    ``debt``) with the ``reason``: what was searched and why nothing better exists."""
+    folder = Path(path) if path is not None else _folder()
+    return pd.DataFrame(_read(folder / GAP_REASONS_FILE), columns=["table", "id", "what", "reason"])
+
+
+def _reason_map(table: str, what: str) -> dict[str, str]:
+    g = gap_reasons()
+    g = g[(g["table"] == table) & (g["what"] == what)]
+    return dict(zip(g["id"], g["reason"]))
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -61,14 +87,6 @@ def _read(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-def parse_counts(text: str) -> dict[str, int]:
-    """'sources:3|deals:1' -> {'sources': 3, 'deals': 1} (blank -> {})."""
-    out: dict[str, int] = {}
-    for part in (text or "").split("|"):
-        if part.strip():
-            table, n = part.split(":")
-            out[table.strip()] = int(n)
-    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -103,17 +121,38 @@ class Changelog(Result):
         return {"entries": jsonable(out)}
 
 
-def changelog(path: str | Path | None = None) -> Changelog:
-    """The changelog of the bundled dataset (or of the dataset folder ``path``).
+def changelog(path: str | Path | None = None, ledger: Ledger | None = None) -> Changelog:
+    """The changelog of the bundled dataset (or of the dataset folder ``path``), generated
+    from its change sets; with ``ledger``, the change sets recorded in that ledger's audit
+    trail (applied with ``loopledger data apply`` or held by the bundled data it was
+    initialised with).
 
-    Returns a :class:`Changelog`; ``to_frame()`` gives one row per entry: ``entry`` (id, in
-    date order), ``date``, ``summary``, ``why``, ``added`` / ``changed`` / ``retracted``
-    (``table:count`` joined by ``|``) and ``script`` (the file that made the edit).
+    Returns a :class:`Changelog`; ``to_frame()`` gives one row per change set: ``entry`` (its
+    id, in order), ``date``, ``summary``, ``why``, ``added`` / ``changed`` / ``retracted``
+    (``table:count`` joined by ``|``) and ``script`` (the change set file).
     """
+    cols = ["entry", "date", "summary", "why", "added", "changed", "retracted", "script"]
+    if ledger is not None:
+        from ..changes import AUDIT_TABLE, counts_text
+
+        rows, recs = [], []
+        for a in ledger.store.audit(table=AUDIT_TABLE):
+            after = a.get("after") or {}
+            rows.append({"entry": a["record_id"], "date": after.get("date"), "summary": after.get("summary"),
+                         "why": after.get("why"), "added": counts_text(after.get("added") or {}),
+                         "changed": counts_text(after.get("changed") or {}),
+                         "retracted": counts_text(after.get("retracted") or {}), "script": after.get("file")})
+        for a in ledger.store.audit():
+            reason = a.get("reason") or ""
+            for r in rows:
+                if a["table_name"] != AUDIT_TABLE and reason.startswith(f"{r['entry']}: "):
+                    action = {"insert": "added", "retract": "retracted"}.get(a["action"], "changed")
+                    recs.append({"entry": r["entry"], "table": a["table_name"], "record": a["record_id"],
+                                 "action": action})
+        records = pd.DataFrame(recs, columns=["entry", "table", "record", "action"]).drop_duplicates()
+        return Changelog(entries=pd.DataFrame(rows, columns=cols), records=records.reset_index(drop=True))
     folder = Path(path) if path is not None else _folder()
-    entries = pd.DataFrame(_read(folder / CHANGELOG_FILE),
-                           columns=["entry", "date", "summary", "why", "added", "changed",
-                                    "retracted", "script"])
+    entries = pd.DataFrame([{c: r.get(c, "") for c in cols} for r in _read(folder / CHANGELOG_FILE)], columns=cols)
     records = pd.DataFrame(_read(folder / CHANGELOG_RECORDS_FILE),
                            columns=["entry", "table", "record", "action"])
     return Changelog(entries=entries.sort_values("entry").reset_index(drop=True), records=records)
@@ -196,6 +235,10 @@ def source_gaps(ledger: Ledger | None = None, top: int = DEFAULT_TOP,
         "primary": types.map(lambda t: any(x in PRIMARY_TYPES for x in t)),
         "original": types.map(lambda t: "news" in t),
     })
+    reasons = _reason_map("deals", "primary_source")
+    agg = _reason_map("deals", "non_aggregator_source")
+    frame["aggregator_only"] = types.map(lambda t: bool(t) and set(t) == {"aggregator"})
+    frame["reason"] = [None if prim else reasons.get(i) or agg.get(i) for i, prim in zip(frame["id"], frame["primary"])]
     frame["scope"] = [
         "all" if all_deals else
         "|".join(x for x, hit in (("top", i in biggest), ("stake", i in stakes)) if hit)
@@ -224,17 +267,30 @@ def _as_of(as_of: str | date | None) -> date:
 # buffer facts
 
 
+#: the families a listed company's buffer is read from (its latest filing), and a private
+#: company's (its latest round valuation and reported cash, flagged)
+NEEDED_LISTED = ("value", "book_equity", "cash", "debt")
+NEEDED_PRIVATE = ("value", "cash")
+
+
 @dataclass(frozen=True)
 class BufferFacts(Result):
     """Per company, the latest fact of each buffer family on or before ``as_of``.
 
-    ``table`` columns: company, then for each family of :data:`BUFFER_FAMILIES` its value,
-    the metric used and its date (``<family>``, ``<family>_metric``, ``<family>_as_of``), and
-    ``full`` (all of :data:`REQUIRED_FAMILIES` present). Units: USD bn unless the fact's unit
-    says otherwise (``<family>_unit``)."""
+    ``table`` columns: company, name, type, ``listed`` (a ticker is recorded) and ``basis``
+    (``filing`` for listed companies, ``private: round valuation and reported cash``
+    otherwise), then for each family of :data:`BUFFER_FAMILIES` its value, the metric used
+    and its date (``<family>``, ``<family>_metric``, ``<family>_as_of``, ``<family>_unit``);
+    ``has_buffer`` (a market value, book equity or cash figure), ``missing`` (the families a
+    company of its kind needs and lacks: market value, book equity, cash and debt for a listed
+    company; round valuation and cash for a private one) with ``why`` (the documented reason,
+    ``gap_reasons.csv``), ``deal`` (its largest binding deal, for the default scope) and
+    ``full`` (all of :data:`REQUIRED_FAMILIES` present). Units: USD bn unless
+    ``<family>_unit`` says otherwise."""
 
     as_of: date
     table: pd.DataFrame = field(repr=False)
+    scope: str = "binding"
 
     caption = "Buffer facts (latest per company and family)"
 
@@ -245,25 +301,64 @@ class BufferFacts(Result):
     def full(self) -> list[str]:
         return sorted(self.table.loc[self.table["full"], "company"])
 
+    @property
+    def without_buffer(self) -> list[str]:
+        return sorted(self.table.loc[~self.table["has_buffer"].astype(bool), "company"])
+
+
+def binding_companies(ledger: Ledger, as_of: date, min_amount: float = 1.0) -> dict[str, str]:
+    """Companies (not placeholders) paying or receiving in a binding deal (definitive, partly
+    paid, paid) of at least ``min_amount`` USD bn as of the date: company -> its largest such
+    deal."""
+    legs = ledger.legs(as_of=as_of)
+    legs = legs[legs["amount"] >= min_amount].sort_values(["amount", "deal"], ascending=[False, True])
+    placeholders = {c.id for c in ledger.records("companies") if c.placeholder}
+    out: dict[str, str] = {}
+    for deal, payer, payee in zip(legs["deal"], legs["payer"], legs["payee"]):
+        for c in (payer, payee):
+            if c not in placeholders and c not in out:
+                out[c] = deal
+    return dict(sorted(out.items()))
+
 
 def buffer_facts(ledger: Ledger | None = None, companies: Iterable[str] | None = None,
-                 as_of: str | date | None = None) -> BufferFacts:
+                 as_of: str | date | None = None, scope: str = "binding",
+                 min_amount: float = 1.0) -> BufferFacts:
     """The latest buffer facts per company (see :class:`BufferFacts`).
 
-    ``companies`` defaults to every company with at least one buffer fact; a named company
-    with none gets a row of blanks (so gaps show). Net income is signed (negative = loss).
+    ``companies`` defaults to ``scope``: ``"binding"`` every company in a binding deal of at
+    least ``min_amount`` USD bn (issue 13); ``"all"`` every company with at least one buffer
+    fact. A named company with none gets a row of blanks (so gaps show). Net income is signed
+    (negative = loss).
     """
     if ledger is None:
         from ..ledger import load_default
 
         ledger = load_default()
+    if scope not in ("binding", "all"):
+        raise ValueError(f"unknown scope '{scope}': expected binding or all")
     as_of_d = _as_of(as_of)
     metrics = [m for ms in BUFFER_FAMILIES.values() for m in ms]
     facts = ledger.facts(metric=metrics, as_of=as_of_d)
-    wanted = list(companies) if companies is not None else sorted(set(facts["company"]))
+    deals: dict[str, str] = {}
+    if companies is not None:
+        wanted = list(companies)
+    elif scope == "binding":
+        deals = binding_companies(ledger, as_of_d, min_amount)
+        wanted = list(deals)
+    else:
+        wanted = sorted(set(facts["company"]))
+    info = {c.id: c for c in ledger.records("companies", include_retracted=True)}
+    reasons = gap_reasons()
+    reasons = reasons[reasons["table"] == "companies"]
+    why_of = {(i, w): r for i, w, r in zip(reasons["id"], reasons["what"], reasons["reason"])}
     rows = []
     for company in wanted:
-        row: dict[str, Any] = {"company": company}
+        c = info.get(company)
+        listed = bool(c is not None and c.ticker)
+        row: dict[str, Any] = {"company": company, "name": c.name if c else company,
+                               "type": c.type if c else None, "listed": listed,
+                               "basis": "filing" if listed else "private: round valuation and reported cash"}
         mine = facts[facts["company"] == company]
         for family, names in BUFFER_FAMILIES.items():
             part = mine[mine["metric"].isin(names)]
@@ -276,5 +371,15 @@ def buffer_facts(ledger: Ledger | None = None, companies: Iterable[str] | None =
             row.update({family: float(best["value"]), f"{family}_metric": best["metric"],
                         f"{family}_as_of": best["as_of"], f"{family}_unit": best["unit"]})
         row["full"] = all(row[f] is not None for f in REQUIRED_FAMILIES)
+        row["has_buffer"] = any(row[f] is not None and row[f"{f}_unit"] == "USD bn" for f in BUFFER_BASIS_FAMILIES)
+        needed = NEEDED_LISTED if listed else NEEDED_PRIVATE
+        missing = [f for f in needed if row[f] is None]
+        row["missing"] = missing
+        row["why"] = "; ".join(dict.fromkeys(
+            why_of.get((company, f)) or ("no filed figure recorded yet (facts import-sec reads it from the "
+                                         "company's SEC filings)" if listed and c is not None and c.cik else
+                                         "not found in the material searched")
+            for f in missing)) or None
+        row["deal"] = deals.get(company)
         rows.append(row)
-    return BufferFacts(as_of=as_of_d, table=pd.DataFrame(rows))
+    return BufferFacts(as_of=as_of_d, table=pd.DataFrame(rows), scope=scope if companies is None else "named")

@@ -29,16 +29,26 @@ def companies(site: SiteDep) -> dict[str, Any]:
 
 @router.get("/companies/{company}", summary="One company")
 def company(site: SiteDep, as_of: AsOf, company: Annotated[str, Path(max_length=200)]) -> dict[str, Any]:
-    """A company (by id, name, alias or ticker), its dated facts known by ``as_of`` and its
-    deal legs in view then, each with its sources."""
+    """A company (by id, name, alias or ticker), its dated facts known by ``as_of``, its deal
+    legs in view then (each with its sources, primary ones first, and ``paid``: cash recorded
+    paid by the date), its backlog next to the contracts it holds, and ``data_reaches`` (the
+    latest event in the ledger)."""
 
     def build(led):
+        from ...measures.exposure import backlog_table
+
         cid = led.resolve_company(company)
         row = led.companies().set_index("id").loc[cid]
+        backlog = backlog_table(led, as_of)
+        deals = led.deals(as_of=as_of, company=cid)
+        paid = led.paid(as_of)
+        deals["paid"] = deals["id"].map(paid)
         return jsonable({
             "company": {"id": cid, **row.to_dict()},
             "facts": led.facts(company=cid, as_of=as_of),
-            "deals": led.deals(as_of=as_of, company=cid),
+            "deals": deals,
+            "backlog": backlog[backlog["company"] == cid],
+            "data_reaches": led.latest_event(),
             "as_of": as_of,
         })
 

@@ -200,6 +200,7 @@
       const b = BINDING.filter((x) => state.status.includes(x)).reduce((t, k) => t + (s.by_status[k] ? s.by_status[k].high : 0), 0);
       $("#fig-binding").textContent = "$" + money(b);
       $("#fig-promised").textContent = state.status.includes("announced_loi") ? "$" + money(s.by_status.announced_loi.high) : "hidden";
+      $("#fig-reaches").textContent = s.data_reaches ? "latest event " + s.data_reaches : "—";
     } catch (e) { $("#fig-binding").textContent = "—"; }
     try {
       const c = await api("/api/circulation?" + query({ status: measureStatuses(), kind: state.kind }));
@@ -294,11 +295,16 @@
     let html = `<dl class="kv"><dt>Type</dt><dd>${esc(co.type)}${co.country ? ", " + esc(co.country) : ""}</dd>
       <dt>Valuation</dt><dd>${val ? "$" + money(val.value) + " bn (" + esc(val.metric) + ", " + esc(val.as_of) + ", " + sourcesHtml(val.sources) + ")" : "none on record"}</dd>
       <dt>Round-trip share</dt><dd id="company-roundtrip">${circ && circ.round_trip_share != null ? pct(circ.round_trip_share) + ` of what it receives from the network could be money going round ($${money(circ.circular_flow)} of $${money(circ.inflow)} bn)` + (circ.basis && circ.basis !== "unique" ? `; range ${pct(circ.round_trip_min)}–${pct(circ.round_trip_max)} (${esc(circ.basis)})` : "") : "none: it receives no binding money on a cycle"}</dd></dl>`;
-    html += `<h3>Deals (${c.deals.length})</h3><div class="tablebox" tabindex="0" role="region" aria-label="Deals of ${esc(co.name)}"><table id="company-deals"><thead><tr><th scope="col">Counterparty</th><th scope="col">Kind, status</th><th scope="col" class="num">USD bn</th><th scope="col">Sources</th></tr></thead><tbody>` +
+    html += `<h3>Deals (${c.deals.length})</h3><div class="tablebox" tabindex="0" role="region" aria-label="Deals of ${esc(co.name)}"><table id="company-deals"><thead><tr><th scope="col">Counterparty</th><th scope="col">Kind, status</th><th scope="col" class="num">USD bn</th><th scope="col" class="num">Paid (recorded)</th><th scope="col">Sources</th></tr></thead><tbody>` +
       c.deals.map((d) => {
         const out = d.payer === co.id;
-        return `<tr><td>${out ? "pays " + esc(d.payee_name) : "from " + esc(d.payer_name)}</td><td>${esc(d.kind.replace(/_/g, " "))}, ${esc(d.status.replace(/_/g, " "))}</td><td class="num">${money(d.amount_high == null ? d.amount_low : d.amount_high)}</td><td>${sourcesHtml(d.sources)}</td></tr>`;
+        return `<tr><td>${out ? "pays " + esc(d.payee_name) : "from " + esc(d.payer_name)}</td><td>${esc(d.kind.replace(/_/g, " "))}, ${esc(d.status.replace(/_/g, " "))}</td><td class="num">${money(d.amount_high == null ? d.amount_low : d.amount_high)}</td><td class="num">${d.paid == null ? "—" : money(d.paid)}</td><td>${sourcesHtml(d.sources)}</td></tr>`;
       }).join("") + "</tbody></table></div>";
+    (c.backlog || []).forEach((b) => {
+      html += `<h3>Backlog</h3><dl class="kv" id="company-backlog"><dt>Remaining performance obligations</dt><dd>$${money(b.backlog)} bn (${esc(b.backlog_metric)}, ${esc(b.backlog_as_of)})</dd>` +
+        (b.customer ? `<dt>Tied to one customer</dt><dd>${esc(b.customer.replace(/_/g, " "))}: ${b.customer_share}% (about $${money(b.customer_amount)} bn, derived; ${esc(b.customer_share_as_of)})</dd>` : "") +
+        `<dt>Contracts in view it holds</dt><dd>${b.contracts}: $${money(b.contracts_amount)} bn, $${money(b.contracts_to_pay)} bn still to pay (${esc((b.deals || []).join(", "))})</dd></dl>`;
+    });
     html += `<h3>Exposure</h3><div id="company-exposure"><p class="hint">Loading…</p></div><h3>Promises</h3><div id="company-promises"><p class="hint">Loading…</p></div>`;
     box.innerHTML = html;
     loadExposure(co.id);
