@@ -56,11 +56,9 @@ EXCEPTIONS = {
 def _commands():
     group = typer.main.get_command(app)
     for name, cmd in group.commands.items():
-        if hasattr(cmd, "commands"):  # a group (typer vendors its own click)
-            for sub, subcmd in cmd.commands.items():
-                yield f"{name} {sub}", subcmd
-        else:
-            yield name, cmd
+        yield name, cmd  # a group's own options too (`facts` lists facts; `facts import-sec` imports)
+        for sub, subcmd in getattr(cmd, "commands", {}).items():  # typer vendors its own click
+            yield f"{name} {sub}", subcmd
 
 
 COMMANDS = dict(_commands())
