@@ -19,10 +19,15 @@ from hypothesis import strategies as st
 from loopledger import Ledger, ValidationError
 from loopledger.interchange import export_format, import_format
 from loopledger.interchange.ftm import (
-    deal_entity_id, decode_block, encode_block, entities, import_entities, write_entities,
+    deal_entity_id,
+    decode_block,
+    encode_block,
+    entities,
+    import_entities,
+    write_entities,
     write_statements,
 )
-from loopledger.ledger.model import CompanyType, DealKind, SourceType
+from loopledger.ledger.model import CompanyType, Consideration, DealKind, SourceType
 
 TABLES = ("sources", "companies", "deals", "events")
 
@@ -178,6 +183,7 @@ def ledgers(draw):
         deals.append(dict(
             id=did, group=draw(SLUG), announced=draw(st.none() | partial_date((2015, 2019))),
             payer=payer, payee=payee, kind=draw(st.sampled_from(list(DealKind))).value,
+            consideration=draw(st.none() | st.sampled_from([c.value for c in Consideration])),
             amount_low=lo, amount_high=hi, currency=currency,
             fx_rate=draw(st.floats(0.5, 2, allow_nan=False)) if currency != "USD" else None,
             amount_note=draw(st.none() | TEXT), units=draw(st.none() | TEXT),
@@ -187,7 +193,8 @@ def ledgers(draw):
             term_start=draw(st.none() | partial_date((2020, 2024), approx=True, periods=True)),
             term_end=draw(st.none() | partial_date((2026, 2040), approx=True, periods=True)),
             include_in_totals=draw(st.booleans()),
-            overlap="overlaps" if overlap_with else draw(st.sampled_from([None, "companion"])),
+            overlap=draw(st.sampled_from(["overlaps", "realized_spend"])) if overlap_with
+            else draw(st.sampled_from([None, "companion"])),
             overlap_with=overlap_with, overlap_note=draw(st.none() | TEXT),
             confidence=draw(st.sampled_from(["high", "medium", "low"])), notes=draw(st.none() | TEXT),
             payer_detail=draw(st.none() | TEXT),

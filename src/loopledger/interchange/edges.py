@@ -37,8 +37,8 @@ from ..errors import LedgerError, Problem, ValidationError
 from ..ledger.model import MODELS
 from ..ledger.tables import RawRow
 from ..ledger.validate import validate_rows
-from .common import parse_decimal, read_input
-from .ftm import ImportCounts, _host, _slug
+from ..vocabulary import CompanyType, DealKind
+from .common import ImportCounts, host, parse_decimal, read_input, slug
 
 REQUIRED = ("source", "target", "source_url")
 KNOWN = {"source", "target", "source_url", "date", "announced", "status", "kind", "amount",
@@ -100,15 +100,15 @@ def import_edges(ledger, path: str | Path, reason: str | None = None,
         key = label.strip().lower()
         if key in lookup:
             return lookup[key]
-        cid, n = _slug(label), 1
+        cid, n = slug(label), 1
         while cid in known_ids:
             n += 1
-            cid = f"{_slug(label)}-{n}"
+            cid = f"{slug(label)}-{n}"
         known_ids.add(cid)
         lookup[key] = cid
         new_companies[cid] = label
         rows["companies"].append(RawRow(where, line, dict(
-            id=cid, name=label.strip(), type="other", type_detail="imported from an edge list")))
+            id=cid, name=label.strip(), type=CompanyType.other.value, type_detail="imported from an edge list")))
         return cid
 
     for i, row in enumerate(frame.to_dict(orient="records")):
@@ -139,7 +139,7 @@ def import_edges(ledger, path: str | Path, reason: str | None = None,
             sid = source_id_for(url)
             sources[url] = sid
             rows["sources"].append(RawRow(where, line, dict(
-                id=sid, url=url, publisher=text(row, "publisher") or _host(url),
+                id=sid, url=url, publisher=text(row, "publisher") or host(url),
                 date=text(row, "source_date"), type="other")))
         sid = sources[url]
         deal_id = text(row, "id") or f"edge-{payer}-{payee}-{line}"
@@ -147,7 +147,7 @@ def import_edges(ledger, path: str | Path, reason: str | None = None,
         high = amounts.get("amount_high", amounts.get("amount"))
         rows["deals"].append(RawRow(where, line, dict(
             id=deal_id, group=deal_id, announced=announced, payer=payer, payee=payee,
-            kind=text(row, "kind") or "other", amount_low=low, amount_high=high,
+            kind=text(row, "kind") or DealKind.other.value, amount_low=low, amount_high=high,
             confidence=text(row, "confidence") or "low", notes=text(row, "notes"), sources=[sid])))
         if status is not None and announced is not None:
             rows["events"].append(RawRow(where, line, dict(

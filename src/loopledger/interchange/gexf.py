@@ -1,4 +1,4 @@
-"""GEXF 1.3 for Gephi, with dates so its timeline works (INTERCHANGE.md 4).
+"""GEXF 1.3 for Gephi, with dates so its timeline works (docs/interchange.md 4).
 
 networkx's ``write_gexf`` writes GEXF 1.2draft and no edge ``kind``, so this is a small
 xml.etree writer of our own. GEXF 1.3 allows parallel edges only with different ``kind``:
@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..ledger.dates import PartialDate
-from ..ledger.model import STATUSES
+from ..vocabulary import STATUS_ORDER, STATUSES
 from .common import deal_view, is_stdio, open_output
 
 NS = "http://gexf.net/1.3"
@@ -30,8 +30,9 @@ NODE_ATTRS = [("type", "string"), ("ticker", "string"), ("country", "string"),
 EDGE_ATTRS = [("deal_ids", "liststring"), ("n_deals", "integer"), ("amount_low", "double"),
               ("amount_high", "double"), ("statuses", "liststring"), ("amount_known", "boolean"),
               ("announced_precision", "string")]
-#: a status's rank when legs of one aggregated edge differ: the most advanced wins
-_RANK = {s: i for i, s in enumerate(STATUSES)}
+#: a status's rank when legs of one aggregated edge differ: the most advanced wins (the
+#: vocabulary's order: paid, partly paid, signed, promised, rumoured, cancelled)
+_RANK = {s: i for i, s in enumerate(STATUS_ORDER)}
 
 
 def _number(x: float) -> str:
@@ -44,8 +45,10 @@ def _liststring(values) -> str:
 
 
 def _leg_end(row) -> date | None:
-    """When a leg stopped: its cancellation's status date, else its term end, else None."""
-    if row.status == "cancelled_stalled" and isinstance(row.status_date, str):
+    """When a leg stopped: the date of a status in the ``ended`` group (cancelled or
+    stalled), else its term end, else None."""
+    ended = isinstance(row.status, str) and row.status in STATUSES and STATUSES[row.status].group == "ended"
+    if ended and isinstance(row.status_date, str):
         return PartialDate.parse(row.status_date).start
     if isinstance(row.term_end, str) and row.term_end:
         return PartialDate.parse(row.term_end).end
@@ -82,7 +85,8 @@ def gexf_tree(ledger, as_of=None, per_deal: bool = False, include_overlaps: bool
     as_of_d, deals, companies, vals = deal_view(ledger, as_of, include_overlaps)
     events = ledger.events()
     if not events.empty:
-        events = events[(events["status"] != "amended") & (events["start"] <= as_of_d)]
+        # an ``amended`` event changes terms, not the status: only statuses make spells
+        events = events[events["status"].isin(list(STATUSES)) & (events["start"] <= as_of_d)]
 
     ET.register_namespace("", NS)
     root = ET.Element(f"{{{NS}}}gexf", {"version": "1.3"})
