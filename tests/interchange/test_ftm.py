@@ -400,3 +400,32 @@ def test_export_format_rejects_unknown_formats(bundled, tmp_path):
         export_format(bundled, tmp_path, "pdf")
     with pytest.raises(LedgerError, match="unknown import format"):
         import_format(bundled, tmp_path, "gexf")
+
+
+def test_a_name_ftm_cleans_into_an_invalid_one_stays_only_in_the_block():
+    """FtM cleans the name '"\\n"' to '" "', which its own validation refuses: the entity
+    leaves the name out (the block keeps it) and still round-trips."""
+    ledger = Ledger.in_memory()
+    ledger.add({
+        "sources": [dict(id="s1", url="https://example.org/x", publisher="Example", type="news")],
+        "companies": [dict(id="d", name='"\n"', type="chip_vendor"), dict(id="e", name="E", type="other")],
+        "deals": [dict(id="x", group="x", payer="d", payee="e", kind="other", confidence="low", sources=["s1"])],
+        "events": [dict(id="x/1", deal="x", date="2025", status="rumored", sources=["s1"])],
+    }, actor="test", reason="odd name")
+    lines = []
+    for e in entities(ledger):
+        data = e.to_dict()
+        ftm_model.get(data["schema"]).validate(data)
+        lines.append(json.dumps(data))
+    company = json.loads(lines[0])
+    assert company["id"] == "ll-co-d" and "name" not in company["properties"]
+    import sys
+
+    copy = Ledger.in_memory()
+    stdin = sys.stdin
+    try:
+        sys.stdin = io.StringIO("\n".join(lines) + "\n")
+        import_entities(copy, "-")
+    finally:
+        sys.stdin = stdin
+    assert copy.record("companies", "d").name == '"\n"'

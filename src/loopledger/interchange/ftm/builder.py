@@ -60,6 +60,8 @@ class EntityBuilder:
             text = str(v)
             ptype = e.schema.properties[prop].type
             clean = ptype.clean(text, proxy=e)
+            if clean is not None and not ptype.validate(clean):
+                clean = None  # FtM's cleaning can give a value its validation refuses ('"\n"' -> '" "')
             if clean is None and kept:
                 continue
             if clean is None or (prop == "description" and clean != text):
