@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ...ledger.model import Deal, Overlap
-from ...vocabulary import KINDS, STATUSES, Family
+from ...vocabulary import KINDS, STATUSES, Family, moves_cash
 
 PAYER, PAYEE, HELPER = "payer", "payee", "helper"
 
@@ -99,10 +99,7 @@ def is_paid_flow(d: Deal, status: str | None) -> bool:
     if d.overlap == Overlap.realized_spend:
         return True
     paid = status is not None and status in STATUSES and STATUSES[status].paid == "all"
-    if paid and d.kind == "revenue_share":
-        return True
-    note = " ".join(filter(None, [d.amount_note, d.id])).lower()
-    return d.kind == "other" and paid and "deposit" in note
+    return paid and KINDS[d.kind].family in PAID_WHEN_FUNDED
 
 
 def leg_form(d: Deal, status: str | None) -> Form:
@@ -119,7 +116,7 @@ def pays_on_takeover(d: Deal, status: str | None) -> bool:
     amount is known."""
     paid = status is not None and status in STATUSES and STATUSES[status].paid == "all"
     one = d.usd_high if d.usd_high is not None else d.usd_low
-    return paid and "all-stock" not in (d.amount_note or "").lower() and one is not None
+    return paid and moves_cash(d.kind, d.consideration) and one is not None
 
 
 def kind_words(kind: str) -> str:
