@@ -27,7 +27,7 @@ from loopledger.interchange.ftm import (
     write_entities,
     write_statements,
 )
-from loopledger.ledger.model import CompanyType, DealKind, SourceType
+from loopledger.ledger.model import CompanyType, Consideration, DealKind, SourceType
 
 TABLES = ("sources", "companies", "deals", "events")
 
@@ -183,6 +183,7 @@ def ledgers(draw):
         deals.append(dict(
             id=did, group=draw(SLUG), announced=draw(st.none() | partial_date((2015, 2019))),
             payer=payer, payee=payee, kind=draw(st.sampled_from(list(DealKind))).value,
+            consideration=draw(st.none() | st.sampled_from([c.value for c in Consideration])),
             amount_low=lo, amount_high=hi, currency=currency,
             fx_rate=draw(st.floats(0.5, 2, allow_nan=False)) if currency != "USD" else None,
             amount_note=draw(st.none() | TEXT), units=draw(st.none() | TEXT),
@@ -192,7 +193,8 @@ def ledgers(draw):
             term_start=draw(st.none() | partial_date((2020, 2024), approx=True, periods=True)),
             term_end=draw(st.none() | partial_date((2026, 2040), approx=True, periods=True)),
             include_in_totals=draw(st.booleans()),
-            overlap="overlaps" if overlap_with else draw(st.sampled_from([None, "companion"])),
+            overlap=draw(st.sampled_from(["overlaps", "realized_spend"])) if overlap_with
+            else draw(st.sampled_from([None, "companion"])),
             overlap_with=overlap_with, overlap_note=draw(st.none() | TEXT),
             confidence=draw(st.sampled_from(["high", "medium", "low"])), notes=draw(st.none() | TEXT),
             payer_detail=draw(st.none() | TEXT),
@@ -398,3 +400,32 @@ def test_export_format_rejects_unknown_formats(bundled, tmp_path):
         export_format(bundled, tmp_path, "pdf")
     with pytest.raises(LedgerError, match="unknown import format"):
         import_format(bundled, tmp_path, "gexf")
+
+
+def test_a_name_ftm_cleans_into_an_invalid_one_stays_only_in_the_block():
+    """FtM cleans the name '"\\n"' to '" "', which its own validation refuses: the entity
+    leaves the name out (the block keeps it) and still round-trips."""
+    ledger = Ledger.in_memory()
+    ledger.add({
+        "sources": [dict(id="s1", url="https://example.org/x", publisher="Example", type="news")],
+        "companies": [dict(id="d", name='"\n"', type="chip_vendor"), dict(id="e", name="E", type="other")],
+        "deals": [dict(id="x", group="x", payer="d", payee="e", kind="other", confidence="low", sources=["s1"])],
+        "events": [dict(id="x/1", deal="x", date="2025", status="rumored", sources=["s1"])],
+    }, actor="test", reason="odd name")
+    lines = []
+    for e in entities(ledger):
+        data = e.to_dict()
+        ftm_model.get(data["schema"]).validate(data)
+        lines.append(json.dumps(data))
+    company = json.loads(lines[0])
+    assert company["id"] == "ll-co-d" and "name" not in company["properties"]
+    import sys
+
+    copy = Ledger.in_memory()
+    stdin = sys.stdin
+    try:
+        sys.stdin = io.StringIO("\n".join(lines) + "\n")
+        import_entities(copy, "-")
+    finally:
+        sys.stdin = stdin
+    assert copy.record("companies", "d").name == '"\n"'

@@ -1,11 +1,13 @@
-"""Interchange: the formats other tools open, as views of the ledger (INTERCHANGE.md).
+"""Interchange: the formats other tools open, as views of the ledger (docs/interchange.md).
 
-One module per format: :mod:`.ftm` (FollowTheMoney entity streams and statements, the only
-format that round-trips), :mod:`.gexf` (Gephi, with dates), :mod:`.graphml` (networkx;
+One module per format: :mod:`.ftm` (a package: FollowTheMoney entity streams and statements,
+the only format that round-trips), :mod:`.gexf` (Gephi, with dates), :mod:`.graphml` (networkx;
 Cytoscape, yEd, igraph), :mod:`.kumu` (an xlsx workbook for Kumu), :mod:`.tables` (CSV,
 Parquet and XLSX tables of deals, companies, facts, cycles and stress results) and
 :mod:`.edges` (import of a plain edge list). The two entry points below are what
-``loopledger export --format F`` and ``loopledger import --format F`` call.
+``loopledger export --format F`` and ``loopledger import --format F`` call. What the modules
+share (output and input handling, amount and date text, :class:`~.common.ImportCounts`, the
+deal view the graph formats draw) is in :mod:`.common`.
 """
 
 from __future__ import annotations

@@ -1,21 +1,23 @@
 """What the interchange modules share: where output goes (a file, a folder or stdout ``-``),
-where input comes from (a file or stdin ``-``), and the text forms of amounts and dates that
-other tools read.
+where input comes from (a file or stdin ``-``), the text forms of amounts and dates that
+other tools read, what an import returns, and the view of the deals the graph formats draw.
 
 Money is USD billions in the ledger; formats that other tools sum (FtM) get plain USD, and
 the ledger's partial dates (``2026-H2``, ``~2036``) are turned into what each format accepts,
-with the text as recorded kept next to it (INTERCHANGE.md 7, cases 4 and 8).
+with the text as recorded kept next to it (docs/interchange.md 7, cases 4 and 8).
 """
 
 from __future__ import annotations
 
 import io
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO
+from urllib.parse import urlparse
 
 from ..errors import LedgerError
 from ..ledger.dates import PartialDate
@@ -100,6 +102,27 @@ def ftm_date(text: str | None, end: bool = False) -> str | None:
         return d.text.lstrip("~")
     x = d.end if end else d.start
     return f"{x.year:04d}-{x.month:02d}"
+
+
+def slug(text: str) -> str:
+    """An id made from a name: lower case, runs of other characters as ``-`` (``x`` when
+    nothing is left). Imported companies and legs get their ids this way."""
+    s = re.sub(r"[^a-z0-9._\-]+", "-", text.lower()).strip("-._")
+    return s or "x"
+
+
+def host(url: str) -> str:
+    """The host name of a URL (the publisher of an imported source that names none)."""
+    return urlparse(url).hostname or url
+
+
+class ImportCounts(dict):
+    """Records imported per table; ``skipped`` counts the input items not imported, by reason
+    (for FtM: by schema)."""
+
+    def __init__(self, counts: dict[str, int], skipped: dict[str, int] | None = None):
+        super().__init__(counts)
+        self.skipped = dict(skipped or {})
 
 
 def write_text(path: str | Path, text: str) -> None:

@@ -1,5 +1,5 @@
 """GraphML via networkx: the safe format for Cytoscape desktop, yEd and igraph
-(INTERCHANGE.md 5).
+(docs/interchange.md 5).
 
 One edge per deal leg of a ``MultiDiGraph`` (edge id = deal id), written by networkx's
 ``write_graphml`` with typed keys: ``double`` for amounts, ``boolean`` for

@@ -1,5 +1,5 @@
 """A Kumu workbook (``.xlsx``, written with openpyxl): sheets Elements and Connections with
-the columns of INTERCHANGE.md 6, ready for Kumu's spreadsheet import.
+the columns of docs/interchange.md 6, ready for Kumu's spreadsheet import.
 
 Multi-valued cells use ``|`` between values. Detected cycles become connection tags
 ``loop:cycle-<n>``, numbered as in the cycle report (``loopledger cycles``: rows sorted by
