@@ -70,7 +70,7 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def frame_html(frame: "pd.DataFrame", caption: str | None = None, max_rows: int = 50) -> str:
+def frame_html(frame: pd.DataFrame, caption: str | None = None, max_rows: int = 50) -> str:
     """An HTML table for notebooks, with an optional caption."""
     body = frame.head(max_rows).to_html(index=False, na_rep="—", float_format=lambda x: f"{x:,.4g}")
     cap = f"<p><strong>{html.escape(caption)}</strong></p>" if caption else ""
@@ -88,7 +88,7 @@ class Result:
 
     caption: str = ""
 
-    def to_frame(self) -> "pd.DataFrame":  # pragma: no cover - every result overrides it
+    def to_frame(self) -> pd.DataFrame:  # pragma: no cover - every result overrides it
         raise NotImplementedError
 
     def to_dict(self) -> dict[str, Any]:

@@ -9,7 +9,8 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import LedgerError
-from ..vocabulary import STATUS_LABELS, STATUS_ORDER as STATUSES
+from ..vocabulary import STATUS_LABELS
+from ..vocabulary import STATUS_ORDER as STATUSES
 from .app import AsOfOption, DbOption, JsonOption, app, console, emit_json, money, open_ledger, table
 
 AssumptionOption = Annotated[Optional[str], typer.Option(

@@ -12,8 +12,21 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from ..vocabulary import BINDING_STATUSES
     from .ledger import Ledger, data_dir, load_default
-    from .model import (STATUSES, Company, CompanyType, Confidence, Consideration, Deal, DealKind, Fact,
-                        Overlap, Source, SourceType, Status, StatusEvent)
+    from .model import (
+        STATUSES,
+        Company,
+        CompanyType,
+        Confidence,
+        Consideration,
+        Deal,
+        DealKind,
+        Fact,
+        Overlap,
+        Source,
+        SourceType,
+        Status,
+        StatusEvent,
+    )
     from .summary import Summary
     from .view import View
 
