@@ -108,3 +108,13 @@ def test_a_worker_that_dies_is_named(monkeypatch):
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
         with pytest.raises(LedgerError, match="a Dask worker died running _die"):
             run_chunks(_die, None, [1], workers=1)
+
+
+def test_a_connected_client_is_used_and_left_open(address):
+    # how Coiled and dask-kubernetes hand over their clusters: cluster.get_client()
+    with distributed.Client(address) as client:
+        values = np.arange(5)
+        assert run_chunks(_slow_square, values, [(4, 0.0), (1, 0.0)], scheduler=client) == [16, 1]
+        assert describe(None, client) == f"dask scheduler {address}"
+        assert client.status == "running"
+        assert client.submit(sum, [1, 2]).result() == 3

@@ -41,7 +41,9 @@ class ClusterParams(ParamSet):
 
     workers: int | None = param(None, "Run on a local Dask cluster with this many workers.", ge=1, le=256,
                                 web=False)
-    scheduler: str | None = param(None, "Run on the Dask scheduler at tcp://HOST:PORT.", web=False)
+    #: an address (tcp://HOST:PORT, tls://... with Dask's TLS configuration) or, in Python, a
+    #: connected ``distributed.Client`` (Coiled, dask-kubernetes: ``cluster.get_client()``)
+    scheduler: Any = param(None, "Run on the Dask scheduler at tcp://HOST:PORT.", web=False)
     progress: bool | None = param(None, "Show a progress bar on stderr (default: when stderr is a "
                                   "terminal).", web=False)
 
@@ -55,14 +57,25 @@ def check_where(workers: Any, scheduler: Any) -> None:
         raise LedgerError("give workers (a local cluster) or scheduler (an existing one), not both")
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
         raise LedgerError(f"workers must be a whole number >= 1, got {workers!r}")
-    if scheduler is not None and (not isinstance(scheduler, str) or not scheduler.strip()):
-        raise LedgerError(f"scheduler must be an address such as tcp://HOST:8786, got {scheduler!r}")
+    if scheduler is not None and not _is_client(scheduler) and (not isinstance(scheduler, str)
+                                                                 or not scheduler.strip()):
+        raise LedgerError(f"scheduler must be an address such as tcp://HOST:8786 (or a distributed.Client), "
+                          f"got {scheduler!r}")
 
 
-def describe(workers: int | None, scheduler: str | None) -> str:
+def _is_client(value: Any) -> bool:
+    """A connected ``distributed.Client`` (checked without importing Dask)."""
+    return type(value).__name__ == "Client" and hasattr(value, "submit") and hasattr(value, "scatter")
+
+
+def _address(scheduler: Any) -> str:
+    return str(scheduler.scheduler.address) if _is_client(scheduler) else str(scheduler)
+
+
+def describe(workers: int | None, scheduler: Any) -> str:
     """Where a run with these options goes, in words (recorded in results)."""
     if scheduler is not None:
-        return f"dask scheduler {scheduler}"
+        return f"dask scheduler {_address(scheduler)}"
     if workers is not None:
         return f"local dask cluster, {workers} workers on 127.0.0.1"
     return "in process"
@@ -210,11 +223,12 @@ def _prepare_workers(client: Any, where: str) -> None:
 
 
 @contextmanager
-def connect(workers: int | None = None, scheduler: str | None = None, *, processes: bool = True
+def connect(workers: int | None = None, scheduler: Any = None, *, processes: bool = True
             ) -> Iterator[Runner]:
     """A :class:`Runner`: this process (neither option), a local cluster of ``workers`` worker
     processes on 127.0.0.1 (one task thread each; ``processes=False``: threads of this
-    process), closed on exit, or the running cluster whose scheduler is at ``scheduler``."""
+    process), closed on exit, or the running cluster whose scheduler is at ``scheduler`` (an
+    address, or a connected ``distributed.Client``, which is left open)."""
     check_where(workers, scheduler)
     if workers is None and scheduler is None:
         yield Runner()
@@ -222,7 +236,10 @@ def connect(workers: int | None = None, scheduler: str | None = None, *, process
     distributed = _dask()
     where = describe(workers, scheduler)
     cluster = None
-    if scheduler is not None:
+    owned = True
+    if _is_client(scheduler):
+        client, owned = scheduler, False
+    elif scheduler is not None:
         try:
             client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT)
         except (OSError, TimeoutError, ValueError) as e:
@@ -242,13 +259,14 @@ def connect(workers: int | None = None, scheduler: str | None = None, *, process
         _prepare_workers(client, where)
         yield _DaskRunner(client, where)
     finally:
-        client.close()
+        if owned:
+            client.close()
         if cluster is not None:
             cluster.close()
 
 
 def run_chunks(func: Callable[[Any, Any], Any], shared: Any, tasks: Sequence[Any], *,
-               workers: int | None = None, scheduler: str | None = None, processes: bool = True,
+               workers: int | None = None, scheduler: Any = None, processes: bool = True,
                progress: bool | None = None, label: str = "scenarios", sizes: Sequence[int] | None = None) -> list:
     """``[func(shared, task) for task in tasks]``, in order, here or on Dask.
 

@@ -531,11 +531,11 @@ def cycles(
         (``pip install 'loopledger[dask]'``).
     scheduler : str, optional
         Search on the running Dask cluster whose scheduler is at this address
-        (``tcp://HOST:8786``; docs/cluster.md). With either, the search arrays of the graph are
-        sent to every worker once, each worker searches ranges of start nodes with the threaded
-        search, and the report is identical to the one in process (same counts, same cycles in
-        the same order); amounts, legs and names never leave this process. Not with
-        ``max_cycles`` or ``time_limit``.
+        (``tcp://HOST:8786``), or that of a connected ``distributed.Client`` (docs/cluster.md).
+        With either, the search arrays of the graph are sent to every worker once, each worker
+        searches ranges of start nodes with the threaded search, and the report is identical
+        to the one in process (same counts, same cycles in the same order); amounts, legs and
+        names never leave this process. Not with ``max_cycles`` or ``time_limit``.
 
     Returns
     -------
