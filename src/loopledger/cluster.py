@@ -247,6 +247,7 @@ def connect(workers: int | None = None, scheduler: Any = None, *, processes: boo
     else:
         # every listener on 127.0.0.1; the scheduler's HTTP server (health, and the dashboard
         # when bokeh is installed) on a free port rather than a fixed 8787 another run may hold
+        assert workers is not None  # checked above: one of the two is given
         cluster = distributed.LocalCluster(n_workers=int(workers), threads_per_worker=1, processes=processes,
                                            host="127.0.0.1", protocol="tcp", dashboard_address="127.0.0.1:0")
         client = distributed.Client(cluster)
