@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from loopledger import Ledger, ValidationError
+from loopledger import Ledger, LedgerError, ValidationError
 from loopledger.network import FlowNetwork
 
 
@@ -109,3 +109,39 @@ def test_from_edges_reports_bad_rows(tmp_path):
     (tmp_path / "f.csv").write_text("from,to\na,b\n")
     with pytest.raises(ValidationError, match="required column 'source'"):
         FlowNetwork.from_edges(tmp_path / "f.csv")
+
+
+def test_from_edges_reads_a_folder_of_parquet_parts_in_part_order(tmp_path):
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame({"source": [f"c{x}" for x in rng.integers(0, 40, 300)],
+                          "target": [f"c{x}" for x in rng.integers(0, 40, 300)],
+                          "amount": rng.uniform(0, 9, 300)})
+    folder = tmp_path / "edges"
+    folder.mkdir()
+    cuts = [0, 10, 25, 80, 150, 200, 230, 260, 280, 290, 295, 300]  # 11 parts: part.10 after part.9
+    for i, (a, b) in enumerate(zip(cuts[:-1], cuts[1:])):
+        frame.iloc[a:b].to_parquet(folder / f"part.{i}.parquet", index=False)
+    (folder / "_SUCCESS").write_text("")  # what Spark leaves beside its parts: not a part
+    net = FlowNetwork.from_edges(folder)
+    whole = FlowNetwork.from_edges(frame)
+    assert net.nodes.tolist() == whole.nodes.tolist()  # first appearance, parts in number order
+    assert net.edges[["source", "target"]].equals(whole.edges[["source", "target"]])
+    assert np.array_equal(net.edges["amount"].to_numpy(), whole.edges["amount"].to_numpy())
+    assert (net.structure != whole.structure).nnz == 0
+
+
+def test_a_folder_of_parts_reports_the_part_and_its_row(tmp_path):
+    folder = tmp_path / "edges"
+    folder.mkdir()
+    pd.DataFrame({"source": ["a", "b"], "target": ["b", "c"], "amount": [1.0, 2.0]}).to_parquet(folder / "part.0.parquet")
+    pd.DataFrame({"source": ["c", "d"], "target": ["a", "a"], "amount": [3.0, -4.0]}).to_parquet(folder / "part.1.parquet")
+    with pytest.raises(ValidationError) as err:
+        FlowNetwork.from_edges(folder)
+    assert [(p.path, p.row, p.column) for p in err.value.problems] == [(str(folder / "part.1.parquet"), 3, "amount")]
+    pd.DataFrame({"source": [1], "target": [2.5]}).to_parquet(folder / "part.2.parquet")
+    with pytest.raises(ValidationError, match="do not share one schema"):
+        FlowNetwork.from_edges(folder)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(LedgerError, match="must hold Parquet parts"):
+        FlowNetwork.from_edges(empty)

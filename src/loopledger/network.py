@@ -193,18 +193,35 @@ class FlowNetwork:
     @classmethod
     def from_edges(cls, table_or_path: Any, source: str = "source", target: str = "target",
                    amount: str | None = "amount") -> FlowNetwork:
-        """A network from any edge list: a DataFrame, or a CSV / Parquet file with columns
-        ``source,target[,amount]``. Amounts must be non-negative numbers (blank = unknown).
-        Reads millions of edges with pyarrow."""
+        """A network from any edge list: a DataFrame, a CSV / Parquet file with columns
+        ``source,target[,amount]``, or a folder of Parquet parts (``*.parquet``, as Dask,
+        Spark or ``pyarrow.dataset`` write them) read as one table, the parts in file-name
+        order with numbers compared as numbers (``part.2`` before ``part.10``), which fixes
+        the node order. Amounts must be non-negative numbers (blank = unknown). Reads millions
+        of edges with pyarrow; an error in a part names that part and its row."""
         path = None
+        parts: list[tuple[Path, int]] = []
         if isinstance(table_or_path, (str, Path)):
             path = Path(table_or_path)
-            frame = _read_edge_file(path, (source, target))
+            if path.is_dir():
+                frame, parts = _read_edge_parts(path)
+            else:
+                frame = _read_edge_file(path, (source, target))
         elif isinstance(table_or_path, pd.DataFrame):
             frame = table_or_path
         else:
-            raise LedgerError("from_edges takes a DataFrame or the path of a CSV or Parquet file")
+            raise LedgerError("from_edges takes a DataFrame, the path of a CSV or Parquet file, or a folder of "
+                              "Parquet parts")
         where = str(path) if path else "<edges>"
+
+        def problem(i: int, column: str, reason: str) -> Problem:
+            if not parts:
+                return Problem(where, int(i) + 2, column, reason)
+            for part, start in reversed(parts):  # (part, its first row in the table)
+                if i >= start:
+                    return Problem(str(part), int(i - start) + 2, column, reason)
+            raise AssertionError("unreachable")  # pragma: no cover
+
         missing = [c for c in (source, target) if c not in frame.columns]
         if missing:
             raise ValidationError([Problem(where, 1, c, f"required column '{c}' is missing") for c in missing])
@@ -216,7 +233,7 @@ class FlowNetwork:
         problems = []
         for c in ("source", "target"):
             for i in _blank_rows(e[c])[:20]:
-                problems.append(Problem(where, int(i) + 2, cols_inv(cols, c), "blank node label"))
+                problems.append(problem(i, cols_inv(cols, c), "blank node label"))
         if has_amount:
             raw = e["amount"]
             num = pd.to_numeric(raw, errors="coerce")
@@ -225,10 +242,10 @@ class FlowNetwork:
             else:
                 bad = (num.isna() & raw.notna() & (raw.astype(str).str.strip() != "")).to_numpy()
             for i in np.flatnonzero(bad)[:20]:
-                problems.append(Problem(where, int(i) + 2, amount, f"'{raw.iloc[i]}' is not a number"))
+                problems.append(problem(i, amount, f"'{raw.iloc[i]}' is not a number"))
             neg = num < 0
             for i in np.flatnonzero(neg.to_numpy())[:20]:
-                problems.append(Problem(where, int(i) + 2, amount, f"amount {num.iloc[i]:g} is negative"))
+                problems.append(problem(i, amount, f"amount {num.iloc[i]:g} is negative"))
             e = e.assign(amount=num.astype(float))
         if problems:
             raise ValidationError(problems)
@@ -275,3 +292,36 @@ def _read_edge_file(path: Path, labels: tuple[str, str] = ("source", "target")) 
         return pa_csv.read_csv(path, convert_options=types).to_pandas()
     except Exception as e:  # pyarrow / parser errors name the line themselves
         raise ValidationError([Problem(str(path), None, "", f"cannot read the edge list: {e}")]) from e
+
+
+def _natural(name: str) -> tuple:
+    """Sort key of a file name with its numbers compared as numbers: part.2 < part.10."""
+    import re
+
+    return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name))
+
+
+def _read_edge_parts(folder: Path) -> tuple[pd.DataFrame, list[tuple[Path, int]]]:
+    """The Parquet parts of a folder as one frame (parts in natural file-name order), and each
+    part with the table row it starts at."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    files = sorted((p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in (".parquet", ".pq")),
+                   key=lambda p: _natural(p.name))
+    if not files:
+        raise LedgerError(f"{folder}: a folder of edges must hold Parquet parts (*.parquet) directly inside it")
+    tables, parts, start = [], [], 0
+    for f in files:
+        try:
+            t = pq.read_table(f)
+        except Exception as e:  # pyarrow names what is wrong with the file
+            raise ValidationError([Problem(str(f), None, "", f"cannot read the edge list part: {e}")]) from e
+        parts.append((f, start))
+        start += t.num_rows
+        tables.append(t)
+    try:
+        table = pa.concat_tables(tables, promote_options="permissive")
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
+        raise ValidationError([Problem(str(folder), None, "", f"the Parquet parts do not share one schema: {e}")]) from e
+    return table.to_pandas(), parts

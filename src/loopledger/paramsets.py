@@ -46,6 +46,15 @@ def param(default: Any, help: str, *, unit: str = "", ge: float | None = None, l
     return field(default=default, metadata=meta)
 
 
+def same_param(cls: type[ParamSet], name: str) -> Any:
+    """The field ``name`` of the set ``cls`` (default and declaration), for another set that
+    takes the same option: the option is still declared once."""
+    f = next(f for f in dataclasses.fields(cls) if f.name == name)
+    if f.default_factory is not dataclasses.MISSING:
+        return field(default_factory=f.default_factory, metadata=f.metadata)
+    return field(default=f.default, metadata=f.metadata)
+
+
 @dataclass(frozen=True)
 class ParamSet:
     """Base of the parameter sets; subclasses declare fields with :func:`param`."""

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..cluster import ClusterParams
 from ..errors import LedgerError
 from .app import (
     AsOfOption,
@@ -25,6 +27,9 @@ from .app import (
     table,
 )
 
+#: the help of --workers and --scheduler, declared once with the option (loopledger.cluster)
+_WHERE = {f.name: f.metadata["help"] for f in dataclasses.fields(ClusterParams)}
+
 
 @app.command("cycles")
 def cycles_cmd(
@@ -37,6 +42,8 @@ def cycles_cmd(
     count_only: Annotated[bool, typer.Option("--count-only", help="Only count cycles by length.")] = False,
     max_cycles: Annotated[Optional[int], typer.Option("--max-cycles", help="Stop after this many cycles.")] = None,
     time_limit: Annotated[Optional[float], typer.Option("--time-limit", help="Stop after about this many seconds.")] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", help=_WHERE["workers"])] = None,
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help=_WHERE["scheduler"])] = None,
     top: Annotated[int, typer.Option("--top", help="Rows shown in the table (not in --json).")] = 20,
     json: JsonOption = False,
     db: DbOption = None,
@@ -50,10 +57,11 @@ def cycles_cmd(
         raise LedgerError(f"--max-len must be >= 0 (0: no bound), got {max_len}")
     if top < 1:
         raise LedgerError(f"--top must be >= 1, got {top}")
+    ClusterParams.of(workers=workers, scheduler=scheduler)  # checked before the network is read
     net = network_view(edges, as_of, statuses, db)
     with _progress(json) as progress:
         report = cycles(net, max_len=max_len or None, max_cycles=max_cycles, time_limit=time_limit,
-                        count_only=count_only, progress=progress)
+                        count_only=count_only, progress=progress, workers=workers, scheduler=scheduler)
     if json:
         out = report.to_dict()
         if count_only:

@@ -11,7 +11,7 @@ import typer
 
 from ..errors import LedgerError
 from ..paramsets import cli_parameters, from_cli
-from ..stresstest.params import MonteCarloParams, StressParams
+from ..stresstest.params import MonteCarloParams, StressParams, SystemicParams
 from .app import (
     AmountOption,
     AsOfOption,
@@ -99,7 +99,9 @@ def _run_systemic(values: dict[str, Any]) -> None:
     from ..stresstest.scenario import systemic
 
     view, params, ledger = _inputs(values)
-    result = systemic(ledger, params=params, view=view)
+    where = from_cli(SystemicParams, dict({k: values[k] for k in SystemicParams.names() if k in values},
+                                          progress=None if not values["json"] else False))
+    result = systemic(ledger, params=params, view=view, **where.to_dict())
     if values["json"]:
         emit_json(result.to_dict())
         return
@@ -192,4 +194,4 @@ _command("stress", """If these companies fail, who bears the loss? Per company: 
     loss / buffer, distressed or defaulted and in which round (USD bn). With --scenarios N, a
     Monte Carlo of the scenario.""", (StressParams, MonteCarloParams), _run_stress)
 _command("systemic", """Too big to fail: each company failing alone, ranked by the loss it causes others.""",
-         (StressParams,), _run_systemic)
+         (StressParams, SystemicParams), _run_systemic)

@@ -11,7 +11,9 @@ compiled core (:mod:`loopledger.measures._cycles_core`) with distance pruning, o
 when there is no time limit or cap; long bounds search only inside the
 non-trivial strongly connected components (Tarjan 1972), short ones (up to 6) the whole graph
 while a thread finds the components for the report. It handles millions of edges in under a
-second for ``max_len`` up to about 4.
+second for ``max_len`` up to about 4. With ``workers=`` or ``scheduler=`` the ranges of start
+nodes are searched on a Dask cluster (:mod:`loopledger.cluster`, docs/cluster.md), each worker
+with the same threaded search, and the report is the one the search in process gives.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import itertools
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numba
@@ -28,6 +30,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ..cluster import ClusterParams, Runner, connect, task_threads
 from ..errors import LedgerError
 from ..network import FlowNetwork
 from ..results import Result, jsonable
@@ -126,7 +129,8 @@ def _check_params(max_len: Any, max_cycles: Any = None, time_limit: Any = None) 
 # Counting (for null models)
 
 
-def count_cycles(structure_csr: Any, max_len: int) -> np.ndarray:
+def count_cycles(structure_csr: Any, max_len: int, *, workers: int | None = None,
+                 scheduler: str | None = None) -> np.ndarray:
     """Number of simple cycles of each length 1..max_len in a directed graph.
 
     The fast path for null models (METHODS.md sections 1 and 4): no cycle is stored, only
@@ -139,6 +143,8 @@ def count_cycles(structure_csr: Any, max_len: int) -> np.ndarray:
         stored zero is no edge). ``FlowNetwork.structure`` is such a matrix.
     max_len : int >= 1
         Longest cycle counted (number of hops = number of nodes).
+    workers, scheduler : optional
+        Count on a Dask cluster, as :func:`cycles` does; the counts are the same.
 
     Returns
     -------
@@ -162,6 +168,10 @@ def count_cycles(structure_csr: Any, max_len: int) -> np.ndarray:
         raise LedgerError("count_cycles needs a length bound max_len >= 1")
     k = int(max_len)
     prep = _plain(_as_csr(structure_csr)) if k <= _PLAIN_MAX_LEN else _prepare(structure_csr)
+    if workers is not None or scheduler is not None:
+        ClusterParams.of(workers=workers, scheduler=scheduler)
+        with connect(workers, scheduler) as runner:
+            return _search_cluster(prep, k, False, time.perf_counter(), runner).counts
     counts = np.zeros(k + 1, dtype=np.int64)
     if k >= 2 and len(prep.indices):
         counts, _ = _count(prep, k, False)
@@ -236,14 +246,18 @@ def _chunks(threads: int, items: int) -> np.ndarray:
 
 
 def _count(prep: _Prepared, k: int, per_start: bool, also: list | None = None,
-           progress: Callable[[int, int], None] | None = None):
+           progress: Callable[[int, int], None] | None = None, *, lo: int = 0, hi: int | None = None,
+           threads: int | None = None):
     """Counts by length of cycles of 2..k nodes (index = length), and with ``per_start`` the
     number whose smallest node is s, for every s; on all cores when large. ``also``: more
     tasks (callables of no argument) to run first, on whichever thread is free. ``progress``
-    is called with the start nodes searched so far (in ranges finished, by any thread)."""
+    is called with the start nodes searched so far (in ranges finished, by any thread).
+    ``lo``, ``hi``: only the cycles whose smallest node is in [lo, hi) (a cluster task's
+    share); ``threads``: at most that many threads (default: :func:`_threads_for`)."""
     args = (prep.indptr, prep.indices, prep.rindptr, prep.rindices, np.int64(k), np.int64(_backward_depth(k)))
-    threads = _threads_for(prep)
-    bounds = _chunks(threads, prep.n)
+    hi = prep.n if hi is None else hi
+    threads = _threads_for(prep) if threads is None else max(1, min(threads, _threads_for(prep)))
+    bounds = lo + _chunks(threads, hi - lo)
     partial = np.zeros((len(bounds) - 1, k + 1), dtype=np.int64)
     starts = np.zeros(prep.n if per_start else 1, dtype=np.int64)
 
@@ -263,13 +277,15 @@ def _count(prep: _Prepared, k: int, per_start: bool, also: list | None = None,
     return partial.sum(axis=0), starts
 
 
-def _enumerate(prep: _Prepared, k: int, per_start: np.ndarray, width: int) -> np.ndarray:
-    """Rows of every cycle of 2..k nodes, grouped by start node in ascending order."""
+def _enumerate(prep: _Prepared, k: int, per_start: np.ndarray, width: int,
+               threads: int | None = None) -> np.ndarray:
+    """Rows of every cycle of 2..k nodes, grouped by start node in ascending order (at most
+    ``threads`` threads)."""
     starts = np.flatnonzero(per_start).astype(np.int64)
     offsets = np.zeros(len(starts) + 1, dtype=np.int64)
     np.cumsum(per_start[starts], out=offsets[1:])
     out = np.empty((offsets[-1], width), dtype=np.int64)
-    threads = _threads_for(prep) if len(starts) > 1_000 else 1
+    threads = (_threads_for(prep) if threads is None else max(1, threads)) if len(starts) > 1_000 else 1
     bounds = _chunks(threads, len(starts))
     args = (prep.indptr, prep.indices, prep.rindptr, prep.rindices, np.int64(k), np.int64(_backward_depth(k)))
 
@@ -298,10 +314,12 @@ def _plain(mat: sp.csr_matrix) -> _Prepared:
 
 
 def _search_plain(mat: sp.csr_matrix, k: int, record: bool,
-                  progress: Callable[[int, int], None] | None = None) -> tuple[_Prepared, _Found]:
-    """The whole search without limits for a short bound (k <= _PLAIN_MAX_LEN), on all cores,
-    while one thread finds the SCCs the report gives (they are not needed to find the cycles:
-    the distance pruning already keeps the search near its start)."""
+                  progress: Callable[[int, int], None] | None = None,
+                  runner: Runner | None = None) -> tuple[_Prepared, _Found]:
+    """The whole search without limits for a short bound (k <= _PLAIN_MAX_LEN), on all cores
+    (or on the cluster of ``runner``), while one thread finds the SCCs the report gives (they
+    are not needed to find the cycles: the distance pruning already keeps the search near its
+    start)."""
     t0 = time.perf_counter()
     plain = _plain(mat)
     scc = {}
@@ -309,7 +327,10 @@ def _search_plain(mat: sp.csr_matrix, k: int, record: bool,
     def components() -> None:
         scc["n"], scc["labels"] = core.strong_components(mat.indptr.astype(np.int64), mat.indices.astype(np.int64))
 
-    found = _search_all(plain, k, record, t0, also=[components], progress=progress)
+    if runner is None:
+        found = _search_all(plain, k, record, t0, also=[components], progress=progress)
+    else:
+        found = _search_cluster(plain, k, record, t0, runner, also=[components], progress=progress)
     if "labels" not in scc:  # nothing to search: no task ran
         components()
     sizes = np.bincount(scc["labels"], minlength=scc["n"])
@@ -330,19 +351,85 @@ def _search_all(prep: _Prepared, k: int, record: bool, t0: float, also: list | N
         counts, per_start = _count(prep, k, record, also, progress)
     if progress is not None:
         progress(prep.n, prep.n)
+    found = _enumerate(prep, k, per_start, width) if record else None
+    return _finish(prep, width, counts, found, t0)
+
+
+def _finish(prep: _Prepared, width: int, counts: np.ndarray, found: np.ndarray | None, t0: float) -> _Found:
+    """A complete search's result from its counts of 2..k nodes and (when recording) the rows
+    of those cycles grouped by start node: self-loops added, rows sorted by (length, nodes)."""
     counts[1] = len(prep.loops)
     nodes = np.zeros((0, width), dtype=np.int64)
-    if record:
-        found = _enumerate(prep, k, per_start, width)
+    if found is not None:
         first = np.full((len(prep.loops), width), -1, dtype=np.int64)
         first[:, 0] = prep.loops
         nodes = np.concatenate([first, found]) if len(prep.loops) else found
+    record = found is not None
     length = (nodes >= 0).sum(axis=1) if record else np.zeros(0, dtype=np.int64)
     if record and len(nodes):
         order = np.lexsort(tuple(nodes[:, j] for j in range(width - 1, -1, -1)) + (length,))
         nodes, length = nodes[order], length[order]
     return _Found(nodes=nodes, length=length, counts=counts, complete=True, stopped=None,
                   seconds=time.perf_counter() - t0)
+
+
+# ------------------------------------------------------------------------------------------------
+# On a Dask cluster (loopledger.cluster)
+
+#: cluster tasks per task slot: the low start nodes cost most (their searches may enter every
+#: larger node), so the ranges are many and each goes to whichever worker is free
+_TASKS_PER_SLOT = 8
+
+
+def _search_range(prep: _Prepared, task: tuple[int, int, int, bool]) -> tuple[np.ndarray, np.ndarray | None]:
+    """One cluster task, run on a worker: the counts by length (index = length) of the cycles
+    of 2..k nodes whose smallest node is in [lo, hi), and with ``record`` their rows grouped
+    by start node: the threaded search of one process, with the threads its worker allows."""
+    lo, hi, k, record = task
+    threads = task_threads()
+    counts, per_start = _count(prep, k, record, lo=lo, hi=hi, threads=threads)
+    rows = _enumerate(prep, k, per_start, k, threads) if record else None
+    return counts, rows
+
+
+def _search_cluster(prep: _Prepared, k: int, record: bool, t0: float, runner: Runner, also: list | None = None,
+                    progress: Callable[[int, int], None] | None = None) -> _Found:
+    """:func:`_search_all` with the ranges of start nodes searched by the runner's workers:
+    the search arrays are sent to each worker once (no labels, amounts or names), ranges come
+    back in order, so the counts and the sorted rows are those of the search in process.
+    ``also`` runs here, in a thread, meanwhile."""
+    width = k if record else 1
+    counts = np.zeros(k + 1, dtype=np.int64)
+    found = np.zeros((0, width), dtype=np.int64) if record else None
+    helpers = [threading.Thread(target=f, daemon=True) for f in (also or [])]
+    for h in helpers:
+        h.start()
+    if k >= 2 and len(prep.indices):
+        graph = replace(prep, labels=np.zeros(0, dtype=np.int64), scc_sizes=np.zeros(0, dtype=np.int64))
+        bounds = np.unique(np.linspace(0, prep.n, min(prep.n, _TASKS_PER_SLOT * runner.slots) + 1).astype(np.int64))
+        tasks = [(int(a), int(b), k, record) for a, b in zip(bounds[:-1], bounds[1:])]
+        searched = [0]
+
+        def done(i: int) -> None:
+            searched[0] += tasks[i][1] - tasks[i][0]
+            if progress is not None:
+                progress(searched[0], prep.n)
+
+        parts = runner.map(_search_range, runner.scatter(graph), tasks, done)
+        counts = np.sum([c for c, _ in parts], axis=0)
+        if record:
+            found = np.concatenate([rows for _, rows in parts])
+    for h in helpers:
+        h.join()
+    if progress is not None:
+        progress(prep.n, prep.n)
+    return _finish(prep, width, counts, found, t0)
+
+
+def _check_cluster(max_cycles: Any, time_limit: Any) -> None:
+    if max_cycles is not None or time_limit is not None:
+        raise LedgerError("max_cycles and time_limit cut one resumable search short, in process: "
+                          "on a cluster (workers or scheduler) give neither")
 
 
 def _search(prep: _Prepared, k: int, max_cycles: int | None, time_limit: float | None,
@@ -406,6 +493,8 @@ def cycles(
     count_only: bool = False,
     *,
     progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> CycleReport:
     """Every simple cycle of the network up to ``max_len`` companies, with its deal legs and
     bottleneck dollars.
@@ -437,6 +526,16 @@ def cycles(
         Only count (by length): no cycle rows, no amounts. Much less memory.
     progress : callable(done, total), optional
         Called now and then with the number of start nodes searched out of ``net.n``.
+    workers : int, optional
+        Search on a local Dask cluster of this many worker processes on 127.0.0.1
+        (``pip install 'loopledger[dask]'``).
+    scheduler : str, optional
+        Search on the running Dask cluster whose scheduler is at this address
+        (``tcp://HOST:8786``), or that of a connected ``distributed.Client`` (docs/cluster.md).
+        With either, the search arrays of the graph are sent to every worker once, each worker
+        searches ranges of start nodes with the threaded search, and the report is identical
+        to the one in process (same counts, same cycles in the same order); amounts, legs and
+        names never leave this process. Not with ``max_cycles`` or ``time_limit``.
 
     Returns
     -------
@@ -477,7 +576,18 @@ def cycles(
     if not isinstance(net, FlowNetwork):
         raise LedgerError("cycles() takes a FlowNetwork: ledger.network(...) or FlowNetwork.from_edges(path)")
     _check_params(max_len, max_cycles, time_limit)
-    if max_cycles is None and time_limit is None and max_len is not None and max_len <= _PLAIN_MAX_LEN:
+    if workers is not None or scheduler is not None:
+        ClusterParams.of(workers=workers, scheduler=scheduler)
+        _check_cluster(max_cycles, time_limit)
+        with connect(workers, scheduler) as runner:
+            if max_len is not None and max_len <= _PLAIN_MAX_LEN:
+                k = int(max_len)
+                prep, found = _search_plain(_as_csr(net.structure), k, not count_only, progress, runner)
+            else:
+                prep = _prepare(net.structure)
+                k = _bound(max_len, prep)
+                found = _search_cluster(prep, k, not count_only, time.perf_counter(), runner, progress=progress)
+    elif max_cycles is None and time_limit is None and max_len is not None and max_len <= _PLAIN_MAX_LEN:
         k = int(max_len)
         prep, found = _search_plain(_as_csr(net.structure), k, not count_only, progress)
     else:

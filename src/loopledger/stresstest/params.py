@@ -4,7 +4,9 @@
 table: how exposures are read from the ledger (buffer basis, horizon, warrants, loss shares,
 haircuts, amounts paid) and how a failure spreads (recovery, substitution, model and its
 parameters, partial shocks). :class:`MonteCarloParams` adds what a Monte Carlo draws and where
-it runs. The Python API (``loopledger.stress``, ``systemic``, ``monte_carlo``), the CLI
+it runs; :class:`SystemicParams` where and in what batches the "too big to fail" table runs
+(``workers``, ``scheduler`` and ``progress`` are :class:`loopledger.cluster.ClusterParams`'
+options, declared there once). The Python API (``loopledger.stress``, ``systemic``, ``monte_carlo``), the CLI
 (``loopledger stress``, ``systemic``) and the web request (``POST /api/stress``) are all built
 from these declarations (:mod:`loopledger.paramsets`), so an option has one name, one unit and
 one default everywhere. The view options (``as_of``, ``statuses``, ``amount``) are those of
@@ -17,8 +19,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..cluster import ClusterParams, check_where
 from ..errors import LedgerError
-from ..paramsets import ParamSet, param
+from ..paramsets import ParamSet, param, same_param
 from ..vocabulary import BUFFER_BASES
 
 MODELS = ("debtrank", "clearing", "cascade")
@@ -125,11 +128,9 @@ class MonteCarloParams(ParamSet):
     more_than_high: float | None = param(None, "A 'more than X' leg is drawn in [X, more_than_high "
                                          "x X] (derived); default: its stated end.", ge=1, le=100)
     chunk_size: int | None = param(None, "Scenarios per chunk (default: sized to the network).", ge=1)
-    workers: int | None = param(None, "Run on a local Dask cluster with this many workers.", ge=1, le=256,
-                                web=False)
-    scheduler: str | None = param(None, "Run on the Dask scheduler at tcp://HOST:PORT.", web=False)
-    progress: bool | None = param(None, "Show a progress bar on stderr (default: when stderr is a "
-                                  "terminal).", web=False)
+    workers: int | None = same_param(ClusterParams, "workers")
+    scheduler: str | None = same_param(ClusterParams, "scheduler")
+    progress: bool | None = same_param(ClusterParams, "progress")
 
     def check_more(self) -> None:
         if self.recovery_beta is not None:
@@ -147,5 +148,15 @@ class MonteCarloParams(ParamSet):
         for status in self.p_realise:
             if status not in STATUS_ORDER:
                 raise LedgerError(f"p_realise: unknown status '{status}': expected {', '.join(STATUS_ORDER)}")
-        if self.workers is not None and self.scheduler is not None:
-            raise LedgerError("give workers (a local cluster) or scheduler (an existing one), not both")
+        check_where(self.workers, self.scheduler)
+
+
+@dataclass(frozen=True)
+class SystemicParams(ClusterParams):
+    """How the "too big to fail" table is evaluated: in batches of failing companies, here or on
+    a Dask cluster (:mod:`loopledger.stresstest.ranking`); the table does not depend on where."""
+
+    what = "systemic option"
+
+    batch_size: int | None = param(None, "Failing companies evaluated at once (default: sized to the "
+                                   "network, so a batch's arrays stay near 32 MB).", ge=1, web=False)

@@ -34,7 +34,8 @@ from .cascade import cascade_batch
 from .clearing import clearing
 from .debtrank import DEFAULT_LEVEL
 from .exposures import Exposures, build_exposures
-from .params import EXTERNAL_ASSETS, STRESS_VIEW, StressParams
+from .params import EXTERNAL_ASSETS, STRESS_VIEW, StressParams, SystemicParams
+from .ranking import batch_size_for, rank_batches
 from .shocks import ShockModel
 
 #: the view options of a stress call, with their defaults
@@ -437,14 +438,16 @@ def _external_assets(source, X: Exposures, option) -> tuple[np.ndarray, np.ndarr
     return e, note
 
 
-@with_params(StressParams, view=VIEW_OPTIONS, extra=_EXTRA)
+@with_params(StressParams, SystemicParams, view=VIEW_OPTIONS, extra=_EXTRA)
 def systemic(source, **options: Any) -> SystemicResult:
     """Each company failing alone: the loss it causes, its DebtRank and the defaults it
     triggers, ranked (the "too big to fail" table; docs/methods.md 6).
 
     Takes the options of :func:`stress` (the same view, recovery, substitution, model; partial
     shocks do not apply). Placeholders (unnamed markets and lenders, governments) are not
-    failed.
+    failed. The failing companies are evaluated in batches of ``batch_size``, in process or on
+    a Dask cluster (``workers=N`` on 127.0.0.1, ``scheduler="tcp://HOST:PORT"``:
+    docs/cluster.md); the table does not depend on where the batches run.
 
     Examples
     --------
@@ -453,7 +456,7 @@ def systemic(source, **options: Any) -> SystemicResult:
     >>> list(t.columns[:4])
     ['rank', 'company', 'name', 'total_loss']
     """
-    (p,), view, buffers = read_options(source, options)
+    (p, where), view, buffers = read_options(source, options, (StressParams, SystemicParams))
     if p.funding_shortfall or p.gpu_price_fall:
         raise LedgerError("systemic fails each company alone: funding_shortfall and gpu_price_fall do not apply")
     recovery, substitution, lag_quarters, model = p.recovery, p.substitution, p.lag_quarters, p.model
@@ -462,51 +465,26 @@ def systemic(source, **options: Any) -> SystemicResult:
     X = exposures_for(source, view, p, buffers)
     engine = ShockModel.build(X)
     cand = np.flatnonzero(X.buffer_flag != "placeholder")
-    factor = substitution_factor(X, lag_quarters)
-    B = len(cand)
-    h0 = np.zeros((X.n, B))
-    h0[cand, np.arange(B)] = 1.0
-    failed = h0 >= 1.0
+    e, e_note = _external_assets(source, X, external_assets) if model == "clearing" else (None, None)
+    plan = RankingPlan(engine=engine, cand=cand, model=model, recovery=recovery, substitution=substitution,
+                       factor=substitution_factor(X, lag_quarters), variant=variant, threshold=threshold,
+                       alpha=alpha, beta=beta, tol=tol, e=e, e_note=e_note)
+    batch_size = where.batch_size or batch_size_for(len(cand), X.n + len(engine.rows))
+    cols = rank_batches(rank_batch, plan, len(cand), batch_size=batch_size, workers=where.workers,
+                        scheduler=where.scheduler, progress=where.progress)
     E = X.buffers
-    finite = np.isfinite(E)
-    R = np.full(B, np.nan)
-    if model == "clearing":
-        e, e_note = _external_assets(source, X, external_assets)
-        loss = np.zeros((X.n, B))
-        direct = np.zeros((X.n, B))
-        defaulted = np.zeros((X.n, B), dtype=bool)
-        for b in range(B):
-            frame, _ = _run_clearing(engine, h0[:, b], alpha, beta, e, e_note)
-            loss[:, b], direct[:, b] = frame["loss"].to_numpy(), frame["direct_loss"].to_numpy()
-            defaulted[:, b] = frame["defaulted"].to_numpy()
-    else:
-        rem = engine.base_remaining()
-        A, _ = engine.pair_values(np.broadcast_to(rem, (len(rem), B)), np.full(B, recovery), failed,
-                                  substitution=substitution, substitution_factor=factor)
-        if model == "debtrank":
-            run, loss, direct = engine.debtrank(A, h0, variant, tol=tol)
-            defaulted = run.h >= DEFAULT_LEVEL
-            v = np.where(finite, E, 0.0)
-            v = v / v.sum() if v.sum() > 0 else v
-            R = v @ (run.h - h0)
-        else:
-            loss, direct, out = _cascade_losses(engine, A, failed, threshold)
-            defaulted = out.rounds >= 0
-        loss = np.where(failed, 0.0, loss)
-        direct = np.where(failed, 0.0, direct)
-    others = ~failed
-    victim = np.argmax(np.where(others, loss, -1.0), axis=0)
+    victim = cols["victim"]
     table = pd.DataFrame({
         "company": X.nodes[cand],
         "name": [X.label(i) for i in cand],
-        "total_loss": loss.sum(axis=0),
-        "direct_loss": direct.sum(axis=0),
-        "indirect_loss": loss.sum(axis=0) - direct.sum(axis=0),
-        "debtrank": R,
-        "defaults": (defaulted & others).sum(axis=0),
-        "distressed": ((loss > 0) & others).sum(axis=0),
-        "largest_victim": [X.label(i) if loss[i, b] > 0 else None for b, i in enumerate(victim)],
-        "largest_victim_loss": [loss[i, b] if loss[i, b] > 0 else 0.0 for b, i in enumerate(victim)],
+        "total_loss": cols["total_loss"],
+        "direct_loss": cols["direct_loss"],
+        "indirect_loss": cols["total_loss"] - cols["direct_loss"],
+        "debtrank": cols["debtrank"],
+        "defaults": cols["defaults"],
+        "distressed": cols["distressed"],
+        "largest_victim": [X.label(i) if x > 0 else None for i, x in zip(victim, cols["victim_loss"])],
+        "largest_victim_loss": np.where(cols["victim_loss"] > 0, cols["victim_loss"], 0.0),
         "buffer": E[cand],
         "buffer_flag": X.buffer_flag[cand],
     })
@@ -517,6 +495,69 @@ def systemic(source, **options: Any) -> SystemicResult:
                   threshold=threshold if model == "cascade" else None,
                   alpha=alpha if model == "clearing" else None, beta=beta if model == "clearing" else None,
                   external_assets=external_assets if isinstance(external_assets, (str, type(None))) else dict(external_assets),
-                  tol=tol, exposures=dict(X.params), scenarios="each company failing alone; placeholders excluded")
+                  tol=tol, exposures=dict(X.params), scenarios="each company failing alone; placeholders excluded",
+                  batch_size=int(batch_size))
     return SystemicResult(table=table, params=params, flagged=_flagged(X))
 
+
+@dataclass
+class RankingPlan:
+    """Everything a batch of the "too big to fail" table needs, sent once to each worker."""
+
+    engine: ShockModel
+    cand: np.ndarray          # the companies that fail, one per scenario
+    model: str
+    recovery: float
+    substitution: float
+    factor: float             # substitution_factor(X, lag_quarters)
+    variant: str
+    threshold: float
+    alpha: float
+    beta: float
+    tol: float
+    e: np.ndarray | None      # clearing: external assets
+    e_note: np.ndarray | None
+
+
+def rank_batch(plan: RankingPlan, columns: np.ndarray) -> dict[str, np.ndarray]:
+    """The scenarios ``columns`` of the table (``plan.cand[columns]`` each failing alone), at
+    once: per scenario the loss it causes the others (total and direct), its DebtRank R
+    (DebtRank only, else NaN), the defaults and distressed companies it causes, and its
+    largest victim with that victim's loss (module level: Dask workers run it)."""
+    engine = plan.engine
+    X = engine.exposures
+    B = len(columns)
+    h0 = np.zeros((X.n, B))
+    h0[plan.cand[columns], np.arange(B)] = 1.0
+    failed = h0 >= 1.0
+    E = X.buffers
+    finite = np.isfinite(E)
+    R = np.full(B, np.nan)
+    if plan.model == "clearing":
+        loss = np.zeros((X.n, B))
+        direct = np.zeros((X.n, B))
+        defaulted = np.zeros((X.n, B), dtype=bool)
+        for b in range(B):
+            frame, _ = _run_clearing(engine, h0[:, b], plan.alpha, plan.beta, plan.e, plan.e_note)
+            loss[:, b], direct[:, b] = frame["loss"].to_numpy(), frame["direct_loss"].to_numpy()
+            defaulted[:, b] = frame["defaulted"].to_numpy()
+    else:
+        rem = engine.base_remaining()
+        A, _ = engine.pair_values(np.broadcast_to(rem, (len(rem), B)), np.full(B, plan.recovery), failed,
+                                  substitution=plan.substitution, substitution_factor=plan.factor)
+        if plan.model == "debtrank":
+            run, loss, direct = engine.debtrank(A, h0, plan.variant, tol=plan.tol)
+            defaulted = run.h >= DEFAULT_LEVEL
+            v = np.where(finite, E, 0.0)
+            v = v / v.sum() if v.sum() > 0 else v
+            R = v @ (run.h - h0)
+        else:
+            loss, direct, out = _cascade_losses(engine, A, failed, plan.threshold)
+            defaulted = out.rounds >= 0
+        loss = np.where(failed, 0.0, loss)
+        direct = np.where(failed, 0.0, direct)
+    others = ~failed
+    victim = np.argmax(np.where(others, loss, -1.0), axis=0)
+    return dict(total_loss=loss.sum(axis=0), direct_loss=direct.sum(axis=0), debtrank=R,
+                defaults=(defaulted & others).sum(axis=0), distressed=((loss > 0) & others).sum(axis=0),
+                victim=victim, victim_loss=loss[victim, np.arange(B)])
