@@ -79,7 +79,7 @@ def _start_seconds() -> tuple[float, float, int]:
 def _cache_dir() -> str:
     """Where numba keeps the compiled search kernels for this install, and whether it can write
     there (without a writable place the kernels compile in every process, silently)."""
-    from loopledger.measure import _cycles_core as core
+    from loopledger.measures import _cycles_core as core
 
     try:
         path = core.count_range._cache._cache_path  # numba internals: for this printout only
