@@ -8,13 +8,10 @@ round trip field for field, retracted records included."""
 
 from __future__ import annotations
 
-import contextlib
-import uuid
-
 import pytest
-import sqlalchemy as sa
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from tests.conftest import empty_database
 
 from loopledger import Ledger
 from loopledger.ledger.model import MODELS
@@ -49,27 +46,6 @@ ops = st.lists(st.one_of(
     st.tuples(st.just("amend_event"), st.integers(0, 99), partial, status, tricky_text),
     st.tuples(st.just("retract"), st.integers(0, 99), st.sampled_from(["deals", "events"]), tricky_text),
 ), min_size=1, max_size=8)
-
-
-@contextlib.contextmanager
-def empty_db(kind: str, folder, pg_url: str | None):
-    """A URL of an empty database: a new SQLite file, or a new PostgreSQL schema."""
-    if kind == "sqlite":
-        yield f"sqlite:///{folder / (uuid.uuid4().hex + '.db')}"
-        return
-    from loopledger.ledger.storage import normalise_url
-
-    base = normalise_url(pg_url)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -171,10 +147,10 @@ def test_accepted_web_edits_round_trip_through_export_and_import(backend, tmp_pa
 
     from loopledger.web import create_app
 
-    kind, pg = backend
+    kind, _ = backend
     folder = tmp_path_factory.mktemp("rt")
-    with empty_db(kind, folder, pg) as src_url, empty_db(kind, folder, pg) as csv_url, \
-            empty_db(kind, folder, pg) as jsonl_url:
+    with empty_database(kind, folder) as src_url, empty_database(kind, folder) as csv_url, \
+            empty_database(kind, folder) as jsonl_url:
         led = Ledger.open(src_url)
         led.import_path(write_folder(folder / "base", BASE))
         led.store.put_user("ed", "editor", None, hash_token(TOKEN), "test")
