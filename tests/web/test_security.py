@@ -503,3 +503,44 @@ def test_uncached_views_are_rate_limited_per_client_and_cached_ones_are_not(sec,
     assert other.get("/api/summary", params={"as_of": dates[4]}).status_code == 200
     # now cached: the greedy client gets it too
     assert greedy.get("/api/summary", params={"as_of": dates[4]}).status_code == 200
+
+
+# --- a real server: the serve options ------------------------------------------------------------
+
+def _serve(sec, tmp_path, args):
+    from loopledger.web.background import ServerProcess
+
+    return ServerProcess(sec.url, env={"LOOPLEDGER_SECRET": "real-server"}, log=tmp_path / "server.log",
+                         args=args)
+
+
+def _real_sign_in(http, name, password, forwarded=None):
+    headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+    csrf = http.get("/api/me", headers=headers).json()["csrf_token"]
+    return http.post("/login", data={"name": name, "password": password, "csrf_token": csrf},
+                     headers=headers, follow_redirects=False)
+
+
+def test_serve_behind_a_proxy_throttles_the_forwarded_address(sec, tmp_path):
+    import httpx
+
+    with _serve(sec, tmp_path, ["--proxy-headers", "--forwarded-allow-ips", "127.0.0.1"]) as server:
+        with httpx.Client(base_url=server.url, timeout=30) as http:
+            r = http.get("/")
+            assert "server" not in r.headers  # nothing names what runs the site
+            assert all(h in r.headers for h in HEADERS)
+            for i in range(20):
+                assert _real_sign_in(http, f"guess{i}", "wrong password", "203.0.113.9").status_code == 401
+            assert _real_sign_in(http, "ed", PASSWORD, "203.0.113.9").status_code == 429
+            assert _real_sign_in(http, "ed", PASSWORD, "203.0.113.10").status_code == 303
+        assert "sign-in failed for 'guess0' from 203.0.113.9" in (tmp_path / "server.log").read_text()
+
+
+def test_serve_ignores_forwarded_addresses_unless_told(sec, tmp_path):
+    import httpx
+
+    with _serve(sec, tmp_path, []) as server:
+        with httpx.Client(base_url=server.url, timeout=30) as http:
+            for i in range(20):  # a new made-up address each time: it does not help
+                assert _real_sign_in(http, f"guess{i}", "wrong password", f"198.51.100.{i}").status_code == 401
+            assert _real_sign_in(http, "ed", PASSWORD, "198.51.100.99").status_code == 429
