@@ -10,13 +10,12 @@ API), are:
   are worth a few thousand billions. Without a bound one leg of 1e300 turns every share into
   1e-297 and two legs of 1.7e308 add up to infinity. Money facts (unit ``USD bn``) are at
   most :data:`MAX_FACT_USD_BN` in absolute value (world GDP is about 110,000 USD bn);
-* **text** holds no control character (NUL, escape, carriage return, C1 controls), no lone
-  surrogate (it cannot be written as UTF-8) and, in one-line fields, no tab, line break,
-  Unicode line or paragraph separator nor bidirectional override. Notes may hold line breaks
-  and tabs. PostgreSQL refuses NUL in text while SQLite stores it: refusing it here makes both
-  backends behave alike;
+* **text** holds no control character but the tab and the line feed (no NUL, escape,
+  carriage return, C1 controls), no Unicode line or paragraph separator (JSON-lines readers
+  split at them) and no lone surrogate (it cannot be written as UTF-8). PostgreSQL refuses NUL
+  in text while SQLite stores it: refusing it here makes both backends behave alike;
 * **lengths**: ids at most :data:`MAX_ID_LENGTH` characters, URLs :data:`MAX_URL_LENGTH`,
-  other one-line text :data:`MAX_LINE_LENGTH`, notes :data:`MAX_TEXT_LENGTH`, and lists at
+  other short text :data:`MAX_LINE_LENGTH`, notes :data:`MAX_TEXT_LENGTH`, and lists at
   most :data:`MAX_LIST_ITEMS` items.
 """
 
@@ -44,14 +43,12 @@ MAX_LINE_LENGTH = 1_000
 MAX_TEXT_LENGTH = 10_000
 MAX_LIST_ITEMS = 100
 
-#: fields holding free text, where line breaks and tabs are allowed
+#: fields holding free text (the longer limit)
 FREE_TEXT_FIELDS = frozenset({"notes", "note", "amount_note", "overlap_note", "derivation",
                               "retracted_reason", "reason"})
 
 # C0 controls but tab and line feed, DEL, C1 controls, U+2028/2029 and lone surrogates
 _BAD_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-# ... and in one-line fields also tab, line feed and the bidirectional overrides and isolates
-_BAD_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _describe(ch: str) -> str:
@@ -59,25 +56,23 @@ def _describe(ch: str) -> str:
              "\x1b": "ESC", "\u2028": "a line separator", "\u2029": "a paragraph separator"}
     if "\ud800" <= ch <= "\udfff":
         return f"a lone surrogate (U+{ord(ch):04X}, not valid UTF-8)"
-    if "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069":
-        return f"a bidirectional control (U+{ord(ch):04X})"
     name = names.get(ch)
     return f"{name} (U+{ord(ch):04X})" if name else f"a control character (U+{ord(ch):04X})"
 
 
-def text_problem(value: str, multiline: bool, max_length: int) -> str | None:
+def text_problem(value: str, max_length: int) -> str | None:
     """Why ``value`` is not acceptable text (None when it is).
 
-    >>> text_problem("fine", False, 10) is None
+    >>> text_problem("two\\nlines\\tand a tab", 30) is None
     True
-    >>> text_problem("a\\x00b", True, 10)
+    >>> text_problem("a\\x00b", 10)
     'contains NUL (U+0000) at character 2'
-    >>> text_problem("two\\nlines", False, 20)
-    'contains a line break (U+000A) at character 4'
+    >>> text_problem("a\\r\\nb", 10)
+    'contains a carriage return (U+000D) at character 2'
     """
     if len(value) > max_length:
         return f"is {len(value):,} characters long: at most {max_length:,}"
-    bad = (_BAD_IN_TEXT if multiline else _BAD_IN_LINE).search(value)
+    bad = _BAD_IN_TEXT.search(value)
     if bad is not None:
         return f"contains {_describe(bad.group())} at character {bad.start() + 1}"
     return None
@@ -97,7 +92,7 @@ def check_field_text(field: str, value: Any) -> Any:
     ``field``; else ValueError with the reason. (Ids are held to :data:`MAX_ID_LENGTH` by the
     model's id type.)"""
     if isinstance(value, str):
-        why = text_problem(value, field in FREE_TEXT_FIELDS, max_length_of(field))
+        why = text_problem(value, max_length_of(field))
         if why:
             raise ValueError(f"{field} {why}")
     elif isinstance(value, list):
@@ -105,7 +100,7 @@ def check_field_text(field: str, value: Any) -> Any:
             raise ValueError(f"{field} has {len(value):,} items: at most {MAX_LIST_ITEMS}")
         for item in value:
             if isinstance(item, str):
-                why = text_problem(item, False, MAX_LINE_LENGTH)
+                why = text_problem(item, MAX_LINE_LENGTH)
                 if why:
                     raise ValueError(f"an item of {field} {why}")
     return value
