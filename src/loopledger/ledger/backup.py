@@ -30,6 +30,7 @@ that every table reads back with the checksums of the snapshot.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import zipfile
@@ -93,6 +94,10 @@ def _line(values: list[Any]) -> bytes:
 
 def _sort_key(value: Any) -> tuple:
     return (0, value, "") if isinstance(value, int) else (1, 0, str(value))
+
+
+def _row_key(index: int, row: list[Any]) -> tuple:
+    return _sort_key(row[index])
 
 
 def _dump(conn, table: sa.Table, columns: list[str]) -> list[list[Any]]:
@@ -267,11 +272,12 @@ def _schema_at(engine, revision: str) -> None:
         if current == revision:
             return
         script = ScriptDirectory.from_config(cfg)
-        below_current = set()
+        below_current: set[str] = set()
         rev = script.get_revision(current) if current else None
-        while rev is not None:
+        while rev is not None:  # the migrations are one chain: each has one parent
             below_current.add(rev.revision)
-            rev = script.get_revision(rev.down_revision) if rev.down_revision else None
+            down = rev.down_revision
+            rev = script.get_revision(down if isinstance(down, str) else down[0]) if down else None
         if revision in below_current:
             command.downgrade(cfg, revision)
         else:
@@ -321,8 +327,8 @@ def restore(url: str | None, path: str | Path) -> BackupInfo:
         with engine.connect() as conn:
             for t in TABLES:
                 got = b"".join(_line(r) for r in _dump(conn, METADATA.tables[t], snap.columns[t]))
-                saved = b"".join(_line(r) for r in sorted(snap.rows[t], key=lambda r, t=t: _sort_key(
-                    r[snap.columns[t].index(_primary_key(METADATA.tables[t]))])))
+                key = snap.columns[t].index(_primary_key(METADATA.tables[t]))
+                saved = b"".join(_line(r) for r in sorted(snap.rows[t], key=functools.partial(_row_key, key)))
                 if hashlib.sha256(got).digest() != hashlib.sha256(saved).digest():
                     raise LedgerError(f"restore of {t} does not read back as it was saved: check the database")
     finally:

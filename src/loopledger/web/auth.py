@@ -244,7 +244,7 @@ def _row(store, name: str) -> dict[str, Any]:
 
 
 def _active(row: dict[str, Any] | None) -> bool:
-    return bool(row) and not row.get("disabled")
+    return row is not None and not row.get("disabled")
 
 
 def authenticate_password(store, name: str, password: str) -> User | None:
@@ -252,7 +252,7 @@ def authenticate_password(store, name: str, password: str) -> User | None:
     disabled or password-less account costs the same scrypt check as a real one."""
     row = store.user(name) if isinstance(name, str) and _NAME.match(name) else None
     stored = row.get("password_hash") if _active(row) and row else None
-    if not stored:
+    if not stored or row is None:
         verify_secret(password, _dummy_password_hash())
         return None
     if not verify_secret(password, stored):
@@ -281,7 +281,8 @@ class TokenChecker:
         name = token.split(":", 1)[0] if isinstance(token, str) and ":" in token else ""
         row = store.user(name) if _NAME.match(name) else None
         stored = row.get("token_hash") if _active(row) and row else None
-        if not verify_secret(token if isinstance(token, str) else "", stored or _dummy_token_hash()) or not stored:
+        if not verify_secret(token if isinstance(token, str) else "", stored or _dummy_token_hash()) \
+                or not stored or row is None:
             return TokenCheck(None, "invalid or revoked API token")
         expires = as_utc(row.get("token_expires"))
         if expires is not None and expires <= _now():
