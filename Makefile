@@ -7,12 +7,13 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_DB := sqlite:///$(CURDIR)/.demo/loopledger.db
 
-.PHONY: setup demo test bench services clean
+.PHONY: setup demo test bench services audit constraints clean
 
-$(STAMP): pyproject.toml
+# Every install is pinned by constraints.txt (`make constraints` regenerates it from the venv).
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
-	$(BIN)/python -m pip install --quiet -e '.[postgres,dask,dev]'
+	$(BIN)/python -m pip install --quiet --upgrade -c constraints.txt pip setuptools wheel
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[postgres,dask,dev]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -39,6 +40,14 @@ test: setup services
 
 bench: setup
 	$(BIN)/python -m bench
+
+# Known vulnerabilities in the pinned set (skipped, with a message, when no advisory service
+# can be reached).
+audit: setup
+	$(BIN)/python tools/audit_deps.py
+
+constraints: setup
+	$(BIN)/python tools/pin_deps.py
 
 clean:
 	rm -rf $(VENV) .demo .pytest_cache .hypothesis

@@ -8,6 +8,7 @@ reason shown, except when ``LOOPLEDGER_REQUIRE_SERVICES=1`` (CI), where it fails
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 
@@ -73,6 +74,32 @@ def db_url(request, tmp_path):
     with admin.begin() as conn:
         conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
+
+
+@contextlib.contextmanager
+def empty_database(kind: str, folder):
+    """A URL of another empty database within one test: a new SQLite file in ``folder``, or a
+    new PostgreSQL schema (dropped afterwards)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / (uuid.uuid4().hex + '.db')}"
+        return
+    if not PG_URL:
+        require_service("PostgreSQL", "LOOPLEDGER_TEST_PG is not set")
+    import sqlalchemy as sa
+
+    from loopledger.ledger.storage import normalise_url
+
+    base = normalise_url(PG_URL)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 class CliResult:

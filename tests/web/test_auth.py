@@ -27,8 +27,10 @@ def test_hash_is_scrypt_with_a_random_salt():
     a, b = hash_secret("same password"), hash_secret("same password")
     assert a != b  # a fresh salt each time
     scheme, n, r, p, salt, digest = a.split("$")
-    assert (scheme, int(n), int(r), int(p)) == ("scrypt", 2**14, 8, 1)
-    expected = hashlib.scrypt(b"same password", salt=bytes.fromhex(salt), n=2**14, r=8, p=1, dklen=32)
+    # OWASP Password Storage Cheat Sheet: scrypt N = 2^17, r = 8, p = 1
+    assert (scheme, int(n), int(r), int(p)) == ("scrypt", 2**17, 8, 1)
+    expected = hashlib.scrypt(b"same password", salt=bytes.fromhex(salt), n=2**17, r=8, p=1, dklen=32,
+                              maxmem=2**28)
     assert digest == expected.hex() and len(salt) == 32
     for broken in ("", "plain", "scrypt$x$8$1$00$00", "md5$1$1$1$00$00", None):
         assert not verify_secret("same password", broken)
@@ -90,8 +92,15 @@ def test_session_cookie_is_signed(client, users, sign_in):
 
 def test_api_token_for_the_signed_in_user(client, users, sign_in, bearer):
     csrf = sign_in(client, "eve")
-    assert client.post("/api/me/token").status_code == 403  # cookie session without CSRF
-    r = client.post("/api/me/token", headers={"X-CSRF-Token": csrf})
+    password = {"password": "correct-horse-battery"}
+    assert client.post("/api/me/token", json=password).status_code == 403  # cookie session without CSRF
+    # the password is asked again: a session alone (a stolen cookie) cannot mint a token
+    r = client.post("/api/me/token", headers={"X-CSRF-Token": csrf}, json={})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "password"
+    r = client.post("/api/me/token", headers={"X-CSRF-Token": csrf}, json={"password": "not her password"})
+    assert r.status_code == 403 and r.json()["errors"][0]["field"] == "password"
+    assert client.get("/api/me", headers=bearer(users["eve"])).json()["user"] == "eve"  # nothing changed
+    r = client.post("/api/me/token", headers={"X-CSRF-Token": csrf}, json=password)
     assert r.status_code == 200
     token = r.json()["token"]
     assert client.get("/api/me", headers=bearer(token)).json()["user"] == "eve"

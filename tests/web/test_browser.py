@@ -79,11 +79,15 @@ def page(browser, server):
 
     pg.route("**/*", guard)
     pg.on("pageerror", lambda e: errors.append(str(e)))
+    # the Content-Security-Policy (issue 16) must block nothing the page itself needs
+    pg.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+    blocked: list[str] = []
     pg.set_default_timeout(30_000)
     yield pg
     context.close()
     assert not outside, f"the page tried to reach the internet: {outside}"
     assert not errors, f"JavaScript errors: {errors}"
+    assert not blocked, f"the CSP blocked part of the page: {blocked}"
 
 
 def shot(pg, name: str) -> None:
@@ -122,7 +126,7 @@ def test_page_loads_the_bundled_network(page, server):
     page.press("#min-amount", "Tab")
     kept = [s for s in ALL if s != "announced_loi"]
     expected = _get(f"{server.url}/api/network?as_of={today}&min_amount=10&" + "&".join(f"status={s}" for s in kept))
-    page.wait_for_function(f"document.querySelector('#map').dataset.legs == '{expected['counts']['edges']}'")
+    page.wait_for_function(f"() => document.querySelector('#map').dataset.legs == '{expected['counts']['edges']}'")
     assert "min=10" in page.url and "status=funded" in page.url and "announced_loi" not in page.url
 
 
@@ -163,8 +167,8 @@ def test_clicking_nvidia_shows_its_deals_with_sources(page, server):
     assert links.count() >= rows
     assert links.first.get_attribute("target") == "_blank"
     assert "company=nvidia" in page.url
-    page.wait_for_function("!document.querySelector('#company-promises').innerText.includes('Loading')")
-    page.wait_for_function("!document.querySelector('#company-exposure').innerText.includes('Loading')")
+    page.wait_for_function("() => !document.querySelector('#company-promises').innerText.includes('Loading')")
+    page.wait_for_function("() => !document.querySelector('#company-exposure').innerText.includes('Loading')")
     assert "Round-trip share" in page.inner_text("#company-body")
     shot(page, "3_nvidia")
     # the URL keeps the selection: opening it again shows the same panel
@@ -276,7 +280,8 @@ def test_anonymous_user_cannot_edit(page, server):
 
 
 def _axe(pg) -> list[dict]:
-    pg.add_script_tag(path=str(AXE))
+    # evaluated through the driver: the page's CSP (rightly) refuses an injected inline script
+    pg.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
     result = pg.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
@@ -298,6 +303,23 @@ def test_no_serious_accessibility_violations_for_editors(page, server):
     bad = _axe(page)
     assert not bad, json.dumps([(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in bad], indent=1)
     shot(page, "7_editor_forms")
+
+
+def test_the_page_cannot_be_framed_or_run_injected_script(browser, server):
+    """The CSP at work in the browser: an inline script added to the page does not run, and
+    another page cannot frame the dashboard."""
+    context = browser.new_context()
+    page = context.new_page()
+    open_dashboard(page, server)
+    ran = page.evaluate("""() => new Promise((done) => {
+        document.addEventListener('securitypolicyviolation', () => done('blocked'), {once: true});
+        const s = document.createElement('script'); s.textContent = 'window.__injected = 1';
+        document.body.appendChild(s);
+        setTimeout(() => done(window.__injected ? 'ran' : 'blocked'), 500); })""")
+    assert ran == "blocked"
+    context.close()
+    r = urllib.request.urlopen(server.url + "/", timeout=30)
+    assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"] and r.headers["X-Frame-Options"] == "DENY"
 
 
 def test_api_docs_page_works_offline(page, server):

@@ -4,6 +4,7 @@ they are imported here in the order their commands are listed in ``--help``."""
 import sys
 
 from . import (  # noqa: F401 - imported for the commands they register
+    backup_cmds,  # backup, restore
     cycles_cmds,  # cycles
     data_cmds,  # data changelog, gaps, buffers
     flows_cmds,  # circulation, significance, cycling-index

@@ -11,19 +11,32 @@ The result tables use the default views and parameters of their functions as of 
 (``cycles(ledger.network(as_of))``, ``circulation(...)``, ``stress(ledger, fail=["openai"])``,
 ``systemic(ledger)``). A result whose module is missing or fails is left out and named in
 :attr:`Tables.unavailable`; the export then warns.
+
+These files are opened in spreadsheets, so none of them can attack its reader: in
+``tables-csv`` a text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return gets a leading apostrophe (as in the ledger's own CSV export,
+:func:`loopledger.ledger.tables.neutralise`; numbers are never touched), and in XLSX every text
+cell is written as a string cell, never as a formula, whatever it starts with. The workbook is
+written to a temporary file beside the target and moved into place, so a failed export never
+leaves a truncated workbook where the last good one was.
 """
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import LedgerError
 from ..ledger.dates import parse_as_of
+from ..ledger.tables import neutralise, write_atomically
 
 TABLE_FORMATS = ("tables-csv", "parquet", "xlsx")
 
@@ -137,9 +150,7 @@ def write_tables(ledger, path: str | Path, fmt: str, as_of=None, include_results
         if out.is_dir():
             out = out / "loopledger-tables.xlsx"
         out.parent.mkdir(parents=True, exist_ok=True)
-        with pd.ExcelWriter(out, engine="openpyxl") as writer:
-            for name, frame in result.frames.items():
-                frame.to_excel(writer, sheet_name=name[:31], index=False)
+        write_xlsx(result.frames, out)
         return [out]
     if out.exists() and not out.is_dir():
         raise LedgerError(f"{out} exists and is not a folder")
@@ -151,6 +162,64 @@ def write_tables(ledger, path: str | Path, fmt: str, as_of=None, include_results
             frame.to_parquet(f, index=False)
         else:
             f = out / f"{name}.csv"
-            frame.to_csv(f, index=False, lineterminator="\n")
+            neutralised_text(frame).to_csv(f, index=False, lineterminator="\n")
         files.append(f)
     return files
+
+
+def neutralised_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every text cell passed through
+    :func:`~loopledger.ledger.tables.neutralise` (number columns untouched)."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda v: neutralise(v) if isinstance(v, str) else v)
+    return out
+
+
+def write_xlsx(frames: dict[str, pd.DataFrame], path: Path) -> None:
+    """One sheet per frame (a header row, then the rows), every text cell a string cell and
+    never a formula, written atomically (see the module docstring)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    wb = Workbook(write_only=True)
+    for name, frame in frames.items():
+        ws = wb.create_sheet(title=name[:31])
+        ws.append([_text_cell(WriteOnlyCell, ws, str(col)) for col in frame.columns])
+        for row in frame.itertuples(index=False, name=None):
+            ws.append([_text_cell(WriteOnlyCell, ws, v) for v in row])
+    write_atomically(path, write=lambda tmp: wb.save(tmp))
+
+
+def _text_cell(cell_type, ws, value: Any):
+    c = cell_type(ws, value=_excel_value(value))
+    if isinstance(c.value, str):
+        c.data_type = "s"  # openpyxl makes a formula of any string starting with "="
+    return c
+
+
+def _excel_value(value: Any) -> Any:
+    """A value openpyxl can store: missing -> empty, infinities as text (as pandas writes
+    them), numpy scalars as Python ones, times without a time zone, characters XLSX cannot
+    hold replaced by U+FFFD."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return value
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)
+    if isinstance(value, (bool, int, date)):
+        return value
+    text = str(value)
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)

@@ -30,6 +30,7 @@ from ..network import FlowNetwork
 from ..results import jsonable
 from ..vocabulary import BINDING_STATUSES, METRIC_FAMILIES, MONEY_UNIT, source_rank
 from .dates import PartialDate, parse_as_of
+from .limits import check_field_text
 from .model import (
     MODELS,
     Company,
@@ -568,6 +569,7 @@ class Ledger:
     def import_path(self, path: str | Path, actor: str | None = None, reason: str | None = None) -> dict[str, int]:
         """Validate the files at ``path``, then insert all their records in one transaction,
         or raise ValidationError and insert nothing."""
+        _check_reason(reason)
         parsed, problems = validate_files(Path(path), self.known())
         if problems:
             raise ValidationError(problems)
@@ -618,6 +620,7 @@ class Ledger:
             reason: str | None = None) -> dict[str, int]:
         """Add new records (dicts or model objects by table) after the same checks as an
         import; all or nothing."""
+        _check_reason(reason)
         rows: dict[str, list[RawRow]] = {}
         for table, recs in records.items():
             if table not in MODELS:
@@ -664,14 +667,21 @@ class Ledger:
               expected_version: int | None = None) -> int:
         """Change fields of a record. Amending a deal or fact needs a source, which is added
         to its sources. Returns the new version; raises ConflictError if ``expected_version``
-        is stale."""
+        is stale.
+
+        An amendment touches only what it may (:func:`amendment_problems`): never the id, never
+        ``retracted`` (withdrawing is :meth:`retract`, with a reason; it is never undone), never
+        a field the record type fixes (an event's deal, a fact's company, a deal's retraction
+        reason), and ``sources`` only by adding to them. A deal's new ``announced`` date may
+        not come after one of its status events."""
         if table not in MODELS:
             raise LedgerError(f"unknown table '{table}'")
+        _check_reason(reason)
         current = self.record(table, record_id)
         data = current.model_dump()
-        bad = [k for k in changes if k not in data or k == "id"]
-        if bad:
-            raise ValidationError([Problem("<edit>", None, k, f"'{k}' cannot be changed here") for k in bad])
+        refused = amendment_problems(table, data, changes)
+        if refused:
+            raise ValidationError(refused)
         data.update(changes)
         source_rows: list[dict[str, Any]] = []
         # a record whose sources are required (deals, events, facts, disbursements) needs one
@@ -684,6 +694,10 @@ class Ledger:
         record, issues = check_row(MODELS[table], data)
         if issues:
             raise ValidationError([Problem("<edit>", None, c, r) for c, r in issues])
+        if table == "deals" and "announced" in changes and record.announced:
+            issues = self._events_before(record_id, record.announced)
+            if issues:
+                raise ValidationError(issues)
         known = self.known()
         known.ids[table].discard(record_id)
         rows = {table: [RawRow("<edit>", 1, record.model_dump())]}
@@ -702,6 +716,7 @@ class Ledger:
         """Withdraw a record (it stays stored and audited, and leaves every view)."""
         if not reason or not reason.strip():
             raise ValidationError([Problem("<edit>", None, "reason", "a retraction needs a reason")])
+        _check_reason(reason)
         record = self.record(table, record_id)
         if getattr(record, "retracted", False):
             raise LedgerError(f"{table[:-1]} '{record_id}' is already retracted")
@@ -709,9 +724,67 @@ class Ledger:
         data["retracted"] = True
         if "retracted_reason" in data:
             data["retracted_reason"] = reason
-        new = MODELS[table].model_validate(data)
+        new, issues = check_row(MODELS[table], data)
+        if new is None:
+            raise ValidationError([Problem("<edit>", None, c, r) for c, r in issues])
         return self._written(self.store.update(table, new, actor or default_actor(), reason,
                                                expected_version, action="retract"))
+
+
+    def _events_before(self, deal_id: str, announced: str) -> list[Problem]:
+        """Status events of a deal (retracted ones too: an import checks them all) dated before
+        ``announced``."""
+        start = PartialDate.parse(announced).start
+        return [Problem("<edit>", None, "announced",
+                        f"announced {announced} would come after the deal's status event {e.id} "
+                        f"dated {e.date}")
+                for e in self.records("events", include_retracted=True)
+                if e.deal == deal_id and PartialDate.parse(e.date).end < start]
+
+
+def amendment_problems(table: str, current: Mapping[str, Any], changes: Mapping[str, Any]) -> list[Problem]:
+    """Why an amendment of a record (its fields ``current``) may not make ``changes``: one
+    :class:`~loopledger.errors.Problem` naming each refused field (see :meth:`Ledger.amend`)."""
+    model = MODELS[table]
+    out = []
+    for k, v in changes.items():
+        if k not in current:
+            why = f"'{k}' is not a field of {table}"
+        elif k == "id":
+            why = "the id cannot be changed: retract the record and add a new one"
+        elif k == "retracted":
+            why = ("retracted cannot be amended: withdraw a record with a retraction (and its reason); "
+                   "a retraction is never undone")
+        elif k in model.fixed:
+            why = f"{k} cannot be amended: " + {
+                "deal": "a status event never moves to another deal (retract it and add one to the other deal)",
+                "company": "a fact never moves to another company (retract it and add a new one)",
+                "retracted_reason": "it is set by the retraction itself",
+            }.get(k, "it is fixed")
+        elif k == "sources":
+            kept = set(v) if isinstance(v, list) else set()
+            missing = [s for s in current.get("sources") or [] if s not in kept]
+            if not isinstance(v, list):
+                why = "sources must be a list of source ids"
+            elif missing:
+                why = ("an amendment may add sources but never remove one (missing: "
+                       f"{', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''})")
+            else:
+                continue
+        else:
+            continue
+        out.append(Problem("<edit>", None, k, why))
+    return out
+
+
+def _check_reason(reason: str | None) -> None:
+    """An audit reason is text like any note: no control characters, at most 10,000 characters."""
+    if reason is None:
+        return
+    try:
+        check_field_text("reason", reason)
+    except ValueError as e:
+        raise ValidationError([Problem("<edit>", None, "reason", str(e))]) from None
 
 
 def _describe_change(a: dict[str, Any]) -> str:

@@ -22,7 +22,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from ..vocabulary import (
     BINDING_STATUSES,
@@ -35,6 +35,7 @@ from ..vocabulary import (
     SourceType,
     Status,
 )
+from . import limits
 from .dates import PartialDate
 
 __all__ = [
@@ -73,6 +74,8 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9._\-/]*$")
 
 
 def _slug(value: str) -> str:
+    if len(value) > limits.MAX_ID_LENGTH:
+        raise ValueError(f"an id of {len(value):,} characters is too long: at most {limits.MAX_ID_LENGTH}")
     if not _ID.match(value):
         raise ValueError(
             f"'{value}' is not a valid id: use lower-case letters, digits, '.', '-', '_' or '/'"
@@ -133,7 +136,9 @@ Url = Annotated[str, AfterValidator(_url)]
 Currency = Annotated[str, AfterValidator(_currency)]
 Names = Annotated[list[str], AfterValidator(_list_items)]
 SourceIds = Annotated[list[Slug], Field(min_length=1), AfterValidator(_list_items)]
-Amount = Annotated[float | None, Field(ge=0, allow_inf_nan=False)]
+#: billions of the deal's currency: finite, not negative; at most
+#: :data:`~loopledger.ledger.limits.MAX_LEG_USD_BN` once in USD (checked by ``Deal.problems``)
+Amount = Annotated[float | None, Field(ge=0, le=limits.MAX_AMOUNT_ANY_CURRENCY, allow_inf_nan=False)]
 
 
 class Record(BaseModel):
@@ -149,6 +154,20 @@ class Record(BaseModel):
     def problems(self) -> list[tuple[str, str]]:
         """Checks that involve several fields: (column, reason) pairs."""
         return []
+
+    #: fields an amendment may not change (``id`` and ``retracted`` always; see
+    #: :meth:`loopledger.ledger.Ledger.amend`)
+    fixed: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _clean_text(cls, value, info: ValidationInfo):
+        """Every text field: no control characters, within its length (ledger/limits.py); an
+        optional text left blank is missing (None), as a blank cell of a file is."""
+        name = info.field_name or ""
+        if value == "" and isinstance(value, str) and not cls.model_fields[name].is_required():
+            return None
+        return limits.check_field_text(name, value)
 
 
 class Source(Record):
@@ -248,13 +267,16 @@ class Deal(Record):
     amount_high: Amount = Field(None, description="high end, billions of `currency`")
     currency: Currency = "USD"
     fx_rate: float | None = Field(
-        None, gt=0, allow_inf_nan=False, description="USD per unit of `currency`"
+        None, gt=0, le=limits.MAX_FX_RATE, allow_inf_nan=False, description="USD per unit of `currency`"
     )
     amount_note: str | None = Field(None, description="how to read the amount: up to, per year")
     units: str | None = Field(None, description="physical units as reported (GW, GPUs, shares)")
-    power_gw: float | None = Field(None, ge=0, allow_inf_nan=False, description="GW in units")
-    gpu_count: float | None = Field(None, ge=0, allow_inf_nan=False, description="chips in units")
-    share_count: float | None = Field(None, ge=0, allow_inf_nan=False, description="shares")
+    power_gw: float | None = Field(None, ge=0, le=limits.MAX_POWER_GW, allow_inf_nan=False,
+                                   description="GW in units")
+    gpu_count: float | None = Field(None, ge=0, le=limits.MAX_GPU_COUNT, allow_inf_nan=False,
+                                    description="chips in units")
+    share_count: float | None = Field(None, ge=0, le=limits.MAX_SHARE_COUNT, allow_inf_nan=False,
+                                      description="shares")
     stake_pct: float | None = Field(None, allow_inf_nan=False, description="payer's % of payee")
     stake_value: Amount = Field(None, description="reported value of the stake, USD bn")
     term_start: TermDate = None
@@ -272,6 +294,9 @@ class Deal(Record):
     sources: SourceIds
     retracted: bool = False
     retracted_reason: str | None = None
+
+    #: set only by a retraction (``Ledger.retract``, with its reason)
+    fixed: ClassVar[frozenset[str]] = frozenset({"retracted_reason"})
 
     def problems(self) -> list[tuple[str, str]]:
         out = []
@@ -295,6 +320,13 @@ class Deal(Record):
             out.append(("overlap_with", "a deal cannot overlap itself"))
         if self.retracted_reason and not self.retracted:
             out.append(("retracted_reason", "retracted_reason is set but retracted is false"))
+        convertible = self.currency == "USD" or self.fx_rate is not None
+        for name, usd in (("amount_low", self.usd_low if convertible else None),
+                          ("amount_high", self.usd_high if convertible else None),
+                          ("stake_value", self.stake_value)):
+            if usd is not None and not usd <= limits.MAX_LEG_USD_BN:
+                out.append((name, f"{name} of {usd:,.6g} USD bn is above the plausible maximum of "
+                                  f"{limits.MAX_LEG_USD_BN:,.0f} USD bn per deal leg"))
         return out
 
     @property
@@ -317,6 +349,8 @@ class StatusEvent(Record):
 
     table: ClassVar[str] = "events"
     references: ClassVar[dict[str, str]] = {"deal": "deals", "sources": "sources"}
+    #: an event belongs to its deal: it never moves to another one
+    fixed: ClassVar[frozenset[str]] = frozenset({"deal"})
 
     id: Slug = Field(description="'<deal id>/<n>'")
     deal: Slug
@@ -348,10 +382,17 @@ class Fact(Record):
     sources: SourceIds
     retracted: bool = False
 
+    #: a fact belongs to its company: correcting that is a retraction and a new fact
+    fixed: ClassVar[frozenset[str]] = frozenset({"company"})
+
     def problems(self) -> list[tuple[str, str]]:
+        out = []
         if self.derived and not self.derivation:
-            return [("derivation", "a derived figure must state its derivation")]
-        return []
+            out.append(("derivation", "a derived figure must state its derivation"))
+        if self.unit.replace(" ", "").upper() == "USDBN" and not abs(self.value) <= limits.MAX_FACT_USD_BN:
+            out.append(("value", f"value of {self.value:,.6g} USD bn is above the plausible maximum of "
+                                 f"{limits.MAX_FACT_USD_BN:,.0f} USD bn"))
+        return out
 
 
 class Disbursement(Record):

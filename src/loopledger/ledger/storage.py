@@ -10,6 +10,10 @@ every past state can be reconstructed, and a retracted record stays in its table
 
 Concurrent editors are handled by optimistic locking: an update names the version it was
 based on and fails with :class:`~loopledger.errors.ConflictError` if another edit came first.
+
+A new SQLite file is created readable and writable by its owner only (mode 0600; SQLite gives
+its ``-wal`` and ``-shm`` files the same mode), in a folder only its owner can enter when
+loopledger creates that folder: the ``users`` table holds password hashes.
 """
 
 from __future__ import annotations
@@ -89,6 +93,9 @@ def build_metadata() -> sa.MetaData:
         sa.Column("token_hash", sa.Text, nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("disabled", sa.Boolean, nullable=False),
+        # bumped to end every session of the account (sign-out, password or role change, disable)
+        sa.Column("generation", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("token_expires", sa.DateTime(timezone=True), nullable=True),
     )
     return md
 
@@ -121,7 +128,7 @@ def make_engine(url: str) -> Engine:
         u = sa.engine.make_url(url)
         memory = u.database in (None, "", ":memory:")
         if not memory:
-            Path(u.database).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(u.database))
         kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
         if memory:
             kwargs["poolclass"] = StaticPool
@@ -145,6 +152,23 @@ def make_engine(url: str) -> Engine:
                 "PostgreSQL needs the optional driver: pip install 'loopledger[postgres]'"
             ) from e
     return sa.create_engine(url, pool_pre_ping=True)
+
+
+def _private_file(path: Path) -> None:
+    """Create the folder (0700) and an empty SQLite file (0600) if they do not exist yet."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+
+
+def _is_key(value: Any) -> bool:
+    """Whether ``value`` can be an id or a user name at all (text without NUL, which
+    PostgreSQL refuses in a query): anything else matches no row."""
+    return isinstance(value, str) and "\x00" not in value
 
 
 def migrate(engine: Engine) -> None:
@@ -199,6 +223,8 @@ class Store:
 
     def row(self, table: str, record_id: str) -> dict[str, Any]:
         t = self.tables[table]
+        if not _is_key(record_id):
+            raise NotFoundError(f"no {table[:-1]} with id {record_id!r}")
         with self.engine.connect() as conn:
             r = conn.execute(sa.select(t).where(t.c.id == record_id)).first()
         if r is None:
@@ -219,6 +245,8 @@ class Store:
         t = self.tables["audit"]
         q = sa.select(t).order_by(t.c.id)
         if record_id is not None:
+            if not _is_key(record_id):
+                return []
             q = q.where(t.c.record_id == record_id)
         if table is not None:
             q = q.where(t.c.table_name == table)
@@ -343,6 +371,8 @@ class Store:
 
     def user(self, name: str) -> dict[str, Any] | None:
         t = self.tables["users"]
+        if not _is_key(name):
+            return None
         with self.engine.connect() as conn:
             r = conn.execute(sa.select(t).where(t.c.name == name)).first()
         return dict(r._mapping) if r else None
@@ -353,21 +383,34 @@ class Store:
             return [dict(r._mapping) for r in conn.execute(sa.select(t).order_by(t.c.name))]
 
     def put_user(self, name: str, role: str, password_hash: str | None, token_hash: str | None,
-                 actor: str) -> None:
+                 actor: str, token_expires: datetime | None = None, revoke: bool = False,
+                 disabled: bool = False, action: str | None = None) -> None:
+        """Create or update a user. ``revoke`` ends every session of the account (its
+        generation goes up). The audit record names what changed, never a secret."""
         t = self.tables["users"]
         now = _now()
         with self.engine.begin() as conn:
             old = conn.execute(sa.select(t).where(t.c.name == name)).first()
             values = dict(role=role, password_hash=password_hash, token_hash=token_hash,
-                          disabled=False)
+                          token_expires=token_expires if token_hash else None, disabled=disabled)
             if old is None:
-                conn.execute(sa.insert(t).values(name=name, created_at=now, **values))
+                conn.execute(sa.insert(t).values(name=name, created_at=now, generation=0, **values))
+                generation = 0
             else:
-                conn.execute(sa.update(t).where(t.c.name == name).values(**values))
+                generation = old._mapping["generation"] + (1 if revoke else 0)
+                conn.execute(sa.update(t).where(t.c.name == name).values(generation=generation, **values))
+            after = {"role": role, "password": password_hash is not None, "token": token_hash is not None,
+                     "disabled": disabled, "sessions_revoked": bool(revoke and old is not None)}
             conn.execute(
                 sa.insert(self.tables["audit"]).values(
-                    at=now, actor=actor, action="user" if old is None else "user_update",
-                    table_name="users", record_id=name, version=1,
-                    before=None, after={"role": role}, reason=None,
+                    at=now, actor=actor, action=action or ("user" if old is None else "user_update"),
+                    table_name="users", record_id=name, version=generation + 1,
+                    before=None, after=after, reason=None,
                 )
             )
+
+    def bump_generation(self, name: str) -> None:
+        """End every session of a user (signing out): no audit record, as for signing in."""
+        t = self.tables["users"]
+        with self.engine.begin() as conn:
+            conn.execute(sa.update(t).where(t.c.name == name).values(generation=t.c.generation + 1))

@@ -20,6 +20,7 @@ from pydantic import ValidationError as PydanticError
 
 from ..errors import Problem
 from .dates import PartialDate
+from .limits import MAX_LEG_USD_BN
 from .model import MODELS, Record
 from .tables import RawRow, files_in, read_rows
 
@@ -54,6 +55,12 @@ def _reason(err: dict[str, Any], model: type[Record]) -> str:
         if value < 0:
             return f"{field_name} {value:g} is negative"
         return f"{field_name} {value:g} must be greater than 0"
+    if kind in ("less_than_equal", "less_than") and isinstance(value, (int, float)):
+        bound = err.get("ctx", {}).get("le", err.get("ctx", {}).get("lt"))
+        if field_name in ("amount_low", "amount_high", "stake_value"):
+            return (f"{field_name} {value:,.6g} is not a plausible amount: at most "
+                    f"{MAX_LEG_USD_BN:,.0f} USD bn per deal leg")
+        return f"{field_name} {value:,.6g} is above the plausible maximum of {bound:,.6g}"
     if kind == "too_short" and field_name == "sources":
         return "at least one source is required"
     if kind in ("float_parsing", "float_type", "int_parsing"):
@@ -70,15 +77,28 @@ def _reason(err: dict[str, Any], model: type[Record]) -> str:
     return msg.removeprefix("Value error, ")
 
 
+#: problems reported per row at most, and characters per reason (a hostile row may hold
+#: thousands of wrong values, or one huge one)
+MAX_PROBLEMS_PER_ROW = 20
+MAX_REASON_CHARS = 300
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_REASON_CHARS else text[:MAX_REASON_CHARS] + "…"
+
+
 def check_row(model: type[Record], values: dict[str, Any]) -> tuple[Record | None, list[tuple[str, str]]]:
     """Validate one row: the record, or None with (column, reason) pairs."""
     try:
         record = model.model_validate(values)
     except PydanticError as e:
         out = []
-        for err in e.errors():
+        errors = e.errors()
+        for err in errors[:MAX_PROBLEMS_PER_ROW]:
             col = str(err["loc"][0]) if err.get("loc") else ""
-            out.append((col, _reason(err, model)))
+            out.append((_clip(col), _clip(_reason(err, model))))
+        if len(errors) > MAX_PROBLEMS_PER_ROW:
+            out.append(("", f"and {len(errors) - MAX_PROBLEMS_PER_ROW:,} more problems in this row"))
         return None, out
     issues = record.problems()
     return (None if issues else record), issues

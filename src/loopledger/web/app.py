@@ -7,9 +7,18 @@ what protects the ledger from its clients:
 
 * bodies larger than ``max_body_bytes`` (default 1 MB) are refused with 413 before they are
   read, whether or not they declare a length;
-* errors are JSON 4xx bodies naming the field (:mod:`loopledger.web.errors`);
+* errors are JSON 4xx bodies naming the field (:mod:`loopledger.web.errors`), and no answer
+  names anything inside the server;
+* security headers on every response (:mod:`loopledger.web.headers`: CSP, no framing,
+  nosniff, no referrer);
 * signed session cookies (``secret_key``, default ``$LOOPLEDGER_SECRET`` or a random key per
-  process, so sessions end when the server restarts), ``SameSite=Lax``, HTTP-only;
+  process, so sessions end when the server restarts), ``SameSite=Lax``, HTTP-only, ``Secure``
+  with ``secure_cookies``; a session ends after ``session_idle`` seconds without a request
+  and ``session_lifetime`` seconds after sign-in, and on the server when the account signs
+  out, changes password or role, or is disabled;
+* failed sign-ins throttled per account and client address, and views that must be computed
+  rate-limited per client address (``view_rate`` per second, ``view_burst`` at once;
+  :mod:`loopledger.web.limits`);
 * with ``private=True`` every page and API route except ``/login`` and static files needs a
   signed-in user or an API token (readers included); otherwise reading is open and only
   editing needs an editor.
@@ -28,22 +37,29 @@ from urllib.parse import quote
 
 import anyio
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from .. import __version__
 from ..ledger import Ledger
 from . import errors
 from .errors import ApiError, body
+from .headers import SecurityHeaders
+from .limits import ClientScope, FailureThrottle, RateLimiter
 from .site import Site, user_of
 
 ENV_SECRET = "LOOPLEDGER_SECRET"
 MAX_BODY_BYTES = 1_000_000
 STATIC = Path(__file__).parent / "static"
+#: seconds a session survives without a request, and at most from sign-in
+SESSION_IDLE = 24 * 3600
+SESSION_LIFETIME = 7 * 24 * 3600
+#: views a client may have computed: this many at once, then this many per second
+VIEW_BURST = 60
+VIEW_RATE = 2.0
 
 DESCRIPTION = """
 The JSON API of loopledger: a sourced, dated ledger of deals between companies, its network
@@ -52,7 +68,8 @@ view, measures of circularity and stress tests. Money is **USD billions**; an un
 
 Errors are JSON: `{"detail": "...", "errors": [{"field": "...", "reason": "..."}]}` with a
 4xx status (422 invalid input, 404 unknown id, 409 edit conflict, 401/403 sign-in or role,
-413 body too large, 501 a measure this installation does not have yet).
+413 body too large, 429 too many failed sign-ins or too many new views from one address, with
+`Retry-After`; 501 a measure this installation does not have yet).
 
 Reading needs no sign-in unless the server runs with `--private`. Editing needs an editor:
 a session cookie (sign in at `/login`; send the `X-CSRF-Token` header from `GET /api/me`) or
@@ -62,7 +79,10 @@ a session cookie (sign in at `/login`; send the `X-CSRF-Token` header from `GET 
 
 def create_app(db_url: str | None = None, private: bool = False, *, ledger: Ledger | None = None,
                secret_key: str | None = None, max_body_bytes: int = MAX_BODY_BYTES,
-               https_only: bool = False) -> FastAPI:
+               https_only: bool = False, secure_cookies: bool = False,
+               session_idle: int = SESSION_IDLE, session_lifetime: int = SESSION_LIFETIME,
+               view_rate: float | None = VIEW_RATE, view_burst: int = VIEW_BURST,
+               login_throttle: FailureThrottle | None = None) -> FastAPI:
     """Build the web app over the ledger at ``db_url`` (or over ``ledger``, if given).
 
     Parameters
@@ -72,7 +92,15 @@ def create_app(db_url: str | None = None, private: bool = False, *, ledger: Ledg
     ledger : an open :class:`~loopledger.ledger.Ledger` to serve instead of opening ``db_url``.
     secret_key : key signing session cookies; default ``$LOOPLEDGER_SECRET``, else random.
     max_body_bytes : larger request bodies get 413 (default 1,000,000).
-    https_only : mark the session cookie Secure (behind HTTPS).
+    secure_cookies : behind HTTPS: the session cookie is ``Secure`` (named
+        ``__Host-loopledger_session``) and responses carry ``Strict-Transport-Security``.
+        ``https_only`` is the earlier name of the same switch.
+    session_idle, session_lifetime : seconds a session lasts without a request (default one
+        day) and at most from sign-in (default seven days).
+    view_rate, view_burst : views computed for one client address per second and at once
+        (defaults 2 and 60; ``view_rate=None``: no limit). Cached views are never limited.
+    login_throttle : the :class:`~loopledger.web.limits.FailureThrottle` of sign-ins
+        (default: 5 failures lock an account, 20 an address).
 
     >>> from loopledger import load_default
     >>> app = create_app(ledger=load_default())
@@ -84,7 +112,10 @@ def create_app(db_url: str | None = None, private: bool = False, *, ledger: Ledg
     # views are cached under the latest audit id read from the database, so the ledger must
     # not answer from reads older than that id (another process may have written meanwhile)
     ledger.FRESHNESS_SECONDS = 0
-    site = Site(ledger=ledger, private=private)
+    secure = secure_cookies or https_only
+    site = Site(ledger=ledger, private=private, session_lifetime=session_lifetime,
+                logins=login_throttle or FailureThrottle(),
+                views=None if view_rate is None else RateLimiter(view_rate, view_burst))
     app = FastAPI(title="loopledger", version=__version__, description=DESCRIPTION,
                   docs_url=None, redoc_url=None,
                   openapi_tags=[
@@ -110,24 +141,42 @@ def create_app(db_url: str | None = None, private: bool = False, *, ledger: Ledg
 
     @app.get("/docs", include_in_schema=False)
     def docs():
-        """The OpenAPI page, with Swagger UI served from the package (works offline)."""
-        return get_swagger_ui_html(openapi_url=app.openapi_url, title="loopledger API",
-                                   swagger_js_url="/static/vendor/swagger-ui-bundle.js",
-                                   swagger_css_url="/static/vendor/swagger-ui.css",
-                                   swagger_favicon_url="/static/favicon.svg")
+        """The OpenAPI page, with Swagger UI served from the package (works offline). It is
+        started by a static script, not an inline one, so the page keeps the strict CSP."""
+        return HTMLResponse(DOCS_PAGE, headers={"Cache-Control": "no-store"})
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, Any]:
         return {"ok": True}
 
-    # middleware: the last added runs first (body limit, then session, then the private gate)
+    # middleware: the last added runs first (headers and the last word on errors, the
+    # client's address, the body limit, then the session, then the private gate)
     app.add_middleware(PrivateGate)
     app.add_middleware(SessionMiddleware,
                        secret_key=secret_key or os.environ.get(ENV_SECRET) or secrets.token_urlsafe(32),
-                       session_cookie="loopledger_session", same_site="lax", https_only=https_only,
-                       max_age=14 * 24 * 3600)
+                       session_cookie="__Host-loopledger_session" if secure else "loopledger_session",
+                       same_site="lax", https_only=secure, max_age=session_idle)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    app.add_middleware(ClientScope)
+    app.add_middleware(SecurityHeaders, hsts=secure)
     return app
+
+
+DOCS_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>loopledger API</title>
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="/static/vendor/swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/static/vendor/swagger-ui-bundle.js"></script>
+<script src="/static/swagger-init.js"></script>
+</body>
+</html>
+"""
 
 
 class BodyLimit:
@@ -211,10 +260,9 @@ class PrivateGate:
         request = Request(scope, receive)
         try:
             user = await anyio.to_thread.run_sync(user_of, request)
-        except ApiError as e:
-            user = None
-            if e.status != 401:
-                raise
+        except ApiError as e:  # a rejected token (401) or a locked address (429)
+            response = JSONResponse(body(e.detail, e.errors), status_code=e.status, headers=e.headers)
+            return await response(scope, receive, send)
         if user is not None:
             return await self.app(scope, receive, send)
         if path.startswith("/api/") or path in ("/openapi.json",) or path.startswith("/docs"):

@@ -41,13 +41,15 @@ class ServerProcess:
     env : extra environment variables (e.g. ``LOOPLEDGER_SECRET``).
     log : file receiving the server's output (default: discarded).
     timeout : seconds to wait for the server to answer.
+    args : more options of ``loopledger serve`` (e.g. ``["--proxy-headers"]``).
     """
 
     def __init__(self, db: str, host: str = "127.0.0.1", port: int | None = None,
                  private: bool = False, env: dict[str, str] | None = None,
-                 log: str | Path | None = None, timeout: float = 60.0):
+                 log: str | Path | None = None, timeout: float = 60.0, args: list[str] | None = None):
         self.db, self.host, self.port = db, host, port or free_port(host)
         self.private, self.env, self.log_path, self.timeout = private, env or {}, log, timeout
+        self.args = list(args or [])
         self.url = f"http://{host}:{self.port}"
         self.process: subprocess.Popen | None = None
         self._log = None
@@ -57,6 +59,7 @@ class ServerProcess:
                 "--db", self.db, "--host", self.host, "--port", str(self.port)]
         if self.private:
             args.append("--private")
+        args += self.args
         self._log = open(self.log_path, "w") if self.log_path else open(os.devnull, "w")
         self.process = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT,
                                         env={**os.environ, **self.env})

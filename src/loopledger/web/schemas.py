@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from typing import Any, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator, model_validator
 
 from ..errors import LedgerError
+from ..ledger.limits import check_field_text
 from ..ledger.model import Deal, EventDate, Slug, Source, Status
 from ..paramsets import request_fields
 from ..stresstest.params import StressParams
@@ -22,6 +23,15 @@ from ..stresstest.params import StressParams
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _clean_text(cls, value, info: ValidationInfo):
+        """Text of a request (a reason, a note, company names) is held to the ledger's rules:
+        no control characters, within its length (ledger/limits.py). Passwords are exempt."""
+        if info.field_name == "password":
+            return value
+        return check_field_text(info.field_name or "", value)
 
 
 class NewSource(Source):

@@ -7,18 +7,29 @@ holds the lock; computed views (the map, cycles, circulation ...) are cached und
 the latest audit record, so any edit invalidates them and a repeated view costs one indexed
 query.
 
+A view the cache does not hold yet costs the client one token of its rate limit
+(:class:`~loopledger.web.limits.RateLimiter`, per client address); an answer from the cache
+costs nothing.
+
 The FastAPI dependencies defined here translate HTTP into plain values: the signed-in user
 (session cookie or ``Authorization: Bearer NAME:SECRET``), the CSRF check for cookie sessions,
 and the query parameters every view shares (``as_of``, ``status``, ``kind``), each rejected
 with a 422 naming it when it cannot be read.
+
+A session cookie holds the user name, the account's session ``generation``, when it was
+issued and its CSRF token. It is honoured only while the account is active, its generation
+unchanged and the session younger than ``session_lifetime`` (absolute, however active), so a
+copied cookie dies with sign-out, a password or role change or ``loopledger user disable``.
 """
 
 from __future__ import annotations
 
 import hmac
 import json
+import logging
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,8 +43,11 @@ from ..ledger.dates import PartialDate
 from ..ledger.view import View
 from ..results import jsonable
 from ..vocabulary import BINDING_STATUSES, DealKind, Status
-from .auth import TokenCache, User
+from .auth import TokenChecker, User
 from .errors import ApiError
+from .limits import CLIENT, FailureThrottle, RateLimiter, retry_header
+
+log = logging.getLogger("loopledger.web")
 
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
@@ -47,7 +61,13 @@ class Site:
     private: bool = False
     cache_size: int = 256
     lock: threading.RLock = field(default_factory=threading.RLock)
-    tokens: TokenCache = field(default_factory=TokenCache)
+    tokens: TokenChecker = field(default_factory=TokenChecker)
+    #: failed sign-ins and rejected tokens, per account and client address
+    logins: FailureThrottle = field(default_factory=FailureThrottle)
+    #: views computed per client address (None: no limit)
+    views: RateLimiter | None = None
+    #: seconds a session lasts from sign-in, however active
+    session_lifetime: float = 7 * 24 * 3600
     _views: OrderedDict = field(default_factory=OrderedDict)
 
     @property
@@ -74,6 +94,13 @@ class Site:
             if full in self._views:
                 self._views.move_to_end(full)
                 return self._views[full]
+            client = CLIENT.get()
+            if self.views is not None and client is not None:
+                wait = self.views.take(client)
+                if wait:
+                    raise ApiError(429, f"this address asked for too many views that had to be computed: "
+                                   f"try again in {max(1, round(wait))} s (views already computed are not limited)",
+                                   headers=retry_header(wait))
             value = fn(self.ledger)
             self._views[full] = value
             while len(self._views) > self.cache_size:
@@ -97,25 +124,57 @@ def _bearer(request: Request) -> str | None:
     return None
 
 
+def client_address(request: Request) -> str:
+    """The client's address (the proxy's report of it with ``--proxy-headers``)."""
+    return request.client.host if request.client else "unknown"
+
+
 def user_of(request: Request) -> User | None:
-    """The user making the request: API token first, then the session cookie."""
+    """The user making the request: API token first, then the session cookie. Checked once
+    per request (the result is kept in ``request.state``)."""
+    known = getattr(request.state, "user_checked", None)
+    if known is not None:
+        return known[0]
+    user = _user_of(request)
+    request.state.user_checked = (user,)
+    return user
+
+
+def _user_of(request: Request) -> User | None:
     s: Site = request.app.state.site
     token = _bearer(request)
     if token is not None:
-        user = s.tokens.authenticate(s.store, token)
-        if user is None:
-            raise ApiError(401, "invalid or revoked API token", field="Authorization",
-                           headers={"WWW-Authenticate": "Bearer"})
+        addr = client_address(request)
+        wait = s.logins.retry_after(("addr", addr))
+        if wait:
+            raise ApiError(429, f"too many failed sign-ins or API tokens from this address: try again in "
+                           f"{max(1, round(wait))} s", field="Authorization", headers=retry_header(wait))
+        check = s.tokens.check(s.store, token)
+        if check.user is None:
+            s.logins.failed(("addr", addr))
+            log.warning("rejected API token for %r from %s: %s", token.split(":", 1)[0][:64], addr, check.reason)
+            raise ApiError(401, check.reason, field="Authorization", headers={"WWW-Authenticate": "Bearer"})
         request.state.via_token = True
-        return user
-    name = request.session.get("user") if "session" in request.scope else None
+        return check.user
+    session = request.session if "session" in request.scope else {}
+    name = session.get("user")
     if not name:
         return None
-    row = s.store.user(name)
-    if not row or row.get("disabled"):
-        request.session.clear()
+    row = s.store.user(name) if isinstance(name, str) else None
+    issued = session.get("iat")
+    if (not row or row.get("disabled") or session.get("gen") != row.get("generation")
+            or not isinstance(issued, (int, float)) or time.time() - issued > s.session_lifetime):
+        session.clear()
         return None
-    return User(row["name"], row["role"])
+    return User(row["name"], row["role"], row["generation"])
+
+
+def start_session(request: Request, user: User) -> None:
+    """A fresh session for ``user`` (new CSRF token, the account's current generation)."""
+    request.session.clear()
+    request.session.update({"user": user.name, "gen": user.generation, "iat": int(time.time())})
+    request.state.user_checked = (user,)
+    csrf_token(request)
 
 
 def current_user(request: Request) -> User | None:

@@ -16,7 +16,8 @@ from .site import csrf_token, user_of
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 
-def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200):
+def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200,
+           headers: dict[str, str] | None = None):
     user = user_of(request)
     ctx = {
         "user": user,
@@ -27,4 +28,5 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, s
     }
     response = TEMPLATES.TemplateResponse(request, name, ctx, status_code=status_code)
     response.headers["Cache-Control"] = "no-store"
+    response.headers.update(headers or {})
     return response

@@ -7,6 +7,11 @@ with it). Amendments and retractions name the ``expected_version`` they are base
 another editor changed the record first, the Ledger raises ``ConflictError`` and the client
 gets 409 with nothing written. Editors only: anonymous clients get 401, readers 403, and
 cookie sessions must send the CSRF token in the ``X-CSRF-Token`` header.
+
+An amendment touches only what it may (``loopledger.ledger.ledger.amendment_problems``): a
+deal's form fields, and its sources only by adding to them; never its id, never ``retracted``
+(retracting has its own route, with a reason, and is never undone), never an event's deal.
+Each refused field gets a 422 naming it.
 """
 
 from __future__ import annotations
@@ -15,8 +20,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
-from ...errors import ConflictError, LedgerError, Problem, ValidationError
-from ...ledger.ledger import source_id_for
+from ...errors import ConflictError, LedgerError, ValidationError
+from ...ledger.ledger import amendment_problems, source_id_for
 from ...ledger.tables import RawRow
 from ...ledger.validate import validate_rows
 from ..schemas import Amendment, NewDeal, NewEvent, Retraction, source_arg
@@ -127,9 +132,9 @@ def _precheck(led, records: dict[str, list[dict[str, Any]]], replacing: tuple[st
 def _amend(led, table: str, record_id: str, body: Amendment, actor: str) -> dict[str, Any]:
     _check_version(led, table, record_id, body.expected_version)
     current = led.record(table, record_id).model_dump()
-    bad = [k for k in body.changes if k not in current or k == "id"]
-    if bad:
-        raise ValidationError([Problem("<edit>", None, k, f"'{k}' cannot be changed here") for k in bad])
+    refused = amendment_problems(table, current, body.changes)
+    if refused:
+        raise ValidationError(refused)
     sid, source_rows = _source_rows(led, body.source)
     data = {**current, **body.changes}
     if "sources" in data:

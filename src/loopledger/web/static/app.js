@@ -9,6 +9,12 @@
   const $$ = (sel) => Array.from(document.querySelectorAll(sel));
   const csrf = () => document.querySelector('meta[name="csrf-token"]').content;
 
+  // The page's Content-Security-Policy allows no inline script or style: forms that the
+  // script handles are kept from submitting here, and legend colours are set through the DOM.
+  $$("form[data-no-submit]").forEach((f) => f.addEventListener("submit", (e) => e.preventDefault()));
+  $$("[data-colour]").forEach((e) => { e.style.background = e.dataset.colour; });
+  $$("[data-opacity]").forEach((e) => { e.style.opacity = e.dataset.opacity; });
+
   const slider = $("#asof-slider");
   const START = slider.dataset.start;       // YYYY-MM-DD, first month of the replay
   const TODAY = slider.dataset.today;
