@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import getpass
 import sys
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -22,16 +22,23 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on (0.0.0.0 for every interface).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     private: Annotated[bool, typer.Option("--private", help="Require sign-in for reading too.")] = False,
+    edges: Annotated[Optional[str], typer.Option(
+        "--edges", help="Show this edge list (CSV or Parquet with source,target[,amount]) "
+        "instead of the ledger, read-only; large networks are drawn as groups.")] = None,
 ) -> None:
     """Run the web dashboard and its JSON API (OpenAPI page at /docs). Reading is open unless
     --private; editing needs an editor (see `loopledger user add`). Sessions are signed with
-    $LOOPLEDGER_SECRET (random per run if unset)."""
+    $LOOPLEDGER_SECRET (random per run if unset). With --edges FILE the page draws that network
+    instead (read-only, no ledger)."""
     import uvicorn
 
     from ..web import create_app
 
     if not 0 < port < 65536:
         raise LedgerError(f"--port {port} is not a TCP port (1-65535)")
+    if edges is not None:
+        _serve_edges(edges, db, host, port, private)
+        return
     ledger = open_ledger(db)
     application = create_app(ledger=ledger, private=private)
     if ledger.store.count("deals") == 0:
@@ -42,6 +49,29 @@ def serve(
                             markup=False)
     console().print(f"loopledger on http://{host}:{port}/ ({'private' if private else 'public reading'}; "
                     f"API docs at /docs). Ctrl-C stops.", markup=False)
+    uvicorn.run(application, host=host, port=port, log_level="info")
+
+
+def _serve_edges(path: str, db: str | None, host: str, port: int, private: bool) -> None:
+    """``serve --edges FILE``: the map of a user's edge list, computed before serving."""
+    import time
+
+    import uvicorn
+
+    from ..web import create_app
+    from ..web.usermap import load_user_map
+
+    if db is not None:
+        raise LedgerError("--edges shows an edge list instead of a ledger: leave out --db")
+    if private:
+        raise LedgerError("--edges serves no accounts, so --private would lock everyone out: leave it out")
+    t0 = time.perf_counter()
+    um = load_user_map(path)
+    err_console().print(f"read {path}: {um.net.n:,} companies, {um.net.m:,} links; grouping...", markup=False)
+    um.view()  # the first level, before the first visitor asks
+    application = create_app(user_map=um)
+    console().print(f"loopledger on http://{host}:{port}/ showing {path} (read-only; ready in "
+                    f"{time.perf_counter() - t0:.1f} s). Ctrl-C stops.", markup=False)
     uvicorn.run(application, host=host, port=port, log_level="info")
 
 

@@ -62,7 +62,7 @@ a session cookie (sign in at `/login`; send the `X-CSRF-Token` header from `GET 
 
 def create_app(db_url: str | None = None, private: bool = False, *, ledger: Ledger | None = None,
                secret_key: str | None = None, max_body_bytes: int = MAX_BODY_BYTES,
-               https_only: bool = False) -> FastAPI:
+               https_only: bool = False, user_map: Any = None) -> FastAPI:
     """Build the web app over the ledger at ``db_url`` (or over ``ledger``, if given).
 
     Parameters
@@ -73,6 +73,8 @@ def create_app(db_url: str | None = None, private: bool = False, *, ledger: Ledg
     secret_key : key signing session cookies; default ``$LOOPLEDGER_SECRET``, else random.
     max_body_bytes : larger request bodies get 413 (default 1,000,000).
     https_only : mark the session cookie Secure (behind HTTPS).
+    user_map : a :class:`~loopledger.web.usermap.UserMap` (a user's edge list): the page and
+        ``/api/network`` then draw it instead of the ledger, read-only (``serve --edges``).
 
     >>> from loopledger import load_default
     >>> app = create_app(ledger=load_default())
@@ -80,11 +82,11 @@ def create_app(db_url: str | None = None, private: bool = False, *, ledger: Ledg
     ['/api/network']
     """
     if ledger is None:
-        ledger = Ledger.open(db_url)
+        ledger = Ledger.open("sqlite://" if user_map is not None and db_url is None else db_url)
     # views are cached under the latest audit id read from the database, so the ledger must
     # not answer from reads older than that id (another process may have written meanwhile)
     ledger.FRESHNESS_SECONDS = 0
-    site = Site(ledger=ledger, private=private)
+    site = Site(ledger=ledger, private=private, user_map=user_map)
     app = FastAPI(title="loopledger", version=__version__, description=DESCRIPTION,
                   docs_url=None, redoc_url=None,
                   openapi_tags=[

@@ -48,6 +48,9 @@ class Site:
     cache_size: int = 256
     lock: threading.RLock = field(default_factory=threading.RLock)
     tokens: TokenCache = field(default_factory=TokenCache)
+    #: a user's own network served instead of the ledger's map (``serve --edges FILE``):
+    #: a :class:`~loopledger.web.usermap.UserMap`, read-only
+    user_map: Any = None
     _views: OrderedDict = field(default_factory=OrderedDict)
 
     @property
