@@ -386,7 +386,8 @@ def map_view(ledger: Ledger, view: View, min_amount: float | None = None,
     worth = valuations(ledger, as_of)
     used = sorted(set(e["source"]) | set(e["target"]))
     layout = positions if isinstance(positions, Layout) else None
-    pos = layout.positions if layout is not None else positions
+    pos: dict[str, tuple[float, float]] | None = (
+        layout.positions if layout is not None else positions if isinstance(positions, dict) else None)
     view_pairs = sorted(set(zip(e["source"], e["target"])))
     if pos is None or any(n not in pos for n in used):
         pos = {**spring_positions(view_pairs, used), **(pos or {})}

@@ -109,7 +109,7 @@ class UserMap:
         members = np.arange(self.net.n, dtype=np.int64)
         crumbs = [{"path": "", "name": f"all {self.net.n:,} companies"}]
         groups = self.partition((), members) if self.net.n > DETAIL_LIMIT else None
-        offset, done = 0, []
+        offset, done = 0, list[str]()
         for tok in path:
             if groups is None:
                 raise PathError("group", f"'{'/'.join(path)}': {'/'.join(done) or 'the top level'} "
@@ -236,8 +236,8 @@ class UserMap:
         shown = groups[offset:offset + MAX_GROUPS]
         rest = groups[offset + MAX_GROUPS:]
         gid = np.full(self.net.n, -1, dtype=np.int64)
-        for k, m in enumerate(shown):
-            gid[m] = offset + k
+        for j, m in enumerate(shown):
+            gid[m] = offset + j
         for m in rest:
             gid[m] = -2  # "more"
         su, sv = gid[self.u[legs]], gid[self.v[legs]]
@@ -274,7 +274,7 @@ class UserMap:
             vol = float(self.volume[m].sum())
             top = m[np.argsort(-self.volume[m], kind="stable")[:5]]
             cx, cy = core_pos.get(nid, (None, None))
-            k = None if nid == "more" else int(nid[1:])
+            k: int | None = None if nid == "more" else int(nid[1:])
             nodes.append({
                 "id": nid, "name": label, "type": "group", "type_label": "group of companies",
                 "colour": GROUP_COLOUR, "group": True, "members": int(len(m)),

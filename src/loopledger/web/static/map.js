@@ -65,7 +65,7 @@
             "target-arrow-shape": "triangle", "arrow-scale": 0.9, "curve-style": "bezier",
             "control-point-step-size": 20, "line-style": "data(line)", opacity: "data(opacity)", "z-index": 1 } },
         { selector: "edge.money", style: {
-            label: "data(money)", "font-size": p.font - 1, "font-weight": "bold", color: "#1b1f24",
+            label: "data(money)", "text-margin-x": "data(mx)", "text-margin-y": "data(my)", "font-size": p.font - 1, "font-weight": "bold", color: "#1b1f24",
             "text-background-color": "#ffffff", "text-background-opacity": 0.9, "text-background-padding": 2,
             "text-background-shape": "roundrectangle", "text-events": "no" } },
         { selector: "edge.hover", style: { "underlay-color": "#f0b400", "underlay-opacity": 0.55, "underlay-padding": 4 } },
@@ -166,7 +166,7 @@
                                                  classes: n.group ? "group" : "" })));
       cy.add((answer.flows || []).map((f) => ({ group: "edges", data: Object.assign({}, f, {
         id: "flow:" + f.id, flow: f.id, px: Math.max(1, Math.round(f.width * p.edge * 10) / 10),
-        colour: f.colour || "#57606a", money: short(f.amount) }) })));
+        colour: f.colour || "#57606a", money: short(f.amount), mx: 0, my: 0 }) })));
       cy.endBatch();
       applyMode();
       place();
@@ -275,17 +275,23 @@
       // dollar figures on the largest drawn flows, where they cover no node, label or other figure
       cy.edges(".money").removeClass("money");
       const k = P().money;
-      const taken = drawn().map((n) => n.boundingBox({ includeLabels: true, includeNodes: true, includeEdges: false, includeOverlays: false }));
+      const grow = (b, g) => ({ x1: b.x1 - g, y1: b.y1 - g, x2: b.x2 + g, y2: b.y2 + g, w: b.w + 2 * g, h: b.h + 2 * g });
+      const taken = drawn().map((n) => grow(n.boundingBox({ includeLabels: true, includeNodes: true, includeEdges: false }), 3));
       const cands = cy.edges().filter((e) => e.visible() && e.data("amount") != null)
         .sort((a, b) => (b.data("amount") - a.data("amount")) || (a.id() < b.id() ? -1 : 1)).slice(0, 3 * k);
+      // at the middle of the arrow, else a little above, below or beside it
+      const spots = [[0, 0], [0, -13], [0, 13], [-24, 0], [24, 0], [0, -24], [0, 24], [-30, -13], [30, 13], [30, -13], [-30, 13]];
       let kept = 0;
       cands.forEach((e) => {
         if (kept >= k) return;
         e.addClass("money");
-        const b = e.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeMainLabels: true,
-                                  includeSourceLabels: false, includeTargetLabels: false, includeOverlays: false });
-        if (!(b.w > 0) || taken.some((t) => hit(t, b))) { e.removeClass("money"); return; }
-        taken.push(b); kept += 1;
+        for (const [mx, my] of spots) {
+          e.data({ mx, my });
+          const b = e.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true });
+          if (b.w > 0 && !taken.some((t) => hit(t, b))) { taken.push(b); kept += 1; return; }
+        }
+        e.removeClass("money");
+        e.data({ mx: 0, my: 0 });
       });
       container.dataset.dollarLabels = String(kept);
     }
