@@ -163,9 +163,9 @@ def test_show_all_companies_draws_every_company_without_overlaps(open_page, serv
 def test_widths_follow_the_dollars_and_the_largest_flows_carry_figures(open_page, server, raw):
     pg = open_page(server.url + "/")
     edges = pg.evaluate("""() => window.loopledger.cy.edges().filter(e => e.visible()).map(e => ({
-        amount: e.data('amount'), width: parseFloat(e.style('width')), money: e.hasClass('money'),
-        label: e.style('label'), deals: e.data('deals'), id: e.id(),
-        box: e.hasClass('money') ? e.boundingBox({includeNodes: false, includeEdges: false, includeLabels: true}) : null}))""")
+        amount: e.data('amount'), width: parseFloat(e.style('width')), money: e.hasClass('money') || e.hasClass('money-along'),
+        label: e.hasClass('money') ? e.style('label') : e.style('source-label'), deals: e.data('deals'), id: e.id(), stroke: e.data('stroke'),
+        box: e.boundingBox({includeNodes: false, includeEdges: false, includeLabels: true})}))""")
     # every leg of the CSV files in view is carried by exactly one arrow (drawn or hidden)
     carried = pg.evaluate("window.loopledger.cy.edges().map(e => e.data('deals')).flat()")
     assert sorted(carried) == sorted(raw.legs(date.today()))
@@ -179,8 +179,10 @@ def test_widths_follow_the_dollars_and_the_largest_flows_carry_figures(open_page
     for e in figures:
         shown = float(e["label"].strip("$B").replace(",", ""))
         assert shown == pytest.approx(e["amount"], rel=0.06, abs=0.06)
-    # the figures sit on the largest flows and cover no node label
-    assert max(e["amount"] for e in figures) >= sorted((e["amount"] for e in known), reverse=True)[2]
+    # the figures sit on the largest live flows (the largest one included), never on a
+    # cancelled one, and cover no node label
+    assert max(e["amount"] for e in figures) == max(e["amount"] for e in known if e["stroke"] != "ended")
+    assert all(e["stroke"] != "ended" for e in figures)
     labels = pg.evaluate("window.loopledger.cy.nodes().filter(n => n.visible()).map(n => n.boundingBox({includeLabels: true, includeNodes: false}))")
     for e in figures:
         b = e["box"]

@@ -207,7 +207,7 @@
       : "<li>No cycle among the binding deals shown.</li>";
     $("#cycles-caption").textContent = `Cycles (${cycles.length}, binding deals, as of ${state.as_of})`;
     body.innerHTML = cycles.map((c, i) => `<tr><td>${i + 1}</td><td><button type="button" data-cycle="${esc(key(c))}">${esc(label(c))}</button></td>
-      <td class="num">${money(c.bottleneck)}</td><td>${esc((c.kinds || []).join(", "))}</td></tr>`).join("");
+      <td class="num">${money(c.bottleneck)}</td><td>${esc((c.kinds || []).map((k) => word(k, "short")).join(", "))}</td></tr>`).join("");
     if (state.cycle) highlightCycle(state.cycle, false);
   }
 
@@ -246,7 +246,7 @@
     const circ = window.__circulation && (window.__circulation.companies || []).find((r) => r.node === co.id);
     const val = (c.facts || []).filter((f) => /market_cap|valuation/.test(f.metric)).slice(-1)[0];
     let html = `<dl class="kv"><dt>Type</dt><dd>${esc(word(co.type))}${co.country ? ", " + esc(co.country) : ""}</dd>
-      <dt>Valuation</dt><dd>${val ? "$" + money(val.value) + " bn (" + esc(val.metric) + ", " + esc(val.as_of) + ", " + sourcesHtml(val.sources) + ")" : "none on record"}</dd>
+      <dt>Valuation</dt><dd>${val ? "$" + money(val.value) + " bn (" + esc(word(val.metric)) + ", " + esc(val.as_of) + ", " + sourcesHtml(val.sources) + ")" : "none on record"}</dd>
       <dt>Round-trip share</dt><dd id="company-roundtrip">${circ && circ.round_trip_share != null ? pct(circ.round_trip_share) + ` of what it receives from the network could be money going round ($${money(circ.circular_flow)} of $${money(circ.inflow)} bn)` + (circ.basis && circ.basis !== "unique" ? `; range ${pct(circ.round_trip_min)}–${pct(circ.round_trip_max)} (${esc(circ.basis)})` : "") : "none: it receives no binding money on a cycle"}</dd></dl>`;
     html += `<h3>Deals (${c.deals.length})</h3><div class="tablebox" tabindex="0" role="region" aria-label="Deals of ${esc(co.name)}"><table id="company-deals"><thead><tr><th scope="col">Counterparty</th><th scope="col">Kind, status</th><th scope="col" class="num">USD bn</th><th scope="col">Sources</th></tr></thead><tbody>` +
       c.deals.map((d) => {

@@ -68,6 +68,10 @@
             label: "data(money)", "text-margin-x": "data(mx)", "text-margin-y": "data(my)", "font-size": p.font - 1, "font-weight": "bold", color: "#1b1f24",
             "text-background-color": "#ffffff", "text-background-opacity": 0.9, "text-background-padding": 2,
             "text-background-shape": "roundrectangle", "text-events": "no" } },
+        { selector: "edge.money-along", style: {
+            label: "", "source-label": "data(money)", "source-text-offset": "data(along)", "font-size": p.font - 1,
+            "font-weight": "bold", color: "#1b1f24", "text-background-color": "#ffffff", "text-background-opacity": 0.9,
+            "text-background-padding": 2, "text-background-shape": "roundrectangle", "text-events": "no" } },
         { selector: "edge.hover", style: { "underlay-color": "#f0b400", "underlay-opacity": 0.55, "underlay-padding": 4 } },
         { selector: ".dim", style: { opacity: 0.12, "text-opacity": 0.35, events: "no" } },
         { selector: "edge.dim", style: { opacity: 0.06 } },
@@ -166,7 +170,7 @@
                                                  classes: n.group ? "group" : "" })));
       cy.add((answer.flows || []).map((f) => ({ group: "edges", data: Object.assign({}, f, {
         id: "flow:" + f.id, flow: f.id, px: Math.max(1, Math.round(f.width * p.edge * 10) / 10),
-        colour: f.colour || "#57606a", money: short(f.amount), mx: 0, my: 0 }) })));
+        colour: f.colour || "#57606a", money: short(f.amount), mx: 0, my: 0, along: 0 }) })));
       cy.endBatch();
       applyMode();
       place();
@@ -273,11 +277,11 @@
     }
     function dollarLabels() {
       // dollar figures on the largest drawn flows, where they cover no node, label or other figure
-      cy.edges(".money").removeClass("money");
+      cy.edges(".money, .money-along").removeClass("money money-along");
       const k = P().money;
       const grow = (b, g) => ({ x1: b.x1 - g, y1: b.y1 - g, x2: b.x2 + g, y2: b.y2 + g, w: b.w + 2 * g, h: b.h + 2 * g });
       const taken = drawn().map((n) => grow(n.boundingBox({ includeLabels: true, includeNodes: true, includeEdges: false }), 3));
-      const cands = cy.edges().filter((e) => e.visible() && e.data("amount") != null)
+      const cands = cy.edges().filter((e) => e.visible() && e.data("amount") != null && e.data("stroke") !== "ended")
         .sort((a, b) => (b.data("amount") - a.data("amount")) || (a.id() < b.id() ? -1 : 1)).slice(0, 3 * k);
       // at the middle of the arrow, else a little above, below or beside it
       const spots = [[0, 0], [0, -13], [0, 13], [-24, 0], [24, 0], [0, -24], [0, 24], [-30, -13], [30, 13], [30, -13], [-30, 13]];
@@ -292,6 +296,18 @@
         }
         e.removeClass("money");
         e.data({ mx: 0, my: 0 });
+        // else somewhere along a long arrow, a third or two thirds of the way
+        const a = e.sourceEndpoint(), b = e.targetEndpoint(), len = Math.hypot(b.x - a.x, b.y - a.y);
+        if (len > 120) {
+          e.addClass("money-along");
+          for (const f of [0.3, 0.7, 0.2, 0.8, 0.4, 0.6]) {
+            e.data({ along: Math.round(f * len) });
+            const box = e.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true });
+            if (box.w > 0 && !taken.some((t) => hit(t, box))) { taken.push(box); kept += 1; return; }
+          }
+          e.removeClass("money-along");
+          e.data({ along: 0 });
+        }
       });
       container.dataset.dollarLabels = String(kept);
     }
