@@ -368,6 +368,18 @@ def vocabulary_words() -> dict[str, Any]:
 
 # -- the map of a ledger view -----------------------------------------------------------------
 
+def _paid(row) -> float | None:
+    paid = getattr(row, "paid", None)
+    return None if paid is None or pd.isna(paid) else float(paid)
+
+
+def _to_pay(row, amount: float | None) -> float | None:
+    paid = _paid(row)
+    if paid is None or amount is None:
+        return None
+    return max(amount - paid, 0.0)
+
+
 def map_view(ledger: Ledger, view: View, min_amount: float | None = None,
              positions: dict[str, tuple[float, float]] | Layout | None = None) -> dict[str, Any]:
     """Nodes, flows and legs of the view, decorated for drawing (see the module docstring).
@@ -430,6 +442,8 @@ def map_view(ledger: Ledger, view: View, min_amount: float | None = None,
             "id": row.deal, "source": row.source, "target": row.target, "kind": row.kind,
             "status": row.status, "status_date": row.status_date, "announced": row.announced,
             "amount": amt, "amount_low": _num(row.amount_low), "amount_high": _num(row.amount_high),
+            # cash recorded paid by the date, and what is left of the amount (null when unknown)
+            "paid": _paid(row), "to_pay": _to_pay(row, amt),
             "amount_note": None if d is None else _text(d["amount_note"]),
             "in_flow": bool(row.in_flow), "include_in_totals": bool(row.include_in_totals),
             "colour": kind_colour(row.kind), "line": style["line"],

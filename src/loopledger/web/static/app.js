@@ -245,13 +245,13 @@
     $("#company-title").textContent = co.name;
     const circ = window.__circulation && (window.__circulation.companies || []).find((r) => r.node === co.id);
     const val = (c.facts || []).filter((f) => /market_cap|valuation/.test(f.metric)).slice(-1)[0];
-    let html = `<dl class="kv"><dt>Type</dt><dd>${esc(word(co.type))}${co.country ? ", " + esc(co.country) : ""}</dd>
-      <dt>Valuation</dt><dd>${val ? "$" + money(val.value) + " bn (" + esc(word(val.metric)) + ", " + esc(val.as_of) + ", " + sourcesHtml(val.sources) + ")" : "none on record"}</dd>
+    let html = `<dl class="kv"><dt>Type</dt><dd>${esc(co.type)}${co.country ? ", " + esc(co.country) : ""}</dd>
+      <dt>Valuation</dt><dd>${val ? "$" + money(val.value) + " bn (" + esc(val.metric) + ", " + esc(val.as_of) + ", " + sourcesHtml(val.sources) + ")" : "none on record"}</dd>
       <dt>Round-trip share</dt><dd id="company-roundtrip">${circ && circ.round_trip_share != null ? pct(circ.round_trip_share) + ` of what it receives from the network could be money going round ($${money(circ.circular_flow)} of $${money(circ.inflow)} bn)` + (circ.basis && circ.basis !== "unique" ? `; range ${pct(circ.round_trip_min)}–${pct(circ.round_trip_max)} (${esc(circ.basis)})` : "") : "none: it receives no binding money on a cycle"}</dd></dl>`;
     html += `<h3>Deals (${c.deals.length})</h3><div class="tablebox" tabindex="0" role="region" aria-label="Deals of ${esc(co.name)}"><table id="company-deals"><thead><tr><th scope="col">Counterparty</th><th scope="col">Kind, status</th><th scope="col" class="num">USD bn</th><th scope="col">Sources</th></tr></thead><tbody>` +
       c.deals.map((d) => {
         const out = d.payer === co.id;
-        return `<tr><td>${out ? "pays " + esc(d.payee_name) : "from " + esc(d.payer_name)}</td><td>${esc(word(d.kind))}, ${esc(word(d.status, "short"))}</td><td class="num">${money(d.amount_high == null ? d.amount_low : d.amount_high)}</td><td>${sourcesHtml(d.sources)}</td></tr>`;
+        return `<tr><td>${out ? "pays " + esc(d.payee_name) : "from " + esc(d.payer_name)}</td><td>${esc(d.kind.replace(/_/g, " "))}, ${esc(d.status.replace(/_/g, " "))}</td><td class="num">${money(d.amount_high == null ? d.amount_low : d.amount_high)}</td><td>${sourcesHtml(d.sources)}</td></tr>`;
       }).join("") + "</tbody></table></div>";
     html += `<h3>Exposure</h3><div id="company-exposure"><p class="hint">Loading…</p></div><h3>Promises</h3><div id="company-promises"><p class="hint">Loading…</p></div>`;
     box.innerHTML = html;

@@ -122,7 +122,7 @@
       html += `${esc(amountText(d))}; ${d.legs} ${d.legs === 1 ? "leg" : "legs"}`;
       const rows = (d.deals || []).map((id) => legs[id]).filter(Boolean);
       if (rows.length) {
-        html += "<ul>" + rows.slice(0, 6).map((l) => `<li>${esc(l.id)}: ${l.amount == null ? "amount unknown" : "$" + money(l.amount) + " bn"}, ${esc(statusWords(l.status))}${l.status_date ? " since " + esc(l.status_date) : ""}${l.amount_note ? " (" + esc(l.amount_note) + ")" : ""}<br><span class="hint">sources: ${esc((l.sources || []).map((s) => s.publisher).join(", ") || "none")}</span></li>`).join("") + "</ul>";
+        html += "<ul>" + rows.slice(0, 6).map((l) => `<li>${esc(l.id)}: ${l.amount == null ? "amount unknown" : "$" + money(l.amount) + " bn"}${l.paid != null ? ` ($${money(l.paid)} bn paid)` : ""}, ${esc(statusWords(l.status))}${l.status_date ? " since " + esc(l.status_date) : ""}${l.amount_note ? " (" + esc(l.amount_note) + ")" : ""}<br><span class="hint">sources: ${esc((l.sources || []).map((s) => s.publisher).join(", ") || "none")}</span></li>`).join("") + "</ul>";
         if (rows.length > 6) html += `<span class="hint">and ${rows.length - 6} more (all in the table of deal legs)</span>`;
       }
       return html;
