@@ -135,13 +135,14 @@ def valuations(ledger: Ledger, as_of: date) -> dict[str, dict[str, Any]]:
 
 # -- layout ------------------------------------------------------------------------------------
 
-def spring_positions(pairs: Iterable[tuple[str, str]], nodes: Iterable[str]) -> dict[str, tuple[float, float]]:
+def spring_positions(pairs: Iterable[tuple[str, str]], nodes: Iterable[str],
+                     aspect: float = ASPECT) -> dict[str, tuple[float, float]]:
     """A seeded spring layout, component by component, in pixels.
 
     A spring layout of a disconnected graph pushes the small components far away and squeezes
     the large one, so the largest connected component is laid out alone (Fruchterman-Reingold
-    with ``seed=LAYOUT_SEED``, then Kamada-Kawai) on a ``2·ASPECT·LAYOUT_SCALE`` by
-    ``2·LAYOUT_SCALE`` rectangle, and the others, each laid out the same way at a size growing
+    with ``seed=LAYOUT_SEED``, then Kamada-Kawai) on a ``2·aspect·LAYOUT_SCALE`` by
+    ``2·LAYOUT_SCALE`` rectangle (``aspect``: ASPECT, landscape, unless told otherwise), and the others, each laid out the same way at a size growing
     with the square root of its node count, are stacked in columns just right of it, largest
     first."""
     g = nx.Graph()
@@ -153,7 +154,7 @@ def spring_positions(pairs: Iterable[tuple[str, str]], nodes: Iterable[str]) -> 
     out: dict[str, tuple[float, float]] = {}
     main = parts[0]
     # the map is landscape: stretch the main component sideways
-    out.update({n: (ASPECT * x, y) for n, (x, y) in _spring(g.subgraph(main), LAYOUT_SCALE, (0.0, 0.0)).items()})
+    out.update({n: (aspect * x, y) for n, (x, y) in _spring(g.subgraph(main), LAYOUT_SCALE, (0.0, 0.0)).items()})
     right = max(x for x, _ in out.values())
     x, y, col_width = right + 100.0, -LAYOUT_SCALE, 0.0
     for part in parts[1:]:
@@ -181,6 +182,12 @@ def _spring(g: nx.Graph, half: float, centre: tuple[float, float]) -> dict[str, 
     return {v: (float(x), float(y)) for v, (x, y) in pos.items()}
 
 
+def core_positions(pairs: Iterable[tuple[str, str]], core: Iterable[str]) -> dict[str, tuple[float, float]]:
+    """The layout of a core alone: :func:`spring_positions` with a square main component (the
+    small components beside it already make the whole landscape)."""
+    return spring_positions(pairs, core, aspect=1.0)
+
+
 @dataclass
 class Layout:
     """Positions of every company of a set of deals, and of any core among them (memoised)."""
@@ -194,7 +201,7 @@ class Layout:
         key = tuple(sorted(set(core)))
         if key not in self._cores:
             inside = set(key)
-            self._cores[key] = spring_positions([(u, v) for u, v in self.pairs if u in inside and v in inside], key)
+            self._cores[key] = core_positions([(u, v) for u, v in self.pairs if u in inside and v in inside], key)
         return self._cores[key]
 
 
@@ -410,7 +417,7 @@ def map_view(ledger: Ledger, view: View, min_amount: float | None = None,
         core_pos = layout.core(core_ids)
     else:
         inside = set(core_ids)
-        core_pos = spring_positions([(u, v) for u, v in view_pairs if u in inside and v in inside], core_ids)
+        core_pos = core_positions([(u, v) for u, v in view_pairs if u in inside and v in inside], core_ids)
 
     flows = flows_of(e)
     known = [f["amount"] for f in flows if f["amount"] is not None]

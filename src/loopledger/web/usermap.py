@@ -37,7 +37,7 @@ import scipy.sparse as sp
 from ..network import FlowNetwork
 from ..palette import GROUP_COLOUR, USER_FLOW_COLOUR, USER_NODE_COLOUR
 from ..results import jsonable
-from .graph import LAYOUT_SEED, core_of, flows_of, legend, spring_positions, volume_size
+from .graph import LAYOUT_SEED, core_of, core_positions, flows_of, legend, spring_positions, volume_size
 
 #: most companies drawn one by one; a larger set is drawn as groups
 DETAIL_LIMIT = 200
@@ -209,7 +209,7 @@ class UserMap:
         pairs = [(f["source"], f["target"]) for f in kept]
         pos = spring_positions(pairs, ids)
         inside = set(core["nodes"])
-        core_pos = spring_positions([p for p in pairs if p[0] in inside and p[1] in inside], core["nodes"])
+        core_pos = core_positions([p for p in pairs if p[0] in inside and p[1] in inside], core["nodes"])
         degree = pd.concat([frame["source"], frame["target"]]).value_counts()
         nodes = []
         for i, nid in zip(drawn.tolist(), ids):
@@ -268,7 +268,7 @@ class UserMap:
                                     "amount": flows_frame["amount"]})
         core = core_of(frame_nodes, ids)
         inside = set(core["nodes"])
-        core_pos = spring_positions([p for p in pairs if p[0] in inside and p[1] in inside], core["nodes"])
+        core_pos = core_positions([p for p in pairs if p[0] in inside and p[1] in inside], core["nodes"])
         nodes = []
         for nid, m, label in entries:
             vol = float(self.volume[m].sum())

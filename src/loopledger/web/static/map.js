@@ -69,7 +69,7 @@
             "text-background-color": "#ffffff", "text-background-opacity": 0.9, "text-background-padding": 2,
             "text-background-shape": "roundrectangle", "text-events": "no" } },
         { selector: "edge.money-along", style: {
-            label: "", "source-label": "data(money)", "source-text-offset": "data(along)", "font-size": p.font - 1,
+            label: "", "source-label": "data(money)", "source-text-offset": "data(along)", "source-text-margin-y": "data(my)", "font-size": p.font - 1,
             "font-weight": "bold", color: "#1b1f24", "text-background-color": "#ffffff", "text-background-opacity": 0.9,
             "text-background-padding": 2, "text-background-shape": "roundrectangle", "text-events": "no" } },
         { selector: "edge.hover", style: { "underlay-color": "#f0b400", "underlay-opacity": 0.55, "underlay-padding": 4 } },
@@ -204,7 +204,7 @@
       const big = Math.max(...nodes.map((n) => n.data("px")));
       const mx = Math.min(p.wrap / 2 + 4, W / 4), mt = big / 2 + 4, mb = Math.min(big / 2 + 3 * p.font + 6, H / 4);
       let sx = dx > 0 ? (W - 2 * mx) / dx : 0, sy = dy > 0 ? (H - mt - mb) / dy : 0;
-      if (dx > 0 && dy > 0) { if (sx > 1.7 * sy) sx = 1.7 * sy; if (sy > 1.7 * sx) sy = 1.7 * sx; }
+      if (dx > 0 && dy > 0) { if (sx > 2.2 * sy) sx = 2.2 * sy; if (sy > 2.2 * sx) sy = 2.2 * sx; }
       const ox = mx + ((W - 2 * mx) - sx * dx) / 2, oy = mt + ((H - mt - mb) - sy * dy) / 2;
       cy.batch(() => nodes.forEach((n, i) => n.position({ x: ox + sx * (pts[i][0] - minx), y: oy + sy * (pts[i][1] - miny) })));
       // nodes outside the core shown for a selection sit by their counterparties
@@ -297,16 +297,18 @@
         e.removeClass("money");
         e.data({ mx: 0, my: 0 });
         // else somewhere along a long arrow, a third or two thirds of the way
-        const a = e.sourceEndpoint(), b = e.targetEndpoint(), len = Math.hypot(b.x - a.x, b.y - a.y);
+        const a = e.source().position(), b = e.target().position(), len = Math.hypot(b.x - a.x, b.y - a.y);
         if (len > 120) {
           e.addClass("money-along");
-          for (const f of [0.3, 0.7, 0.2, 0.8, 0.4, 0.6]) {
-            e.data({ along: Math.round(f * len) });
-            const box = e.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true });
-            if (box.w > 0 && !taken.some((t) => hit(t, box))) { taken.push(box); kept += 1; return; }
+          for (const f of [0.3, 0.7, 0.2, 0.8, 0.4, 0.6, 0.15, 0.85]) {
+            for (const my of [0, -12, 12]) {
+              e.data({ along: Math.round(f * len), my });
+              const box = e.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true });
+              if (box.w > 0 && !taken.some((t) => hit(t, box))) { taken.push(box); kept += 1; return; }
+            }
           }
           e.removeClass("money-along");
-          e.data({ along: 0 });
+          e.data({ along: 0, my: 0 });
         }
       });
       container.dataset.dollarLabels = String(kept);
