@@ -89,6 +89,21 @@
     cy = cytoscape({ container, style: style(P()), layout: { name: "preset" }, wheelSensitivity: 0.3,
                      minZoom: 0.05, maxZoom: 4, boxSelectionEnabled: false, autoungrabify: false });
 
+    // Cytoscape keeps where its canvas is on the page and learns of a new size, a scroll or a
+    // window resize, but not of the canvas moving because the page above it changed (figures
+    // and panels fill in after the map): it then tests the pointer against a stale position
+    // and reports the element a few pixels away, so a tooltip showed another deal's data.
+    // Any change of the canvas' place tells Cytoscape before the pointer is tested.
+    let lastRect = "";
+    function syncBox() {
+      const r = container.getBoundingClientRect();
+      const key = [r.left, r.top, r.width, r.height].map((x) => Math.round(x * 10)).join(",");
+      if (key !== lastRect) { lastRect = key; cy.resize(); }
+    }
+    container.addEventListener("pointerenter", syncBox);
+    container.addEventListener("pointerdown", syncBox, true);
+    if (window.ResizeObserver) new ResizeObserver(syncBox).observe(document.body);
+
     // ------------------------------------------------------------ tooltips
     function hideTip() { if (tip) tip.hidden = true; cy.edges(".hover").removeClass("hover"); }
     function showTip(ev, html) {
