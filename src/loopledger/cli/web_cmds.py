@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import getpass
 import sys
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -35,10 +35,14 @@ def serve(
         "--view-rate", help="Views one client address may have computed per second (cached views are "
         "not counted); 0 turns the limit off.")] = 2.0,
     view_burst: Annotated[int, typer.Option("--view-burst", help="... and at once.")] = 60,
+    edges: Annotated[Optional[str], typer.Option(
+        "--edges", help="Show this edge list (CSV or Parquet with source,target[,amount]) "
+        "instead of the ledger, read-only; large networks are drawn as groups.")] = None,
 ) -> None:
     """Run the web dashboard and its JSON API (OpenAPI page at /docs). Reading is open unless
     --private; editing needs an editor (see `loopledger user add`). Sessions are signed with
-    $LOOPLEDGER_SECRET (random per run if unset). See docs/web.md, "Security"."""
+    $LOOPLEDGER_SECRET (random per run if unset). With --edges FILE the page draws
+    that network instead (read-only, no ledger). See docs/web.md, "Security"."""
     import uvicorn
 
     from ..web import create_app
@@ -47,6 +51,9 @@ def serve(
         raise LedgerError(f"--port {port} is not a TCP port (1-65535)")
     if view_rate < 0 or view_burst < 1:
         raise LedgerError("--view-rate must be at least 0 and --view-burst at least 1")
+    if edges is not None:
+        _serve_edges(edges, db, host, port, private)
+        return
     ledger = open_ledger(db)
     application = create_app(ledger=ledger, private=private, secure_cookies=secure_cookies,
                              view_rate=view_rate or None, view_burst=view_burst)
@@ -61,6 +68,29 @@ def serve(
     # no "server: uvicorn" header: answers do not name what runs the server
     uvicorn.run(application, host=host, port=port, log_level="info", server_header=False,
                 proxy_headers=proxy_headers, forwarded_allow_ips=forwarded_allow_ips)
+
+
+def _serve_edges(path: str, db: str | None, host: str, port: int, private: bool) -> None:
+    """``serve --edges FILE``: the map of a user's edge list, computed before serving."""
+    import time
+
+    import uvicorn
+
+    from ..web import create_app
+    from ..web.usermap import load_user_map
+
+    if db is not None:
+        raise LedgerError("--edges shows an edge list instead of a ledger: leave out --db")
+    if private:
+        raise LedgerError("--edges serves no accounts, so --private would lock everyone out: leave it out")
+    t0 = time.perf_counter()
+    um = load_user_map(path)
+    err_console().print(f"read {path}: {um.net.n:,} companies, {um.net.m:,} links; grouping...", markup=False)
+    um.view()  # the first level, before the first visitor asks
+    application = create_app(user_map=um)
+    console().print(f"loopledger on http://{host}:{port}/ showing {path} (read-only; ready in "
+                    f"{time.perf_counter() - t0:.1f} s). Ctrl-C stops.", markup=False)
+    uvicorn.run(application, host=host, port=port, log_level="info", server_header=False)
 
 
 def _read_password(password_stdin: bool) -> str:

@@ -14,20 +14,11 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
+# one palette for the page and the report: a company type or a status has the same colour in both
+from ..palette import STATUS_COLOURS, TYPE_COLOURS
 from ..vocabulary import BINDING_STATUSES, COMPANY_TYPES, KINDS, STATUS_LABELS
 from ..vocabulary import STATUS_ORDER as STATUSES
 
-#: one colour per status, darkest for money paid, grey for cancelled
-STATUS_COLOURS = {
-    "funded": "#1b4f72", "funded_partial": "#2e86c1", "definitive": "#85c1e9",
-    "announced_loi": "#f5b041", "rumored": "#fad7a0", "cancelled_stalled": "#bfbfbf",
-}
-#: one colour per company type
-TYPE_COLOURS = {
-    "chip_vendor": "#2e7d32", "hyperscaler_cloud": "#1565c0", "neocloud": "#6a1b9a",
-    "ai_lab": "#c62828", "investor": "#ef6c00", "lender": "#8d6e63",
-    "energy_datacentre": "#f9a825", "vehicle_spv": "#78909c", "other": "#9e9e9e",
-}
 #: legend words, from the one vocabulary
 KIND_LABELS = {k: m.plural for k, m in KINDS.items()}
 TYPE_LABELS = {t: plural for t, (_, plural) in COMPANY_TYPES.items()}

@@ -82,7 +82,7 @@ def create_app(db_url: str | None = None, private: bool = False, *, ledger: Ledg
                https_only: bool = False, secure_cookies: bool = False,
                session_idle: int = SESSION_IDLE, session_lifetime: int = SESSION_LIFETIME,
                view_rate: float | None = VIEW_RATE, view_burst: int = VIEW_BURST,
-               login_throttle: FailureThrottle | None = None) -> FastAPI:
+               login_throttle: FailureThrottle | None = None, user_map: Any = None) -> FastAPI:
     """Build the web app over the ledger at ``db_url`` (or over ``ledger``, if given).
 
     Parameters
@@ -101,6 +101,8 @@ def create_app(db_url: str | None = None, private: bool = False, *, ledger: Ledg
         (defaults 2 and 60; ``view_rate=None``: no limit). Cached views are never limited.
     login_throttle : the :class:`~loopledger.web.limits.FailureThrottle` of sign-ins
         (default: 5 failures lock an account, 20 an address).
+    user_map : a :class:`~loopledger.web.usermap.UserMap` (a user's edge list): the page and
+        ``/api/network`` then draw it instead of the ledger, read-only (``serve --edges``).
 
     >>> from loopledger import load_default
     >>> app = create_app(ledger=load_default())
@@ -108,14 +110,15 @@ def create_app(db_url: str | None = None, private: bool = False, *, ledger: Ledg
     ['/api/network']
     """
     if ledger is None:
-        ledger = Ledger.open(db_url)
+        ledger = Ledger.open("sqlite://" if user_map is not None and db_url is None else db_url)
     # views are cached under the latest audit id read from the database, so the ledger must
     # not answer from reads older than that id (another process may have written meanwhile)
     ledger.FRESHNESS_SECONDS = 0
     secure = secure_cookies or https_only
     site = Site(ledger=ledger, private=private, session_lifetime=session_lifetime,
                 logins=login_throttle or FailureThrottle(),
-                views=None if view_rate is None else RateLimiter(view_rate, view_burst))
+                views=None if view_rate is None else RateLimiter(view_rate, view_burst),
+                user_map=user_map)
     app = FastAPI(title="loopledger", version=__version__, description=DESCRIPTION,
                   docs_url=None, redoc_url=None,
                   openapi_tags=[

@@ -42,21 +42,26 @@ class ServerProcess:
     log : file receiving the server's output (default: discarded).
     timeout : seconds to wait for the server to answer.
     args : more options of ``loopledger serve`` (e.g. ``["--proxy-headers"]``).
+    edges : an edge list to show instead of the ledger (``serve --edges``; ``db`` is then
+        ignored).
     """
 
     def __init__(self, db: str, host: str = "127.0.0.1", port: int | None = None,
                  private: bool = False, env: dict[str, str] | None = None,
-                 log: str | Path | None = None, timeout: float = 60.0, args: list[str] | None = None):
+                 log: str | Path | None = None, timeout: float = 60.0, args: list[str] | None = None,
+                 edges: str | Path | None = None):
         self.db, self.host, self.port = db, host, port or free_port(host)
         self.private, self.env, self.log_path, self.timeout = private, env or {}, log, timeout
         self.args = list(args or [])
+        self.edges = edges
         self.url = f"http://{host}:{self.port}"
         self.process: subprocess.Popen | None = None
         self._log = None
 
     def __enter__(self) -> ServerProcess:
         args = [sys.executable, "-c", "from loopledger.cli import main; main()", "serve",
-                "--db", self.db, "--host", self.host, "--port", str(self.port)]
+                "--host", self.host, "--port", str(self.port)]
+        args += ["--edges", str(self.edges)] if self.edges is not None else ["--db", self.db]
         if self.private:
             args.append("--private")
         args += self.args

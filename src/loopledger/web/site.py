@@ -68,6 +68,9 @@ class Site:
     views: RateLimiter | None = None
     #: seconds a session lasts from sign-in, however active
     session_lifetime: float = 7 * 24 * 3600
+    #: a user's own network served instead of the ledger's map (``serve --edges FILE``):
+    #: a :class:`~loopledger.web.usermap.UserMap`, read-only
+    user_map: Any = None
     _views: OrderedDict = field(default_factory=OrderedDict)
 
     @property

@@ -11,9 +11,12 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 from .. import __version__
+from ..vocabulary import label
 from .site import csrf_token, user_of
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+#: ``{{ code | words }}``: the vocabulary's words for a code (the code itself if it has none)
+TEMPLATES.env.filters["words"] = label
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200,

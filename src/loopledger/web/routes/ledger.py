@@ -1,5 +1,6 @@
 """Reading the ledger: companies, deals (the CLI's filters), one deal, its history, facts, the
-status summary and the map (``GET /api/network``)."""
+status summary, the map (``GET /api/network``) and the words and colours of every code
+(``GET /api/vocabulary``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import Annotated, Any, Literal, Optional
 from fastapi import APIRouter, Path, Query
 
 from ...results import jsonable
-from ..graph import ledger_positions, map_view
+from ..errors import ApiError
+from ..graph import ledger_layout, map_view, vocabulary_words
 from ..site import AsOf, CompanyText, KindQuery, MinAmount, SiteDep, StatusQuery, ViewDep, values
 
 router = APIRouter(prefix="/api", tags=["ledger"])
@@ -113,21 +115,57 @@ def summary(site: SiteDep, as_of: AsOf) -> dict[str, Any]:
     return site.json(("summary", as_of), lambda led: led.summary(as_of=as_of).to_dict())
 
 
-@router.get("/network", summary="The map: nodes and edges")
+@router.get("/network", summary="The map: nodes, flows and legs")
 def network(
     site: SiteDep,
     view: ViewDep,
     min_amount: MinAmount = None,
     layout: Annotated[Literal["ledger", "view"], Query(description="'ledger': one layout of "
                       "the whole ledger (stable while the date moves); 'view': this view only")] = "ledger",
+    group: Annotated[Optional[str], Query(max_length=400, description="a user network only "
+                     "(`serve --edges`): the group to open, e.g. `g3/g0`; `more` opens the "
+                     "collapsed groups")] = None,
+    focus: Annotated[Optional[str], Query(max_length=200, description="a user network only: "
+                     "the level that draws this company")] = None,
 ) -> dict[str, Any]:
-    """The network view as of a date (docs/methods.md 0.2): ``nodes`` (size from valuation facts,
-    colour by company type, positions from a seeded networkx layout) and ``edges`` (one per
-    deal leg, with kind, status, amounts and sources). Without ``status`` the binding
-    statuses are kept (funded, funded_partial, definitive), as in ``ledger.network``."""
+    """The network view as of a date (docs/methods.md 0.2, 0.4): ``nodes`` (size from valuation
+    facts, colour by company type, positions from a seeded networkx layout, ``core`` when the
+    company is one of those carrying most of the binding dollars), ``flows`` (what the map
+    draws: the legs from one payer to one payee of one kind drawn alike, summed, with a width
+    in proportion to the square root of the dollars) and ``edges`` (one per deal leg, with
+    kind, status, amounts and sources). Without ``status`` the binding statuses are kept
+    (funded, funded_partial, definitive), as in ``ledger.network``. When the server shows a
+    user's edge list (``serve --edges``) the answer is that network's level ``group``
+    (groups of companies, or companies; see docs/web.md)."""
+    if site.user_map is not None:
+        return _user_network(site, group, focus)
+    for name, value in (("group", group), ("focus", focus)):
+        if value is not None:
+            raise ApiError(422, f"{name}: only a user network (serve --edges) has groups; "
+                           "this server shows the ledger", field=name)
 
     def build(led):
-        pos = site.cached(("layout",), ledger_positions) if layout == "ledger" else None
+        pos = site.cached(("layout",), ledger_layout) if layout == "ledger" else None
         return map_view(led, view, min_amount=min_amount, positions=pos)
 
     return site.json(("network", *view.key(), min_amount, layout), build)
+
+
+def _user_network(site, group: str | None, focus: str | None):
+    from ..usermap import PathError
+
+    um = site.user_map
+    try:
+        if focus:
+            um.path_to(focus)  # a clear 404 before the cache is asked
+        return site.json(("user-network", group or "", focus or ""), lambda led: um.view(group or "", focus))
+    except PathError as e:
+        raise ApiError(404 if e.field == "focus" else 422, f"{e.field}: {e}", field=e.field) from None
+
+
+@router.get("/vocabulary", summary="Words and colours of every code")
+def vocabulary(site: SiteDep) -> dict[str, Any]:
+    """The human words of every deal kind, status, company type, source type and consideration
+    (``loopledger.vocabulary``), with the colours and line styles the map and the report draw
+    them in (``loopledger.palette``)."""
+    return site.json(("vocabulary",), lambda led: vocabulary_words())

@@ -1,6 +1,7 @@
 /* loopledger dashboard: fills the server-rendered page from the JSON API.
-   No build step, no framework: plain DOM and the vendored Cytoscape.js.
-   The URL holds the view (as_of, status, kind, min, company, cycle) so a view can be shared. */
+   No build step, no framework: plain DOM, the vendored Cytoscape.js and the map (map.js).
+   The URL holds the view (as_of, status, kind, min, company, cycle, all) so a view can be
+   shared. The words of every code come from GET /api/vocabulary, never retyped here. */
 (function () {
   "use strict";
 
@@ -23,8 +24,8 @@
   const ALL_KINDS = $$('input[name=kind]').map((x) => x.value);
 
   const state = { as_of: TODAY, status: ALL_STATUSES.slice(), kind: ALL_KINDS.slice(), min: null,
-                  company: null, cycle: null };
-  let cy = null, net = null, cycles = [], names = {}, loadSeq = 0, viewSeq = 0;
+                  company: null, cycle: null, all: false };
+  let cy = null, map = null, net = null, cycles = [], names = {}, loadSeq = 0, viewSeq = 0, vocab = {};
 
   // ---------------------------------------------------------------- helpers
   function esc(s) {
@@ -33,6 +34,14 @@
   function money(x) {
     if (x === null || x === undefined || Number.isNaN(x)) return "—";
     return Number(x).toLocaleString("en-US", { maximumFractionDigits: x < 10 ? 2 : 1 });
+  }
+  // the human words of a code (kind, status, company type ...), from the vocabulary
+  function word(code, form) {
+    for (const table of ["kinds", "statuses", "company_types", "source_types", "considerations"]) {
+      const m = (vocab[table] || {})[code];
+      if (m) return m[form || "label"] || m.label;
+    }
+    return code == null ? "" : String(code).replace(/_/g, " ");
   }
   function pct(x) { return x === null || x === undefined ? "—" : (100 * x).toFixed(1) + "%"; }
   function range(lo, hi) {
@@ -83,6 +92,7 @@
     if (p.get("min") && !Number.isNaN(Number(p.get("min")))) state.min = Number(p.get("min"));
     state.company = p.get("company") || null;
     state.cycle = p.get("cycle") || null;
+    state.all = p.get("all") === "1";
   }
   function writeURL() {
     const p = new URLSearchParams();
@@ -92,6 +102,7 @@
     if (state.min !== null) p.set("min", state.min);
     if (state.company) p.set("company", state.company);
     if (state.cycle) p.set("cycle", state.cycle);
+    if (state.all) p.set("all", "1");
     const qs = p.toString();
     history.replaceState(null, "", location.pathname + (qs ? "?" + qs : ""));
   }
@@ -102,59 +113,18 @@
     $$('input[name=status]').forEach((x) => { x.checked = state.status.includes(x.value); });
     $$('input[name=kind]').forEach((x) => { x.checked = state.kind.includes(x.value); });
     $("#min-amount").value = state.min === null ? "" : state.min;
+    $("#show-all").checked = state.all;
   }
 
-  // ---------------------------------------------------------------- the map
-  function style() {
-    return [
-      { selector: "node", style: {
-          width: "data(size)", height: "data(size)", "background-color": "data(colour)",
-          label: "data(name)", "font-size": 17, "min-zoomed-font-size": 6, color: "#1b1f24", "text-valign": "bottom",
-          "text-margin-y": 2, "text-outline-color": "#fff", "text-outline-width": 3,
-          "border-width": 1, "border-color": "#57606a" } },
-      { selector: "edge", style: {
-          width: "data(width)", "line-color": "data(colour)", "target-arrow-color": "data(colour)",
-          "target-arrow-shape": "triangle", "arrow-scale": 0.8, "curve-style": "bezier",
-          "line-style": "data(line)", opacity: "data(opacity)" } },
-      { selector: ".faded", style: { opacity: 0.08 } },
-      { selector: "node.hl", style: { "border-width": 4, "border-color": "#111", opacity: 1, "z-index": 10 } },
-      { selector: "edge.hl", style: { width: 5, "line-color": "#111", "target-arrow-color": "#111", opacity: 1, "z-index": 10 } },
-      { selector: "node.selected", style: { "border-width": 5, "border-color": "#0b5cad" } },
-      { selector: "node.stressed", style: { "background-color": "data(stress)" } },
-    ];
-  }
-
+  // ---------------------------------------------------------------- the map (drawn by map.js)
   function initMap() {
-    if (typeof cytoscape === "undefined") { $("#map-status").textContent = "(the map script did not load)"; return; }
-    cy = cytoscape({ container: $("#map"), style: style(), layout: { name: "preset" },
-                     wheelSensitivity: 0.3, minZoom: 0.1, maxZoom: 4 });
-    const tip = $("#tip");
-    cy.on("mouseover", "edge", (ev) => showTip(ev, edgeTip(ev.target.data())));
-    cy.on("mouseover", "node", (ev) => showTip(ev, nodeTip(ev.target.data())));
-    cy.on("mouseout", "node, edge", () => { tip.hidden = true; });
-    cy.on("tap", "node", (ev) => { tip.hidden = true; selectCompany(ev.target.id()); });
-    cy.on("tap", (ev) => { if (ev.target === cy) { tip.hidden = true; } });
-  }
-  function showTip(ev, html) {
-    const tip = $("#tip");
-    tip.innerHTML = html;
-    tip.hidden = false;
-    const p = ev.renderedPosition || ev.target.renderedPosition();
-    const box = $("#map");
-    tip.style.left = Math.min(box.offsetLeft + p.x + 12, box.offsetLeft + box.clientWidth - 300) + "px";
-    tip.style.top = (box.offsetTop + p.y + 12) + "px";
-  }
-  function edgeTip(d) {
-    return `<strong>${esc(names[d.source] || d.source)} → ${esc(names[d.target] || d.target)}</strong><br>
-      ${esc(d.kind)}, ${esc(d.status)}${d.status_date ? " since " + esc(d.status_date) : ""}<br>
-      ${range(d.amount_low, d.amount_high)}${d.amount_note ? " (" + esc(d.amount_note) + ")" : ""}<br>
-      <span class="hint">deal ${esc(d.id)}; sources: ${esc((d.sources || []).map((s) => s.publisher).join(", "))}</span>`;
-  }
-  function nodeTip(d) {
-    const v = d.valuation_fact;
-    return `<strong>${esc(d.name)}</strong> (${esc(d.type)})<br>` +
-      (v ? `valuation $${money(v.value)} bn (${esc(v.metric)}, ${esc(v.as_of)})` : "no valuation on record") +
-      `<br>${d.legs} legs in view`;
+    map = window.LoopMap ? window.LoopMap({
+      container: $("#map"), tip: $("#tip"), legend: $("#legend"), note: $("#map-core"),
+      onTapNode: (id) => selectCompany(id),
+      onBackground: () => { if (state.company) { state.company = null; writeURL(); showCompanySelection(); } },
+    }) : null;
+    if (!map) { $("#map-status").textContent = "(the map script did not load)"; return; }
+    cy = map.cy;
   }
 
   async function loadNetwork() {
@@ -168,14 +138,9 @@
     if (seq !== loadSeq) return;  // a newer view was asked for meanwhile
     net = data;
     data.nodes.forEach((n) => { names[n.id] = n.name; });
-    if (cy) {
-      cy.elements().remove();
-      cy.add(data.nodes.map((n) => ({ group: "nodes", data: n, position: { x: n.x, y: n.y } })));
-      cy.add(data.edges.map((e, i) => ({ group: "edges", data: Object.assign({}, e, { id: "leg:" + e.id + ":" + i, deal: e.id }) })));
-      cy.fit(undefined, 30);
-      if (cy.zoom() > 1) { cy.zoom(1); cy.center(); }  // a small early map stays readable
-    }
+    if (map) { map.words = vocab; map.render(data, { all: state.all }); }
     $("#map-status").textContent = `(${data.counts.edges} deal legs, ${data.counts.nodes} companies as of ${state.as_of})`;
+    $("#show-all-count").textContent = data.core && data.core.nodes.length < data.counts.nodes ? `(${data.counts.nodes})` : "";
     $("#map").dataset.legs = data.counts.edges;
     $("#map").dataset.asof = state.as_of;
     $("#fig-legs").textContent = data.counts.edges;
@@ -191,7 +156,7 @@
       .map((e) => `<tr data-deal="${esc(e.id)}" class="${state.company && (e.source === state.company || e.target === state.company) ? "selected" : ""}">
         <td><button type="button" data-company="${esc(e.source)}">${esc(names[e.source] || e.source)}</button></td>
         <td><button type="button" data-company="${esc(e.target)}">${esc(names[e.target] || e.target)}</button></td>
-        <td>${esc(e.kind)}</td><td>${esc(e.status)}</td>
+        <td>${esc(word(e.kind))}</td><td>${esc(word(e.status, "short"))}</td>
         <td class="num">${e.amount_low === e.amount_high || e.amount_low == null ? money(e.amount_high) : money(e.amount_low) + "–" + money(e.amount_high)}</td>
         <td>${esc(e.announced || "")}</td><td>${sourcesHtml(e.sources)}</td></tr>`).join("");
   }
@@ -249,7 +214,7 @@
       : "<li>No cycle among the binding deals shown.</li>";
     $("#cycles-caption").textContent = `Cycles (${cycles.length}, binding deals, as of ${state.as_of})`;
     body.innerHTML = cycles.map((c, i) => `<tr><td>${i + 1}</td><td><button type="button" data-cycle="${esc(key(c))}">${esc(label(c))}</button></td>
-      <td class="num">${money(c.bottleneck)}</td><td>${esc((c.kinds || []).join(", "))}</td></tr>`).join("");
+      <td class="num">${money(c.bottleneck)}</td><td>${esc((c.kinds || []).map((k) => word(k, "short")).join(", "))}</td></tr>`).join("");
     if (state.cycle) highlightCycle(state.cycle, false);
   }
 
@@ -258,21 +223,12 @@
     state.cycle = k;
     writeURL();
     $$("[data-cycle]").forEach((b) => { if (b.hasAttribute("aria-pressed")) b.setAttribute("aria-pressed", String(b.dataset.cycle === k)); });
-    if (!cy) return;
-    cy.elements().removeClass("hl faded");
-    if (!k) return;
-    const c = cycles.find((x) => x.nodes.join(">") === k);
-    if (!c) return;
+    if (!map) return;
+    const c = k ? cycles.find((x) => x.nodes.join(">") === k) : null;
+    if (!c) { map.highlightCycle(null); if (state.company) map.select(state.company, false); return; }
     const deals = new Set();
     (c.hops || []).forEach((h) => (h.deals || []).forEach((d) => deals.add(d)));
-    cy.elements().addClass("faded");
-    c.nodes.forEach((n, i) => {
-      const next = c.nodes[(i + 1) % c.nodes.length];
-      cy.getElementById(n).removeClass("faded").addClass("hl");
-      cy.edges().filter((e) => e.data("source") === n && e.data("target") === next && (deals.size === 0 || deals.has(e.data("deal"))))
-        .removeClass("faded").addClass("hl");
-    });
-    $("#map").dataset.highlighted = cy.elements(".hl").length;
+    map.highlightCycle({ nodes: c.nodes, deals });
   }
 
   // ---------------------------------------------------------------- company panel
@@ -283,9 +239,7 @@
     loadCompany(id);
   }
   function showCompanySelection() {
-    if (!cy) return;
-    cy.nodes().removeClass("selected");
-    if (state.company) cy.getElementById(state.company).addClass("selected");
+    if (map) map.select(state.company);
     renderDealsTable();
   }
   async function loadCompany(id) {
@@ -464,7 +418,7 @@
       try {
         const d = await api(`/api/deals/${encodeURIComponent(am.deal.value.trim())}`);
         version = d.version;
-        $("#amend-version").textContent = `Editing version ${d.version} of ${d.id} (${d.payer} → ${d.payee}, ${d.kind}).`;
+        $("#amend-version").textContent = `Editing version ${d.version} of ${d.id} (${d.payer} → ${d.payee}, ${word(d.kind)}).`;
         am.dataset.deal = JSON.stringify(d);
         showAmendValue();
       } catch (e) { editMessage(am, errorText(e), false); }
@@ -555,15 +509,17 @@
       if (k) highlightCycle(k.dataset.cycle, true);
     });
     $("#stress-form").addEventListener("submit", runStress);
+    $("#show-all").addEventListener("change", (e) => { state.all = e.target.checked; writeURL(); if (map) map.setAll(state.all); });
   }
 
   // for the browser tests and the curious: the map and the view state
-  window.loopledger = { get cy() { return cy; }, state };
+  window.loopledger = { get cy() { return cy; }, get map() { return map; }, state, word };
 
   readURL();
   syncControls();
   initMap();
   wireControls();
   wireEditing();
-  refresh().then(() => { document.body.dataset.ready = "1"; });
+  api("/api/vocabulary").then((v) => { vocab = v; }).catch(() => { vocab = {}; })
+    .then(refresh).then(() => { document.body.dataset.ready = "1"; });
 })();
