@@ -47,8 +47,8 @@ def point_ledger():
 
 @pytest.mark.parametrize("kw", [dict(), dict(variant="linear", substitution=0.5), dict(model="cascade", threshold=0.4)])
 def test_point_amounts_reproduce_the_deterministic_run(point_ledger, kw):
-    det = stress(point_ledger, fail=["lab"], as_of=AS_OF, recovery=0.3, **kw)
-    mc = monte_carlo(point_ledger, fail=["lab"], scenarios=50, seed=1, as_of=AS_OF, recovery=0.3, **kw)
+    det = stress(point_ledger, fail=["lab"], as_of=AS_OF, loss_basis="gross", recovery=0.3, **kw)
+    mc = monte_carlo(point_ledger, fail=["lab"], scenarios=50, seed=1, as_of=AS_OF, loss_basis="gross", recovery=0.3, **kw)
     s = mc.summary.set_index("output")
     for out in ("total_loss", "direct_loss", "indirect_loss", "defaults", "distressed"):
         want = det.totals[out if out != "distressed" else "distressed"]
@@ -66,7 +66,7 @@ def test_amounts_are_uniform_in_their_range():
     # one contract of 40..80 owed to a seller that cannot fail: its loss is the drawn amount
     deals = [deal("c", "buyer", "seller", "cloud_contract", 40, 80)]
     led = _tiny.tiny_ledger(deals, [dict(company="buyer", metric="market_cap", value=10, as_of="2025-07-01")])
-    mc = monte_carlo(led, fail=["buyer"], scenarios=20_000, seed=7, as_of=AS_OF)
+    mc = monte_carlo(led, fail=["buyer"], scenarios=20_000, seed=7, as_of=AS_OF, loss_basis="gross")
     x = mc.samples["total_loss"].to_numpy()
     assert x.min() >= 40 and x.max() <= 80
     # uniform: mean 60 (sd 40 / sqrt(12) / sqrt(N)), a quarter below 50; 5-sigma bands
@@ -82,19 +82,19 @@ def test_letters_of_intent_realise_together_with_probability_p_loi():
              deal("b", "buyer", "s2", "compute_purchase", 30, status="announced_loi", group="g"),
              deal("c", "buyer", "s3", "compute_purchase", 5)]
     led = _tiny.tiny_ledger(deals, [dict(company="buyer", metric="market_cap", value=10, as_of="2025-07-01")])
-    mc = monte_carlo(led, fail=["buyer"], scenarios=20_000, seed=3, as_of=AS_OF, p_loi=0.3)
+    mc = monte_carlo(led, fail=["buyer"], scenarios=20_000, seed=3, as_of=AS_OF, loss_basis="gross", p_loi=0.3)
     totals = np.round(mc.samples["total_loss"].to_numpy(), 9)
     assert set(np.unique(totals)) == {5.0, 55.0}  # the group's legs never realise one without the other
     share = (totals == 55).mean()
     assert abs(share - 0.3) < 5 * np.sqrt(0.3 * 0.7 / len(totals))
-    none = monte_carlo(led, fail=["buyer"], scenarios=100, seed=3, as_of=AS_OF)
+    none = monte_carlo(led, fail=["buyer"], scenarios=100, seed=3, as_of=AS_OF, loss_basis="gross")
     assert none.summary.set_index("output").loc["total_loss", "q95"] == 5  # p_loi = 0: LOIs out
 
 
 def test_recovery_drawn_from_a_beta():
     deals = [deal("c", "buyer", "seller", "cloud_contract", 100)]
     led = _tiny.tiny_ledger(deals, [dict(company="buyer", metric="market_cap", value=10, as_of="2025-07-01")])
-    mc = monte_carlo(led, fail=["buyer"], scenarios=20_000, seed=11, as_of=AS_OF, recovery_beta=(2, 3))
+    mc = monte_carlo(led, fail=["buyer"], scenarios=20_000, seed=11, as_of=AS_OF, loss_basis="gross", recovery_beta=(2, 3))
     x = mc.samples["total_loss"].to_numpy()
     # loss = 100 (1 - R), R ~ Beta(2, 3): mean 40 % recovered, sd sqrt(6 / 150) = 0.2
     assert abs(x.mean() - 60) < 5 * 20 / np.sqrt(len(x))
@@ -102,15 +102,15 @@ def test_recovery_drawn_from_a_beta():
 
 
 def test_seed_reproducibility_and_bad_options(point_ledger):
-    kw = dict(fail=["lab"], scenarios=3_000, as_of=AS_OF, recovery_beta=(1, 2), chunk_size=700)
+    kw = dict(fail=["lab"], scenarios=3_000, as_of=AS_OF, loss_basis="gross", recovery_beta=(1, 2), chunk_size=700)
     a = monte_carlo(point_ledger, seed=5, **kw)
     b = monte_carlo(point_ledger, seed=5, **kw)
     c = monte_carlo(point_ledger, seed=6, **kw)
     pd.testing.assert_frame_equal(a.samples, b.samples)
     assert not a.samples.equals(c.samples)
     assert a.params["chunks"] == 5 and a.chunk_size == 700
-    fresh = monte_carlo(point_ledger, fail=["lab"], scenarios=10, as_of=AS_OF, recovery_beta=(1, 2))
-    again = monte_carlo(point_ledger, fail=["lab"], scenarios=10, as_of=AS_OF, recovery_beta=(1, 2), seed=fresh.seed)
+    fresh = monte_carlo(point_ledger, fail=["lab"], scenarios=10, as_of=AS_OF, loss_basis="gross", recovery_beta=(1, 2))
+    again = monte_carlo(point_ledger, fail=["lab"], scenarios=10, as_of=AS_OF, loss_basis="gross", recovery_beta=(1, 2), seed=fresh.seed)
     pd.testing.assert_frame_equal(fresh.samples, again.samples)
     assert "samples" not in a.to_dict()
     for bad in (dict(model="clearing"), dict(scenarios=0), dict(p_loi=2), dict(recovery_beta=(0, 1)),
@@ -125,7 +125,7 @@ def test_sparse_row_quantiles_equal_numpy(N, values, rows):
     rows = rows + 1
     rng = np.random.default_rng(len(values))
     dense = np.zeros((rows, N))
-    for k, v in enumerate(values):
+    for _k, v in enumerate(values):
         dense[rng.integers(0, rows), rng.integers(0, N)] = v / 7
     qs = (0.05, 0.5, 0.95)
     np.testing.assert_allclose(row_quantiles(sp.csr_matrix(dense), N, qs), np.quantile(dense, qs, axis=1).T, atol=1e-12)
@@ -161,7 +161,7 @@ def test_identical_on_a_local_dask_cluster():
 @pytest.mark.dask
 def test_identical_with_workers_started_here(point_ledger):
     pytest.importorskip("distributed")
-    kw = dict(fail=["lab"], scenarios=1_000, seed=9, chunk_size=250, recovery_beta=(1, 1), as_of=AS_OF)
+    kw = dict(fail=["lab"], scenarios=1_000, seed=9, chunk_size=250, recovery_beta=(1, 1), as_of=AS_OF, loss_basis="gross")
     here = monte_carlo(point_ledger, **kw)
     there = monte_carlo(point_ledger, workers=2, **kw)
     assert there.runner == "local dask cluster, 2 workers on 127.0.0.1"
