@@ -278,13 +278,15 @@ def run_basis(engine: ShockModel, p: StressParams, basis: str, h0: np.ndarray, e
     in waves of defaults; ``fixed`` overrides the redeployed share (0: no reconfiguration);
     ``inputs`` override scenario inputs (the Monte Carlo's draws)."""
     recovery = inputs.pop("recovery", None)
+    waves = dict(max_waves=inputs.pop("max_waves", None), E=inputs.pop("E", None))
     inp = engine.inputs(basis, B=h0.shape[1], recovery=recovery, **inputs)
     if fixed is not _UNSET:
         inp.fixed = fixed
     if p.model == "debtrank":
-        return debtrank_waves(engine, inp, h0, p.variant, tol=p.tol, threshold=p.threshold, comps=comps, detail=detail)
+        return debtrank_waves(engine, inp, h0, p.variant, tol=p.tol, threshold=p.threshold, comps=comps,
+                              detail=detail, **waves)
     if p.model == "cascade":
-        return cascade_waves(engine, inp, h0 >= 1.0, threshold=p.threshold, comps=comps, detail=detail)
+        return cascade_waves(engine, inp, h0 >= 1.0, threshold=p.threshold, comps=comps, detail=detail, **waves)
     inp.clearing = True
     assert e is not None
     return clearing_waves(engine, inp, h0 >= 1.0, e, alpha=p.alpha, beta=p.beta, threshold=p.threshold,

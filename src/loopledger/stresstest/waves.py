@@ -65,6 +65,9 @@ class Outcome:
     steps: int = 0
     converged: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
+    #: the loss before any cap at the buffer (what a company would need to absorb; for the
+    #: original DebtRank rule each exposure at its full size, not capped at the buffer)
+    raw: np.ndarray | None = None
 
 
 def _split(comps_pairs: np.ndarray | None, A: np.ndarray, contrib: np.ndarray, P_rows: sp.csr_matrix,
@@ -80,11 +83,13 @@ def _split(comps_pairs: np.ndarray | None, A: np.ndarray, contrib: np.ndarray, P
 
 def debtrank_waves(model: ShockModel, inp: Inputs, h0: np.ndarray, variant: str, tol: float = 1e-12,
                    threshold: float = 1.0, comps: bool = False, detail: bool = False,
-                   max_rounds: int | None = None) -> Outcome:
+                   max_rounds: int | None = None, max_waves: int | None = None,
+                   E: np.ndarray | None = None) -> Outcome:
     """DebtRank in waves of defaults (module docstring); ``h0`` (n, B) the initial relative
-    losses (1 = fails)."""
+    losses (1 = fails). ``max_waves=0`` stops after the first propagation (nobody else is
+    treated as failed); ``E`` overrides the buffers (a rescue's support added)."""
     n, B = h0.shape
-    E = model.E
+    E = model.E if E is None else E
     finite = np.isfinite(E)
     F = h0 >= 1.0
     shocked = h0 > 0
@@ -109,7 +114,7 @@ def debtrank_waves(model: ShockModel, inp: Inputs, h0: np.ndarray, variant: str,
         round_hit = np.where(D & (round_hit >= 0), round_hit, hit)
         new = finite[:, None] & (run.h >= level) & ~D
         round_def = np.where(new, run.round_defaulted, round_def)
-        if not new.any() or k > n:
+        if not new.any() or k > n or (max_waves is not None and k > max_waves):
             break
         D |= new
         wave[new] = k
@@ -130,7 +135,8 @@ def debtrank_waves(model: ShockModel, inp: Inputs, h0: np.ndarray, variant: str,
     h = np.where(finite[:, None], np.where(D, 1.0, run.h), np.nan)
     return Outcome(loss=loss, direct=direct, comps=_split(Acomp, A, contrib, P_rows, raw, loss), failed=F,
                    defaulted=D, wave=wave, round=round_hit, round_defaulted=round_def, h=h, valuation=v,
-                   waves=k - 1, steps=run.steps, converged=run.converged)
+                   waves=k - 1, steps=run.steps, converged=run.converged,
+                   raw=np.where(F, 0.0, P_rows @ (A * passed)))
 
 
 def _hit_rounds(model: ShockModel, run, A: np.ndarray, keep: np.ndarray) -> np.ndarray:
@@ -149,11 +155,13 @@ def _hit_rounds(model: ShockModel, run, A: np.ndarray, keep: np.ndarray) -> np.n
 
 
 def cascade_waves(model: ShockModel, inp: Inputs, failed: np.ndarray, threshold: float = 1.0,
-                  comps: bool = False, detail: bool = False) -> Outcome:
+                  comps: bool = False, detail: bool = False, max_waves: int | None = None,
+                  E: np.ndarray | None = None) -> Outcome:
     """Furfine's sequential defaults, one round per wave (module docstring): each company loses
-    what the companies of ``D`` cost it; those whose loss exceeds threshold x buffer default."""
+    what the companies of ``D`` cost it; those whose loss exceeds threshold x buffer default.
+    ``max_waves`` and ``E`` as in :func:`debtrank_waves`."""
     n, B = failed.shape
-    E = model.E
+    E = model.E if E is None else E
     finite = np.isfinite(E)
     D = failed.copy()
     wave = np.where(failed, 0, -1)
@@ -168,7 +176,7 @@ def cascade_waves(model: ShockModel, inp: Inputs, failed: np.ndarray, threshold:
         raw = P_rows @ contrib
         first_hit = np.where((first_hit < 0) & (raw > 0), k, first_hit)
         new = finite[:, None] & (raw > threshold * E[:, None]) & ~D
-        if not new.any() or k > n:
+        if not new.any() or k > n or (max_waves is not None and k > max_waves):
             break
         D |= new
         wave[new] = k
@@ -176,7 +184,7 @@ def cascade_waves(model: ShockModel, inp: Inputs, failed: np.ndarray, threshold:
     direct = np.minimum(P_rows @ (A * failed[model.cols]), loss)
     return Outcome(loss=loss, direct=direct, comps=_split(Acomp, A, contrib, P_rows, raw, loss), failed=failed,
                    defaulted=D, wave=wave, round=first_hit, round_defaulted=np.where(D, wave, -1), h=None,
-                   valuation=v, waves=k - 1, steps=k)
+                   valuation=v, waves=k - 1, steps=k, raw=np.where(failed, 0.0, raw))
 
 
 def clearing_waves(model: ShockModel, inp: Inputs, failed: np.ndarray, e: np.ndarray, alpha: float = 1.0,
@@ -231,4 +239,5 @@ def clearing_waves(model: ShockModel, inp: Inputs, failed: np.ndarray, e: np.nda
     rnd = np.where(failed, 0, np.where(loss > 0, np.maximum(rounds, 1), -1))
     rdef = np.where(failed, 0, np.where(clear_def, rounds, np.where(defaulted, wave, -1)))
     return Outcome(loss=loss, direct=direct, comps=cmp, failed=failed, defaulted=defaulted, wave=wave, round=rnd,
-                   round_defaulted=rdef, h=None, valuation=v, waves=k - 1, steps=k, extra=extra)
+                   round_defaulted=rdef, h=None, valuation=v, waves=k - 1, steps=k, extra=extra,
+                   raw=np.where(failed, 0.0, raw))
