@@ -209,9 +209,10 @@ class _Builder:
                          f"{v['count']} legs; low end {money(v['low'])}; {v['no_amount']} with no amount"])
         if h.lookthrough:
             lt = h.lookthrough
-            rows.append([link("lookthrough", f"{money(lt['low'])}–{money(lt['high'])}"),
+            rows.append([link("lookthrough", money(lt["estimate"])),
                          f"{esc(lt['investee_name'])} net loss, {esc(lt['period'])} (derived)",
-                         f"backed out of {esc(lt['investor_name'])}'s equity-method figures; see the sensitivity table"])
+                         f"pre-tax pickup over the stake held, range {money(lt['low'])}–{money(lt['high'])}, backed "
+                         f"out of {esc(lt['investor_name'])}'s equity-method figures; see the sensitivity table"])
         s.html = (para(f"As of <strong>{self.as_of}</strong>. Amounts are USD billions at the high end of "
                        "each stated range unless said otherwise. Every number links to the deals behind it; "
                        "every deal links to its sources.")
@@ -348,7 +349,8 @@ class _Builder:
         if press:
             press_html = para(f"Press estimate for comparison: {money(press['value'])} ({esc(press.get('derivation') or '')}) "
                               + source_links([x["url"] for x in press.get("sources", [])]))
-        s.html = (para(f"Estimate: <strong>{money(lt['low'])} to {money(lt['high'])}</strong> ({esc(lt['what'])}). "
+        s.html = (para(f"Estimate: <strong>{money(lt['estimate'])}</strong>, range {money(lt['low'])} to "
+                       f"{money(lt['high'])} ({esc(lt['what'])}). "
                        "Derived, not reported by the company.")
                   + table(["input", "fact", "value", "as of", "sources"], rows)
                   + press_html + "".join(para(esc(n)) for n in lt.get("notes", [])))
