@@ -265,6 +265,8 @@ LOSS_COMPONENTS: dict[str, str] = {
     "secured_lending": "a lender's loss on loans serviced from the failed company's contracts",
     "guarantee_payout": "what a guarantor pays when a backstop it gave triggers",
     "lost_funding": "funding the failed investor or lender had committed and will not pay",
+    "default_writeoff": "the rest of a defaulted company's buffer beyond its losses: a default wipes out "
+                        "the buffer (a default threshold below 1, or a guarantor that fails because it pays)",
     "face_value": "gross basis only: the face value of what remains of a contract or commitment",
 }
 #: the unit every metric of a family is read in

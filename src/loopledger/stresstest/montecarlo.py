@@ -42,6 +42,7 @@ from .scenario import (
     _external_assets,
     _flagged,
     _shock_vector,
+    clamp_to_gross,
     collect_assumptions,
     exposures_for,
     read_options,
@@ -325,6 +326,8 @@ def run_chunk(plan: Plan, task: tuple[int, np.random.SeedSequence, int]) -> dict
     draws = dict(remaining=rem, recovery=R, equity=eq, caps=caps, margin_factor=mf, rho_factor=sf)
     out = run_basis(eng, p, p.loss_basis, h0, plan.e, **draws)
     gross = out if p.loss_basis == "gross" else run_basis(eng, p, "gross", h0, plan.e, **dict(draws))
+    if p.loss_basis == "economic":
+        out, _ = clamp_to_gross(out, gross)
     loss, direct = out.loss, out.direct
     others = (plan.h0 == 0)[:, None]
     if out.h is not None:

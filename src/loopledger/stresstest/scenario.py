@@ -293,6 +293,24 @@ def run_basis(engine: ShockModel, p: StressParams, basis: str, h0: np.ndarray, e
                           comps=comps, detail=detail)
 
 
+def clamp_to_gross(econ: Outcome, gross: Outcome) -> tuple[Outcome, np.ndarray]:
+    """The economic losses capped company by company at the gross bound (components scaled
+    down with them), and where the cap bound (n, B). Leg by leg the economic loss never
+    exceeds the gross one; the original DebtRank rule, in which each company passes on its
+    distress once, the first time it is hit, is not monotone in the exposures (what a company
+    passes depends on when it is first reached), so the spread losses can in rare cases come out
+    above the bound: the cap keeps the bound a bound, and the result counts the cases."""
+    import dataclasses
+
+    over = econ.loss > gross.loss + 1e-9
+    if not over.any():
+        return econ, over
+    loss = np.minimum(econ.loss, gross.loss)
+    scale = np.divide(loss, econ.loss, out=np.ones_like(loss), where=econ.loss > 0)
+    comps = None if econ.comps is None else econ.comps * scale[None]
+    return dataclasses.replace(econ, loss=loss, comps=comps, direct=np.minimum(econ.direct, loss)), over
+
+
 def states(loss: np.ndarray, E: np.ndarray, defaulted: np.ndarray, threshold: float) -> np.ndarray:
     """``defaulted``; ``no_buffer`` for a company without a finite buffer that loses something;
     ``distressed`` when the loss reaches ``threshold`` of the buffer; else ``ok``."""
@@ -366,9 +384,14 @@ def run_stress(source: Any, X: Exposures, fail_names: list[str], p: StressParams
     other = run_basis(engine, p, other_basis(basis), H0, e)
     fixed = p.substitution_for(basis)
     no_sub = run_basis(engine, p, basis, H0, e, fixed=0.0) if fixed is None or fixed > 0 else None
+    capped = np.zeros(X.n, dtype=bool)
+    if basis == "economic":
+        main, over = clamp_to_gross(main, other)
+        capped = over[:, 0]
     by_basis = {basis: main, other_basis(basis): other}
     companies = _company_frame(X, engine, p, main, by_basis, no_sub, shock_usd, e, e_note)
     totals = _totals(X, engine, p, main, by_basis, no_sub, h0, shock_usd)
+    totals["capped_at_gross"] = int(capped.sum())
     reconf = absorption_table(engine.market, main.valuation.info, p) if main.valuation.info is not None else pd.DataFrame()
     params = _echo(X, p, [X.nodes[i] for i in fail_idx], funding)
     note = basis_note(X, p)
@@ -571,6 +594,10 @@ def systemic(source, **options: Any) -> SystemicResult:
     basis = p.loss_basis
     runs = {basis: run_basis(engine, p, basis, h0, e)}
     runs[other_basis(basis)] = run_basis(engine, p, other_basis(basis), h0, e)
+    capped = np.zeros(B, dtype=int)
+    if basis == "economic":
+        runs["economic"], over = clamp_to_gross(runs["economic"], runs["gross"])
+        capped = over.sum(axis=0)
     main = runs[basis]
     E = X.buffers
     finite = np.isfinite(E)
@@ -602,6 +629,7 @@ def systemic(source, **options: Any) -> SystemicResult:
         "largest_victim_loss": [loss[i, b] if loss[i, b] > 0 else 0.0 for b, i in enumerate(victim)],
         "buffer": E[cand],
         "buffer_flag": X.buffer_flag[cand],
+        "capped_at_gross": capped,
     })
     gross_rank = table["total_loss_gross"].rank(ascending=False, method="first")
     table["rank_gross"] = gross_rank.astype(int)

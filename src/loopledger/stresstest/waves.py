@@ -11,7 +11,7 @@ companies; then
    borrower's loss on a contract whose buyer fails, and the capacity freed by buyers in ``D`` is
    redeployed as far as the surviving market absorbs it;
 2. the model spreads the losses: **DebtRank** (Battiston et al. 2012 or Bardoscia et al. 2015)
-   from the initial shock with the companies of ``D`` failed at the start; **Furfine** (2003)
+   from the initial shock (the defaults then read afresh, :func:`debtrank_waves`); **Furfine** (2003)
    one round: each company loses what the companies of ``D`` cost it; **clearing**
    (Eisenberg & Noe 2001, Rogers & Veraart 2013) of what falls due within the horizon, the
    companies of ``D`` with no external assets;
@@ -70,6 +70,19 @@ class Outcome:
     raw: np.ndarray | None = None
 
 
+def _write_off(loss: np.ndarray, comps: np.ndarray | None, down: np.ndarray, failed: np.ndarray,
+               E: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """A company that defaults loses its whole buffer: its loss is raised to the buffer, the
+    difference booked as the ``default_writeoff`` component."""
+    finite = np.isfinite(E)[:, None]
+    Eb = np.where(finite, E[:, None], 0.0) * np.ones_like(loss)
+    short = np.where(down & ~failed & finite, np.maximum(Eb - loss, 0.0), 0.0)
+    if comps is not None:
+        comps = comps.copy()
+        comps[COMPONENTS.index("default_writeoff")] += short
+    return loss + short, comps
+
+
 def _split(comps_pairs: np.ndarray | None, A: np.ndarray, contrib: np.ndarray, P_rows: sp.csr_matrix,
            raw: np.ndarray, loss: np.ndarray) -> np.ndarray | None:
     """Components per company: each pair's contribution split as its components, summed per
@@ -86,17 +99,21 @@ def debtrank_waves(model: ShockModel, inp: Inputs, h0: np.ndarray, variant: str,
                    max_rounds: int | None = None, max_waves: int | None = None,
                    E: np.ndarray | None = None) -> Outcome:
     """DebtRank in waves of defaults (module docstring); ``h0`` (n, B) the initial relative
-    losses (1 = fails). ``max_waves=0`` stops after the first propagation (nobody else is
-    treated as failed); ``E`` overrides the buffers (a rescue's support added)."""
+    losses (1 = fails). Distress spreads from ``h0`` in every wave, over legs valued given the
+    defaults of the wave before (a company's distress reaches its creditors whether or not it
+    has defaulted yet; what its default changes is who pays under backstops and pledges and what
+    the market redeploys); the defaults are then read afresh, until they no longer change (a set
+    that keeps alternating, such as a guarantor that fails only because it pays, is settled as
+    the union of its states). ``max_waves=0`` stops after the first propagation; ``E``
+    overrides the buffers (a rescue's support added)."""
     n, B = h0.shape
     E = model.E if E is None else E
     finite = np.isfinite(E)
     F = h0 >= 1.0
     shocked = h0 > 0
     D = F.copy()
+    union = F.copy()
     wave = np.where(F, 0, -1)
-    round_hit = np.full((n, B), -1, dtype=np.int64)
-    round_def = np.where(F, 0, -1).astype(np.int64)
     rows, cols = model.rows, model.cols
     keep = finite[rows]
     Ef = np.where(finite, E, 1.0)
@@ -107,17 +124,21 @@ def debtrank_waves(model: ShockModel, inp: Inputs, h0: np.ndarray, variant: str,
         k += 1
         v = model.value(inp, D, comps=comps, detail=detail)
         A, Acomp = model.pairs(v)
-        start = np.where(D, 1.0, h0)
         lam = A[keep] / Ef[rows[keep]][:, None]
-        run = propagate(rows[keep], cols[keep], lam, start, variant, tol=tol, max_rounds=max_rounds)
-        hit = _hit_rounds(model, run, A, keep)
-        round_hit = np.where(D & (round_hit >= 0), round_hit, hit)
-        new = finite[:, None] & (run.h >= level) & ~D
-        round_def = np.where(new, run.round_defaulted, round_def)
-        if not new.any() or k > n or (max_waves is not None and k > max_waves):
+        run = propagate(rows[keep], cols[keep], lam, h0, variant, tol=tol, max_rounds=max_rounds)
+        new = F | (finite[:, None] & (run.h >= level))
+        if (new == D).all() or (max_waves is not None and k > max_waves):
             break
-        D |= new
-        wave[new] = k
+        wave = np.where(new & (wave < 0), k, wave)
+        if k > n:  # alternating: settle on every company that defaulted in some wave
+            D = union | new
+            max_waves = k
+            continue
+        union |= new
+        D = new
+    wave = np.where(D, wave, -1)
+    round_def = np.where(F, 0, np.where(D, run.round_defaulted, -1))
+    round_hit = _hit_rounds(model, run, A, keep)
     capA = A.copy()
     fin_rows = finite[rows]
     if variant == "battiston2012":
@@ -132,10 +153,12 @@ def debtrank_waves(model: ShockModel, inp: Inputs, h0: np.ndarray, variant: str,
     loss = np.where(F, 0.0, np.minimum(raw, room))
     direct_raw = P_rows @ (capA * np.where(shocked[cols], h0[cols], 0.0))
     direct = np.minimum(direct_raw, loss)
-    h = np.where(finite[:, None], np.where(D, 1.0, run.h), np.nan)
-    return Outcome(loss=loss, direct=direct, comps=_split(Acomp, A, contrib, P_rows, raw, loss), failed=F,
+    h = np.where(finite[:, None], run.h, np.nan)
+    cmp = _split(Acomp, A, contrib, P_rows, raw, loss)
+    loss, cmp = _write_off(loss, cmp, D, F, E)
+    return Outcome(loss=loss, direct=direct, comps=cmp, failed=F,
                    defaulted=D, wave=wave, round=round_hit, round_defaulted=round_def, h=h, valuation=v,
-                   waves=k - 1, steps=run.steps, converged=run.converged,
+                   waves=int(wave.max(initial=0)), steps=run.steps, converged=run.converged,
                    raw=np.where(F, 0.0, P_rows @ (A * passed)))
 
 
@@ -182,7 +205,9 @@ def cascade_waves(model: ShockModel, inp: Inputs, failed: np.ndarray, threshold:
         wave[new] = k
     loss = np.where(failed, 0.0, np.where(finite[:, None], np.minimum(raw, np.where(finite, E, 0.0)[:, None]), raw))
     direct = np.minimum(P_rows @ (A * failed[model.cols]), loss)
-    return Outcome(loss=loss, direct=direct, comps=_split(Acomp, A, contrib, P_rows, raw, loss), failed=failed,
+    cmp = _split(Acomp, A, contrib, P_rows, raw, loss)
+    loss, cmp = _write_off(loss, cmp, D, failed, E)
+    return Outcome(loss=loss, direct=direct, comps=cmp, failed=failed,
                    defaulted=D, wave=wave, round=first_hit, round_defaulted=np.where(D, wave, -1), h=None,
                    valuation=v, waves=k - 1, steps=k, raw=np.where(failed, 0.0, raw))
 
@@ -235,6 +260,7 @@ def clearing_waves(model: ShockModel, inp: Inputs, failed: np.ndarray, e: np.nda
     if cmp is not None:
         scale = np.divide(loss, raw, out=np.zeros_like(loss), where=raw > 0)
         cmp = cmp * scale[None]
+    loss, cmp = _write_off(loss, cmp, stop, failed, E)
     defaulted = down | stop
     rnd = np.where(failed, 0, np.where(loss > 0, np.maximum(rounds, 1), -1))
     rdef = np.where(failed, 0, np.where(clear_def, rounds, np.where(defaulted, wave, -1)))
