@@ -105,6 +105,10 @@ def oracle(legs, backstops, buffers, failed, model):
     covers the commercial legs owed to its beneficiary in its group, else all of them (not those
     the guarantor owes). Returns losses and the default set."""
     names = sorted(buffers)
+
+    def settle(loss, D):  # losses capped at the buffer; a company that defaults loses all of it
+        return {c: 0.0 if c in failed else (buffers[c] if c in D else min(loss[c], buffers[c])) for c in names}
+
     D = set(failed)
     rounds, seen, settled = 0, set(failed), False
     while True:
@@ -151,7 +155,7 @@ def oracle(legs, backstops, buffers, failed, model):
             again = set(failed) | {c for c in names if h[c] >= 1 - 1e-9}
             rounds += 1
             if again == D or settled:
-                return {c: 0.0 if c in failed else min(loss[c], buffers[c]) for c in names}, D
+                return settle(loss, D), D
             seen |= again
             if rounds > len(names):  # the defaults keep alternating: settle on all of them
                 D, settled = seen, True
@@ -159,8 +163,7 @@ def oracle(legs, backstops, buffers, failed, model):
             D = again
             continue
         if not new:
-            capped = {c: 0.0 if c in failed else min(loss[c], buffers[c]) for c in names}
-            return capped, D
+            return settle(loss, D), D
         D |= new
 
 
