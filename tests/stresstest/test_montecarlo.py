@@ -168,3 +168,64 @@ def test_identical_with_workers_started_here(point_ledger):
     pd.testing.assert_frame_equal(here.samples, there.samples)
     with pytest.raises(LedgerError, match="not both"):
         monte_carlo(point_ledger, workers=2, scheduler="tcp://127.0.0.1:1", **kw)
+
+
+# -- the economic basis, clearing, tail measures -----------------------------------------------
+
+
+def test_clearing_runs_in_the_monte_carlo_and_its_degenerate_draw_is_the_deterministic_run(point_ledger):
+    kw = dict(fail=["lab"], as_of=AS_OF, model="clearing", external_assets={"cloud1": 5, "other": 1000})
+    det = stress(point_ledger, **kw)
+    mc = monte_carlo(point_ledger, scenarios=30, seed=2, **kw)
+    s = mc.summary.set_index("output")
+    for out in ("total_loss", "total_loss_gross", "defaults"):
+        want = det.totals[out]
+        assert s.loc[out, ["mean", "q05", "q50", "q95", "var", "es"]].tolist() == pytest.approx([want] * 6)
+    c = mc.companies.set_index("company")
+    d = det.companies.set_index("company")
+    for company in d.index:
+        assert c.loc[company, "q50"] == pytest.approx(d.loc[company, "loss"])
+
+
+def test_margins_are_drawn_from_their_stated_distribution():
+    # one contract of 60 without a term, seller without a buffer figure (absorbs everything), no
+    # reconfiguration: the seller's loss is a + b x m, m = 0.14 x U[0.5, 1.5]
+    led = _tiny.tiny_ledger([deal("c", "buyer", "seller", "cloud_contract", 60)],
+                            [dict(company="buyer", metric="market_cap", value=10, as_of="2025-07-01")])
+    det = stress(led, fail=["buyer"], as_of=AS_OF, substitution=0).companies.set_index("company")
+    b = det.loc["seller", "component_lost_margin"]
+    a = det.loc["seller", "loss"] - b
+    mc = monte_carlo(led, fail=["buyer"], scenarios=20_000, seed=8, as_of=AS_OF, substitution=0, margin_spread=0.5)
+    x = mc.samples["total_loss"].to_numpy()
+    assert x.min() >= a + 0.5 * b - 1e-9 and x.max() <= a + 1.5 * b + 1e-9
+    assert abs(x.mean() - (a + b)) < 5 * b / np.sqrt(12) / np.sqrt(len(x))
+    assert abs(((x - a) / b < 1.0).mean() - 0.5) < 5 * np.sqrt(0.25 / len(x))
+    # VaR and expected shortfall are the quantile and the mean of the worst 5 % of the samples
+    s = mc.summary.set_index("output").loc["total_loss"]
+    assert s["var"] == pytest.approx(np.quantile(x, 0.95))
+    worst = np.sort(x)[-int(np.ceil(0.05 * len(x))):]
+    assert s["es"] == pytest.approx(worst.mean())
+    c = mc.companies.set_index("company").loc["seller"]
+    assert c["var"] == pytest.approx(np.quantile(x, 0.95)) and c["es"] == pytest.approx(worst.mean())
+    # the gross bound is not drawn: it stays the face value
+    assert mc.samples["total_loss_gross"].to_numpy() == pytest.approx(np.full(len(x), 60.0))
+
+
+@pytest.mark.dask
+def test_economic_draws_identical_on_a_local_dask_cluster(point_ledger):
+    distributed = pytest.importorskip("distributed")
+    kw = dict(fail=["lab"], scenarios=1_200, seed=21, chunk_size=300, as_of=AS_OF, recovery_beta=(2, 3),
+              margin_spread=0.4, substitution_spread=0.5)
+    here = monte_carlo(point_ledger, **kw)
+    clear = dict(kw, model="clearing", external_assets="market_value", scenarios=120, chunk_size=40)
+    here_c = monte_carlo(point_ledger, **clear)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, host="127.0.0.1",
+                                  protocol="tcp", dashboard_address=None) as cluster:
+        there = monte_carlo(point_ledger, scheduler=cluster.scheduler_address, **kw)
+        there_c = monte_carlo(point_ledger, scheduler=cluster.scheduler_address, **clear)
+    assert there.runner.startswith("dask scheduler tcp://127.0.0.1:")
+    for a, b in ((here, there), (here_c, there_c)):
+        pd.testing.assert_frame_equal(a.samples, b.samples)
+        pd.testing.assert_frame_equal(a.summary, b.summary)
+        pd.testing.assert_frame_equal(a.companies, b.companies)
+    assert here.samples["total_loss"].std() > 0   # the draws do move the losses
