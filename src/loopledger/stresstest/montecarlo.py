@@ -334,7 +334,7 @@ def run_chunk(plan: Plan, task: tuple[int, np.random.SeedSequence, int]) -> dict
         R_dr = plan.weights @ (np.nan_to_num(out.h) - h0)
     else:
         R_dr = np.full(B, np.nan)
-    st = np.stack([states(loss[:, b], eng.E, out.defaulted[:, b], p.distress_threshold) for b in range(B)], axis=1)
+    st = states(loss, eng.E, out.defaulted, p.distress_threshold)
     defaulted = out.defaulted & others
     distress = np.isin(st, ("distressed", "defaulted")) & others
     total, dsum = loss.sum(axis=0), direct.sum(axis=0)

@@ -128,19 +128,18 @@ class Market:
         lost_bk = [self.B_buyer @ (freed_leg * (self.kind_of_leg == j)[:, None]) for j in range(len(self.kinds))]
         alive = ~D
         G = len(self.groups)
-        onehot = np.zeros((G, self.n))
-        onehot[self.primary, np.arange(self.n)] = 1.0
+        onehot = sp.csr_matrix((np.ones(self.n), (self.primary, np.arange(self.n))), shape=(G, self.n))
+        M = sp.csr_matrix(self.member)                           # (G, n) rival weights
         dem_g = onehot @ lost_b                                  # (G, B) demand leaving each group's failed members
-        w_alive = self.member[:, :, None] * alive[None, :, :]     # (G, n, B)
-        S_g = w_alive.sum(axis=1)                                # (G, B)
+        aliv = alive.astype(float)
+        S_g = M @ aliv                                           # (G, B) weight of the surviving rivals
         frac = np.divide(dem_g, S_g, out=np.zeros_like(dem_g), where=S_g > 0)
-        demand_gr = p.customer_migration * w_alive * frac[:, None, :]     # (G, n, B)
-        demand_r = demand_gr.sum(axis=0)
+        # rival r's new demand: migration x its weight x the demand per unit of weight, summed over groups
+        demand_r = p.customer_migration * aliv * (M.T @ frac)
         cap_r = p.rival_growth_cap * self.own_compute[:, None] * np.ones((1, B))
         absorbed_r = np.minimum(demand_r, cap_r) * alive
         take = np.divide(absorbed_r, demand_r, out=np.zeros_like(absorbed_r), where=demand_r > 0)
-        absorbed_gr = demand_gr * take[None, :, :]
-        absorbed_g = absorbed_gr.sum(axis=1)                     # (G, B)
+        absorbed_g = p.customer_migration * frac * (M @ (aliv * take))   # (G, B)
         # the new demand of each group in the failed members' mix of kinds
         new_k = np.zeros_like(freed_k)
         for j in range(len(self.kinds)):
@@ -152,12 +151,15 @@ class Market:
                                           where=freed_s > 0))
         kl = np.where(self.kind_of_leg >= 0, self.kind_of_leg, 0)
         rho = np.where(com, np.minimum(1.0, rho_k[kl] + bonus[self.seller]), 0.0)
-        if fixed is not None:  # the same share everywhere; the pieces still say who redeploys what
-            rho = np.where(com, float(fixed), 0.0) * np.ones((1, B))
-            demand_gr, absorbed_gr = np.zeros_like(demand_gr), np.zeros_like(absorbed_gr)
-            bonus = np.zeros_like(bonus)
         info = None
         if detail:
+            # per group and rival, for the table (one scenario: no (G, n, B) arrays in a batch)
+            demand_gr = p.customer_migration * self.member[:, :, None] * aliv[None] * frac[:, None, :]
+            absorbed_gr = demand_gr * take[None]
+            if fixed is not None:  # the same share everywhere; the pieces still say who redeploys what
+                rho = np.where(com, float(fixed), 0.0) * np.ones((1, B))
+                demand_gr, absorbed_gr = np.zeros_like(demand_gr), np.zeros_like(absorbed_gr)
+                bonus = np.zeros_like(bonus)
             info = dict(freed_leg=freed_leg[:, 0], unserved_leg=unserved_leg[:, 0], rho=rho[:, 0],
                         rho_k=rho_k[:, 0], freed_k=freed_k[:, 0], new_k=new_k[:, 0], unserved_k=unserved_k[:, 0],
                         demand_gr=demand_gr[:, :, 0], absorbed_gr=absorbed_gr[:, :, 0], lost_b=lost_b[:, 0],

@@ -315,7 +315,10 @@ def states(loss: np.ndarray, E: np.ndarray, defaulted: np.ndarray, threshold: fl
     """``defaulted``; ``no_buffer`` for a company without a finite buffer that loses something;
     ``distressed`` when the loss reaches ``threshold`` of the buffer; else ``ok``."""
     finite = np.isfinite(E)
-    share = np.divide(loss, np.where(finite, E, 1.0), out=np.zeros_like(loss), where=finite)
+    if loss.ndim == 2:
+        finite = finite[:, None]
+    Eb = np.where(finite, E if loss.ndim == 1 else E[:, None], 1.0) * np.ones_like(loss)
+    share = np.divide(loss, Eb, out=np.zeros_like(loss), where=finite & (Eb > 0))
     return np.where(defaulted, "defaulted", np.where(~finite & (loss > 0), "no_buffer",
                     np.where(finite & (share >= threshold), "distressed", "ok"))).astype(object)
 
@@ -609,8 +612,7 @@ def systemic(source, **options: Any) -> SystemicResult:
         v = np.where(finite, E, 0.0)
         v = v / v.sum() if v.sum() > 0 else v
         R = v @ (np.nan_to_num(main.h) - h0)
-    st = np.stack([states(loss[:, b], E, main.defaulted[:, b], p.distress_threshold) for b in range(B)], axis=1) \
-        if B else np.zeros((X.n, 0), dtype=object)
+    st = states(loss, E, main.defaulted, p.distress_threshold)
     victim = np.argmax(np.where(others, loss, -1.0), axis=0) if B else np.zeros(0, dtype=int)
     table = pd.DataFrame({
         "company": X.nodes[cand],
