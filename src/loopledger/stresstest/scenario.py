@@ -444,6 +444,7 @@ def _company_frame(X: Exposures, engine: ShockModel, p: StressParams, main: Outc
     })
     if no_sub is not None:
         frame["loss_without_substitution"] = no_sub.loss[:, 0]
+    frame["substitution_gain"] = (no_sub.loss[:, 0] - loss) if no_sub is not None else 0.0
     for c, name in enumerate(COMPONENTS):
         frame[f"component_{name}"] = main.comps[c, :, 0] if main.comps is not None else 0.0
     frame["loss_share"] = np.where(finite, loss / np.where(finite, E, 1.0), np.nan)
