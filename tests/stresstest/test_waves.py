@@ -131,7 +131,7 @@ def oracle(legs, backstops, buffers, failed, model):
                 value[i] -= part
                 extra[(g, legs[i][0])] = extra.get((g, legs[i][0]), 0.0) + part
         A = {}
-        for i, (dbt, cr, amt, grp, com) in enumerate(legs):
+        for i, (dbt, cr, _amt, _grp, _com) in enumerate(legs):
             A[(cr, dbt)] = A.get((cr, dbt), 0.0) + value[i]
         for key, v in extra.items():
             A[key] = A.get(key, 0.0) + v
