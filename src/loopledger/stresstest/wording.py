@@ -122,5 +122,5 @@ def sentence(fail: list[str], totals: dict[str, Any], companies: pd.DataFrame, r
         names = distressed.sort_values("loss_share", ascending=False)["name"].tolist()
         text += (f" {len(distressed)} {'is' if len(distressed) == 1 else 'are'} distressed (a loss of at least "
                  f"{note['distress_threshold']:.0%} of the buffer): " + ", ".join(names[:5])
-                 + (" ..." if len(names) > 5 else "") + ".")
+                 + (f" and {len(names) - 5} more" if len(names) > 5 else "") + ".")
     return text
