@@ -173,9 +173,6 @@ def cycling_index_cmd(
     reserve_drawdown: Annotated[bool, typer.Option("--reserve-drawdown/--no-reserve-drawdown",
                                                    help="Cover payments above throughflow from reserves (else: error).")] = True,
     on_closed: Annotated[str, typer.Option("--on-closed", help="raise (error) or nan, for a closed system.")] = "raise",
-    throughflow: Annotated[str, typer.Option("--throughflow", help="Throughflow from inflows (input, enaR's "
-                                             "convention, the default); output and average need boundary "
-                                             "outputs, which a ledger network does not carry.")] = "input",
     max_block: Annotated[int, typer.Option("--max-block", min=0,
                                            help="Largest strongly connected component solved exactly (0: no limit).")] = 5000,
     top: Annotated[int, typer.Option("--top", min=1, help="Rows shown (not in --json).")] = 15,
@@ -199,7 +196,7 @@ def cycling_index_cmd(
     ledger = open_ledger(db) if (edges is None and facts) else None
     res = cycling_index_from_network(net, inputs=given, ledger=ledger,
                                      reserve_drawdown=reserve_drawdown, on_closed=on_closed,
-                                     max_block=max_block or None, throughflow=throughflow)
+                                     max_block=max_block or None)
     if json:
         emit_json(res)
         return
