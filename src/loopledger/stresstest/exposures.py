@@ -61,7 +61,11 @@ class Exposures(Result):
 
     ``schedule`` says how the amount was found (``paid``, ``straight_line``, ``no_schedule``,
     ``outstanding``, ``undrawn``, ``stake_pct``, ``stake_value``, ``cap``), ``derived`` and
-    ``assumption`` what it rests on. ``buffers`` are USD bn (``inf`` = never fails) with
+    ``assumption`` what it rests on. For the economic loss model (:mod:`loopledger.stresstest.losses`)
+    a leg also carries its schedule's dates (``term_start_date``, ``term_end_date``), its first
+    date in the ledger, its contracted GW (``power_gw``) and, for a stake, its carrying value
+    (``cost``, with ``cost_basis``: the investor's own figure, the equity paid in, or "no cost
+    recorded"). ``buffers`` are USD bn (``inf`` = never fails) with
     ``buffer_basis`` and ``buffer_flag`` (``""``, ``"placeholder"`` or ``"missing"``);
     ``valuations`` are the market values used for stakes. ``excluded`` lists every leg left
     out and why.
@@ -312,8 +316,10 @@ def build_exposures(ledger: Ledger, view: View | None = None, params: StressPara
     node_ids = sorted(set(frame["holder"]) | set(frame["counterparty"]))
     E, basis, flag = read_buffers(ledger, companies, node_ids, p.buffer, p.missing_buffer, view.as_of)
     nodes = np.asarray(node_ids, dtype=object)
+    dropped: list[str] = []
     if p.missing_buffer == "exclude":
         drop = {n for n, f in zip(node_ids, flag) if f == "dropped"}
+        dropped = sorted(drop)
         gone = frame["holder"].isin(drop) | frame["counterparty"].isin(drop)
         for leg in frame[gone].to_dict(orient="records"):
             excluded.append(dict(deal=leg["deal"], kind=leg["kind"], status=leg["status"],
@@ -327,7 +333,8 @@ def build_exposures(ledger: Ledger, view: View | None = None, params: StressPara
     gpu = bought.groupby("source")["amount"].sum(min_count=1).dropna().to_dict()
     V = np.array([valuations.get(x, (np.nan, ""))[0] for x in nodes.tolist()], dtype=float)
     Vb = np.array([valuations.get(x, (np.nan, ""))[1] for x in nodes.tolist()], dtype=object)
-    exposure_params = dict(view.to_dict(), statuses=list(options.statuses), **p.exposure_options())
+    exposure_params = dict(view.to_dict(), statuses=list(options.statuses), **p.exposure_options(),
+                           dropped_without_buffer=[names.get(c, c) for c in dropped])
     types = dict(zip(companies["id"], companies["type"]))
     return Exposures(nodes=nodes, legs=frame, buffers=E, buffer_basis=basis, buffer_flag=flag,
                      valuations=V, valuation_basis=Vb,

@@ -221,6 +221,7 @@ class ShockModel:
                 rho_m, rho_c = rho * lag, rho
             b = self.book
             role = b.role[:, None]
+            assert comp is not None  # the economic basis always splits its legs
             keep = 1.0 if inp.clearing else (1.0 - R)
             margin = margin_of(b, inp.margin_factor if inp.margin_factor is not None else np.ones(B))
             comp[C["due_within_horizon"]] = np.where(role == "commercial", b.recv[:, None] * ratio * keep,

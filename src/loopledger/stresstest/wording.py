@@ -27,8 +27,8 @@ _MISSING = {
 def basis_note(X: Exposures, p: StressParams) -> dict[str, Any]:
     """What a stress output counts, as JSON values (see the module docstring)."""
     missing = [X.label(i) for i in np.flatnonzero(X.buffer_flag == "missing")]
-    dropped = X.excluded[X.excluded["reason"].astype(str).str.contains("missing_buffer='exclude'")] \
-        if len(X.excluded) else X.excluded
+    if p.missing_buffer == "exclude":
+        missing = list(X.params.get("dropped_without_buffer", []))
     mb = p.missing_buffer
     treatment = _MISSING[mb] if isinstance(mb, str) else f"given a buffer of {float(mb):g} USD bn"
     sub = p.substitution_for()
@@ -43,7 +43,7 @@ def basis_note(X: Exposures, p: StressParams) -> dict[str, Any]:
         price_cut=p.price_cut,
         buffer=p.buffer,
         missing_buffer=mb,
-        companies_without_buffer=len(missing) if mb != "exclude" else int(len(set(dropped["deal"]))),
+        companies_without_buffer=len(missing),
         without_buffer=missing,
         without_buffer_treatment=treatment,
         as_of=X.params.get("as_of"),
