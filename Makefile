@@ -31,7 +31,10 @@ demo: setup
 	$(BIN)/loopledger summary --db $(DEMO_DB)
 	$(BIN)/loopledger report --db $(DEMO_DB) -o .demo/report.html
 	$(BIN)/loopledger measure --db $(DEMO_DB)
+	@echo "== If OpenAI fails: what the others actually lose (economic basis: components, who absorbs what, the answer)"
 	$(BIN)/loopledger stress --db $(DEMO_DB) --fail OpenAI --missing-buffer infinite --top 15
+	@echo "== If OpenAI fails: the gross upper bound (face value of everything it still owed, stakes at their mark)"
+	$(BIN)/loopledger stress --db $(DEMO_DB) --fail OpenAI --missing-buffer infinite --top 15 --loss-basis gross
 	$(BIN)/loopledger systemic --db $(DEMO_DB) --missing-buffer infinite --top 15
 
 test: setup services

@@ -227,8 +227,54 @@ METRIC_FAMILIES: dict[str, tuple[str, ...]] = {
     "net_income": ("net_income",),
     "backlog": ("rpo", "backlog", "commercial_rpo"),
 }
+#: the families the economic loss model and the market's reconfiguration read (docs/stress.md):
+#: margins in percent of revenue, from the most specific line of business to the whole company;
+#: AI labs' market shares (percent) and revenue run rates (USD bn a year); stated capacity (GW)
+METRIC_FAMILIES.update({
+    "gross_margin_gpu_cloud": ("gross_margin_gpu_cloud",),
+    "operating_margin_cloud": ("operating_margin_cloud",),
+    "operating_margin_datacenter": ("operating_margin_datacenter",),
+    "operating_margin_leasing": ("operating_margin_leasing",),
+    "gross_margin": ("gross_margin",),
+    "operating_margin": ("operating_margin",),
+    "lab_market_share": ("enterprise_llm_api_share", "llm_market_revenue_share"),
+    "revenue_run_rate": ("revenue_run_rate",),
+    "contracted_power": ("contracted_power_gw",),
+    "active_power": ("active_power_gw",),
+})
 #: the families that can serve as a stress-test buffer (what absorbs losses)
 BUFFER_BASES: tuple[str, ...] = ("market_value", "book_equity", "cash")
+#: deal kind -> the margin families a seller's lost margin on that kind of business is read from,
+#: most specific first (docs/stress.md, "Lost margin"): cloud and capacity sellers read their
+#: GPU-cloud gross margin, then their cloud segment's, then the company's; chip and system sellers
+#: their gross margin, then their data-centre segment's operating margin; lessors their leasing
+#: margin; licensors their gross margin
+MARGIN_FAMILIES: dict[str, tuple[str, ...]] = {
+    "cloud_contract": ("gross_margin_gpu_cloud", "operating_margin_cloud", "operating_margin"),
+    "compute_purchase": ("gross_margin", "operating_margin_datacenter", "operating_margin"),
+    "lease": ("operating_margin_leasing", "operating_margin"),
+    "licensing": ("gross_margin", "operating_margin"),
+}
+#: an investor's own figures for a stake it holds, best first; ``{investee}`` is the investee's id
+#: with '-' as '_': the carrying amount in its filings, then what it says it invested (cost)
+STAKE_BOOK_METRICS: tuple[str, ...] = ("{investee}_investment_carrying_amount", "{investee}_stake_book_value",
+                                       "{investee}_cumulative_investment")
+#: the named parts of an economic loss (docs/stress.md): what a creditor of a failed company
+#: loses, each part from sourced facts or a stated assumption
+LOSS_COMPONENTS: dict[str, str] = {
+    "due_within_horizon": "owed and unpaid, or falling due within the horizon (billed receivables, "
+                          "drawn loans, deposits), less recovery",
+    "stake_writedown": "carrying value of stakes in the failed company (cost or book value)",
+    "lost_margin": "margin on the revenue it would have earned from the failed buyer within the horizon, "
+                   "less what redeployed capacity earns",
+    "stranded_assets": "capital committed for the failed customer that is not redeployed",
+    "secured_lending": "a lender's loss on loans serviced from the failed company's contracts",
+    "guarantee_payout": "what a guarantor pays when a backstop it gave triggers",
+    "lost_funding": "funding the failed investor or lender had committed and will not pay",
+    "default_writeoff": "the rest of a defaulted company's buffer beyond its losses: a default wipes out "
+                        "the buffer (a default threshold below 1, or a guarantor that fails because it pays)",
+    "face_value": "gross basis only: the face value of what remains of a contract or commitment",
+}
 #: the unit every metric of a family is read in
 MONEY_UNIT = "USD bn"
 #: the currencies a company fact may be stated in besides USD: figures stay in their own

@@ -282,3 +282,67 @@ def test_components_larger_than_max_block_are_a_clear_error():
     with pytest.raises(LedgerError, match="5 nodes, more than max_block=4"):
         cycling_index(F, z, max_block=4)
     assert cycling_index(F, z, max_block=None).fci == pytest.approx(cycling_index(F, z).fci)
+
+
+# ------------------------------------------------------------------------------------------------
+# Nearly balanced models (METHODS.md 3.5): enaR's convention, the imbalance, the other conventions
+
+
+def enar_sscheck(F: np.ndarray, z: np.ndarray, y: np.ndarray, tol: float = 5.0) -> tuple[bool, float]:
+    """enaR's ssCheck written out: |Tin - Tout| / Tout x 100 per node, balanced when all < tol."""
+    t_in, t_out = F.sum(axis=0) + z, F.sum(axis=1) + y
+    pe = np.abs(t_in - t_out) / t_out * 100
+    return bool((pe < tol).all()), float(pe.max())
+
+
+def plain_fci_T(F: np.ndarray, T: np.ndarray) -> float:
+    G = F / T[:, None]
+    d = np.diag(np.linalg.inv(np.eye(len(T)) - G))
+    return float(((1 - 1 / d) * T).sum() / T.sum())
+
+
+@SETTINGS
+@given(open_systems(), st.lists(st.floats(-0.04, 0.04), min_size=7, max_size=7))
+def test_nearly_balanced_models_follow_enar_and_report_the_imbalance(case, noise):
+    F, z = case
+    n = len(z)
+    T = F.sum(axis=0) + z
+    y = T - F.sum(axis=1)                        # the balanced outputs
+    y = np.maximum(y * (1 + np.array(noise[:n])), 1e-9)   # a few percent off balance
+    balanced, worst = enar_sscheck(F, z, y)
+    res = cycling_index(F, z, outputs=y)
+    # the default is enaR's enaFlow: throughflow from inflows, whatever the outputs say
+    assert res.throughflow_basis == "input"
+    assert res.fci == pytest.approx(plain_fci_T(F, F.sum(axis=0) + z), rel=1e-7, abs=1e-9)
+    assert res.balanced == balanced and res.imbalance_max_pct == pytest.approx(worst, rel=1e-9, abs=1e-12)
+    assert res.imbalance_total == pytest.approx(float((F.sum(axis=0) + z - F.sum(axis=1) - y).sum()), abs=1e-9)
+    # from outflows, and the average of the two
+    out = cycling_index(F, z, outputs=y, throughflow="output")
+    assert out.fci == pytest.approx(plain_fci_T(F, F.sum(axis=1) + y), rel=1e-7, abs=1e-9)
+    avg = cycling_index(F, z, outputs=y, throughflow="average")
+    T_avg = 0.5 * (F.sum(axis=0) + z + F.sum(axis=1) + y)
+    if (F.sum(axis=1) <= T_avg).all():
+        assert avg.fci == pytest.approx(plain_fci_T(F, T_avg), rel=1e-7, abs=1e-9)
+
+
+@SETTINGS
+@given(open_systems())
+def test_the_three_conventions_agree_on_a_balanced_model(case):
+    F, z = case
+    y = F.sum(axis=0) + z - F.sum(axis=1)
+    results = [cycling_index(F, z, outputs=y, throughflow=t) for t in ena.THROUGHFLOW]
+    assert results[0].balanced and results[0].imbalance_max_pct == pytest.approx(0, abs=1e-9)
+    for r in results[1:]:
+        assert r.fci == pytest.approx(results[0].fci, rel=1e-7, abs=1e-9)
+        assert r.tst == pytest.approx(results[0].tst, rel=1e-9)
+
+
+def test_output_and_average_need_outputs():
+    with pytest.raises(LedgerError, match="outputs"):
+        cycling_index([[0, 1], [0.5, 0]], [1, 0], throughflow="output")
+    with pytest.raises(LedgerError, match="throughflow must be"):
+        cycling_index([[0, 1], [0.5, 0]], [1, 0], throughflow="both")
+    # the hand case 20 % off balance at one node: flagged, and enaR's number still comes out by default
+    res = cycling_index([[0, 1], [0.5, 0]], [1, 0], outputs=[0.5, 0.5 * 1.2])
+    assert res.fci == pytest.approx(1 / 3) and res.balanced is False
+    assert any("not balanced" in n for n in res.notes)

@@ -77,11 +77,14 @@ def test_bundled_headline(bundled):
     b = list(h.top_cycles["bottleneck"])
     assert b == sorted(b, reverse=True)
     assert all(len(set(n)) == len(n) for n in h.top_cycles["nodes"])
-    # look-through: the stake held in 2025-Q3 is 32.5%, so the clean range runs from the after-tax
-    # hit (3.1 - 0.05) / 0.325 = 9.3846 to the pre-tax loss (4.1 + 0.05) / 0.325 = 12.7692
+    # look-through: the best estimate is the pre-tax pickup over the stake held in 2025-Q3
+    # (32.5 %): 4.1 / 0.325 = 12.615; the range runs from the after-tax hit grossed up at 21 %,
+    # (3.1 - 0.05) / 0.79 / 0.325 = 11.879, to the pre-tax loss (4.1 + 0.05) / 0.325 = 12.769; the
+    # press convention (3.1 / 0.27) is a row of the table, not part of the range
     lt = h.lookthrough
     assert (lt["investor"], lt["investee"], lt["period"]) == ("microsoft", "openai", "2025-Q3")
-    assert lt["low"] == pytest.approx(3.05 / 0.325) and lt["high"] == pytest.approx(4.15 / 0.325)
+    assert lt["estimate"] == pytest.approx(4.1 / 0.325) and lt["estimate_cell"]["row"] == "pre_tax"
+    assert lt["low"] == pytest.approx(3.05 / 0.79 / 0.325) and lt["high"] == pytest.approx(4.15 / 0.325)
     # every traced deal has an http(s) source
     for c in h.trace["top_cycles"]:
         assert c["hops"] and all(hop["deals"] for hop in c["hops"])

@@ -21,12 +21,26 @@ _spec.loader.exec_module(_tiny)
 
 # --- hand calculations (METHODS.md 8.3: The Register's 3.1/0.27 and Bernstein's 4.1/0.325) -----
 
-def test_after_tax_convention_post_recap_stake():
+def test_after_tax_figure_is_grossed_up_by_the_tax_rate():
+    # 3.1 after tax at 21 % is a pre-tax pickup of 3.1 / 0.79; on a 27 % stake 3.1 / 0.79 / 0.27
     r = lookthrough(3.1, 0.27, basis="after_tax", basis_range=False)
+    assert r.estimate == pytest.approx(14.533521, abs=1e-6)
+    assert r.estimate == pytest.approx(3.1 / 0.79 / 0.27)
+    assert r.low == pytest.approx(3.05 / 0.79 / 0.27) and r.high == pytest.approx(3.15 / 0.79 / 0.27)
+    assert r.formula == "3.1 / 0.79 / 0.27"
+    assert r.press_estimate == pytest.approx(3.1 / 0.27) and r.derived is True
+    # the default basis is the grossed-up after-tax figure
+    assert lookthrough(3.1, 0.27, basis_range=False).estimate == pytest.approx(r.estimate)
+
+
+def test_press_convention_post_recap_stake():
+    # The Register's 3.1 / 0.27: the after-tax figure over the stake, which understates by 0.79
+    r = lookthrough(3.1, 0.27, basis="after_tax_press", basis_range=False)
     assert r.estimate == pytest.approx(11.481481, abs=1e-6)   # 3.1 / 0.27
     assert r.low == pytest.approx(11.296296, abs=1e-6)        # (3.1 - 0.05) / 0.27 = 3.05 / 0.27
     assert r.high == pytest.approx(11.666667, abs=1e-6)       # (3.1 + 0.05) / 0.27 = 3.15 / 0.27
-    assert r.derived is True
+    assert r.other_basis_estimate == pytest.approx(3.1 / 0.79 / 0.27)
+    assert "understates" in r.notes[0]
 
 
 def test_pre_tax_convention_pre_recap_stake():
@@ -36,12 +50,11 @@ def test_pre_tax_convention_pre_recap_stake():
     assert r.high == pytest.approx(12.769231, abs=1e-6)       # 4.15 / 0.325
 
 
-def test_basis_range_grosses_up_the_after_tax_figure():
+def test_basis_range_spans_the_press_convention():
     r = lookthrough(3.1, 0.27, tax_rate=0.21)
-    # pre-tax equivalent of the after-tax hit: 3.1 / (1 - 0.21) = 3.924; / 0.27 = 14.5335
-    assert r.other_basis_estimate == pytest.approx(3.1 / 0.79 / 0.27)
-    assert r.other_basis_estimate == pytest.approx(14.533521, abs=1e-6)
-    # high end: (3.1 + 0.05) / 0.79 / 0.27 = 14.7679; low end stays 3.05 / 0.27
+    # the other reading of the after-tax figure is the press convention 3.1 / 0.27
+    assert r.other_basis_estimate == pytest.approx(3.1 / 0.27)
+    # high end: (3.1 + 0.05) / 0.79 / 0.27 = 14.7679; low end, press convention: 3.05 / 0.27
     assert r.high == pytest.approx(14.767932, abs=1e-6)
     assert r.low == pytest.approx(11.296296, abs=1e-6)
 
@@ -56,7 +69,7 @@ def test_pre_tax_basis_converts_down_and_stake_range():
 
 
 def test_sign_convention_is_kept():
-    assert lookthrough(-3.1, 0.27, basis_range=False).estimate == pytest.approx(-3.1 / 0.27)
+    assert lookthrough(-3.1, 0.27, basis_range=False).estimate == pytest.approx(-3.1 / 0.79 / 0.27)
 
 
 def test_adjusted_estimator_subtracts_amortisation_and_other_items():
@@ -69,20 +82,22 @@ def test_adjusted_estimator_subtracts_amortisation_and_other_items():
 @settings(max_examples=60, deadline=None)
 @given(
     loss=st.floats(0.5, 50), s_lo=st.floats(0.05, 0.6), width=st.floats(0, 0.3),
-    t=st.floats(0, 0.4), rounding=st.floats(0, 0.2), basis=st.sampled_from(["after_tax", "pre_tax"]),
+    t=st.floats(0, 0.4), rounding=st.floats(0, 0.2),
+    basis=st.sampled_from(["after_tax", "pre_tax", "after_tax_press"]),
 )
 def test_range_matches_a_brute_force_grid(loss, s_lo, width, t, rounding, basis):
     s_hi = min(1.0, s_lo + width)
     stake = (s_lo + s_hi) / 2
     r = lookthrough(loss, stake, basis=basis, tax_rate=t, stake_range=(s_lo, s_hi), rounding=rounding)
-    # oracle: evaluate the estimator on a grid over figure, stake and both tax bases
-    conv = 1 / (1 - t) if basis == "after_tax" else (1 - t)
+    # oracle: evaluate the estimator on a grid over figure, stake and both readings of it: the
+    # after-tax figure grossed up or not, the pre-tax figure as is or as if after tax
+    readings = {"after_tax": (1 / (1 - t), 1.0), "after_tax_press": (1.0, 1 / (1 - t)), "pre_tax": (1.0, 1 - t)}[basis]
     values = [n * c / s for n in np.linspace(loss - rounding, loss + rounding, 7)
-              for s in np.linspace(s_lo, s_hi, 7) for c in (1.0, conv)]
+              for s in np.linspace(s_lo, s_hi, 7) for c in readings]
     assert r.low == pytest.approx(min(values), rel=1e-9)
     assert r.high == pytest.approx(max(values), rel=1e-9)
     assert r.low <= r.estimate <= r.high
-    assert r.estimate * stake == pytest.approx(loss)
+    assert r.estimate * stake == pytest.approx(loss * readings[0])
 
 
 @pytest.mark.parametrize("kwargs, needle", [
@@ -132,8 +147,9 @@ def test_table_from_a_ledger_built_here():
     cols = list(m.columns)
     assert len(cols) == 4  # 40%, 30%, 25% facts and the time-weighted stake
     c40, c30, c25, tw = cols
-    assert m.loc["after_tax", c40] == pytest.approx(5.0)          # 2.0 / 0.40
-    assert m.loc["after_tax", c30] == pytest.approx(2.0 / 0.30)   # 6.667
+    assert m.loc["after_tax_press", c40] == pytest.approx(5.0)          # 2.0 / 0.40
+    assert m.loc["after_tax_press", c30] == pytest.approx(2.0 / 0.30)   # 6.667
+    assert m.loc["after_tax", c40] == pytest.approx(2.0 / 0.79 / 0.40)  # grossed up at 21 %: 6.329
     assert m.loc["pre_tax", c40] == pytest.approx(6.5)            # 2.6 / 0.40
     # time-weighted: 40% from 1 Apr to 14 May (44 days), 30% from 15 May to 30 Jun (47 days)
     tw_stake = (44 * 0.40 + 47 * 0.30) / 91                       # = 31.7 / 91 = 0.348352
@@ -152,7 +168,8 @@ def test_table_from_a_ledger_built_here():
     t2 = lookthrough_from_ledger(_ledger_with_stakes(), "inv", "tee", "2024-Q2", amort=0.2, stake=0.5)
     m2 = t2.matrix()
     assert m2.loc["adjusted", c40] == pytest.approx(6.0)
-    assert m2.iloc[0, -1] == pytest.approx(2.0 / 0.5)   # the user's stake column
+    assert m2.loc["after_tax_press"].iloc[-1] == pytest.approx(2.0 / 0.5)   # the user's stake column
+    assert list(m.index) == ["pre_tax", "after_tax", "after_tax_press", "adjusted"]
 
 
 def test_dilution_gain_period_is_flagged():
@@ -180,9 +197,11 @@ def test_bundled_table_has_the_four_cells_and_cites_the_sec(bundled):
     m = t.matrix()
     c325 = next(c for c in m.columns if c.startswith("32.5%"))
     c27 = next(c for c in m.columns if c.startswith("27%"))
-    assert m.loc["after_tax", c27] == pytest.approx(3.1 / 0.27)     # 11.48, The Register
-    assert m.loc["pre_tax", c325] == pytest.approx(4.1 / 0.325)     # 12.62, Bernstein "more than $12B"
-    assert m.loc["after_tax", c325] == pytest.approx(3.1 / 0.325)   # 9.54
+    assert m.loc["after_tax_press", c27] == pytest.approx(3.1 / 0.27)     # 11.48, The Register
+    assert m.loc["pre_tax", c325] == pytest.approx(4.1 / 0.325)           # 12.62, Bernstein "more than $12B"
+    assert m.loc["after_tax_press", c325] == pytest.approx(3.1 / 0.325)   # 9.54
+    assert m.loc["after_tax", c325] == pytest.approx(3.1 / 0.79 / 0.325)  # 12.07, grossed up
+    assert m.loc["after_tax", c27] == pytest.approx(3.1 / 0.79 / 0.27)    # 14.53
     assert m.loc["pre_tax", c27] == pytest.approx(4.1 / 0.27)       # 15.19
     held = t.stakes.set_index("column")["applies"]
     assert bool(held[c325]) and not bool(held[c27])                  # 27% is a subsequent event
@@ -191,7 +210,7 @@ def test_bundled_table_has_the_four_cells_and_cites_the_sec(bundled):
         assert any("sec.gov" in s["url"] and s["type"] == "filing" for s in roles[role]["sources"])
     assert any("sec.gov" in s["url"] for i in t.inputs if i["metric"] == "openai_stake_pct" and i["value"] == 27
                for s in i["sources"])
-    assert t.press["value"] == 11.5 and t.press["closest_cell"]["row"] == "after_tax"
+    assert t.press["value"] == 11.5 and t.press["closest_cell"]["row"] == "after_tax_press"
 
 
 def test_bundled_q4_dilution_gain_refuses_a_naive_back_out(bundled):
@@ -205,8 +224,10 @@ def test_cli_numbers_json(cli):
     r = cli("lookthrough", "--investor-loss", "3.1", "--stake", "0.27", "--no-basis-range", "--json")
     assert r.code == 0, r.err
     out = r.json()
-    assert out["estimate"] == pytest.approx(3.1 / 0.27)
-    assert out["low"] == pytest.approx(3.05 / 0.27) and out["high"] == pytest.approx(3.15 / 0.27)
+    assert out["estimate"] == pytest.approx(3.1 / 0.79 / 0.27)
+    assert out["low"] == pytest.approx(3.05 / 0.79 / 0.27) and out["high"] == pytest.approx(3.15 / 0.79 / 0.27)
+    r = cli("lookthrough", "--investor-loss", "3.1", "--stake", "0.27", "--basis", "after_tax_press", "--json")
+    assert r.json()["estimate"] == pytest.approx(3.1 / 0.27)
     r = cli("lookthrough", "--investor-loss", "4.1", "--stake", "0.325", "--basis", "pre_tax", "--json")
     assert r.json()["estimate"] == pytest.approx(4.1 / 0.325)
     # the stake is a fraction on the command line as in the API; the old percent option says so

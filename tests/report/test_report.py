@@ -175,3 +175,19 @@ def test_cli_writes_the_report_and_refuses_other_suffixes(cli, tmp_path):
     assert cli("init", "--db", empty, "--empty").code == 0
     res = cli("report", "-o", tmp_path / "r.html", "--db", empty)
     assert res.code == 1 and "no deals" in res.err
+
+
+def test_the_stress_section_states_both_bases_and_every_assumption(bundled, html_text):
+    import html
+
+    from loopledger.stresstest.scenario import stress
+
+    section = html_text[html_text.index('id="stress"'):html_text.index('id="systemic"')]
+    r = stress(bundled, fail=["OpenAI"], as_of=AS_OF)
+    for word in ("economic basis", "gross upper bound", "stranded", "What a rescue would cost",
+                 "Assumptions used", "horizon 24 months", "recovery 37% (default)", "Who absorbs what"):
+        assert word in section, word
+    for a in r.assumptions:
+        assert html.escape(a["name"]) in section, a["name"]
+    systemic = html_text[html_text.index('id="systemic"'):]
+    assert "gross bound" in systemic and "gross rank" in systemic

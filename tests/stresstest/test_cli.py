@@ -99,3 +99,28 @@ def test_errors_exit_1_with_one_line(cli, db, args, message):
     assert r.code == 1
     assert message in r.err
     assert r.out == ""
+
+
+def test_stress_prints_both_bases_components_the_sentence_and_what_it_counts(cli, db):
+    r = cli("stress", "--fail", "OpenAI", "--as-of", AS_OF, "--db", db, "--top", "8")
+    assert r.code == 0, r.err
+    for word in ("economic losses", "gross", "stranded", "Components:", "If OpenAI fails", "Who absorbs what",
+                 "Economic losses (stakes at cost); horizon 24 months; recovery 37% (default)",
+                 "buffers = market_value", "companies without a market_value figure"):
+        assert word in r.out, word
+    g = cli("stress", "--fail", "OpenAI", "--as-of", AS_OF, "--db", db, "--loss-basis", "gross", "--json")
+    e = cli("stress", "--fail", "OpenAI", "--as-of", AS_OF, "--db", db, "--json")
+    assert g.json()["loss_basis"] == "gross" and e.json()["loss_basis"] == "economic"
+    assert g.json()["totals"]["total_loss"] == pytest.approx(e.json()["totals"]["total_loss_gross"])
+    company = e.json()["companies"][1]
+    assert set(company) >= {"loss", "loss_gross", "components", "loss_share", "state"}
+    assert sum(company["components"].values()) == pytest.approx(company["loss"])
+    assert {a["name"] for a in e.json()["assumptions"]} >= {"recovery", "horizon_months", "receivable_months"}
+    resc = cli("stress", "--fail", "OpenAI", "--as-of", AS_OF, "--db", db, "--rescue")
+    assert resc.code == 0 and "Rescue: support of" in resc.out
+    mc = cli("stress", "--fail", "OpenAI", "--as-of", AS_OF, "--db", db, "--scenarios", "200", "--seed", "1",
+             "--model", "clearing", "--external-assets", "cash", "--margin-spread", "0.2")
+    assert mc.code == 0, mc.err
+    assert "VaR 95%" in mc.out and "ES 95%" in mc.out and "P(distress)" in mc.out and "horizon 24 months" in mc.out
+    s = cli("systemic", "--as-of", AS_OF, "--db", db, "--top", "3")
+    assert "economic losses" in s.out and "# gross" in s.out and "recovery 37%" in s.out

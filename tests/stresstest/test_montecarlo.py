@@ -47,8 +47,8 @@ def point_ledger():
 
 @pytest.mark.parametrize("kw", [dict(), dict(variant="linear", substitution=0.5), dict(model="cascade", threshold=0.4)])
 def test_point_amounts_reproduce_the_deterministic_run(point_ledger, kw):
-    det = stress(point_ledger, fail=["lab"], as_of=AS_OF, recovery=0.3, **kw)
-    mc = monte_carlo(point_ledger, fail=["lab"], scenarios=50, seed=1, as_of=AS_OF, recovery=0.3, **kw)
+    det = stress(point_ledger, fail=["lab"], as_of=AS_OF, loss_basis="gross", recovery=0.3, **kw)
+    mc = monte_carlo(point_ledger, fail=["lab"], scenarios=50, seed=1, as_of=AS_OF, loss_basis="gross", recovery=0.3, **kw)
     s = mc.summary.set_index("output")
     for out in ("total_loss", "direct_loss", "indirect_loss", "defaults", "distressed"):
         want = det.totals[out if out != "distressed" else "distressed"]
@@ -66,7 +66,7 @@ def test_amounts_are_uniform_in_their_range():
     # one contract of 40..80 owed to a seller that cannot fail: its loss is the drawn amount
     deals = [deal("c", "buyer", "seller", "cloud_contract", 40, 80)]
     led = _tiny.tiny_ledger(deals, [dict(company="buyer", metric="market_cap", value=10, as_of="2025-07-01")])
-    mc = monte_carlo(led, fail=["buyer"], scenarios=20_000, seed=7, as_of=AS_OF)
+    mc = monte_carlo(led, fail=["buyer"], scenarios=20_000, seed=7, as_of=AS_OF, loss_basis="gross")
     x = mc.samples["total_loss"].to_numpy()
     assert x.min() >= 40 and x.max() <= 80
     # uniform: mean 60 (sd 40 / sqrt(12) / sqrt(N)), a quarter below 50; 5-sigma bands
@@ -82,19 +82,19 @@ def test_letters_of_intent_realise_together_with_probability_p_loi():
              deal("b", "buyer", "s2", "compute_purchase", 30, status="announced_loi", group="g"),
              deal("c", "buyer", "s3", "compute_purchase", 5)]
     led = _tiny.tiny_ledger(deals, [dict(company="buyer", metric="market_cap", value=10, as_of="2025-07-01")])
-    mc = monte_carlo(led, fail=["buyer"], scenarios=20_000, seed=3, as_of=AS_OF, p_loi=0.3)
+    mc = monte_carlo(led, fail=["buyer"], scenarios=20_000, seed=3, as_of=AS_OF, loss_basis="gross", p_loi=0.3)
     totals = np.round(mc.samples["total_loss"].to_numpy(), 9)
     assert set(np.unique(totals)) == {5.0, 55.0}  # the group's legs never realise one without the other
     share = (totals == 55).mean()
     assert abs(share - 0.3) < 5 * np.sqrt(0.3 * 0.7 / len(totals))
-    none = monte_carlo(led, fail=["buyer"], scenarios=100, seed=3, as_of=AS_OF)
+    none = monte_carlo(led, fail=["buyer"], scenarios=100, seed=3, as_of=AS_OF, loss_basis="gross")
     assert none.summary.set_index("output").loc["total_loss", "q95"] == 5  # p_loi = 0: LOIs out
 
 
 def test_recovery_drawn_from_a_beta():
     deals = [deal("c", "buyer", "seller", "cloud_contract", 100)]
     led = _tiny.tiny_ledger(deals, [dict(company="buyer", metric="market_cap", value=10, as_of="2025-07-01")])
-    mc = monte_carlo(led, fail=["buyer"], scenarios=20_000, seed=11, as_of=AS_OF, recovery_beta=(2, 3))
+    mc = monte_carlo(led, fail=["buyer"], scenarios=20_000, seed=11, as_of=AS_OF, loss_basis="gross", recovery_beta=(2, 3))
     x = mc.samples["total_loss"].to_numpy()
     # loss = 100 (1 - R), R ~ Beta(2, 3): mean 40 % recovered, sd sqrt(6 / 150) = 0.2
     assert abs(x.mean() - 60) < 5 * 20 / np.sqrt(len(x))
@@ -102,15 +102,15 @@ def test_recovery_drawn_from_a_beta():
 
 
 def test_seed_reproducibility_and_bad_options(point_ledger):
-    kw = dict(fail=["lab"], scenarios=3_000, as_of=AS_OF, recovery_beta=(1, 2), chunk_size=700)
+    kw = dict(fail=["lab"], scenarios=3_000, as_of=AS_OF, loss_basis="gross", recovery_beta=(1, 2), chunk_size=700)
     a = monte_carlo(point_ledger, seed=5, **kw)
     b = monte_carlo(point_ledger, seed=5, **kw)
     c = monte_carlo(point_ledger, seed=6, **kw)
     pd.testing.assert_frame_equal(a.samples, b.samples)
     assert not a.samples.equals(c.samples)
     assert a.params["chunks"] == 5 and a.chunk_size == 700
-    fresh = monte_carlo(point_ledger, fail=["lab"], scenarios=10, as_of=AS_OF, recovery_beta=(1, 2))
-    again = monte_carlo(point_ledger, fail=["lab"], scenarios=10, as_of=AS_OF, recovery_beta=(1, 2), seed=fresh.seed)
+    fresh = monte_carlo(point_ledger, fail=["lab"], scenarios=10, as_of=AS_OF, loss_basis="gross", recovery_beta=(1, 2))
+    again = monte_carlo(point_ledger, fail=["lab"], scenarios=10, as_of=AS_OF, loss_basis="gross", recovery_beta=(1, 2), seed=fresh.seed)
     pd.testing.assert_frame_equal(fresh.samples, again.samples)
     assert "samples" not in a.to_dict()
     for bad in (dict(model="clearing"), dict(scenarios=0), dict(p_loi=2), dict(recovery_beta=(0, 1)),
@@ -161,10 +161,71 @@ def test_identical_on_a_local_dask_cluster():
 @pytest.mark.dask
 def test_identical_with_workers_started_here(point_ledger):
     pytest.importorskip("distributed")
-    kw = dict(fail=["lab"], scenarios=1_000, seed=9, chunk_size=250, recovery_beta=(1, 1), as_of=AS_OF)
+    kw = dict(fail=["lab"], scenarios=1_000, seed=9, chunk_size=250, recovery_beta=(1, 1), as_of=AS_OF, loss_basis="gross")
     here = monte_carlo(point_ledger, **kw)
     there = monte_carlo(point_ledger, workers=2, **kw)
     assert there.runner == "local dask cluster, 2 workers on 127.0.0.1"
     pd.testing.assert_frame_equal(here.samples, there.samples)
     with pytest.raises(LedgerError, match="not both"):
         monte_carlo(point_ledger, workers=2, scheduler="tcp://127.0.0.1:1", **kw)
+
+
+# -- the economic basis, clearing, tail measures -----------------------------------------------
+
+
+def test_clearing_runs_in_the_monte_carlo_and_its_degenerate_draw_is_the_deterministic_run(point_ledger):
+    kw = dict(fail=["lab"], as_of=AS_OF, model="clearing", external_assets={"cloud1": 5, "other": 1000})
+    det = stress(point_ledger, **kw)
+    mc = monte_carlo(point_ledger, scenarios=30, seed=2, **kw)
+    s = mc.summary.set_index("output")
+    for out in ("total_loss", "total_loss_gross", "defaults"):
+        want = det.totals[out]
+        assert s.loc[out, ["mean", "q05", "q50", "q95", "var", "es"]].tolist() == pytest.approx([want] * 6)
+    c = mc.companies.set_index("company")
+    d = det.companies.set_index("company")
+    for company in d.index:
+        assert c.loc[company, "q50"] == pytest.approx(d.loc[company, "loss"])
+
+
+def test_margins_are_drawn_from_their_stated_distribution():
+    # one contract of 60 without a term, seller without a buffer figure (absorbs everything), no
+    # reconfiguration: the seller's loss is a + b x m, m = 0.14 x U[0.5, 1.5]
+    led = _tiny.tiny_ledger([deal("c", "buyer", "seller", "cloud_contract", 60)],
+                            [dict(company="buyer", metric="market_cap", value=10, as_of="2025-07-01")])
+    det = stress(led, fail=["buyer"], as_of=AS_OF, substitution=0).companies.set_index("company")
+    b = det.loc["seller", "component_lost_margin"]
+    a = det.loc["seller", "loss"] - b
+    mc = monte_carlo(led, fail=["buyer"], scenarios=20_000, seed=8, as_of=AS_OF, substitution=0, margin_spread=0.5)
+    x = mc.samples["total_loss"].to_numpy()
+    assert x.min() >= a + 0.5 * b - 1e-9 and x.max() <= a + 1.5 * b + 1e-9
+    assert abs(x.mean() - (a + b)) < 5 * b / np.sqrt(12) / np.sqrt(len(x))
+    assert abs(((x - a) / b < 1.0).mean() - 0.5) < 5 * np.sqrt(0.25 / len(x))
+    # VaR and expected shortfall are the quantile and the mean of the worst 5 % of the samples
+    s = mc.summary.set_index("output").loc["total_loss"]
+    assert s["var"] == pytest.approx(np.quantile(x, 0.95))
+    worst = np.sort(x)[-int(np.ceil(0.05 * len(x))):]
+    assert s["es"] == pytest.approx(worst.mean())
+    c = mc.companies.set_index("company").loc["seller"]
+    assert c["var"] == pytest.approx(np.quantile(x, 0.95)) and c["es"] == pytest.approx(worst.mean())
+    # the gross bound is not drawn: it stays the face value
+    assert mc.samples["total_loss_gross"].to_numpy() == pytest.approx(np.full(len(x), 60.0))
+
+
+@pytest.mark.dask
+def test_economic_draws_identical_on_a_local_dask_cluster(point_ledger):
+    distributed = pytest.importorskip("distributed")
+    kw = dict(fail=["lab"], scenarios=1_200, seed=21, chunk_size=300, as_of=AS_OF, recovery_beta=(2, 3),
+              margin_spread=0.4, substitution_spread=0.5)
+    here = monte_carlo(point_ledger, **kw)
+    clear = dict(kw, model="clearing", external_assets="market_value", scenarios=120, chunk_size=40)
+    here_c = monte_carlo(point_ledger, **clear)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, host="127.0.0.1",
+                                  protocol="tcp", dashboard_address=None) as cluster:
+        there = monte_carlo(point_ledger, scheduler=cluster.scheduler_address, **kw)
+        there_c = monte_carlo(point_ledger, scheduler=cluster.scheduler_address, **clear)
+    assert there.runner.startswith("dask scheduler tcp://127.0.0.1:")
+    for a, b in ((here, there), (here_c, there_c)):
+        pd.testing.assert_frame_equal(a.samples, b.samples)
+        pd.testing.assert_frame_equal(a.summary, b.summary)
+        pd.testing.assert_frame_equal(a.companies, b.companies)
+    assert here.samples["total_loss"].std() > 0   # the draws do move the losses

@@ -211,6 +211,12 @@ def test_selecting_a_cycle_highlights_it(page, server):
     assert page.evaluate("window.loopledger.cy.elements('.hl').length") == 0
 
 
+def js_money(x: float) -> str:
+    """The page's money(): en-US grouping, at most 2 decimals below 10 and 1 above, no trailing zeros."""
+    text = f"{round(x, 2 if x < 10 else 1):,.{2 if x < 10 else 1}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def test_openai_stress_test_shows_a_loss_chart(page, server):
     open_dashboard(page, server)
     assert page.input_value("#stress-fail") == "openai"
@@ -226,6 +232,13 @@ def test_openai_stress_test_shows_a_loss_chart(page, server):
     assert losers[0]["name"][:18] in page.text_content("#loss-chart")
     assert int(page.get_attribute("#map", "data-stressed")) > 0
     assert page.evaluate("window.loopledger.cy.getElementById('openai').hasClass('stressed')")
+    # economic and gross side by side, the components, the answer and what the numbers count
+    totals = page.text_content("#stress-totals")
+    assert js_money(api["totals"]["total_loss"]) in totals and js_money(api["totals"]["total_loss_gross"]) in totals
+    assert "stranded assets" in page.text_content("#stress-components")
+    assert page.text_content("#stress-sentence") == api["sentence"]
+    footer = page.text_content("#stress-assumptions")
+    assert footer == api["footer"] and "horizon 24 months" in footer and "recovery 40% (given)" in footer
     page.locator("#stress-panel").scroll_into_view_if_needed()
     shot(page, "5_stress")
 

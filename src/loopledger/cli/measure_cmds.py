@@ -210,7 +210,9 @@ def lookthrough_cmd(
     stake: Annotated[Optional[float], typer.Option(
         "--stake", help="The investor's stake as a fraction (e.g. 0.27, as stake= in the API); with "
         "--investor, an extra column.")] = None,
-    basis: Annotated[str, typer.Option(help="after_tax (net income hit) or pre_tax (other income line).")] = "after_tax",
+    basis: Annotated[str, typer.Option(help="after_tax (net income hit, grossed up by 1 - tax rate), pre_tax "
+                                       "(other income line) or after_tax_press (the net income hit / stake, "
+                                       "the press convention, which understates).")] = "after_tax",
     tax_rate: Annotated[float, typer.Option("--tax-rate", help="Investor tax rate (default 0.21).")] = 0.21,
     rounding: Annotated[float, typer.Option(help="Rounding of the disclosed figure, USD bn (+/-).")] = 0.05,
     stake_low: Annotated[Optional[float], typer.Option("--stake-low", help="Low end of the stake range (a fraction).")] = None,
@@ -266,9 +268,9 @@ def lookthrough_cmd(
         return
     con = console()
     con.print(f"Implied investee net loss: {r.estimate:,.2f} USD bn = {r.formula} ({basis.replace('_', '-')} "
-              f"convention; derived). Range {r.low:,.2f} to {r.high:,.2f}: the disclosed figure +/- {r.rounding:g}"
+              f"basis; derived). Range {r.low:,.2f} to {r.high:,.2f}: the disclosed figure +/- {r.rounding:g}"
               + (f", stake {100 * r.stake_low:g}%-{100 * r.stake_high:g}%" if r.stake_low != r.stake_high else "")
-              + (f", and both tax bases at t = {r.tax_rate:g} (other basis: {r.other_basis_estimate:,.2f})"
+              + (f", and both readings of the figure at t = {r.tax_rate:g} (other reading: {r.other_basis_estimate:,.2f})"
                  if basis_range else "") + ".", markup=False, soft_wrap=True)
     for n in r.notes:
         con.print(f"note: {n}", markup=False, soft_wrap=True)
@@ -372,8 +374,8 @@ def measure_cmd(
         extra = (f" The figure reported in the press, {press['value']:g}, matches the "
                  f"{near['row'].replace('_', '-')} figure divided by the stake {near['column']}." if near else "")
         con.print(f"5. {lt['investee_name']}'s net loss in {lt['period']} (quarter to {lt['period_end']}), backed out of "
-                  f"{lt['investor_name']}'s filings: between {money(lt['low'])} and {money(lt['high'])} "
-                  f"(derived; {lt['what']}).{extra} Details: loopledger lookthrough --investor {lt['investor']} "
+                  f"{lt['investor_name']}'s filings: {money(lt['estimate'])}, between {money(lt['low'])} and "
+                  f"{money(lt['high'])} (derived; {lt['what']}).{extra} Details: loopledger lookthrough --investor {lt['investor']} "
                   f"--investee {lt['investee']} --period {lt['period']}", markup=False, soft_wrap=True)
     if h.derived_share:
         con.print(f"{_pct(h.derived_share)} of the dollars are derived from GW or chip counts (assumptions, not reported).",

@@ -116,82 +116,137 @@ def _flag_note(flagged) -> str | None:
             + ", ".join(missing["name"].tolist()))
 
 
+#: component columns of the stress table: (header, components summed)
+_COMPONENT_COLUMNS = (
+    ("owed", ("due_within_horizon",)),
+    ("stakes", ("stake_writedown",)),
+    ("margin", ("lost_margin",)),
+    ("stranded", ("stranded_assets",)),
+    ("other", ("secured_lending", "guarantee_payout", "lost_funding", "face_value")),
+)
+
+
+def _state(r) -> str:
+    if r.failed:
+        return "failed"
+    if r.state == "defaulted":
+        return f"defaulted (wave {r.wave})"
+    return {"no_buffer": "no buffer", "ok": ""}.get(r.state, r.state)
+
+
+def _pct(x) -> str:
+    return "—" if x != x else f"{x:.1%}"
+
+
 def _print_stress(result, top: int) -> None:
     con = console()
     c = result.companies
-    hit = c[(c["loss"].fillna(0) > 0) | (c["shock_loss"].fillna(1) > 0)].head(top)
-    sub = "loss_without_substitution" in c
-    cols = ["company", "buffer", "shock", "direct", "indirect", "loss", "loss/buffer", "state", "round"]
-    if sub:
-        cols.insert(6, "loss (s=0)")
+    hit = c[(c["loss"].fillna(0) > 0) | (c["loss_gross"].fillna(0) > 0) | (c["shock_loss"].fillna(1) > 0)].head(top)
+    economic = result.loss_basis == "economic"
+    other = "gross" if economic else "economic"
+    cols = ["company", "buffer", "loss", other, "loss/buffer", "state"]
+    if economic:
+        cols += [h for h, _ in _COMPONENT_COLUMNS]
     rows = []
     for r in hit.itertuples():
-        state = "failed" if r.round == 0 and r.defaulted else ("defaulted" if r.defaulted else ("distressed" if r.distressed else ""))
         buf = "∞" if r.buffer == float("inf") else money(r.buffer)
-        row = [r.name + (" *" if r.buffer_flag == "missing" else ""), buf, money(r.shock_loss), money(r.direct_loss),
-               money(r.indirect_loss), money(r.loss), "—" if r.loss_share != r.loss_share else f"{r.loss_share:.1%}",
-               state, "" if r.round < 0 else str(r.round)]
-        if sub:
-            row.insert(6, money(r.loss_without_substitution))
+        row = [r.name + (" *" if r.buffer_flag == "missing" else ""), buf, money(r.loss),
+               money(r.loss_gross if economic else r.loss_economic), _pct(r.loss_share), _state(r)]
+        if economic:
+            row += [money(sum(getattr(r, f"component_{n}") for n in names)) for _, names in _COMPONENT_COLUMNS]
         rows.append(row)
-    con.print(table(f"{result.caption} (USD bn)", cols, rows,
-                    right={"buffer", "shock", "direct", "indirect", "loss", "loss (s=0)", "loss/buffer", "round"}))
+    right = {"buffer", "loss", other, "loss/buffer", *(h for h, _ in _COMPONENT_COLUMNS)}
+    con.print(table(f"{result.caption} (USD bn)", cols, rows, right=right))
     t = result.totals
-    line = (f"Total loss to others {money(t['total_loss'])} (direct {money(t['direct_loss'])}, indirect "
-            f"{money(t['indirect_loss'])}); {t['distressed']} companies hit, {t['defaults']} defaulted")
+    line = (f"Total loss to others {money(t['total_loss'])} {result.loss_basis} (gross bound "
+            f"{money(t['total_loss_gross'])}, economic {money(t['total_loss_economic'])}); direct "
+            f"{money(t['direct_loss'])}, indirect {money(t['indirect_loss'])}; {t['defaults']} defaulted, "
+            f"{t['distressed']} distressed, {t['hit']} hit")
     if "R" in t:
         line += f"; DebtRank R = {t['R']:.4f}"
     con.print(line, markup=False)
-    if result.totals_without_substitution:
-        t0 = result.totals_without_substitution
-        con.print(f"Without substitution (s = 0): total loss {money(t0['total_loss'])}, {t0['defaults']} defaulted",
-                  markup=False)
+    if economic:
+        comp = t["components"]
+        con.print("Components: " + ", ".join(f"{k.replace('_', ' ')} {money(v)}" for k, v in comp.items() if v > 0),
+                  markup=False, soft_wrap=True)
+    if result.sentence:
+        con.print(result.sentence, markup=False, soft_wrap=True)
+    rc = result.reconfiguration
+    if rc is not None and len(rc):
+        rrows = [[x.role.replace("_", " "), x.company, x.from_company, x.kind, money(x.demand), money(x.absorbed),
+                  money(x.earns), x.note] for x in rc.head(top).itertuples()]
+        con.print(table(f"Who absorbs what (USD bn within {result.basis['horizon_months']} months)",
+                        ["role", "company", "from", "kind", "freed / demand", "absorbed", "earns", "note"], rrows,
+                        right={"freed / demand", "absorbed", "earns"}))
+    if result.rescue is not None:
+        _print_rescue(con, result.rescue)
     note = _flag_note(result.flagged)
     if note:
         con.print(f"* {note}", markup=False, soft_wrap=True)
-    p = result.params["exposures"]
-    con.print(f"As of {p['as_of']}; statuses {', '.join(p['statuses'])}; amounts on the {p['amount']} basis; "
-              f"buffers = {p['buffer']}; recovery {result.params['recovery']:g}; model {result.model}"
-              + (f" ({result.params['variant']})" if result.params.get("variant") else ""), markup=False)
+    con.print(result.footer, markup=False, soft_wrap=True)
+
+
+def _print_rescue(con, rescue) -> None:
+    rows = [[x.name, money(x.buffer), money(x.loss_first_wave), money(x.support)] for x in rescue.recipients.itertuples()]
+    if rows:
+        con.print(table("What a rescue of the creditors would cost (USD bn)", ["company", "buffer", "loss", "support"],
+                        rows, right={"buffer", "loss", "support"}))
+    con.print(f"Rescue: support of {money(rescue.support)} to {len(rescue.recipients)} companies prevents "
+              f"{rescue.defaults_without} knock-on defaults ({rescue.defaults_with} left) and changes the losses of the "
+              f"others by {money(rescue.avoided_by_others)} ({'the minimum' if rescue.exact else 'an upper bound, verified'}); "
+              f"paying what the failing company owes within the horizon instead would cost {money(rescue.bailout)} "
+              f"and avoid all {money(rescue.bailout_avoids)} of losses. " + " ".join(rescue.notes),
+              markup=False, soft_wrap=True)
 
 
 def _print_monte_carlo(result, top: int) -> None:
     con = console()
     s = result.summary
-    rows = [[r.output, f"{r.mean:,.4g}", f"{r.q05:,.4g}", f"{r.q50:,.4g}", f"{r.q95:,.4g}"] for r in s.itertuples()]
+    rows = [[r.output, f"{r.mean:,.4g}", f"{r.q05:,.4g}", f"{r.q50:,.4g}", f"{r.q95:,.4g}", f"{r.var:,.4g}",
+             f"{r.es:,.4g}"] for r in s.itertuples()]
+    level = result.params["var_level"]
     con.print(table(f"Monte Carlo: {result.scenarios:,} scenarios, seed {result.seed} ({result.runner}, "
-                    f"{result.seconds:.2f} s)", ["output", "mean", "5%", "50%", "95%"], rows,
-                    right={"mean", "5%", "50%", "95%"}))
+                    f"{result.seconds:.2f} s)", ["output", "mean", "5%", "50%", "95%", f"VaR {level:.0%}",
+                                                 f"ES {level:.0%}"], rows,
+                    right={"mean", "5%", "50%", "95%", f"VaR {level:.0%}", f"ES {level:.0%}"}))
     c = result.companies
     c = c[(c["mean_loss"] > 0) & ~c["failed"]].head(top)
     rows = [[r.name + (" *" if r.buffer_flag == "missing" else ""), money(r.mean_loss), money(r.q05), money(r.q50),
-             money(r.q95), f"{r.p_default:.1%}"] for r in c.itertuples()]
-    con.print(table("Company losses (USD bn)", ["company", "mean", "5%", "50%", "95%", "P(default)"], rows,
-                    right={"mean", "5%", "50%", "95%", "P(default)"}))
+             money(r.q95), money(r.es), f"{r.p_default:.1%}", f"{r.p_distress:.1%}"] for r in c.itertuples()]
+    con.print(table(f"Company losses (USD bn, {result.loss_basis})",
+                    ["company", "mean", "5%", "50%", "95%", "ES", "P(default)", "P(distress)"], rows,
+                    right={"mean", "5%", "50%", "95%", "ES", "P(default)", "P(distress)"}))
     note = _flag_note(result.flagged)
     if note:
         con.print(f"* {note}", markup=False, soft_wrap=True)
+    con.print(result.footer, markup=False, soft_wrap=True)
 
 
 def _print_systemic(result, top: int, model: str) -> None:
     t = result.table.head(top)
+    economic = result.loss_basis == "economic"
     rows = [[str(r.rank), r.name + (" *" if r.buffer_flag == "missing" else ""), money(r.total_loss),
-             money(r.direct_loss), money(r.indirect_loss),
+             money(r.total_loss_gross if economic else r.total_loss_economic),
+             str(r.rank_gross if economic else ""), money(r.direct_loss), money(r.indirect_loss),
              "—" if r.debtrank != r.debtrank else f"{r.debtrank:.4f}", str(r.defaults), str(r.distressed),
              f"{r.largest_victim} ({money(r.largest_victim_loss)})" if r.largest_victim else ""]
             for r in t.itertuples()]
     con = console()
-    con.print(table(f"{result.caption} (USD bn, {model})",
-                    ["#", "company", "loss caused", "direct", "indirect", "DebtRank", "defaults", "hit",
-                     "largest victim"], rows,
-                    right={"#", "loss caused", "direct", "indirect", "DebtRank", "defaults", "hit"}))
+    con.print(table(f"{result.caption} (USD bn, {model}, {result.loss_basis} losses)",
+                    ["#", "company", "loss caused", "gross" if economic else "economic", "# gross" if economic else "",
+                     "direct", "indirect", "DebtRank", "defaults", "distressed", "largest victim"], rows,
+                    right={"#", "loss caused", "gross", "economic", "# gross", "direct", "indirect", "DebtRank",
+                           "defaults", "distressed"}))
     note = _flag_note(result.flagged)
     if note:
         con.print(f"* {note}", markup=False, soft_wrap=True)
+    con.print(result.footer, markup=False, soft_wrap=True)
 
 
-_command("stress", """If these companies fail, who bears the loss? Per company: direct and indirect loss,
-    loss / buffer, distressed or defaulted and in which round (USD bn). With --scenarios N, a
-    Monte Carlo of the scenario.""", (StressParams, MonteCarloParams), _run_stress)
+_command("stress", """If these companies fail, who bears the loss? Per company: its economic loss and its
+    components beside the gross bound, loss / buffer, distressed or defaulted and in which wave
+    (USD bn); the market's reconfiguration (who absorbs what) and the answer in one sentence.
+    With --rescue, the cheapest support that prevents every knock-on default. With --scenarios N,
+    a Monte Carlo of the scenario.""", (StressParams, MonteCarloParams), _run_stress)
 _command("systemic", """Too big to fail: each company failing alone, ranked by the loss it causes others.""",
          (StressParams, SystemicParams), _run_systemic)

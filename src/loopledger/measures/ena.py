@@ -33,6 +33,12 @@ if TYPE_CHECKING:  # pragma: no cover
 COND_LIMIT = 1e12
 #: strongly connected components up to this many nodes are solved densely, larger ones with a sparse LU
 DENSE_LIMIT = 2000
+#: how throughflow is computed (METHODS.md 3.5): from inflows (enaR's enaFlow, the default), from
+#: outflows, or their average
+THROUGHFLOW = ("input", "output", "average")
+#: enaR's ssCheck: a model is balanced when every node's inflow and outflow differ by less than
+#: this many percent of its outflow
+BALANCE_TOL_PCT = 5.0
 #: default largest strongly connected component solved exactly (one solve per node of it)
 MAX_BLOCK = 5000
 CLOSED_SYSTEM = "closed_system"
@@ -69,6 +75,13 @@ class CyclingIndexResult(Result):
     ill_conditioned: bool
     notes: tuple[str, ...] = ()
     boundary_table: pd.DataFrame | None = field(default=None, repr=False)
+    #: how throughflow was computed: "input" (enaR), "output" or "average" (METHODS.md 3.5)
+    throughflow_basis: str = "input"
+    #: with outputs given: the largest |inflow - outflow| of a node in percent of its outflow
+    #: (enaR's ssCheck), whether all are below 5 % (``balanced``) and the total imbalance
+    imbalance_max_pct: float | None = None
+    balanced: bool | None = None
+    imbalance_total: float | None = None
 
     caption = "Finn cycling index: throughflow and return share per node"
 
@@ -79,7 +92,8 @@ class CyclingIndexResult(Result):
     def to_dict(self) -> dict[str, Any]:
         d = {k: jsonable(getattr(self, k)) for k in (
             "fci", "tst", "tstc", "apl", "boundary", "reason", "reserve_drawdown", "drawdown_total",
-            "condition_number", "ill_conditioned", "dropped", "closed_nodes")}
+            "condition_number", "ill_conditioned", "dropped", "closed_nodes", "throughflow_basis",
+            "imbalance_max_pct", "balanced", "imbalance_total")}
         d["throughflow"] = jsonable(self.throughflow)
         d["return_share"] = jsonable(self.return_share)
         d["nodes"] = jsonable(self.nodes)
@@ -97,6 +111,7 @@ def cycling_index(
     on_closed: str = "raise",
     labels: Sequence[Any] | None = None,
     max_block: int | None = MAX_BLOCK,
+    throughflow: str = "input",
 ) -> CyclingIndexResult:
     """Finn's cycling index (FCI), total system throughflow and average path length.
 
@@ -132,6 +147,12 @@ def cycling_index(
         of its component, so a component of n nodes costs about n^3 (5,000 nodes take about
         15 s on 2 cores; 20,000 random ones take hours). A larger component is an error
         naming its size; None lifts the limit.
+    throughflow : {"input", "output", "average"}, default "input"
+        For a model whose inflows and outflows differ (METHODS.md 3.5): ``input`` follows enaR's
+        ``enaFlow``, ``T = inflow + z`` (enaR warns that such a model is not balanced and goes
+        on with it); ``output`` takes ``T = outflow + y`` and ``average`` the mean of the two,
+        both needing ``outputs``. The imbalance is reported whenever outputs are given
+        (``imbalance_max_pct``, enaR's ``ssCheck`` percentage, and ``balanced`` within 5 %).
 
     Returns
     -------
@@ -156,6 +177,8 @@ def cycling_index(
     """
     if on_closed not in ("raise", "nan"):
         raise LedgerError(f"on_closed must be 'raise' or 'nan', not {on_closed!r}")
+    if throughflow not in THROUGHFLOW:
+        raise LedgerError(f"throughflow must be one of {', '.join(THROUGHFLOW)}, not {throughflow!r}")
     F = _flow_matrix(flows)
     n = F.shape[0]
     labels = list(range(n)) if labels is None else list(labels)
@@ -163,11 +186,20 @@ def cycling_index(
         raise LedgerError(f"{len(labels)} labels for {n} nodes")
     z = _vector(inputs, labels, "inputs")
     y = None if outputs is None else _vector(outputs, labels, "outputs")
+    if throughflow != "input" and y is None:
+        raise LedgerError(f"throughflow='{throughflow}' needs the boundary outputs (outputs=)")
 
     inflow = np.asarray(F.sum(axis=0)).ravel()
     outflow = np.asarray(F.sum(axis=1)).ravel()
     scale = max(float(inflow.sum() + z.sum()), 1e-300)
-    deficit = np.maximum(outflow - (inflow + z), 0.0)
+    # the throughflow the convention asks for, before reserve drawdown (METHODS.md 3.5)
+    if throughflow == "input":
+        base_T = inflow + z
+    elif throughflow == "output":
+        base_T = outflow + y
+    else:
+        base_T = 0.5 * (inflow + z + outflow + y)
+    deficit = np.maximum(outflow - base_T, 0.0)
     deficit[deficit <= 1e-12 * scale] = 0.0
     if deficit.any() and not reserve_drawdown:
         bad = [f"{labels[i]} (pays {outflow[i]:g}, throughflow {inflow[i] + z[i]:g})"
@@ -177,8 +209,19 @@ def cycling_index(
             "meaningless (METHODS.md 3.3): " + "; ".join(bad)
             + ". Give their boundary inputs, or use reserve_drawdown=True.")
     z_eff = z + deficit
-    T = inflow + z_eff
+    T = base_T + deficit
     notes: list[str] = []
+    balance: dict[str, Any] = {}
+    if y is not None:
+        t_in, t_out = inflow + z, outflow + y
+        pe = np.divide(np.abs(t_in - t_out), t_out, out=np.where(np.abs(t_in - t_out) > 0, np.inf, 0.0),
+                       where=t_out > 0) * 100
+        balance = dict(imbalance_max_pct=float(pe.max(initial=0.0)), balanced=bool((pe < BALANCE_TOL_PCT).all()),
+                       imbalance_total=float((t_in - t_out).sum()))
+        if not balance["balanced"]:
+            notes.append(f"not balanced: a node's inflow and outflow differ by up to {balance['imbalance_max_pct']:.3g}% "
+                         f"(enaR's ssCheck tolerance {BALANCE_TOL_PCT:g}%); throughflow from "
+                         f"{throughflow}s (METHODS.md 3.5)")
     if deficit.any():
         notes.append(f"reserve drawdown: {int((deficit > 0).sum())} nodes pay more than flows "
                      f"through them; {deficit.sum():g} added to their boundary inputs.")
@@ -192,9 +235,17 @@ def cycling_index(
 
     Fk = F[keep][:, keep] if sp.issparse(F) else F[np.ix_(keep, keep)]
     Tk, zk = T[keep], z_eff[keep]
-    closed = _closed_nodes(Fk, zk)
+    if throughflow == "input":
+        closed = _closed_nodes(Fk, zk)
+        boundary = float(zk.sum())
+    else:
+        # I - G is singular exactly on nodes from which no flow path reaches a node that leaks
+        # (passes on less than its throughflow): reachability to the leaks, along the flows
+        leak_k = Tk - outflow[keep]
+        leak_k[leak_k <= 1e-12 * scale] = 0.0
+        closed = _closed_nodes(sp.csr_matrix(Fk).T.tocsr(), leak_k)
+        boundary = float(y.sum()) if throughflow == "output" else 0.5 * float(z.sum() + y.sum())
     tst = float(Tk.sum())
-    boundary = float(zk.sum())
     apl = tst / boundary if boundary > 0 else float("inf")
 
     nodes = pd.DataFrame({
@@ -229,6 +280,7 @@ def cycling_index(
             nodes=nodes, dropped=dropped, closed_nodes=names, reason=CLOSED_SYSTEM,
             reserve_drawdown=reserve_drawdown, drawdown_total=float(deficit.sum()),
             condition_number=float("inf"), ill_conditioned=True, notes=tuple(notes),
+            throughflow_basis=throughflow, **balance,
         )
 
     diag, cond = _integral_diagonal(Fk, Tk, max_block)
@@ -251,6 +303,7 @@ def cycling_index(
         nodes=nodes, dropped=dropped, closed_nodes=[], reason=None,
         reserve_drawdown=reserve_drawdown, drawdown_total=float(deficit.sum()),
         condition_number=float(cond), ill_conditioned=bool(ill), notes=tuple(notes),
+        throughflow_basis=throughflow, **balance,
     )
 
 
@@ -333,6 +386,7 @@ def cycling_index_from_network(
     on_closed: str = "raise",
     metrics: Sequence[str] = ("revenue",),
     max_block: int | None = MAX_BLOCK,
+    throughflow: str = "input",
 ) -> CyclingIndexResult:
     """:func:`cycling_index` of a company network, with the boundary from the user or facts.
 
@@ -343,6 +397,7 @@ def cycling_index_from_network(
     ``reserve_drawdown`` (default) whatever they pay beyond their receipts is treated as
     money from outside. Ledger networks hold deal values over contracts' lives, not flows per
     year: METHODS.md 3.1 warns that this overstates cycling, and the result says so.
+    ``throughflow`` as in :func:`cycling_index` (``output`` and ``average`` need ``outputs``).
     """
     n = net.n
     labels = net.nodes.tolist()
@@ -367,7 +422,7 @@ def cycling_index_from_network(
         for k, value in dict(outputs.items() if hasattr(outputs, "items") else outputs).items():
             y[net.index_of(k)] = float(value)
     res = cycling_index(net.adjacency, z, y, reserve_drawdown=reserve_drawdown,
-                        on_closed=on_closed, labels=labels, max_block=max_block)
+                        on_closed=on_closed, labels=labels, max_block=max_block, throughflow=throughflow)
     missing = int((table["basis"].astype(str).str.startswith("missing")).sum())
     notes = list(res.notes)
     if missing:

@@ -70,8 +70,9 @@ class Headline(Result):
         if self.lookthrough:
             lt = self.lookthrough
             rows.append({"measure": f"{lt['investee_name']} net loss, {lt['period']} (look-through)",
-                         "value": lt["low"], "unit": "USD bn (low end of range)",
-                         "meaning": f"derived: {lt['low']:,.1f} to {lt['high']:,.1f} from {lt['investor_name']}'s filings"})
+                         "value": lt["estimate"], "unit": "USD bn (best estimate)",
+                         "meaning": f"derived: pre-tax pickup / stake held; range {lt['low']:,.1f} to "
+                                    f"{lt['high']:,.1f}, from {lt['investor_name']}'s filings"})
         return pd.DataFrame(rows)
 
     def _repr_html_(self) -> str:
@@ -204,19 +205,43 @@ def _lookthrough(ledger: Ledger, as_of: date) -> dict[str, Any] | None:
         return None
     _, investor, investee, period = max(found)
     t = lookthrough_from_ledger(ledger, investor, investee, period)
-    held = t.cells[t.cells["stake_applies"] & t.cells["estimate"].notna()]
+    # the press convention (after-tax figure / stake, not grossed up) is a row of the table,
+    # never part of the best estimate or its range
+    held = t.cells[t.cells["stake_applies"] & t.cells["estimate"].notna() & (t.cells["row"] != "after_tax_press")]
     clean = held[held["flags"] == ""]
     use = clean if not clean.empty else held
     lo = float(use["low"].min()) if len(use) else float("nan")
     hi = float(use["high"].max()) if len(use) else float("nan")
+    best = _best_cell(use, t.stakes)
     return {
         "investor": t.investor, "investee": t.investee, "investor_name": t.investor_name,
         "investee_name": t.investee_name, "period": t.period, "period_end": t.period_end.isoformat(),
+        "estimate": float(best["estimate"]) if best is not None else float("nan"),
+        "estimate_cell": None if best is None else {"row": best["row"], "column": best["column"],
+                                                   "formula": best["formula"]},
         "low": lo, "high": hi, "cells": t.cells, "flags": t.flags, "notes": t.notes, "press": t.press,
         "inputs": t.inputs, "derived": True,
-        "what": ("range over the booked figures (after-tax hit and pre-tax loss) divided by the stake "
-                 "held during the period, with the $0.05B rounding of the disclosed figures"),
+        "what": ("best estimate: the pre-tax pickup (the pre-tax loss, else the after-tax hit grossed up by "
+                 "1 / (1 - tax rate)) over the stake held during the period; range over those figures at "
+                 "the stakes held, with the $0.05B rounding of the disclosed figures"),
     }
+
+
+def _best_cell(cells: pd.DataFrame, stakes: pd.DataFrame) -> pd.Series | None:
+    """The pre-tax row (else the grossed-up after-tax row) at the stake held during the period:
+    the time-weighted stake when it changed within it, else the one held."""
+    if cells.empty:
+        return None
+    for row in ("pre_tax", "after_tax", "adjusted"):
+        pick = cells[cells["row"] == row]
+        if pick.empty:
+            continue
+        kinds = stakes.set_index("column")["kind"].to_dict()
+        for kind in ("time_weighted", "fact", "user"):
+            at = pick[pick["column"].map(kinds) == kind]
+            if not at.empty:
+                return at.iloc[-1]
+    return None
 
 
 def _trace(ledger, net, as_of, circ, cyc, top_cycles, round_trip, look) -> dict[str, Any]:

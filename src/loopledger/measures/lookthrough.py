@@ -4,8 +4,10 @@ An investor with significant influence books ``stake x investee net income (loss
 IAS 28). Dividing the booked figure by the stake "looks through" to the investee's own result,
 which a private company (OpenAI) may not publish. The answer depends on two choices the press
 rarely states: which booked figure (the pre-tax loss in other income, or the smaller after-tax
-hit to net income) and which stake (the one held during the quarter, or a later one disclosed
-as a subsequent event). METHODS.md section 8 defines the estimators and the flags:
+hit to net income, which must be grossed up by ``1 - tax rate`` to give the pickup) and which
+stake (the one held during the quarter, or a later one disclosed as a subsequent event). The
+press convention, the after-tax figure over the stake without the gross-up, understates the
+loss by the factor ``1 - t``; it stays in the table as a labelled row. METHODS.md section 8 defines the estimators and the flags:
 :func:`lookthrough` computes one estimate with its range; :func:`lookthrough_from_ledger`
 builds the whole sensitivity table (section 8.4) from the dataset's dated, sourced facts.
 Every result is ``derived``.
@@ -28,7 +30,9 @@ from ..results import Result, frame_html
 if TYPE_CHECKING:  # pragma: no cover
     from ..ledger import Ledger
 
-BASES = ("after_tax", "pre_tax")
+#: ``after_tax``: the after-tax hit grossed up by 1 / (1 - t); ``after_tax_press``: the same
+#: figure over the stake without the gross-up (the press convention); ``pre_tax``: the pre-tax loss
+BASES = ("after_tax", "pre_tax", "after_tax_press")
 #: default investor tax rate: the US federal statutory rate (METHODS.md 8.1)
 TAX_RATE = 0.21
 #: disclosed figures are rounded to $0.1B, so each is known to +/- 0.05 (METHODS.md 8.4)
@@ -49,8 +53,9 @@ METRICS = {
 PRESS_METRIC = "net_loss_implied"
 
 ROW_LABELS = {
-    "after_tax": "after-tax hit to the investor's net income / stake",
     "pre_tax": "pre-tax loss in the investor's other income / stake",
+    "after_tax": "after-tax hit to the investor's net income / (1 - tax rate) / stake",
+    "after_tax_press": "after-tax hit / stake (the press convention: understates by 1 - tax rate)",
     "adjusted": "(pre-tax loss - amortisation - other items) / stake",
 }
 
@@ -76,6 +81,8 @@ class LookThrough(Result):
     other_basis_estimate: float
     formula: str
     flags: tuple[dict[str, str], ...] = ()
+    #: the figure over the stake without any conversion (the press convention)
+    press_estimate: float = float("nan")
     notes: tuple[str, ...] = ()
     derived: bool = True
 
@@ -101,11 +108,13 @@ def lookthrough(
 ) -> LookThrough:
     """Back an investee's net loss out of the investor's equity-method figure.
 
-    ``estimate = (investor_loss - amort - other) / stake`` (METHODS.md 8.2): with
-    ``basis="after_tax"`` the investor's net-income hit over the stake (the "after-tax
-    convention", which understates by the factor ``1 - tax_rate``); with ``basis="pre_tax"``
-    its pre-tax loss over the stake. The result keeps the sign convention of the input: pass a
-    loss as a positive number to read the investee's loss as a positive number.
+    ``pickup = investor_loss - amort - other`` (METHODS.md 8.2); with ``basis="pre_tax"`` (the
+    investor's pre-tax loss) ``estimate = pickup / stake``; with ``basis="after_tax"`` (its
+    net-income hit) the figure is grossed up first, ``estimate = pickup / (1 - tax_rate) /
+    stake``; ``basis="after_tax_press"`` is the press convention, the after-tax figure over the
+    stake, which understates by the factor ``1 - tax_rate``. The result keeps the sign
+    convention of the input: pass a loss as a positive number to read the investee's loss as a
+    positive number.
 
     Parameters
     ----------
@@ -113,8 +122,9 @@ def lookthrough(
         The investor's booked figure, USD bn (e.g. 3.1 after tax, 4.1 pre-tax).
     stake : float
         The investor's economic interest during the period, as a fraction (0.27, not 27).
-    basis : {"after_tax", "pre_tax"}
-        Which figure ``investor_loss`` is.
+    basis : {"after_tax", "pre_tax", "after_tax_press"}
+        Which figure ``investor_loss`` is, and for the after-tax figure whether it is grossed up
+        (``after_tax``, the best estimate) or not (``after_tax_press``).
     tax_rate : float
         Investor tax rate, default 0.21 (US statutory); converts between the two bases:
         ``after-tax = pre-tax x (1 - t)``.
@@ -139,15 +149,20 @@ def lookthrough(
     -------
     LookThrough
         ``estimate``, ``low``, ``high`` (USD bn, ``derived``), ``other_basis_estimate`` (the
-        same figure on the other tax basis), ``formula`` and ``flags`` (``other_dominates``,
+        same figure read on the other basis: the press convention for ``after_tax``, the
+        grossed-up figure for ``after_tax_press``, the after-tax equivalent for ``pre_tax``),
+        ``press_estimate`` (figure / stake), ``formula`` and ``flags`` (``other_dominates``,
         ``loss_limit``, ``hlbv``; METHODS.md 8.2).
 
     Examples
     --------
-    The Register's estimate of OpenAI's 2025-Q3 loss, 3.1 / 0.27 (METHODS.md 8.3):
+    Microsoft's after-tax hit of 3.1 in 2025-Q3 at 21 % on a 27 % stake is a pickup of
+    3.1 / 0.79 and a loss of 3.1 / 0.79 / 0.27 (METHODS.md 8.3); The Register's 3.1 / 0.27
+    is the press convention:
 
-    >>> round(lookthrough(3.1, 0.27).estimate, 2)
-    11.48
+    >>> r = lookthrough(3.1, 0.27)
+    >>> round(r.estimate, 2), round(r.press_estimate, 2)
+    (14.53, 11.48)
     >>> round(lookthrough(4.1, 0.325, basis="pre_tax").estimate, 2)
     12.62
 
@@ -156,7 +171,7 @@ def lookthrough(
     METHODS.md section 8; FASB ASC 323-10 (35-19 to 35-22, 40-1); IAS 28 paras 38-39.
     """
     if basis not in BASES:
-        raise LedgerError(f"unknown basis '{basis}': expected after_tax or pre_tax")
+        raise LedgerError(f"unknown basis '{basis}': expected {', '.join(BASES)}")
     for name, value in (("investor_loss", investor_loss), ("stake", stake), ("tax_rate", tax_rate),
                         ("rounding", rounding), ("amort", amort), ("other", other)):
         if value is None or not np.isfinite(float(value)):
@@ -173,11 +188,14 @@ def lookthrough(
         raise LedgerError(f"stake_range ({s_lo:g}, {s_hi:g}) must be fractions with 0 < low <= high <= 1")
 
     pickup = investor_loss - amort - other
-    estimate = pickup / stake
-    factor = 1 / (1 - tax_rate) if basis == "after_tax" else (1 - tax_rate)
-    other_basis = pickup * factor / stake
+    gross_up = 1 / (1 - tax_rate)
+    # own: the estimate's conversion of the figure; other: the other reading of the same figure
+    own, other_conv = {"after_tax": (gross_up, 1.0), "after_tax_press": (1.0, gross_up),
+                       "pre_tax": (1.0, 1 - tax_rate)}[basis]
+    estimate = pickup * own / stake
+    other_basis = pickup * other_conv / stake
     corners = []
-    conversions = (1.0, factor) if basis_range else (1.0,)
+    conversions = (own, other_conv) if basis_range else (own,)
     for num, s, conv in product((pickup - rounding, pickup + rounding), (s_lo, s_hi), conversions):
         corners.append(num * conv / s)
     low, high = float(min(corners)), float(max(corners))
@@ -198,14 +216,19 @@ def lookthrough(
         raise LedgerError("; ".join(f["message"] for f in flags))
     notes = []
     if basis == "after_tax":
-        notes.append(f"after-tax convention: understates the pre-tax pickup by the factor 1 - t = {1 - tax_rate:g}")
+        notes.append(f"after-tax figure grossed up by 1 / (1 - t) = 1 / {1 - tax_rate:g}; the press convention "
+                     f"(figure / stake) gives {pickup / stake:,.4g}, which understates by the factor {1 - tax_rate:g}")
+    if basis == "after_tax_press":
+        notes.append(f"press convention: understates the pre-tax pickup by the factor 1 - t = {1 - tax_rate:g}")
     adj = "".join(f" - {v:g}" for v in (amort, other) if v)
-    formula = f"({investor_loss:g}{adj}) / {stake:g}" if adj else f"{investor_loss:g} / {stake:g}"
+    num = f"({investor_loss:g}{adj})" if adj else f"{investor_loss:g}"
+    formula = f"{num} / {1 - tax_rate:g} / {stake:g}" if basis == "after_tax" else f"{num} / {stake:g}"
     return LookThrough(
         estimate=float(estimate), low=low, high=high, basis=basis, investor_loss=float(investor_loss),
         stake=float(stake), stake_low=float(s_lo), stake_high=float(s_hi), tax_rate=float(tax_rate),
         rounding=float(rounding), amort=float(amort), other=float(other), pickup=float(pickup),
-        other_basis_estimate=float(other_basis), formula=formula, flags=tuple(flags), notes=tuple(notes),
+        other_basis_estimate=float(other_basis), press_estimate=float(pickup / stake), formula=formula,
+        flags=tuple(flags), notes=tuple(notes),
     )
 
 
@@ -293,9 +316,10 @@ def lookthrough_from_ledger(
 ) -> LookThroughTable:
     """The sensitivity table of an investee's implied net loss, from the ledger's facts.
 
-    Rows (METHODS.md 8.4): the investor's after-tax net-income hit, its pre-tax loss, and the
-    pre-tax loss less basis amortisation and other items (only when those are known: from
-    facts or the ``amort`` / ``other`` arguments). Columns: each recorded stake of the investor
+    Rows (METHODS.md 8.4): the investor's pre-tax loss, its after-tax net-income hit grossed up
+    by 1 / (1 - t), the same hit without the gross-up (``after_tax_press``, the press
+    convention, which understates), and the pre-tax loss less basis amortisation and other items
+    (only when those are known: from facts or the ``amort`` / ``other`` arguments). Columns: each recorded stake of the investor
     in the investee, labelled whether it was held during the period (a stake dated after the
     period end, such as a subsequent-event disclosure, does not apply: METHODS.md 8.1), the
     time-weighted stake when it changed within the period, and ``stake`` if given. Each cell is
@@ -337,50 +361,94 @@ def lookthrough_from_ledger(
     ----------
     METHODS.md sections 8.1-8.4.
     """
-    inv = ledger.resolve_company(investor)
-    tee = ledger.resolve_company(investee)
-    names = ledger.company_names()
-    try:
-        span = PartialDate.parse(period)
-    except ValueError as e:
-        raise LedgerError(f"period: {e}") from None
-    prefix = tee.replace("-", "_")
-    metric = {k: v.format(investee=prefix) for k, v in METRICS.items()}
-    facts = ledger.facts(company=inv)
-
-    def in_period(role: str) -> pd.Series | None:
-        f = facts[(facts["metric"] == metric[role]) & facts["period"].map(lambda t: _period_matches(t, period))]
-        return None if f.empty else f.sort_values("date").iloc[-1]
-
+    ctx = _Period.read(ledger, investor, investee, period)
     inputs: list[dict[str, Any]] = []
     flags: list[dict[str, str]] = []
     notes: list[str] = []
-    figures = {role: in_period(role) for role in ("after_tax", "pre_tax")}
-    gain = in_period("dilution_gain_pre_tax")
-    gain_basis = "pre_tax"
+    figures, gain, gain_basis = _period_figures(ctx, inputs, flags)
+    columns = _stake_columns(ctx, stake, inputs, notes)
+    rows, amort, other = _numerators(ctx, figures, gain, gain_basis, amort, other, tax_rate, inputs, notes)
+    cells = _cells(rows, columns, amort, other, gain is not None, tax_rate, rounding, hlbv)
+    if hlbv:
+        flags.append({"code": "hlbv", "message": "an HLBV-type allocation is disclosed: a flat percentage only approximates"})
+    implied = _implied_tax_rate(figures, tax_rate, notes)
+    press = _press(ledger, ctx, cells, inputs)
+    return LookThroughTable(
+        investor=ctx.inv, investee=ctx.tee, investor_name=ctx.name(ctx.inv), investee_name=ctx.name(ctx.tee),
+        period=period, period_start=ctx.span.start, period_end=ctx.span.end, cells=cells,
+        stakes=pd.DataFrame(columns), inputs=inputs, flags=flags, notes=notes, press=press, implied_tax_rate=implied,
+        tax_rate=tax_rate, rounding=rounding,
+    )
+
+
+@dataclass
+class _Period:
+    """The investor, investee and period a table is read for, with the investor's facts."""
+
+    inv: str
+    tee: str
+    names: dict[str, str]
+    period: str
+    span: PartialDate
+    metric: dict[str, str]
+    facts: pd.DataFrame
+
+    @classmethod
+    def read(cls, ledger: Ledger, investor: str, investee: str, period: str) -> _Period:
+        inv, tee = ledger.resolve_company(investor), ledger.resolve_company(investee)
+        try:
+            span = PartialDate.parse(period)
+        except ValueError as e:
+            raise LedgerError(f"period: {e}") from None
+        prefix = tee.replace("-", "_")
+        return cls(inv=inv, tee=tee, names=ledger.company_names(), period=period, span=span,
+                   metric={k: v.format(investee=prefix) for k, v in METRICS.items()},
+                   facts=ledger.facts(company=inv))
+
+    def name(self, company: str) -> str:
+        return self.names.get(company, company)
+
+    def in_period(self, role: str) -> pd.Series | None:
+        """The latest fact of a role whose period is this one."""
+        f = self.facts[(self.facts["metric"] == self.metric[role])
+                       & self.facts["period"].map(lambda t: _period_matches(t, self.period))]
+        return None if f.empty else f.sort_values("date").iloc[-1]
+
+
+def _period_figures(ctx: _Period, inputs: list, flags: list) -> tuple[dict[str, pd.Series | None], pd.Series | None, str]:
+    """The booked figures of the period (after-tax hit, pre-tax loss) and a dilution gain in it,
+    which flags every unadjusted cell; an error naming the periods that have figures when this
+    one has none."""
+    figures = {role: ctx.in_period(role) for role in ("after_tax", "pre_tax")}
+    gain, gain_basis = ctx.in_period("dilution_gain_pre_tax"), "pre_tax"
     if gain is None:
-        gain, gain_basis = in_period("dilution_gain_after_tax"), "after_tax"
+        gain, gain_basis = ctx.in_period("dilution_gain_after_tax"), "after_tax"
     if gain is not None:
         inputs.append(_fact_ref(gain, f"dilution gain ({gain_basis.replace('_', '-')})"))
         flags.append({"code": "other_dominates", "message": (
-            f"{names.get(inv, inv)} booked a gain of {gain['value']:g} on the change in its interest "
-            f"in {names.get(tee, tee)} in {period} ({gain['id']}): a non-pickup item in the same "
+            f"{ctx.name(ctx.inv)} booked a gain of {gain['value']:g} on the change in its interest "
+            f"in {ctx.name(ctx.tee)} in {ctx.period} ({gain['id']}): a non-pickup item in the same "
             "line, so a naive back-out is nonsense for this period (METHODS.md 8.2)")})
     if all(v is None for v in figures.values()):
-        have = facts[facts["metric"].isin([metric["after_tax"], metric["pre_tax"]])]["period"].dropna()
+        have = ctx.facts[ctx.facts["metric"].isin([ctx.metric["after_tax"], ctx.metric["pre_tax"]])]["period"].dropna()
         known = ", ".join(sorted({str(p).split()[0] for p in have})) or "none"
         warn = f" Note: {flags[0]['message']}." if flags else ""
         raise LedgerError(
-            f"no equity-method figure ({metric['after_tax']} or {metric['pre_tax']}) for "
-            f"{names.get(inv, inv)} / {names.get(tee, tee)} in {period}; periods with one: {known}.{warn}")
-
+            f"no equity-method figure ({ctx.metric['after_tax']} or {ctx.metric['pre_tax']}) for "
+            f"{ctx.name(ctx.inv)} / {ctx.name(ctx.tee)} in {ctx.period}; periods with one: {known}.{warn}")
     for role in ("after_tax", "pre_tax"):
         if figures[role] is not None:
             inputs.append(_fact_ref(figures[role], {"after_tax": "after-tax net income impact",
                                                      "pre_tax": "pre-tax loss"}[role]))
+    return figures, gain, gain_basis
 
-    # stakes: a step function of dated facts (percent), read against the period
-    st = facts[facts["metric"] == metric["stake_pct"]].sort_values("date")
+
+def _stake_columns(ctx: _Period, stake: float | None, inputs: list, notes: list) -> list[dict[str, Any]]:
+    """The columns: each recorded stake, labelled held during the period, superseded before it
+    or dated after its end (does not apply); a time-weighted stake when it changed within the
+    period; a user stake."""
+    span = ctx.span
+    st = ctx.facts[ctx.facts["metric"] == ctx.metric["stake_pct"]].sort_values("date")
     columns = []
     held_at_start = st[st["date"] <= span.start].tail(1)
     within = st[(st["date"] > span.start) & (st["date"] <= span.end)]
@@ -396,7 +464,7 @@ def lookthrough_from_ledger(
                         "fact": row["id"]})
         inputs.append(_fact_ref(row, f"stake ({when})"))
         if not applies and row["date"] > span.end:
-            notes.append(f"the {row['value']:g}% stake is dated {row['as_of']}, after {period} ended "
+            notes.append(f"the {row['value']:g}% stake is dated {row['as_of']}, after {ctx.period} ended "
                          f"{span.end}: press estimates that use it apply a later stake to this quarter")
     if not within.empty:
         if held_at_start.empty:
@@ -413,17 +481,22 @@ def lookthrough_from_ledger(
         columns.append({"column": f"{100 * stake:g}% (user value)", "stake": float(stake), "kind": "user",
                         "applies": True, "when": "given by the user", "fact": None})
     if not columns:
-        raise LedgerError(f"no stake of {names.get(inv, inv)} in {names.get(tee, tee)} recorded "
-                          f"({metric['stake_pct']}); pass stake=")
-    stakes = pd.DataFrame(columns)
+        raise LedgerError(f"no stake of {ctx.name(ctx.inv)} in {ctx.name(ctx.tee)} recorded "
+                          f"({ctx.metric['stake_pct']}); pass stake=")
+    return columns
 
-    # numerators, as losses (positive): the investor reports a loss as a negative value
+
+def _numerators(ctx: _Period, figures, gain, gain_basis, amort, other, tax_rate, inputs, notes
+                ) -> tuple[dict[str, tuple[float | None, str, str]], float | None, float | None]:
+    """The rows: row -> (figure as a loss, basis, reason when empty), with the amortisation and
+    other items of the adjusted row (from the arguments, else the facts and a dilution gain)."""
     rows: dict[str, tuple[float | None, str, str]] = {}
-    if figures["after_tax"] is not None:
-        rows["after_tax"] = (-float(figures["after_tax"]["value"]), "after_tax", "")
     if figures["pre_tax"] is not None:
         rows["pre_tax"] = (-float(figures["pre_tax"]["value"]), "pre_tax", "")
-    amort_fact = in_period("amort")
+    if figures["after_tax"] is not None:
+        rows["after_tax"] = (-float(figures["after_tax"]["value"]), "after_tax", "")
+        rows["after_tax_press"] = (-float(figures["after_tax"]["value"]), "after_tax_press", "")
+    amort_fact = ctx.in_period("amort")
     if amort is None and amort_fact is not None:
         amort = -float(amort_fact["value"])
         inputs.append(_fact_ref(amort_fact, "basis-difference amortisation"))
@@ -439,7 +512,11 @@ def lookthrough_from_ledger(
                                 "not disclosed: pass amort= and other= to fill this row")
         else:
             rows["adjusted"] = (rows["pre_tax"][0], "pre_tax", "")
+    return rows, amort, other
 
+
+def _cells(rows, columns, amort, other, gain_in_period: bool, tax_rate, rounding, hlbv) -> pd.DataFrame:
+    """One cell per row and stake column: :func:`lookthrough` with ``basis_range=False``."""
     cells = []
     for row_key, (num, basis, reason) in rows.items():
         for col in columns:
@@ -454,42 +531,39 @@ def lookthrough_from_ledger(
             lt = lookthrough(num, col["stake"], basis=basis, tax_rate=tax_rate, rounding=rounding,
                              amort=a, other=o, basis_range=False, hlbv=hlbv)
             cell_flags = [f["code"] for f in lt.flags]
-            if gain is not None and row_key != "adjusted":
+            if gain_in_period and row_key != "adjusted":
                 cell_flags.append("other_dominates")
             if not col["applies"]:
                 cell_flags.append("stake_not_held_in_period")
             cells.append({**base, "estimate": lt.estimate, "low": lt.low, "high": lt.high,
                           "formula": lt.formula, "flags": ",".join(dict.fromkeys(cell_flags)), "reason": ""})
-    cells_frame = pd.DataFrame(cells, columns=["row", "row_label", "column", "stake", "stake_applies",
-                                               "estimate", "low", "high", "formula", "flags", "reason"])
-    if hlbv:
-        flags.append({"code": "hlbv", "message": "an HLBV-type allocation is disclosed: a flat percentage only approximates"})
+    return pd.DataFrame(cells, columns=["row", "row_label", "column", "stake", "stake_applies",
+                                        "estimate", "low", "high", "formula", "flags", "reason"])
 
-    implied = None
-    if figures["after_tax"] is not None and figures["pre_tax"] is not None and figures["pre_tax"]["value"] != 0:
-        implied = 1 - float(figures["after_tax"]["value"]) / float(figures["pre_tax"]["value"])
-        notes.append(f"implied investor tax rate 1 - {abs(figures['after_tax']['value']):g}/"
-                     f"{abs(figures['pre_tax']['value']):g} = {implied:.1%} (statutory default {tax_rate:.0%}): "
-                     "the gap hints that the pre-tax line holds more than the pickup, or other tax effects")
 
-    press = None
-    pf = ledger.facts(company=tee, metric=PRESS_METRIC)
-    pf = pf[pf["period"].map(lambda t: _period_matches(t, period))]
-    if not pf.empty:
-        p = pf.sort_values("date").iloc[-1]
-        ref = _fact_ref(p, "press estimate")
-        inputs.append(ref)
-        valued = cells_frame.dropna(subset=["estimate"])
-        match = None
-        if not valued.empty:
-            best = valued.iloc[int(np.argmin(np.abs(valued["estimate"].to_numpy() - p["value"])))]
-            match = {"row": best["row"], "column": best["column"], "estimate": float(best["estimate"])}
-        press = {**ref, "derivation": p["derivation"] if isinstance(p["derivation"], str) else None,
-                 "closest_cell": match}
+def _implied_tax_rate(figures, tax_rate: float, notes: list) -> float | None:
+    """1 - after-tax / pre-tax, when both figures are known (a note compares it with t)."""
+    if figures["after_tax"] is None or figures["pre_tax"] is None or figures["pre_tax"]["value"] == 0:
+        return None
+    implied = 1 - float(figures["after_tax"]["value"]) / float(figures["pre_tax"]["value"])
+    notes.append(f"implied investor tax rate 1 - {abs(figures['after_tax']['value']):g}/"
+                 f"{abs(figures['pre_tax']['value']):g} = {implied:.1%} (statutory default {tax_rate:.0%}): "
+                 "the gap hints that the pre-tax line holds more than the pickup, or other tax effects")
+    return implied
 
-    return LookThroughTable(
-        investor=inv, investee=tee, investor_name=names.get(inv, inv), investee_name=names.get(tee, tee),
-        period=period, period_start=span.start, period_end=span.end, cells=cells_frame, stakes=stakes,
-        inputs=inputs, flags=flags, notes=notes, press=press, implied_tax_rate=implied,
-        tax_rate=tax_rate, rounding=rounding,
-    )
+
+def _press(ledger: Ledger, ctx: _Period, cells: pd.DataFrame, inputs: list) -> dict[str, Any] | None:
+    """The investee's press estimate for the period and the cell closest to it."""
+    pf = ledger.facts(company=ctx.tee, metric=PRESS_METRIC)
+    pf = pf[pf["period"].map(lambda t: _period_matches(t, ctx.period))]
+    if pf.empty:
+        return None
+    p = pf.sort_values("date").iloc[-1]
+    ref = _fact_ref(p, "press estimate")
+    inputs.append(ref)
+    valued = cells.dropna(subset=["estimate"])
+    match = None
+    if not valued.empty:
+        best = valued.iloc[int(np.argmin(np.abs(valued["estimate"].to_numpy() - p["value"])))]
+        match = {"row": best["row"], "column": best["column"], "estimate": float(best["estimate"])}
+    return {**ref, "derivation": p["derivation"] if isinstance(p["derivation"], str) else None, "closest_cell": match}

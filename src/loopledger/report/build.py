@@ -212,9 +212,10 @@ class _Builder:
                          f"{v['count']} legs; low end {money(v['low'])}; {v['no_amount']} with no amount"])
         if h.lookthrough:
             lt = h.lookthrough
-            rows.append([link("lookthrough", f"{money(lt['low'])}–{money(lt['high'])}"),
+            rows.append([link("lookthrough", money(lt["estimate"])),
                          f"{esc(lt['investee_name'])} net loss, {esc(lt['period'])} (derived)",
-                         f"backed out of {esc(lt['investor_name'])}'s equity-method figures; see the sensitivity table"])
+                         f"pre-tax pickup over the stake held, range {money(lt['low'])}–{money(lt['high'])}, backed "
+                         f"out of {esc(lt['investor_name'])}'s equity-method figures; see the sensitivity table"])
         s.html = (para(f"As of <strong>{self.as_of}</strong>. Amounts are USD billions at the high end of "
                        "each stated range unless said otherwise. Every number links to the deals behind it; "
                        "every deal links to its sources.")
@@ -364,7 +365,8 @@ class _Builder:
         if press:
             press_html = para(f"Press estimate for comparison: {money(press['value'])} ({esc(press.get('derivation') or '')}) "
                               + source_links([x["url"] for x in press.get("sources", [])]))
-        s.html = (para(f"Estimate: <strong>{money(lt['low'])} to {money(lt['high'])}</strong> ({esc(lt['what'])}). "
+        s.html = (para(f"Estimate: <strong>{money(lt['estimate'])}</strong>, range {money(lt['low'])} to "
+                       f"{money(lt['high'])} ({esc(lt['what'])}). "
                        "Derived, not reported by the company.")
                   + table(["input", "fact", "value", "as of", "sources"], rows)
                   + press_html + "".join(para(esc(n)) for n in lt.get("notes", [])))
@@ -372,28 +374,52 @@ class _Builder:
     def section_stress(self, s: Section) -> None:
         from ..stresstest.scenario import stress
 
-        r = stress(self.ledger, fail=[STRESS_COMPANY], as_of=self.as_of)
-        s.figures["stress_chart"] = F.stress_chart(r.companies, title=f"Losses if {STRESS_COMPANY} fails")
+        r = stress(self.ledger, fail=[STRESS_COMPANY], as_of=self.as_of, rescue=True)
+        s.figures["stress_chart"] = F.stress_chart(r.companies, title=f"Economic losses if {STRESS_COMPANY} fails")
         s.captions["stress_chart"] = (
-            f"What each company loses if {STRESS_COMPANY} fails: direct losses on what it owed them and "
-            "on their stakes in it, and indirect losses as distress spreads (DebtRank, Battiston et al. 2012; "
-            "METHODS.md 5-6), with the default parameters listed below.")
+            f"What each company loses if {STRESS_COMPANY} fails, on the economic basis: receivables and loans "
+            "less recovery, stakes at cost, lost margin and stranded capital net of what the market's "
+            "reconfiguration redeploys (direct), and the losses that spread as distress does (indirect; "
+            "DebtRank, Battiston et al. 2012). The gross bound and every assumption are listed below.")
         t = r.totals
-        comp = r.companies[r.companies["loss"] > 0].sort_values("loss", ascending=False).head(15)
+        comp = r.companies[(r.companies["loss"] > 0) | (r.companies["loss_gross"] > 0)]
+        comp = comp[~comp["failed"]].sort_values("loss", ascending=False).head(15)
+        parts = [("owed", ("due_within_horizon",)), ("stakes", ("stake_writedown",)), ("margin", ("lost_margin",)),
+                 ("stranded", ("stranded_assets",)),
+                 ("other", ("secured_lending", "guarantee_payout", "lost_funding", "face_value"))]
         rows = [[company_link(x.company, x.name), money(x.buffer) + (f" ({esc(x.buffer_flag)})" if x.buffer_flag else ""),
-                 money(x.direct_loss), money(x.indirect_loss), money(x.loss), pct(x.loss_share),
-                 "defaulted" if x.defaulted else ("distressed" if x.distressed else "")] for x in comp.itertuples()]
-        p = r.params
-        s.html = (para(f"Total loss to the others: <strong>{link('stress-table', money(t['total_loss']))}</strong> "
-                       f"({money(t['direct_loss'])} direct, {money(t['indirect_loss'])} indirect); "
-                       f"{t['defaults']} defaults, {t['distressed']} companies distressed. Parameters: model "
-                       f"{esc(p['model'])} ({esc(p.get('variant'))}), recovery {p['recovery']:.0%}, substitution "
-                       f"{p['substitution']:.0%} (the worst case), buffers = {esc(p['exposures']['buffer'])} "
-                       f"(missing buffers: {esc(p['exposures']['missing_buffer'])}), statuses "
-                       f"{esc(', '.join(p['exposures']['statuses']))}, horizon {p['horizon_months']} months.")
+                 money(x.loss), money(x.loss_gross), pct(x.loss_share), esc(x.state if x.state != "ok" else "")]
+                + [money(sum(getattr(x, f"component_{n}") for n in names)) for _, names in parts]
+                for x in comp.itertuples()]
+        rc = r.reconfiguration
+        absorbs = ""
+        if len(rc):
+            absorbs = (para(f"Who absorbs what, USD billions within {r.basis['horizon_months']} months:")
+                       + table(["role", "company", "from", "kind", "freed or demanded", "absorbed", "earns"],
+                               [[esc(x.role.replace("_", " ")), esc(x.company), esc(x.from_company), esc(x.kind),
+                                 money(x.demand), money(x.absorbed), money(x.earns)] for x in rc.itertuples()],
+                               numeric={4, 5, 6}))
+        res = r.rescue
+        rescue = para(f"What a rescue would cost: support of {money(res.support)} to {len(res.recipients)} companies "
+                      f"prevents the {res.defaults_without} knock-on defaults ({res.defaults_with} left); paying what "
+                      f"{esc(STRESS_COMPANY)} owes within the horizon instead would cost {money(res.bailout)} and "
+                      f"avoid all {money(res.bailout_avoids)} of losses. " + esc(" ".join(res.notes)))
+        assumptions = table(["assumption", "value", "unit", "basis", "source"],
+                            [[esc(a["name"]), esc(a["value"]), esc(a.get("unit", "")), esc(a["basis"]),
+                              esc(a["source"]) + (" " + source_links([a["url"]]) if a.get("url") else "")]
+                             for a in r.assumptions])
+        s.html = (para(f"Total loss to the others: <strong>{link('stress-table', money(t['total_loss']))}</strong> on the "
+                       f"economic basis, beside a gross upper bound of <strong>{money(t['total_loss_gross'])}</strong> "
+                       f"({money(t['direct_loss'])} direct, {money(t['indirect_loss'])} indirect); {t['defaults']} "
+                       f"defaults, {t['distressed']} companies distressed (a loss of at least "
+                       f"{r.params['distress_threshold']:.0%} of the buffer), {t['hit']} hit.")
+                  + para(esc(r.sentence))
                   + '<div id="stress-table"></div>'
-                  + table(["company", "buffer", "direct", "indirect", "loss", "loss / buffer", ""], rows,
-                          numeric={1, 2, 3, 4, 5})
+                  + table(["company", "buffer", "loss", "gross", "loss / buffer", "state", "owed", "stakes", "margin",
+                           "stranded", "other"], rows, numeric={1, 2, 3, 4, 6, 7, 8, 9, 10})
+                  + absorbs + rescue
+                  + para("Assumptions used (each can be changed with the option of the same name):") + assumptions
+                  + para(esc(r.footer))
                   + para("Each company links to its deals, the exposures behind its loss."))
 
     def section_systemic(self, s: Section) -> None:
@@ -402,13 +428,15 @@ class _Builder:
         r = systemic(self.ledger, as_of=self.as_of)
         s.figures["systemic_chart"] = F.systemic_chart(r.table)
         s.captions["systemic_chart"] = (
-            "Each company failing alone, ranked by the loss it causes the others (DebtRank, default "
-            "parameters as in the previous section).")
-        rows = [[str(x.rank), company_link(x.company, x.name), money(x.total_loss), money(x.direct_loss),
-                 money(x.indirect_loss), f"{x.debtrank:.3f}", str(x.defaults), str(x.distressed),
-                 esc(x.largest_victim)] for x in r.table.head(15).itertuples()]
-        s.html = table(["rank", "if this company fails", "loss to others", "direct", "indirect", "DebtRank",
-                        "defaults", "distressed", "largest victim"], rows, numeric={2, 3, 4, 5, 6, 7})
+            "Each company failing alone, ranked by the economic loss it causes the others (DebtRank, default "
+            "parameters as in the previous section); the gross bound and its rank beside it.")
+        rows = [[str(x.rank), company_link(x.company, x.name), money(x.total_loss), money(x.total_loss_gross),
+                 str(x.rank_gross), money(x.direct_loss), money(x.indirect_loss), f"{x.debtrank:.3f}", str(x.defaults),
+                 str(x.distressed), esc(x.largest_victim)] for x in r.table.head(15).itertuples()]
+        s.html = (table(["rank", "if this company fails", "economic loss to others", "gross bound", "gross rank",
+                         "direct", "indirect", "DebtRank", "defaults", "distressed", "largest victim"], rows,
+                        numeric={2, 3, 4, 5, 6, 7, 8, 9})
+                  + para(esc(r.footer)))
 
     def section_methods(self, s: Section) -> None:
         items = [

@@ -181,6 +181,10 @@ class Propagation:
     steps: int
     converged: bool
     history: list
+    #: the distress each node passed on, summed over the steps (the original rule: h when it
+    #: passed it, once; the linear rule: every increment): what its counterparties' losses are
+    #: made of, ``h_i = min(1, h0_i + sum_j impact_ij passed_j)``
+    passed: np.ndarray | None = None
 
 
 def propagate(rows: np.ndarray, cols: np.ndarray, lam: np.ndarray, h0: np.ndarray, variant: str, *,
@@ -219,6 +223,7 @@ def propagate(rows: np.ndarray, cols: np.ndarray, lam: np.ndarray, h0: np.ndarra
     steps = 0
     converged = True
     first = h
+    passed = np.zeros_like(h)
     thr = 0.0 if variant == "battiston2012" else tol
     while True:
         src = source()
@@ -232,6 +237,10 @@ def propagate(rows: np.ndarray, cols: np.ndarray, lam: np.ndarray, h0: np.ndarra
         steps += 1
         every = len(scen) == B
         src_s = src if every else src[:, scen]
+        if every:
+            passed += src_s
+        else:
+            passed[:, scen] += src_s
         lam_s = lam if (every or lam.shape[1] == 1) else lam[:, scen]
         sel = np.flatnonzero((src_s.max(axis=1) > 0.0)[cols])
         delta_rows, delta = _row_sums(rows[sel], lam_s[sel] * src_s[cols[sel]])
@@ -257,7 +266,7 @@ def propagate(rows: np.ndarray, cols: np.ndarray, lam: np.ndarray, h0: np.ndarra
         if record:
             hist.append(h[:, 0].copy())
     return Propagation(h=h, first=first, round_distressed=rd, round_defaulted=rdef, steps=steps,
-                       converged=converged, history=hist)
+                       converged=converged, history=hist, passed=passed)
 
 
 def _row_sums(rows_sorted: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -61,7 +61,11 @@ class Exposures(Result):
 
     ``schedule`` says how the amount was found (``paid``, ``straight_line``, ``no_schedule``,
     ``outstanding``, ``undrawn``, ``stake_pct``, ``stake_value``, ``cap``), ``derived`` and
-    ``assumption`` what it rests on. ``buffers`` are USD bn (``inf`` = never fails) with
+    ``assumption`` what it rests on. For the economic loss model (:mod:`loopledger.stresstest.losses`)
+    a leg also carries its schedule's dates (``term_start_date``, ``term_end_date``), its first
+    date in the ledger, its contracted GW (``power_gw``) and, for a stake, its carrying value
+    (``cost``, with ``cost_basis``: the investor's own figure, the equity paid in, or "no cost
+    recorded"). ``buffers`` are USD bn (``inf`` = never fails) with
     ``buffer_basis`` and ``buffer_flag`` (``""``, ``"placeholder"`` or ``"missing"``);
     ``valuations`` are the market values used for stakes. ``excluded`` lists every leg left
     out and why.
@@ -80,6 +84,15 @@ class Exposures(Result):
     #: USD bn of chips each company bought or committed to buy (compute purchases on the
     #: amount basis, derived): what a GPU price fall marks down
     gpu_assets: np.ndarray | None = None
+    #: each node's company type (:data:`loopledger.vocabulary.COMPANY_TYPES`), "other" when unknown
+    company_types: np.ndarray | None = None
+    #: the company facts the economic loss model reads (:func:`economic_facts`): one row per
+    #: company and metric family, the latest figure on or before the date
+    facts: pd.DataFrame | None = None
+    #: explicit pledges of contracts to loans (loan deal, contract deal, share), when the ledger
+    #: records them; without them a loan to a borrower without a buffer figure is taken to be
+    #: serviced from the borrower's contracts pro rata (docs/stress.md, "Secured lending")
+    pledges: pd.DataFrame | None = None
 
     caption = "Exposures and buffers"
 
@@ -202,7 +215,8 @@ class Exposures(Result):
             "low": lo, "high": hi, "amount": amount, "paid": np.nan, "remaining_factor": 1.0,
             "remaining": amount, "due_factor": 1.0, "loss_share": float(loss_share),
             "schedule": "no_schedule", "derived": False, "assumption": "given obligation",
-            "covers": [()] * k,
+            "covers": [()] * k, "term_start_date": None, "term_end_date": None, "first_date": None,
+            "power_gw": np.nan, "cost": np.nan, "cost_basis": "",
         })[LEG_COLUMNS]
         if isinstance(buffers, Mapping):
             try:
@@ -279,13 +293,19 @@ def build_exposures(ledger: Ledger, view: View | None = None, params: StressPara
     unknown = sorted(set(p.paid) - set(table["deal"]))
     if unknown:
         raise NotFoundError(f"paid= names deals not in view as of {view.as_of}: {', '.join(unknown)}")
+    gw = {d.id: d.power_gw for d in ledger.records("deals")}
+    table = table.assign(power_gw=table["deal"].map(gw).astype(float))
+    paid = recorded_paid(table)
+    paid.update(p.paid)
     options = ReadOptions(as_of=view.as_of, horizon_end=add_months(view.as_of, p.horizon_months),
                           statuses=statuses if statuses is not None else tuple(table["status"].unique()),
                           loss_share=p.loss_share, termination_haircut=dict(p.termination_haircut),
-                          paid=dict(p.paid), include_warrants=p.include_warrants)
+                          paid=paid, include_warrants=p.include_warrants)
     legs, stake_rows, excluded = read_legs(table, options)
     valuations = latest_figures(ledger, "market_value", view.as_of)
     legs.extend(stake_legs(stake_rows, valuations, p.warrant_vested, excluded))
+    add_stake_costs(legs, table[table["status"].isin(options.statuses)], paid,
+                    stake_book_values(ledger, view.as_of))
     frame = pd.DataFrame(legs, columns=LEG_COLUMNS)
     frame = frame[(frame["channel"] != "credit") | (frame["remaining"] > 0) | frame["remaining"].isna()]
     frame = frame.reset_index(drop=True)
@@ -296,8 +316,10 @@ def build_exposures(ledger: Ledger, view: View | None = None, params: StressPara
     node_ids = sorted(set(frame["holder"]) | set(frame["counterparty"]))
     E, basis, flag = read_buffers(ledger, companies, node_ids, p.buffer, p.missing_buffer, view.as_of)
     nodes = np.asarray(node_ids, dtype=object)
+    dropped: list[str] = []
     if p.missing_buffer == "exclude":
         drop = {n for n, f in zip(node_ids, flag) if f == "dropped"}
+        dropped = sorted(drop)
         gone = frame["holder"].isin(drop) | frame["counterparty"].isin(drop)
         for leg in frame[gone].to_dict(orient="records"):
             excluded.append(dict(deal=leg["deal"], kind=leg["kind"], status=leg["status"],
@@ -311,9 +333,121 @@ def build_exposures(ledger: Ledger, view: View | None = None, params: StressPara
     gpu = bought.groupby("source")["amount"].sum(min_count=1).dropna().to_dict()
     V = np.array([valuations.get(x, (np.nan, ""))[0] for x in nodes.tolist()], dtype=float)
     Vb = np.array([valuations.get(x, (np.nan, ""))[1] for x in nodes.tolist()], dtype=object)
-    exposure_params = dict(view.to_dict(), statuses=list(options.statuses), **p.exposure_options())
+    exposure_params = dict(view.to_dict(), statuses=list(options.statuses), **p.exposure_options(),
+                           dropped_without_buffer=[names.get(c, c) for c in dropped])
+    types = dict(zip(companies["id"], companies["type"]))
     return Exposures(nodes=nodes, legs=frame, buffers=E, buffer_basis=basis, buffer_flag=flag,
                      valuations=V, valuation_basis=Vb,
                      excluded=pd.DataFrame(excluded, columns=["deal", "kind", "status", "reason"]),
                      names={k: names.get(k, k) for k in nodes.tolist()}, params=exposure_params,
-                     gpu_assets=np.array([float(gpu.get(x, 0.0)) for x in nodes.tolist()]))
+                     gpu_assets=np.array([float(gpu.get(x, 0.0)) for x in nodes.tolist()]),
+                     company_types=np.array([types.get(x) or "other" for x in nodes.tolist()], dtype=object),
+                     facts=economic_facts(ledger, view.as_of, set(nodes.tolist())),
+                     pledges=ledger_pledges(ledger, frame))
+
+
+# -- what the economic loss model reads besides the legs ------------------------------------------
+
+
+def recorded_paid(table: pd.DataFrame) -> dict[str, float]:
+    """Paid to date per deal where the leg table records it (a ``paid_to_date`` column, USD bn),
+    for :class:`ReadOptions`; ``paid=`` given by the user takes precedence."""
+    if "paid_to_date" not in table:
+        return {}
+    col = pd.to_numeric(table["paid_to_date"], errors="coerce")
+    return {d: float(x) for d, x in zip(table["deal"], col) if np.isfinite(x)}
+
+
+def stake_book_values(ledger: Ledger, as_of) -> dict[tuple[str, str], tuple[float, str]]:
+    """(holder, investee) -> (USD bn, "metric as_of") of the investor's own latest figure for its
+    stake (:data:`loopledger.vocabulary.STAKE_BOOK_METRICS`, first listed first), on or before
+    the date."""
+    from ..vocabulary import STAKE_BOOK_METRICS
+
+    facts = ledger.facts(as_of=as_of)
+    facts = facts[facts["unit"].astype(str).str.replace(" ", "").str.upper() == "USDBN"]
+    ids = {c.replace("-", "_"): c for c in ledger.company_names()}
+    out: dict[tuple[str, str], tuple[int, object, float, str]] = {}
+    for f in facts.itertuples():
+        for rank, template in enumerate(STAKE_BOOK_METRICS):
+            suffix = template.split("}", 1)[1]
+            if f.metric.endswith(suffix) and f.metric[: -len(suffix)] in ids:
+                key = (f.company, ids[f.metric[: -len(suffix)]])
+                cand = (rank, f.date, float(f.value), f"{f.metric} {f.as_of}")
+                best = out.get(key)
+                if best is None or (cand[0], -cand[1].toordinal()) < (best[0], -best[1].toordinal()):
+                    out[key] = cand
+    return {k: (v[2], v[3]) for k, v in out.items()}
+
+
+def add_stake_costs(legs: list[dict], table: pd.DataFrame, paid: Mapping[str, float],
+                    book: Mapping[tuple[str, str], tuple[float, str]]) -> None:
+    """Set ``cost`` and ``cost_basis`` of every equity (stake) leg, in place: the investor's own
+    carrying amount or cumulative investment where a fact gives it, else the equity paid in
+    (funded equity legs of the holder in the company on the view's basis, the paid part of
+    partly funded ones, or a funded stake summary's cumulative amount, whichever is larger);
+    NaN when nothing is known (the mark is then used, flagged)."""
+    eq = table[table["kind"] == "equity_investment"]
+    paid_in: dict[tuple[str, str], float] = {}
+    summary: dict[tuple[str, str], float] = {}
+    for d in eq.itertuples():
+        key = (d.source, d.target)
+        amount = d.amount if np.isfinite(d.amount) else np.nan
+        if not d.counted:
+            if d.status == "funded" and d.overlap == "stake_summary" and np.isfinite(amount):
+                summary[key] = max(summary.get(key, 0.0), float(amount))
+            continue
+        if d.status == "funded" and np.isfinite(amount):
+            paid_in[key] = paid_in.get(key, 0.0) + float(amount)
+        elif d.status == "funded_partial" and d.deal in paid:
+            paid_in[key] = paid_in.get(key, 0.0) + min(float(paid[d.deal]), float(amount) if np.isfinite(amount) else np.inf)
+    for leg in legs:
+        if leg["channel"] != "equity":
+            continue
+        key = (leg["holder"], leg["counterparty"])
+        if key in book:
+            leg["cost"], leg["cost_basis"] = book[key][0], f"book: {book[key][1]}"
+            continue
+        legs_in, summ = paid_in.get(key), summary.get(key)
+        if legs_in is None and summ is None:
+            leg["cost"], leg["cost_basis"] = np.nan, "no cost recorded"
+        elif summ is not None and (legs_in is None or summ >= legs_in):
+            leg["cost"], leg["cost_basis"] = summ, "cost: funded stake summary (cumulative)"
+        else:
+            leg["cost"], leg["cost_basis"] = legs_in, "cost: funded equity legs"
+
+
+def economic_facts(ledger: Ledger, as_of, companies: set[str]) -> pd.DataFrame:
+    """The latest company facts the economic loss model reads, on or before ``as_of``: one row
+    per company and family (margins and market shares as fractions, run rates and backlog in
+    USD bn, power in GW), with the metric, date, fact id and first source URL."""
+    from ..vocabulary import MARGIN_FAMILIES, METRIC_FAMILIES
+
+    families = sorted({f for fams in MARGIN_FAMILIES.values() for f in fams}
+                      | {"lab_market_share", "revenue_run_rate", "contracted_power", "active_power", "backlog"})
+    units = {"%": "fraction", "USD bn": "USD bn", "GW": "GW"}
+    names = {m: fam for fam in families for m in METRIC_FAMILIES[fam]}
+    facts = ledger.facts(metric=list(names), as_of=as_of)
+    facts = facts[facts["company"].isin(companies) & facts["unit"].isin(list(units))]
+    rows = []
+    for (company, fam), group in facts.assign(family=facts["metric"].map(names)).groupby(["company", "family"]):
+        rank = {m: i for i, m in enumerate(METRIC_FAMILIES[fam])}
+        g = group.assign(_r=group["metric"].map(rank)).sort_values(["date", "_r", "id"], ascending=[True, False, True])
+        f = g.iloc[-1]
+        value = float(f["value"]) / (100.0 if f["unit"] == "%" else 1.0)
+        rows.append(dict(company=company, family=fam, metric=f["metric"], value=value, unit=units[f["unit"]],
+                         as_of=f["as_of"], fact=f["id"],
+                         source=f["sources"][0]["url"] if f["sources"] else None))
+    return pd.DataFrame(rows, columns=["company", "family", "metric", "value", "unit", "as_of", "fact", "source"])
+
+
+def ledger_pledges(ledger: Ledger, legs: pd.DataFrame) -> pd.DataFrame | None:
+    """Explicit pledges of contracts to loans, when the ledger records them (issue 17 adds a
+    ``pledges`` table: loan deal, pledged contract deal, share); None until then."""
+    reader = getattr(ledger, "pledges", None)
+    if reader is None:
+        return None
+    frame = reader()
+    if frame is None or len(frame) == 0:
+        return None
+    return frame[frame["loan"].isin(legs["deal"]) & frame["contract"].isin(legs["deal"])].reset_index(drop=True)

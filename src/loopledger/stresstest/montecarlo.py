@@ -1,17 +1,20 @@
-"""Monte Carlo stress tests: the spread of outcomes when amounts, deal realisation and recovery
-are uncertain (METHODS.md 6.9).
+"""Monte Carlo stress tests: the spread of outcomes when amounts, deal realisation, recovery,
+margins and redeployment are uncertain (docs/methods.md 6.9, docs/stress.md).
 
 Each scenario (1) realises every deal group with a probability set by its status (binding
 statuses 1, letters of intent ``p_loi``, others 0 unless ``p_realise`` says otherwise; the
 legs of one group realise together), (2) draws every leg's amount uniformly in its
-[low, high] range, (3) draws the recovery rate from a Beta distribution when asked, and then
-runs the same shock as :func:`~loopledger.stresstest.scenario.stress`. Scenarios are evaluated in
-chunks of ``chunk_size`` as arrays (one column per scenario, batched sparse products), each
-chunk with its own generator from ``SeedSequence(seed).spawn(n_chunks)``, so a seed gives the
-same results in one process, in chunks, on a local Dask cluster or on a remote scheduler.
-Reported: the 5 / 50 / 95 % quantiles (and mean) of DebtRank, total, direct and indirect
-loss, defaults and distressed companies, and of every company's loss, with each company's
-probability of default.
+[low, high] range, (3) draws the recovery rate from a Beta distribution when asked, (4) on the
+economic basis multiplies every margin and the redeployed share by factors drawn uniformly in
+[1 - spread, 1 + spread], and then runs the same shock as
+:func:`~loopledger.stresstest.scenario.stress`, in waves of defaults, with DebtRank, the Furfine
+cascade or clearing, on both loss bases. Scenarios are evaluated in chunks of ``chunk_size`` as
+arrays (one column per scenario, batched sparse products), each chunk with its own generator
+from ``SeedSequence(seed).spawn(n_chunks)``, so a seed gives the same results in one process,
+in chunks, on a local Dask cluster or on a remote scheduler. Reported: the mean, 5 / 50 / 95 %
+quantiles, value at risk and expected shortfall of DebtRank, total, direct and indirect loss
+(both bases), defaults and distressed companies, and per company of its loss, with its
+probability of default and of distress.
 """
 
 from __future__ import annotations
@@ -31,36 +34,42 @@ from ..results import Result, frame_html
 from ..vocabulary import BINDING_STATUSES
 from ..vocabulary import STATUS_ORDER as STATUSES
 from ._inputs import as_list
-from .debtrank import DEFAULT_LEVEL
 from .distributed import describe, run_chunks
 from .params import MonteCarloParams, StressParams
 from .scenario import (
     _EXTRA,
     VIEW_OPTIONS,
-    _cascade_losses,
+    _external_assets,
     _flagged,
     _shock_vector,
+    clamp_to_gross,
+    collect_assumptions,
     exposures_for,
     read_options,
     resolve_companies,
-    substitution_factor,
+    run_basis,
+    states,
 )
 from .shocks import ShockModel
+from .wording import basis_note, footer
 
 QUANTILES = (0.05, 0.5, 0.95)
-MC_MODELS = ("debtrank", "cascade")
-SCALARS = ("debtrank", "total_loss", "direct_loss", "indirect_loss", "defaults", "distressed")
+MC_MODELS = ("debtrank", "cascade", "clearing")
+SCALARS = ("debtrank", "total_loss", "total_loss_gross", "direct_loss", "indirect_loss", "defaults", "distressed",
+           "hit")
 
 
 @dataclass(frozen=True, eq=False)
 class MonteCarloResult(Result):
-    """Quantiles of every output over the scenarios.
+    """Quantiles and tail measures of every output over the scenarios.
 
-    ``summary``: one row per output (``debtrank`` R, ``total_loss``, ``direct_loss``,
-    ``indirect_loss`` in USD bn, ``defaults``, ``distressed``) with mean, q05, q50, q95.
-    ``companies``: per company the mean and 5/50/95 % quantiles of its loss (USD bn), its
-    probability of default and of any loss. ``samples`` holds the per-scenario outputs (not
-    in ``to_dict``). ``runner`` says where the chunks ran; the numbers do not depend on it.
+    ``summary``: one row per output (``debtrank`` R, ``total_loss`` and ``total_loss_gross``,
+    ``direct_loss``, ``indirect_loss`` in USD bn, ``defaults``, ``distressed``, ``hit``) with
+    mean, q05, q50, q95, ``var`` (the ``var_level`` quantile) and ``es`` (expected shortfall:
+    the mean of the worst 1 - var_level of the scenarios). ``companies``: per company the mean,
+    5/50/95 % quantiles, VaR and expected shortfall of its loss (USD bn), its probability of
+    default, of distress and of any loss. ``samples`` holds the per-scenario outputs (not in
+    ``to_dict``). ``runner`` says where the chunks ran; the numbers do not depend on it.
     """
 
     scenarios: int
@@ -73,6 +82,10 @@ class MonteCarloResult(Result):
     seconds: float
     flagged: pd.DataFrame
     samples: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    loss_basis: str = "economic"
+    basis: dict[str, Any] = field(default_factory=dict)
+    footer: str = ""
+    assumptions: list[dict[str, Any]] = field(default_factory=list)
 
     caption = "Monte Carlo stress test"
 
@@ -86,7 +99,7 @@ class MonteCarloResult(Result):
 
     def _repr_html_(self) -> str:
         return frame_html(self.summary, f"{self.caption}: {self.scenarios:,} scenarios, seed {self.seed}") + \
-            frame_html(self.companies, "Companies")
+            frame_html(self.companies, "Companies") + f"<p><em>{self.footer}</em></p>"
 
 
 @dataclass
@@ -94,7 +107,9 @@ class Plan:
     """Everything a chunk needs, sent once to each worker."""
 
     engine: ShockModel
+    p: StressParams
     h0: np.ndarray
+    e: np.ndarray | None
     c_lo: np.ndarray
     c_hi: np.ndarray
     c_paid: np.ndarray    # paid so far (0 when none is recorded)
@@ -113,25 +128,22 @@ class Plan:
     b_ranged: np.ndarray
     random_groups: np.ndarray
     c_fixed: np.ndarray
-    recovery: float
     recovery_beta: tuple[float, float] | None
-    model: str
-    variant: str
-    threshold: float
-    substitution: float
-    factor: float
-    tol: float
+    margin_spread: float
+    substitution_spread: float
     weights: np.ndarray
 
 
 @with_params(MonteCarloParams, StressParams, view=VIEW_OPTIONS, extra=_EXTRA)
 def monte_carlo(source, fail: str | Iterable[str] = (), **options: Any) -> MonteCarloResult:
-    """Monte Carlo of a failure scenario (docs/methods.md 6.9).
+    """Monte Carlo of a failure scenario (docs/methods.md 6.9, docs/stress.md).
 
     Each scenario realises every deal group with a probability set by its status (the legs of
     one group realise together), draws every leg's amount uniformly in its [low, high] range,
-    draws the recovery rate from Beta(A, B) when asked, and runs the shock of
-    :func:`~loopledger.stresstest.scenario.stress` (models "debtrank" and "cascade").
+    draws the recovery rate from Beta(A, B) when asked, draws a common factor for the margins
+    and one for the redeployed share when their spreads are given, and runs the shock of
+    :func:`~loopledger.stresstest.scenario.stress` (models "debtrank", "cascade" and
+    "clearing"), on the chosen loss basis and the gross bound.
 
     Parameters
     ----------
@@ -143,8 +155,9 @@ def monte_carlo(source, fail: str | Iterable[str] = (), **options: Any) -> Monte
         The options of :class:`~loopledger.stresstest.params.MonteCarloParams` and of
         :class:`~loopledger.stresstest.params.StressParams` (listed below). Chunks: a chunk
         holds ``chunk_size`` scenarios (default 4,000,000 / (pairs + companies), between 100
-        and 10,000, so its arrays stay near 32 MB); results depend on the seed, the number of
-        scenarios and the chunk size (recorded), not on where chunks run.
+        and 10,000, so its arrays stay near 32 MB; 200 for clearing, which settles one
+        scenario at a time); results depend on the seed, the number of scenarios and the chunk
+        size (recorded), not on where chunks run.
 
     Returns
     -------
@@ -156,30 +169,28 @@ def monte_carlo(source, fail: str | Iterable[str] = (), **options: Any) -> Monte
     if mc_given is not None:
         mc = MonteCarloParams.of(mc_given)
     if p.model not in MC_MODELS:
-        raise LedgerError(f"the Monte Carlo runs {' or '.join(MC_MODELS)}, not '{p.model}'")
+        raise LedgerError(f"the Monte Carlo runs {', '.join(MC_MODELS)}, not '{p.model}'")
     if p.funding_shortfall or p.gpu_price_fall:
         raise LedgerError("funding_shortfall and gpu_price_fall are not sampled in the Monte Carlo")
-    recovery, substitution, lag_quarters, model = p.recovery, p.substitution, p.lag_quarters, p.model
-    variant, threshold, tol = p.variant, p.threshold, p.tol
     scenarios, seed, chunk_size = mc.scenarios, mc.seed, mc.chunk_size
-    recovery_beta, p_loi, up_to_low, more_than_high = mc.recovery_beta, mc.p_loi, mc.up_to_low, mc.more_than_high
     workers, scheduler, progress = mc.workers, mc.scheduler, mc.progress
     prob = {s: (1.0 if s in BINDING_STATUSES else 0.0) for s in STATUSES}
-    prob["announced_loi"] = p_loi
+    prob["announced_loi"] = mc.p_loi
     prob.update({s: float(x) for s, x in mc.p_realise.items()})
     if view is not None and view.statuses is not None and set(view.statuses) == set(BINDING_STATUSES):
         # the default view: the realisation probabilities say which deals can count
         view = view.with_(statuses=[s for s in STATUSES if prob[s] > 0])
 
     X = exposures_for(source, view, p, buffers)
-    engine = ShockModel.build(X)
+    engine = ShockModel.build(X, p)
     fail_idx = resolve_companies(source, X, as_list(fail))
     h0, _ = _shock_vector(engine, fail_idx, {}, 0.0)
-    plan = _plan(engine, h0, prob, up_to_low, more_than_high, recovery, recovery_beta, model, variant,
-                 threshold, substitution, substitution_factor(X, lag_quarters), tol)
+    e = _external_assets(source, X, p.external_assets)[0] if p.model == "clearing" else None
+    plan = _plan(engine, p, h0, e, prob, mc)
 
     if chunk_size is None:
-        chunk_size = int(np.clip(4_000_000 // max(1, len(engine.rows) + engine.n), 100, 10_000))
+        chunk_size = 200 if p.model == "clearing" else \
+            int(np.clip(4_000_000 // max(1, len(engine.rows) + engine.n), 100, 10_000))
     chunk_size = int(chunk_size)
     seq = np.random.SeedSequence(seed)
     n_chunks = -(-scenarios // chunk_size)
@@ -189,42 +200,56 @@ def monte_carlo(source, fail: str | Iterable[str] = (), **options: Any) -> Monte
     parts = run_chunks(run_chunk, plan, tasks, workers=workers, scheduler=scheduler, progress=progress,
                        sizes=sizes)
     seconds = time.perf_counter() - t0
-    samples = pd.DataFrame({k: np.concatenate([p["scalars"][k] for p in parts]) for k in SCALARS})
-    losses = sp.hstack([p["loss"] for p in parts], format="csr")
-    defaults = sum(p["defaults"] for p in parts)
-    distressed = sum(p["distressed"] for p in parts)
-
+    samples = pd.DataFrame({k: np.concatenate([part["scalars"][k] for part in parts]) for k in SCALARS})
+    losses = sp.hstack([part["loss"] for part in parts], format="csr")
+    defaults = sum(part["defaults"] for part in parts)
+    distressed = sum(part["distressed"] for part in parts)
+    hit = sum(part["hit"] for part in parts)
+    level = mc.var_level
     summary = pd.DataFrame([
         dict(output=k, mean=float(samples[k].mean()),
-             **{f"q{round(q * 100):02d}": float(v) for q, v in zip(QUANTILES, np.quantile(samples[k], QUANTILES))})
+             **{f"q{round(q * 100):02d}": float(v) for q, v in zip(QUANTILES, np.quantile(samples[k], QUANTILES))},
+             var=float(np.quantile(samples[k], level)), es=float(tail_mean(samples[k].to_numpy(float), level)))
         for k in SCALARS
     ])
-    qs = row_quantiles(losses, scenarios, QUANTILES)
+    qs = row_quantiles(losses, scenarios, (*QUANTILES, level))
     companies = pd.DataFrame({
         "company": X.nodes, "name": [X.label(i) for i in range(X.n)],
         "buffer": X.buffers, "buffer_flag": X.buffer_flag,
         "mean_loss": np.asarray(losses.sum(axis=1)).ravel() / scenarios,
-        "q05": qs[:, 0], "q50": qs[:, 1], "q95": qs[:, 2],
-        "p_default": defaults / scenarios, "p_loss": distressed / scenarios,
+        "q05": qs[:, 0], "q50": qs[:, 1], "q95": qs[:, 2], "var": qs[:, 3],
+        "es": row_tail_means(losses, scenarios, level),
+        "p_default": defaults / scenarios, "p_distress": distressed / scenarios, "p_loss": hit / scenarios,
         "failed": h0 >= 1.0,
     }).sort_values(["mean_loss", "company"], ascending=[False, True]).reset_index(drop=True)
-    params = dict(fail=[X.nodes[i] for i in fail_idx], model=model, variant=variant if model == "debtrank" else None,
-                  threshold=threshold if model == "cascade" else None, recovery=recovery,
-                  recovery_beta=list(recovery_beta) if recovery_beta else None, p_realise=prob,
-                  up_to_low=up_to_low, more_than_high=more_than_high, substitution=substitution,
-                  lag_quarters=lag_quarters, amounts="uniform in [low, high] per leg",
+    params = dict(fail=[X.nodes[i] for i in fail_idx], model=p.model, loss_basis=p.loss_basis,
+                  variant=p.variant if p.model == "debtrank" else None, threshold=p.threshold,
+                  distress_threshold=p.distress_threshold, recovery=p.recovery_for(),
+                  recovery_beta=list(mc.recovery_beta) if mc.recovery_beta else None, p_realise=prob,
+                  up_to_low=mc.up_to_low, more_than_high=mc.more_than_high,
+                  substitution=p.substitution_for() if p.substitution_for() is not None else "market",
+                  lag_quarters=p.lag_quarters, margin_spread=mc.margin_spread,
+                  substitution_spread=mc.substitution_spread, var_level=level,
+                  amounts="uniform in [low, high] per leg",
                   realisation="one uniform draw per deal group and scenario",
+                  margins=(f"every margin x U[{1 - mc.margin_spread:g}, {1 + mc.margin_spread:g}] per scenario, capped at 1"
+                           if mc.margin_spread else "as in the deterministic run"),
+                  redeployed=(f"redeployed share x U[{1 - mc.substitution_spread:g}, {1 + mc.substitution_spread:g}] "
+                              "per scenario, capped at 1" if mc.substitution_spread else "as in the deterministic run"),
+                  es="mean of the worst ceil((1 - var_level) x scenarios) outcomes",
                   chunks=n_chunks, seed_sequence=f"SeedSequence({seq.entropy}).spawn({n_chunks})",
-                  tol=tol, exposures=dict(X.params))
+                  tol=p.tol, exposures=dict(X.params))
+    note = basis_note(X, p)
     return MonteCarloResult(scenarios=scenarios, seed=int(seq.entropy), chunk_size=chunk_size, summary=summary,
                             companies=companies, params=params, runner=describe(workers, scheduler),
-                            seconds=seconds, flagged=_flagged(X), samples=samples)
+                            seconds=seconds, flagged=_flagged(X), samples=samples, loss_basis=p.loss_basis,
+                            basis=note, footer=footer(note, p), assumptions=collect_assumptions(engine, p, fail_idx))
 
 
-def _plan(engine: ShockModel, h0, prob, up_to_low, more_than_high, recovery, recovery_beta, model, variant,
-          threshold, substitution, factor, tol) -> Plan:
+def _plan(engine: ShockModel, p: StressParams, h0, e, prob, mc: MonteCarloParams) -> Plan:
     credit, equity, backstop = engine.credit, engine.equity, engine.backstop
     groups = pd.Index(pd.unique(pd.concat([credit["group"], equity["group"], backstop["group"]], ignore_index=True)))
+    up_to_low, more_than_high = mc.up_to_low, mc.more_than_high
 
     def bounds(frame):
         lo, hi = frame["low"].to_numpy(float), frame["high"].to_numpy(float)
@@ -239,7 +264,7 @@ def _plan(engine: ShockModel, h0, prob, up_to_low, more_than_high, recovery, rec
     v = np.where(np.isfinite(E), E, 0.0)
     c_group, e_group, b_group = (groups.get_indexer(f["group"]) for f in (credit, equity, backstop))
     c_p, e_p, b_p = (f["status"].map(prob).to_numpy(float) for f in (credit, equity, backstop))
-    random_groups = np.unique(np.concatenate([g[(p > 0) & (p < 1)] for g, p in
+    random_groups = np.unique(np.concatenate([g[(q > 0) & (q < 1)] for g, q in
                                               ((c_group, c_p), (e_group, e_p), (b_group, b_p))]))
     # remaining(total) = max(0, total - paid) x coef reproduces the view's rule leg by leg:
     # total - paid (x haircut) when paid is given, total x schedule share otherwise, and for a
@@ -248,20 +273,20 @@ def _plan(engine: ShockModel, h0, prob, up_to_low, more_than_high, recovery, rec
     rf = credit["remaining_factor"].to_numpy(float)
     share = np.divide(credit["remaining"].to_numpy(float), amount, out=np.zeros(len(amount)), where=amount > 0)
     plan = Plan(
-        engine=engine, h0=h0, c_lo=c_lo, c_hi=c_hi, c_paid=np.nan_to_num(paid),
+        engine=engine, p=p, h0=h0, e=e, c_lo=c_lo, c_hi=c_hi, c_paid=np.nan_to_num(paid),
         c_coef=np.where(np.isnan(rf), share, rf),
         c_group=c_group, c_p=c_p, e_group=e_group, e_p=e_p, b_lo=b_lo, b_hi=b_hi, b_group=b_group, b_p=b_p,
         n_groups=len(groups), c_ranged=np.flatnonzero(c_hi > c_lo), b_ranged=np.flatnonzero(b_hi > b_lo),
-        random_groups=random_groups, c_fixed=np.zeros(0),
-        recovery=recovery, recovery_beta=recovery_beta, model=model, variant=variant, threshold=threshold,
-        substitution=substitution, factor=factor, tol=tol, weights=v / v.sum() if v.sum() > 0 else v,
+        random_groups=random_groups, c_fixed=np.zeros(0), recovery_beta=mc.recovery_beta,
+        margin_spread=mc.margin_spread, substitution_spread=mc.substitution_spread,
+        weights=v / v.sum() if v.sum() > 0 else v,
     )
     plan.c_fixed = _remaining(plan, c_lo[:, None], np.arange(len(c_lo)))[:, 0]
     return plan
 
 
 def _remaining(plan: Plan, a: np.ndarray, legs: np.ndarray) -> np.ndarray:
-    """What is left of credit legs ``legs`` if their totals are ``a`` (k, B) (METHODS 6.1),
+    """What is left of credit legs ``legs`` if their totals are ``a`` (k, B) (docs/methods.md 6.1),
     as in the deterministic view."""
     return np.maximum(a - plan.c_paid[legs, None], 0.0) * plan.c_coef[legs, None]
 
@@ -286,36 +311,62 @@ def run_chunk(plan: Plan, task: tuple[int, np.random.SeedSequence, int]) -> dict
     a = plan.c_lo[cr, None] + (plan.c_hi - plan.c_lo)[cr, None] * rng.random((len(cr), B))
     caps = np.repeat(plan.b_lo[:, None], B, axis=1)
     caps[br] += (plan.b_hi - plan.b_lo)[br, None] * rng.random((len(br), B))
-    R = rng.beta(*plan.recovery_beta, size=B) if plan.recovery_beta else np.full(B, plan.recovery)
+    R = rng.beta(*plan.recovery_beta, size=B) if plan.recovery_beta else None
+    mf = 1.0 + plan.margin_spread * (2.0 * rng.random(B) - 1.0) if plan.margin_spread else None
+    sf = 1.0 + plan.substitution_spread * (2.0 * rng.random(B) - 1.0) if plan.substitution_spread else None
 
     rem = np.repeat(plan.c_fixed[:, None], B, axis=1)
     rem[cr] = _remaining(plan, a, cr)
     _drop_unrealised(rem, plan, U, plan.c_group, plan.c_p)
-    eng = plan.engine
+    eng, p = plan.engine, plan.p
     eq = np.repeat(eng.e_value[:, None], B, axis=1)
     _drop_unrealised(eq, plan, U, plan.e_group, plan.e_p)
     _drop_unrealised(caps, plan, U, plan.b_group, plan.b_p)
     h0 = np.repeat(plan.h0[:, None], B, axis=1)
-    failed = h0 >= 1.0
-    A, _ = eng.pair_values(rem, R, failed, equity=eq, caps=caps, substitution=plan.substitution,
-                           substitution_factor=plan.factor)
-    if plan.model == "debtrank":
-        run, loss, direct = eng.debtrank(A, h0, plan.variant, tol=plan.tol)
-        defaulted = run.h >= DEFAULT_LEVEL
-        R_dr = plan.weights @ (run.h - h0)
-    else:
-        loss, direct, out = _cascade_losses(eng, A, failed, plan.threshold)
-        defaulted = out.rounds >= 0
-        R_dr = np.full(B, np.nan)
+    draws = dict(remaining=rem, recovery=R, equity=eq, caps=caps, margin_factor=mf, rho_factor=sf)
+    out = run_basis(eng, p, p.loss_basis, h0, plan.e, **draws)
+    gross = out if p.loss_basis == "gross" else run_basis(eng, p, "gross", h0, plan.e, **dict(draws))
+    if p.loss_basis == "economic":
+        out, _ = clamp_to_gross(out, gross)
+    loss, direct = out.loss, out.direct
     others = (plan.h0 == 0)[:, None]
+    if out.h is not None:
+        R_dr = plan.weights @ (np.nan_to_num(out.h) - h0)
+    else:
+        R_dr = np.full(B, np.nan)
+    st = states(loss, eng.E, out.defaulted, p.distress_threshold)
+    defaulted = out.defaulted & others
+    distress = np.isin(st, ("distressed", "defaulted")) & others
     total, dsum = loss.sum(axis=0), direct.sum(axis=0)
     return dict(
-        scalars=dict(debtrank=R_dr, total_loss=total, direct_loss=dsum, indirect_loss=total - dsum,
-                     defaults=(defaulted & others).sum(axis=0), distressed=((loss > 0) & others).sum(axis=0)),
+        scalars=dict(debtrank=R_dr, total_loss=total, total_loss_gross=gross.loss.sum(axis=0), direct_loss=dsum,
+                     indirect_loss=total - dsum, defaults=defaulted.sum(axis=0),
+                     distressed=(distress & ~out.defaulted).sum(axis=0), hit=((loss > 0) & others).sum(axis=0)),
         loss=sp.csr_matrix(np.where(loss > 0, loss, 0.0)),
-        defaults=(defaulted & others).sum(axis=1),
-        distressed=((loss > 0) & others).sum(axis=1),
+        defaults=defaulted.sum(axis=1),
+        distressed=distress.sum(axis=1),
+        hit=((loss > 0) & others).sum(axis=1),
     )
+
+
+def tail_mean(x: np.ndarray, level: float) -> float:
+    """Expected shortfall at ``level``: the mean of the worst ceil((1 - level) N) values of x
+    (the discrete estimator of Acerbi & Tasche 2002)."""
+    x = np.sort(np.asarray(x, dtype=float))
+    k = max(1, int(np.ceil((1.0 - level) * len(x) - 1e-9)))
+    return float(x[-k:].mean()) if len(x) else float("nan")
+
+
+def row_tail_means(M: sp.csr_matrix, N: int, level: float) -> np.ndarray:
+    """:func:`tail_mean` of each row of a non-negative sparse (rows x N) matrix whose missing
+    entries are zeros."""
+    k = max(1, int(np.ceil((1.0 - level) * N - 1e-9)))
+    out = np.zeros(M.shape[0])
+    for i in range(M.shape[0]):
+        vals = np.sort(M.data[M.indptr[i]:M.indptr[i + 1]])[::-1]
+        top = vals[:k]
+        out[i] = top.sum() / k
+    return out
 
 
 def row_quantiles(M: sp.csr_matrix, N: int, qs: Iterable[float]) -> np.ndarray:

@@ -37,8 +37,11 @@ from ..vocabulary import KINDS, Exposure
 LEG_COLUMNS = [
     "deal", "group", "kind", "status", "channel", "holder", "counterparty", "debtor", "creditor",
     "low", "high", "amount", "paid", "remaining_factor", "remaining", "due_factor", "loss_share",
-    "schedule", "derived", "assumption", "covers",
+    "schedule", "derived", "assumption", "covers", "term_start_date", "term_end_date", "first_date",
+    "power_gw", "cost", "cost_basis",
 ]
+#: the leg columns the economic loss model reads besides the amounts (dates of the schedule, the
+#: leg's first date in the ledger, the contracted GW); absent or empty for plain obligations
 
 
 @dataclass(frozen=True)
@@ -73,8 +76,12 @@ def _loss_share(loss_share: float | Mapping[str, float], kind: str) -> float:
 
 
 def _base(d: dict) -> dict[str, Any]:
+    first = d.get("first_date")
     return dict(deal=d["deal"], group=d["group"], kind=d["kind"], status=d["status"],
-                low=_num(d["amount_low"]), high=_num(d["amount_high"]), covers=())
+                low=_num(d["amount_low"]), high=_num(d["amount_high"]), covers=(),
+                term_start_date=None, term_end_date=None,
+                first_date=first if isinstance(first, date) else None, power_gw=_num(d.get("power_gw")),
+                cost=np.nan, cost_basis="")
 
 
 # -- one reader per exposure channel -------------------------------------------------------------
@@ -96,8 +103,11 @@ def read_credit(d: dict, o: ReadOptions) -> list[dict] | str:
     rf = fraction_left(start, end, o.as_of)
     later = fraction_left(start, end, o.horizon_end)
     due = (rf - later) / rf if rf > 0 else 0.0
-    return _owed(d, o, d["source"], d["target"], "straight_line", rf, due, True, note,
+    legs = _owed(d, o, d["source"], d["target"], "straight_line", rf, due, True, note,
                  _loss_share(o.loss_share, d["kind"]))
+    for leg in legs:
+        leg.update(term_start_date=start, term_end_date=end)
+    return legs
 
 
 def read_deposit(d: dict, o: ReadOptions) -> list[dict] | str:
@@ -253,9 +263,10 @@ def stake_legs(rows: list[tuple], valuations: Mapping[str, tuple[float, str]], w
         pct, reported = _num(d["stake_pct"]), _num(d["stake_value"])
         V, vbasis = valuations.get(company, (np.nan, ""))
         warrant = KINDS[d["kind"]].exposure is Exposure.grant
-        base = dict(deal=deal_id, group=d["group"], kind=d["kind"], status=d["status"], channel="equity",
+        base = dict(_base(d), deal=deal_id, channel="equity",
                     holder=holder, counterparty=company, debtor=None, creditor=None, paid=np.nan,
-                    remaining_factor=np.nan, remaining=np.nan, due_factor=np.nan, loss_share=1.0, covers=())
+                    remaining_factor=np.nan, remaining=np.nan, due_factor=np.nan, loss_share=1.0, covers=(),
+                    power_gw=None)
         if pct is not None and not np.isnan(V):
             share = pct / 100.0 * (warrant_vested if warrant else 1.0)
             value = share * V

@@ -22,9 +22,14 @@ from typing import Any
 from ..cluster import ClusterParams, check_where
 from ..errors import LedgerError
 from ..paramsets import ParamSet, param, same_param
-from ..vocabulary import BUFFER_BASES
+from ..vocabulary import BUFFER_BASES, KINDS
 
 MODELS = ("debtrank", "clearing", "cascade")
+LOSS_BASES = ("economic", "gross")
+STAKE_BASES = ("cost", "mark")
+#: recovery when none is given: Moody's average discounted ultimate recovery on defaulted bonds
+#: (37 %, Moody's Ultimate Recovery Database, 2007) on the economic basis; none on the gross one
+DEFAULT_RECOVERY = {"economic": 0.37, "gross": 0.0}
 VARIANTS = ("battiston2012", "linear")
 MISSING_BUFFER_OPTIONS = ("infinite", "error", "exclude")
 EXTERNAL_ASSETS = ("cash", "market_value")
@@ -34,7 +39,8 @@ STRESS_VIEW = ("as_of", "statuses", "amount")
 
 @dataclass(frozen=True)
 class StressParams(ParamSet):
-    """The options of a stress scenario (see the module docstring); USD billions throughout."""
+    """The options of a stress scenario (see the module docstring); USD billions throughout.
+    The sources of the defaults are in :data:`loopledger.stresstest.assumptions.DEFAULTS`."""
 
     what = "stress option"
 
@@ -49,24 +55,71 @@ class StressParams(ParamSet):
     include_warrants: bool = param(False, "Count warrants and equity grants as stakes (stake % x "
                                    "issuer's valuation x warrant_vested, derived).")
     warrant_vested: float = param(1.0, "Share of a warrant counted as vested.", unit="fraction", ge=0, le=1)
-    loss_share: Any = param(1.0, "Part of a lost contract that is a real loss to the creditor, one "
-                            "share or KIND=SHARE per deal kind (1 = the gross upper bound; loans and "
-                            "deposits always 1).", unit="fraction", ge=0, le=1, mapping="kind",
-                            number_ok=True)
+    loss_share: Any = param(1.0, "Gross basis: part of a lost contract that is a real loss to the "
+                            "creditor, one share or KIND=SHARE per deal kind (1 = the face-value "
+                            "bound; loans and deposits always 1).", unit="fraction", ge=0, le=1,
+                            mapping="kind", number_ok=True)
     termination_haircut: Mapping[str, float] = param({}, "Share of a kind's remaining value the buyer "
                                                      "could walk away from (termination rights).",
                                                      unit="fraction", ge=0, le=1, mapping="kind")
     paid: Mapping[str, float] = param({}, "Amounts already paid (or drawn, for loans) where the "
                                       "ledger records none.", unit="USD bn", ge=0, mapping="deal")
-    horizon_months: int = param(24, "Horizon H: clearing uses what falls due within it; "
+    horizon_months: int = param(24, "Horizon H: what falls due, and the revenue lost, within it; "
                                 "substitution recovers over it.", unit="months", ge=1, le=600)
 
+    # the economic loss model (docs/stress.md) ----------------------------------------------------
+    loss_basis: str = param("economic", "economic: each creditor loses named components (receivables "
+                            "and drawn loans less recovery, stakes at cost, lost margin, stranded "
+                            "capital, secured lending); gross: the face value of what remains (the "
+                            "upper bound).", choices=LOSS_BASES)
+    stake_basis: str = param("cost", "economic basis: a stake is written down at its cost or book value "
+                             "(cost) or at its private valuation mark (mark, flagged: an alternative).",
+                             choices=STAKE_BASES)
+    receivable_months: float = param(2.0, "economic basis: months of billing a seller is owed and unpaid "
+                                     "at any time (days sales outstanding / 30).", unit="months", ge=0, le=24)
+    unknown_term_months: int = param(72, "economic basis: the term of a contract that states none, to "
+                                     "spread its value over time.", unit="months", ge=1, le=600)
+    margin: Mapping[str, float] = param({}, "economic basis: KIND=SHARE sets the seller's margin on that "
+                                        "kind of business (default: the seller's margin facts, else a "
+                                        "documented default per kind).", unit="fraction", ge=0, le=1,
+                                        mapping="kind")
+    capex_per_gw: float = param(35.0, "economic basis: capital a seller commits per GW of contracted "
+                                "capacity (a whole AI data centre).", unit="USD bn per GW", gt=0, le=200)
+    capex_intensity: Mapping[str, float] = param({}, "economic basis: KIND=SHARE sets the capital committed "
+                                                 "per USD of contract value for that kind (default: from "
+                                                 "the contracts' GW, else documented per kind).",
+                                                 unit="fraction", ge=0, le=5, mapping="kind")
+    funding_loss_share: float = param(0.0, "economic basis: share of an unfunded equity commitment, undrawn "
+                                      "loan or unclosed acquisition due within H that its counterparty "
+                                      "loses when the funder fails (0: the shares or the target are kept; "
+                                      "the shortfall is a liquidity shock, see funding_shortfall).",
+                                      unit="fraction", ge=0, le=1)
+
     # how a failure spreads -----------------------------------------------------------------------
-    recovery: float = param(0.0, "Share of a failed company's unpaid commitments its creditors "
-                            "recover (stakes are lost whole).", unit="fraction", ge=0, le=1)
-    substitution: float = param(0.0, "Share of a failed buyer's lost demand won back by surviving "
-                                "suppliers of the same kind.", unit="fraction", ge=0, le=1)
-    lag_quarters: int = param(0, "Quarters before substitution starts.", unit="quarters", ge=0, le=40)
+    recovery: float | None = param(None, "Share of what a failed company owes that its creditors "
+                                   "recover (stakes are lost whole). Default: 0.37 on the economic basis "
+                                   "(Moody's average ultimate recovery on bonds), 0 on the gross basis.",
+                                   unit="fraction", ge=0, le=1)
+    substitution: float | None = param(None, "Share of a failed buyer's capacity its suppliers redeploy. "
+                                       "Default (none given): the market's reconfiguration on the economic "
+                                       "basis (rivals absorb the failed company's customers, capped by their "
+                                       "own demand; capacity queues), 0 on the gross basis. 0: no "
+                                       "reconfiguration.", unit="fraction", ge=0, le=1)
+    lag_quarters: int = param(2, "Transition period before redeployed capacity earns again (degraded "
+                              "service meanwhile).", unit="quarters", ge=0, le=40)
+    price_cut: float = param(0.4, "Price cut at which redeployed capacity is resold.", unit="fraction",
+                             ge=0, le=1)
+    customer_migration: float = param(0.8, "Share of a failed company's customers (its demand for compute) "
+                                      "that moves to its rivals.", unit="fraction", ge=0, le=1)
+    rival_growth_cap: float = param(1.0, "A rival absorbs at most this multiple of its own contracted "
+                                    "compute within H.", unit="x own demand", ge=0, le=20)
+    capacity_value_per_gw_year: float = param(6.667, "Value of a GW of AI cloud capacity for a year, to "
+                                              "price a supplier's queue of contracted but not yet active "
+                                              "capacity.", unit="USD bn per GW-year", ge=0, le=100)
+    distress_threshold: float = param(0.1, "A company is distressed when its loss reaches this share of its "
+                                      "buffer.", unit="fraction of buffer", gt=0, le=1)
+    threshold: float = param(1.0, "A company defaults when its loss exceeds this x its buffer (every "
+                             "model; it then stops paying and its guarantees stop).", gt=0, le=100)
     model: str = param("debtrank", "How losses spread: debtrank, cascade (Furfine) or clearing "
                        "(Eisenberg-Noe / Rogers-Veraart).", choices=MODELS)
     variant: str = param("battiston2012", "DebtRank rule: battiston2012 (each company passes "
@@ -76,8 +129,6 @@ class StressParams(ParamSet):
                                                    unit="fraction", ge=0, le=1, mapping="company")
     gpu_price_fall: float = param(0.0, "GPU prices fall by this share: chip buyers lose it on the "
                                   "chips they bought (DebtRank only).", unit="fraction", ge=0, le=1)
-    threshold: float = param(1.0, "cascade: a company fails when its losses exceed this x its buffer.",
-                             gt=0, le=100)
     alpha: float = param(1.0, "clearing: share of external assets a defaulter realises.",
                          unit="fraction", ge=0, le=1)
     beta: float = param(1.0, "clearing: share of receipts a defaulter realises.",
@@ -86,17 +137,35 @@ class StressParams(ParamSet):
                                  "the horizon: cash, market_value (a derived proxy) or "
                                  "COMPANY=USD bn.", unit="USD bn", ge=0, choices=EXTERNAL_ASSETS,
                                  mapping="company")
+    rescue: bool = param(False, "Also compute the smallest support that prevents every knock-on default, "
+                         "who receives it, and the losses it avoids.")
     tol: float = param(1e-12, "DebtRank convergence tolerance.", gt=0, le=1e-3, web=False)
 
     def check_more(self) -> None:
         if self.model == "clearing" and self.external_assets is None:
             raise LedgerError("the clearing model needs external_assets: 'cash', 'market_value' (a derived "
                               "proxy) or {company: USD bn}; docs/methods.md 6.4 allows no silent default")
-        if self.model == "clearing" and self.substitution > 0:
-            raise LedgerError("substitution is not modelled under clearing: use model='debtrank' or 'cascade'")
         if self.model != "debtrank" and (self.funding_shortfall or self.gpu_price_fall):
             raise LedgerError("funding shortfalls and GPU price falls are partial shocks: "
                               f"use model='debtrank', not '{self.model}'")
+        for kind in (*self.margin, *self.capex_intensity):
+            if kind not in KINDS:
+                raise LedgerError(f"unknown deal kind '{kind}' in margin / capex_intensity: expected "
+                                  f"{', '.join(KINDS)}")
+
+    # the values used when an option is left at None ----------------------------------------------
+
+    def recovery_for(self, basis: str | None = None) -> float:
+        """The recovery rate of a basis (the given one, else the basis default)."""
+        if self.recovery is not None:
+            return float(self.recovery)
+        return DEFAULT_RECOVERY[basis or self.loss_basis]
+
+    def substitution_for(self, basis: str | None = None) -> float | None:
+        """The fixed redeployed share of a basis, or None for the market's reconfiguration."""
+        if self.substitution is not None:
+            return float(self.substitution)
+        return None if (basis or self.loss_basis) == "economic" else 0.0
 
     def exposure_options(self) -> dict[str, Any]:
         """The options that say how exposures are read from the ledger."""
@@ -118,6 +187,13 @@ class MonteCarloParams(ParamSet):
     p_loi: float = param(0.0, "Probability that a letter-of-intent deal group is realised.",
                          unit="fraction", ge=0, le=1)
     recovery_beta: Any = param(None, "Draw each scenario's recovery from Beta(A, B), given as A,B.")
+    margin_spread: float = param(0.0, "economic basis: each scenario multiplies every margin by a factor "
+                                 "drawn uniformly in [1 - X, 1 + X] (capped at a margin of 1).",
+                                 unit="fraction", ge=0, le=1)
+    substitution_spread: float = param(0.0, "Each scenario multiplies the redeployed share by a factor drawn "
+                                       "uniformly in [1 - X, 1 + X] (capped at 1).", unit="fraction", ge=0, le=1)
+    var_level: float = param(0.95, "Confidence level of the value at risk and expected shortfall.",
+                             unit="fraction", gt=0.5, le=0.999)
     p_realise: Mapping[str, float] = param({}, "STATUS=P: probability that a deal group of that "
                                            "status is realised (default 1 for the binding statuses, "
                                            "p_loi for letters of intent, 0 otherwise).",

@@ -1,14 +1,20 @@
 """Stress scenarios on the deal network: "if OpenAI fails, who bears the loss?" and the
 "too big to fail" table.
 
-:func:`stress` runs one scenario: the failing companies stop paying what they committed
-(their counterparties recover ``recovery`` of it), their equity goes to zero (shareholders
-write their stakes down), backstops tied to them trigger, and with ``substitution`` a share
-of the lost demand moves to competitors after a lag (METHODS.md 6.5-6.7). Shocks that are not
-failures are a company's funding falling short by x % and a fall in GPU prices. The losses
-then spread by DebtRank (default), a Furfine default cascade or Eisenberg-Noe /
-Rogers-Veraart clearing. :func:`systemic` makes every company fail alone and ranks them by
-the losses they cause. Every option is declared once in
+:func:`stress` runs one scenario (docs/stress.md): the failing companies stop paying what they
+committed and their equity goes to zero. On the **economic** basis (the default) every creditor
+loses the named components of :mod:`loopledger.stresstest.losses` (receivables and drawn loans
+less recovery, stakes at cost, lost margin, stranded capital, secured lending, guarantees paid),
+after the market's reconfiguration (:mod:`loopledger.stresstest.reconfiguration`: rivals absorb
+the failed company's customers and its suppliers redeploy capacity); on the **gross** basis it
+loses the face value of what remains, the upper bound, reported next to it. Losses spread by
+DebtRank (default), a Furfine default cascade or Eisenberg-Noe / Rogers-Veraart clearing, in
+waves of defaults after which backstops, pledges and the reconfiguration react again
+(:mod:`loopledger.stresstest.waves`). A company is ``distressed`` when its loss reaches
+``distress_threshold`` of its buffer and ``defaulted`` when it exceeds ``threshold`` x its
+buffer. Shocks that are not failures are a company's funding falling short by x % and a fall
+in GPU prices. :func:`systemic` makes every company fail alone and ranks them by the losses they
+cause, on both bases. Every option is declared once in
 :class:`~loopledger.stresstest.params.StressParams`.
 """
 
@@ -16,7 +22,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -27,16 +33,17 @@ from ..ledger import Ledger
 from ..ledger.view import VIEW_DEFAULTS, View, view_of
 from ..network import FlowNetwork
 from ..paramsets import split_options, with_params
-from ..results import Result, frame_html
+from ..results import Result, frame_html, jsonable
 from ._inputs import as_list, check_unit_interval
+from .assumptions import DEFAULTS, used
 from .buffers import latest_figures
-from .cascade import cascade_batch
-from .clearing import clearing
-from .debtrank import DEFAULT_LEVEL
 from .exposures import Exposures, build_exposures
 from .params import EXTERNAL_ASSETS, STRESS_VIEW, StressParams, SystemicParams
 from .ranking import batch_size_for, rank_batches
-from .shocks import ShockModel
+from .reconfiguration import absorption_table
+from .shocks import COMPONENTS, ShockModel
+from .waves import Outcome, cascade_waves, clearing_waves, debtrank_waves
+from .wording import basis_note, footer, sentence
 
 #: the view options of a stress call, with their defaults
 VIEW_OPTIONS = {k: VIEW_DEFAULTS[k] for k in STRESS_VIEW}
@@ -46,20 +53,29 @@ _EXTRA = (
     inspect.Parameter("view", inspect.Parameter.KEYWORD_ONLY, default=None),
     inspect.Parameter("buffers", inspect.Parameter.KEYWORD_ONLY, default=None),
 )
+STATES = ("ok", "distressed", "defaulted", "no_buffer")
 
 
 @dataclass(frozen=True, eq=False)
 class StressResult(Result):
-    """One stress scenario: per-company losses and totals, every parameter echoed.
+    """One stress scenario: per-company losses on both bases and totals, every assumption stated.
 
     ``companies`` has one row per company: ``buffer`` (with ``buffer_flag``: ``missing`` or
-    ``placeholder`` when it is not a reported figure), ``shock_loss`` (the initial shock to
-    the company itself), ``direct_loss`` (hit by the shocked companies), ``indirect_loss``
-    (hit later, through others), ``loss`` = direct + indirect, ``loss_share`` = loss /
-    buffer, ``distressed``, ``defaulted``, ``round`` (0 = shocked, 1 = hit directly, 2 = next
-    wave ...) and ``round_defaulted``. USD billions. ``totals`` sums them; with substitution,
-    ``totals_without_substitution`` gives the s = 0 run next to it (METHODS 6.7) and
-    ``companies["loss_without_substitution"]`` the per-company losses.
+    ``placeholder`` when it is not a reported figure), ``shock_loss`` (the initial shock to the
+    company itself), ``direct_loss`` (caused by the failing companies), ``indirect_loss`` (later,
+    through others), ``loss`` = direct + indirect on ``loss_basis``, ``loss_gross`` and
+    ``loss_economic`` (both bases side by side), ``loss_without_substitution`` (no
+    reconfiguration), one column per component (``component_<name>``, summing to ``loss``),
+    ``loss_share`` = loss / buffer, ``state`` (``ok``, ``distressed``, ``defaulted``, or
+    ``no_buffer`` for a company without a buffer figure that loses something), ``failed``,
+    ``distressed`` and ``defaulted`` (booleans; distressed includes defaulted), ``wave`` (0 =
+    failed at the start, k = defaulted in the k-th wave), ``round`` (the model's step at which
+    it was first hit) and ``round_defaulted``. USD billions. ``totals`` sums them (``total_loss``,
+    ``total_loss_gross``, ``components`` ...). ``assumptions`` lists every assumption used, with
+    value and source; ``reconfiguration`` says who absorbs what; ``sentence`` answers the
+    question in one computed sentence; ``basis`` states loss basis, horizon, recovery,
+    substitution, buffer basis and the companies without a buffer figure; ``rescue`` is the
+    cheapest support that prevents every knock-on default (with ``rescue=True``).
     """
 
     model: str
@@ -69,31 +85,59 @@ class StressResult(Result):
     params: dict[str, Any]
     flagged: pd.DataFrame
     excluded: pd.DataFrame
+    loss_basis: str = "economic"
+    assumptions: list[dict[str, Any]] = field(default_factory=list)
+    reconfiguration: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sentence: str = ""
+    basis: dict[str, Any] = field(default_factory=dict)
+    footer: str = ""
     totals_without_substitution: dict[str, Any] | None = None
+    rescue: Any = None
 
     @property
     def caption(self) -> str:  # type: ignore[override]
         who = ", ".join(self.fail) or "no failure"
-        return f"Stress ({self.model}): if {who} fails"
+        return f"Stress ({self.model}, {self.loss_basis} losses): if {who} fails"
 
     def to_frame(self) -> pd.DataFrame:
         return self.companies
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON values; each company's components are nested under ``components``."""
+        out = {f.name: jsonable(getattr(self, f.name)) for f in self.__dataclass_fields__.values()}
+        comp_cols = [f"component_{c}" for c in COMPONENTS]
+        rows = []
+        for r in out["companies"]:
+            r = dict(r)
+            r["components"] = {c: r.pop(f"component_{c}") for c in COMPONENTS if f"component_{c}" in r}
+            for col in comp_cols:
+                r.pop(col, None)
+            rows.append(r)
+        out["companies"] = rows
+        return out
+
     def _repr_html_(self) -> str:
         tot = pd.DataFrame([{k: v for k, v in self.totals.items() if not isinstance(v, (list, dict))}])
-        return frame_html(tot, self.caption) + frame_html(self.companies, "Companies")
+        return (frame_html(tot, self.caption) + f"<p>{self.sentence}</p>" + frame_html(self.companies, "Companies")
+                + f"<p><em>{self.footer}</em></p>")
 
 
 @dataclass(frozen=True, eq=False)
 class SystemicResult(Result):
-    """Each company failing alone, ranked by the total loss it causes to the others (USD bn):
-    the "too big to fail" table. ``debtrank`` is R (the value-weighted loss beyond the
-    failed company itself; DebtRank model only); ``defaults`` and ``distressed`` count the
-    other companies that fail or lose something."""
+    """Each company failing alone, ranked by the total loss it causes to the others (USD bn),
+    on ``loss_basis``, with the gross bound and its rank beside it: the "too big to fail" table.
+    ``debtrank`` is R (the value-weighted loss *beyond* the failed company itself; DebtRank model
+    only); ``defaults`` counts the other companies that default, ``distressed`` those that lose
+    at least ``distress_threshold`` of their buffer (defaults included), ``hit`` those that lose
+    anything."""
 
     table: pd.DataFrame
     params: dict[str, Any]
     flagged: pd.DataFrame
+    loss_basis: str = "economic"
+    basis: dict[str, Any] = field(default_factory=dict)
+    footer: str = ""
+    assumptions: list[dict[str, Any]] = field(default_factory=list)
 
     caption = "Too big to fail: each company failing alone"
 
@@ -188,222 +232,6 @@ def substitution_factor(X: Exposures, lag_quarters: int) -> float:
     return max(0.0, horizon - 3 * lag_quarters) / horizon if horizon > 0 else 0.0
 
 
-@with_params(StressParams, view=VIEW_OPTIONS, extra=_EXTRA)
-def stress(source, fail: str | Iterable[str] = (), **options: Any) -> StressResult:
-    """What happens to every company when some fail (docs/methods.md 6).
-
-    The failing companies stop paying what they committed (their creditors recover
-    ``recovery`` of it), their equity goes to zero (shareholders write their stakes down),
-    backstops tied to them trigger, and with ``substitution`` a share of the lost demand moves
-    to competitors after a lag. The losses then spread by DebtRank (default), a Furfine cascade
-    or Eisenberg-Noe / Rogers-Veraart clearing.
-
-    Parameters
-    ----------
-    source : Ledger, Exposures, or FlowNetwork (with ``buffers``)
-        A ledger is read through the view (``as_of``, ``statuses``, ``amount``, or ``view=``)
-        by :func:`~loopledger.stresstest.exposures.build_exposures`.
-    fail : company names, ids, aliases or tickers that fail completely.
-    params : StressParams, optional
-        All the options at once; keyword options override it.
-    **options
-        The options of :class:`~loopledger.stresstest.params.StressParams` (listed below).
-
-    Returns
-    -------
-    StressResult
-        Per company: shock, direct, indirect and total loss, loss / buffer, distressed,
-        defaulted and round; totals; every parameter echoed in ``params``.
-
-    Examples
-    --------
-    >>> from loopledger import load_default
-    >>> r = stress(load_default(), fail=["OpenAI"], as_of="2026-06-30")
-    >>> r.totals["total_loss"] > 0
-    True
-    """
-    (p,), view, buffers = read_options(source, options)
-    X = exposures_for(source, view, p, buffers)
-    return run_stress(source, X, as_list(fail), p)
-
-
-def run_stress(source: Any, X: Exposures, fail_names: list[str], p: StressParams) -> StressResult:
-    """:func:`stress` on ready exposures."""
-    engine = ShockModel.build(X)
-    fail_idx = resolve_companies(source, X, fail_names)
-    funding = {}
-    for name, x in p.funding_shortfall.items():
-        funding[resolve_companies(source, X, [name], "funding_shortfall")[0]] = check_unit_interval(x, f"funding_shortfall[{name}]")
-    h0, shock_usd = _shock_vector(engine, fail_idx, funding, p.gpu_price_fall)
-    factor = substitution_factor(X, p.lag_quarters)
-    clearing_model = p.model == "clearing"
-    params = dict(model=p.model, fail=[X.nodes[i] for i in fail_idx], recovery=p.recovery,
-                  substitution=p.substitution, lag_quarters=p.lag_quarters,
-                  horizon_months=int(X.params.get("horizon_months", 24)),
-                  substitution_share_recovered=p.substitution * factor,
-                  variant=p.variant if p.model == "debtrank" else None,
-                  funding_shortfall={X.nodes[i]: x for i, x in funding.items()},
-                  gpu_price_fall=p.gpu_price_fall,
-                  threshold=p.threshold if p.model == "cascade" else None,
-                  alpha=p.alpha if clearing_model else None, beta=p.beta if clearing_model else None,
-                  external_assets=(p.external_assets if isinstance(p.external_assets, (str, type(None)))
-                                   else dict(p.external_assets)) if clearing_model else None,
-                  tol=p.tol, exposures=dict(X.params),
-                  backstops="triggered by the companies failing at the start",
-                  weights="buffers (companies with an infinite buffer weigh 0)" if p.model == "debtrank" else None)
-    if clearing_model:
-        e, e_note = _external_assets(source, X, p.external_assets)
-
-    def run(s: float) -> tuple[pd.DataFrame, dict]:
-        if p.model == "debtrank":
-            return _run_debtrank(engine, h0, shock_usd, p.recovery, s, factor, p.variant, p.tol)
-        if p.model == "cascade":
-            return _run_cascade(engine, h0, p.recovery, s, factor, p.threshold)
-        return _run_clearing(engine, h0, p.alpha, p.beta, e, e_note)
-
-    companies, totals = run(p.substitution)
-    totals0 = None
-    if p.substitution > 0:
-        companies0, totals0 = run(0.0)
-        companies["loss_without_substitution"] = companies0["loss"].to_numpy()
-    companies = _decorate(companies, X, shock_usd)
-    order = np.lexsort((companies["company"].to_numpy(), -companies["loss"].fillna(0).to_numpy(),
-                        -companies["shock_loss"].fillna(np.inf).to_numpy()))
-    companies = companies.iloc[order].reset_index(drop=True)
-    return StressResult(model=p.model, fail=[X.label(i) for i in fail_idx], companies=companies,
-                        totals=totals, params=params, flagged=_flagged(X), excluded=X.excluded,
-                        totals_without_substitution=totals0)
-
-
-def _decorate(frame: pd.DataFrame, X: Exposures, shock_usd: np.ndarray) -> pd.DataFrame:
-    head = pd.DataFrame({
-        "company": X.nodes,
-        "name": [X.label(i) for i in range(X.n)],
-        "buffer": X.buffers,
-        "buffer_flag": X.buffer_flag,
-        "shock_loss": shock_usd,
-    })
-    out = pd.concat([head, frame.reset_index(drop=True)], axis=1)
-    finite = np.isfinite(X.buffers)
-    out["loss_share"] = np.where(finite, out["loss"] / np.where(finite, X.buffers, 1.0), np.nan)
-    return out
-
-
-def _flagged(X: Exposures) -> pd.DataFrame:
-    sel = X.buffer_flag != ""
-    return pd.DataFrame({"company": X.nodes[sel], "name": [X.label(i) for i in np.flatnonzero(sel)],
-                         "flag": X.buffer_flag[sel], "buffer_basis": X.buffer_basis[sel]})
-
-
-def _totals(loss, direct, defaulted, distressed, shocked, extra=None) -> dict:
-    others = ~shocked
-    tot = dict(
-        total_loss=float(np.nansum(loss)),
-        direct_loss=float(np.nansum(direct)),
-        indirect_loss=float(np.nansum(loss) - np.nansum(direct)),
-        defaults=int((defaulted & others).sum()),
-        distressed=int((distressed & others).sum()),
-    )
-    tot.update(extra or {})
-    return tot
-
-
-def _run_debtrank(engine: ShockModel, h0, shock_usd, recovery, s, factor, variant, tol):
-    failed = (h0 >= 1.0)[:, None]
-    A, gains = engine.pair_values(engine.base_remaining(), np.array([recovery]), failed,
-                                  substitution=s, substitution_factor=factor)
-    run, loss, direct = engine.debtrank(A, h0[:, None], variant, tol=tol)
-    h = run.h[:, 0]
-    loss, direct = loss[:, 0], direct[:, 0]
-    E = engine.E
-    finite = np.isfinite(E)
-    v = np.where(finite, E, 0.0)
-    v = v / v.sum() if v.sum() > 0 else v
-    shocked = h0 > 0
-    defaulted = h >= DEFAULT_LEVEL
-    distressed = loss > 0
-    frame = pd.DataFrame({
-        "direct_loss": direct, "indirect_loss": loss - direct, "loss": loss,
-        "h": np.where(finite, h, np.nan),
-        "distressed": distressed | shocked, "defaulted": defaulted,
-        "round": np.where(run.round_distressed[:, 0] >= 0, run.round_distressed[:, 0], -1),
-        "round_defaulted": run.round_defaulted[:, 0],
-        "substitution_gain": gains[:, 0],
-    })
-    R_total = float(v @ h)
-    totals = _totals(loss, direct, defaulted, distressed, shocked, dict(
-        R=R_total - float(v @ h0), R_total=R_total,
-        shock_loss=float(np.nansum(shock_usd)),
-        absorbed_by_infinite_buffers=float(loss[~finite].sum()),
-        rounds=run.steps, converged=run.converged,
-        substitution_gain=float(gains.sum()),
-    ))
-    return frame, totals
-
-
-def _cascade_losses(engine: ShockModel, A: np.ndarray, failed: np.ndarray, threshold: float):
-    """Furfine on the pairs' values (A already nets recovery): losses capped at the buffer,
-    their direct part (from the companies failed at the start), and the waves; (n, B)."""
-    E = engine.E
-    out = cascade_batch(engine.rows, engine.cols, A, E[:, None], failed, np.zeros(failed.shape[1]), threshold)
-    finite = np.isfinite(E)[:, None]
-    loss = np.where(finite, np.minimum(out.losses, np.where(finite, E[:, None], 0.0)), out.losses)
-    direct = np.zeros_like(loss)
-    np.add.at(direct, engine.rows, A * failed[engine.cols])
-    direct = np.minimum(direct, loss)
-    return np.where(failed, 0.0, loss), np.where(failed, 0.0, direct), out
-
-
-def _run_cascade(engine: ShockModel, h0, recovery, s, factor, threshold):
-    failed = (h0 >= 1.0)[:, None]
-    A, gains = engine.pair_values(engine.base_remaining(), np.array([recovery]), failed,
-                                  substitution=s, substitution_factor=factor)
-    loss, direct, out = _cascade_losses(engine, A, failed, threshold)
-    loss, direct, shocked = loss[:, 0], direct[:, 0], failed[:, 0]
-    rounds = out.rounds[:, 0]
-    frame = pd.DataFrame({
-        "direct_loss": direct, "indirect_loss": loss - direct, "loss": loss,
-        "distressed": (loss > 0) | shocked, "defaulted": rounds >= 0,
-        "round": np.where(shocked, 0, np.where(loss > 0, np.maximum(rounds, 1), -1)),
-        "round_defaulted": rounds, "substitution_gain": gains[:, 0],
-    })
-    totals = _totals(loss, direct, rounds >= 0, loss > 0, shocked, dict(
-        waves=out.n_rounds, substitution_gain=float(gains.sum())))
-    return frame, totals
-
-
-def _run_clearing(engine: ShockModel, h0, alpha, beta, e, e_note):
-    X = engine.exposures
-    L = X.due_within_horizon()
-    failed = h0 >= 1.0
-    e = np.where(failed, 0.0, e)
-    res = clearing(L, e, alpha=alpha, beta=beta)
-    Lc = L.tocoo()
-    paid_share = np.divide(res.payments, res.p_bar, out=np.ones(X.n), where=res.p_bar > 0)
-    short = Lc.data * (1.0 - paid_share[Lc.row])
-    shortfall = np.bincount(Lc.col, weights=short, minlength=X.n)
-    direct_credit = np.bincount(Lc.col, weights=short * failed[Lc.row], minlength=X.n)
-    down = res.defaulted | failed
-    S = X.stake_values().tocoo()
-    stake_loss = np.bincount(S.row, weights=S.data * down[S.col], minlength=X.n)
-    stake_direct = np.bincount(S.row, weights=S.data * failed[S.col], minlength=X.n)
-    E = X.buffers
-    finite = np.isfinite(E)
-    raw = shortfall + stake_loss
-    loss = np.where(failed, 0.0, np.where(finite, np.minimum(raw, np.where(finite, E, 0.0)), raw))
-    direct = np.minimum(np.where(failed, 0.0, direct_credit + stake_direct), loss)
-    frame = pd.DataFrame({
-        "direct_loss": direct, "indirect_loss": loss - direct, "loss": loss,
-        "distressed": (loss > 0) | failed, "defaulted": down,
-        "round": np.where(failed, 0, np.where(loss > 0, np.maximum(res.rounds, 1), -1)),
-        "round_defaulted": np.where(failed, 0, np.where(res.defaulted, res.rounds, -1)),
-        "external_assets": e, "external_assets_basis": e_note,
-        "p_bar": res.p_bar, "payment": res.payments,
-    })
-    totals = _totals(loss, direct, down, loss > 0, failed, dict(
-        clearing_rounds=res.n_rounds, unique=res.unique,
-        default_costs=float(res.default_costs.sum()), unpaid=float((res.p_bar - res.payments).sum())))
-    return frame, totals
 
 
 def _external_assets(source, X: Exposures, option) -> tuple[np.ndarray, np.ndarray]:
@@ -438,16 +266,321 @@ def _external_assets(source, X: Exposures, option) -> tuple[np.ndarray, np.ndarr
     return e, note
 
 
+
+
+# -- running one basis ------------------------------------------------------------------------
+
+_UNSET = object()
+
+
+def run_basis(engine: ShockModel, p: StressParams, basis: str, h0: np.ndarray, e: np.ndarray | None = None,
+              comps: bool = False, detail: bool = False, fixed: Any = _UNSET, **inputs: Any) -> Outcome:
+    """Run the model of ``p`` on one loss basis for a batch of initial shocks ``h0`` (n, B),
+    in waves of defaults; ``fixed`` overrides the redeployed share (0: no reconfiguration);
+    ``inputs`` override scenario inputs (the Monte Carlo's draws)."""
+    recovery = inputs.pop("recovery", None)
+    waves = dict(max_waves=inputs.pop("max_waves", None), E=inputs.pop("E", None))
+    inp = engine.inputs(basis, B=h0.shape[1], recovery=recovery, **inputs)
+    if fixed is not _UNSET:
+        inp.fixed = fixed
+    if p.model == "debtrank":
+        return debtrank_waves(engine, inp, h0, p.variant, tol=p.tol, threshold=p.threshold, comps=comps,
+                              detail=detail, **waves)
+    if p.model == "cascade":
+        return cascade_waves(engine, inp, h0 >= 1.0, threshold=p.threshold, comps=comps, detail=detail, **waves)
+    inp.clearing = True
+    assert e is not None
+    return clearing_waves(engine, inp, h0 >= 1.0, e, alpha=p.alpha, beta=p.beta, threshold=p.threshold,
+                          comps=comps, detail=detail)
+
+
+def clamp_to_gross(econ: Outcome, gross: Outcome) -> tuple[Outcome, np.ndarray]:
+    """The economic losses capped company by company at the gross bound (components scaled
+    down with them), and where the cap bound (n, B). Leg by leg the economic loss never
+    exceeds the gross one; the original DebtRank rule, in which each company passes on its
+    distress once, the first time it is hit, is not monotone in the exposures (what a company
+    passes depends on when it is first reached), so the spread losses can in rare cases come out
+    above the bound: the cap keeps the bound a bound, and the result counts the cases."""
+    import dataclasses
+
+    over = econ.loss > gross.loss + 1e-9
+    if not over.any():
+        return econ, over
+    loss = np.minimum(econ.loss, gross.loss)
+    scale = np.divide(loss, econ.loss, out=np.ones_like(loss), where=econ.loss > 0)
+    comps = None if econ.comps is None else econ.comps * scale[None]
+    return dataclasses.replace(econ, loss=loss, comps=comps, direct=np.minimum(econ.direct, loss)), over
+
+
+def states(loss: np.ndarray, E: np.ndarray, defaulted: np.ndarray, threshold: float) -> np.ndarray:
+    """``defaulted``; ``no_buffer`` for a company without a finite buffer that loses something;
+    ``distressed`` when the loss reaches ``threshold`` of the buffer; else ``ok``."""
+    finite = np.isfinite(E)
+    if loss.ndim == 2:
+        finite = finite[:, None]
+    Eb = np.where(finite, E if loss.ndim == 1 else E[:, None], 1.0) * np.ones_like(loss)
+    share = np.divide(loss, Eb, out=np.zeros_like(loss), where=finite & (Eb > 0))
+    return np.where(defaulted, "defaulted", np.where(~finite & (loss > 0), "no_buffer",
+                    np.where(finite & (share >= threshold), "distressed", "ok"))).astype(object)
+
+
+def other_basis(basis: str) -> str:
+    return "gross" if basis == "economic" else "economic"
+
+
+# -- one scenario -----------------------------------------------------------------------------
+
+
+@with_params(StressParams, view=VIEW_OPTIONS, extra=_EXTRA)
+def stress(source, fail: str | Iterable[str] = (), **options: Any) -> StressResult:
+    """What happens to every company when some fail (docs/stress.md, docs/methods.md 6).
+
+    The failing companies stop paying what they committed and their equity goes to zero. On the
+    economic basis (default) each creditor loses the named components of its exposures
+    (receivables and drawn loans less recovery, stakes at cost, lost margin and stranded capital
+    net of what the market's reconfiguration redeploys, secured lending, guarantees paid); the
+    gross bound (face value) is computed beside it. Losses then spread by DebtRank (default), a
+    Furfine cascade or Eisenberg-Noe / Rogers-Veraart clearing, in waves of defaults after
+    which backstops, pledges and the reconfiguration react again.
+
+    Parameters
+    ----------
+    source : Ledger, Exposures, or FlowNetwork (with ``buffers``)
+        A ledger is read through the view (``as_of``, ``statuses``, ``amount``, or ``view=``)
+        by :func:`~loopledger.stresstest.exposures.build_exposures`.
+    fail : company names, ids, aliases or tickers that fail completely.
+    params : StressParams, optional
+        All the options at once; keyword options override it.
+    **options
+        The options of :class:`~loopledger.stresstest.params.StressParams` (listed below).
+
+    Returns
+    -------
+    StressResult
+        Per company: shock, direct, indirect and total loss on both bases, components, loss /
+        buffer, state, wave and round; totals; the assumptions used; who absorbs what; the
+        one-sentence answer; every parameter echoed in ``params``.
+
+    Examples
+    --------
+    >>> from loopledger import load_default
+    >>> r = stress(load_default(), fail=["OpenAI"], as_of="2026-06-30")
+    >>> r.totals["total_loss"] <= r.totals["total_loss_gross"]
+    True
+    """
+    (p,), view, buffers = read_options(source, options)
+    X = exposures_for(source, view, p, buffers)
+    return run_stress(source, X, as_list(fail), p)
+
+
+def run_stress(source: Any, X: Exposures, fail_names: list[str], p: StressParams) -> StressResult:
+    """:func:`stress` on ready exposures."""
+    engine = ShockModel.build(X, p)
+    fail_idx = resolve_companies(source, X, fail_names)
+    funding = {}
+    for name, x in p.funding_shortfall.items():
+        funding[resolve_companies(source, X, [name], "funding_shortfall")[0]] = check_unit_interval(x, f"funding_shortfall[{name}]")
+    h0, shock_usd = _shock_vector(engine, fail_idx, funding, p.gpu_price_fall)
+    e, e_note = _external_assets(source, X, p.external_assets) if p.model == "clearing" else (None, None)
+    basis = p.loss_basis
+    H0 = h0[:, None]
+    main = run_basis(engine, p, basis, H0, e, comps=True, detail=True)
+    other = run_basis(engine, p, other_basis(basis), H0, e)
+    fixed = p.substitution_for(basis)
+    no_sub = run_basis(engine, p, basis, H0, e, fixed=0.0) if fixed is None or fixed > 0 else None
+    capped = np.zeros(X.n, dtype=bool)
+    if basis == "economic":
+        main, over = clamp_to_gross(main, other)
+        capped = over[:, 0]
+    by_basis = {basis: main, other_basis(basis): other}
+    companies = _company_frame(X, engine, p, main, by_basis, no_sub, shock_usd, e, e_note)
+    totals = _totals(X, engine, p, main, by_basis, no_sub, h0, shock_usd)
+    totals["capped_at_gross"] = int(capped.sum())
+    reconf = absorption_table(engine.market, main.valuation.info, p) if main.valuation.info is not None else pd.DataFrame()
+    params = _echo(X, p, [X.nodes[i] for i in fail_idx], funding)
+    note = basis_note(X, p)
+    assumptions = collect_assumptions(engine, p, fail_idx)
+    names = [X.label(i) for i in fail_idx]
+    text = sentence(names, totals, companies, reconf, note) if fail_idx else ""
+    order = np.lexsort((companies["company"].to_numpy(), -companies["loss"].fillna(0).to_numpy(),
+                        -companies["shock_loss"].fillna(np.inf).to_numpy()))
+    companies = companies.iloc[order].reset_index(drop=True)
+    t0 = None
+    if no_sub is not None:
+        t0 = dict(total_loss=float(no_sub.loss.sum()), defaults=int((no_sub.defaulted & ~no_sub.failed).sum()))
+    result = StressResult(model=p.model, fail=names, companies=companies, totals=totals, params=params,
+                          flagged=_flagged(X), excluded=X.excluded, loss_basis=basis, assumptions=assumptions,
+                          reconfiguration=reconf, sentence=text, basis=note, footer=footer(note, p),
+                          totals_without_substitution=t0)
+    if p.rescue:
+        from .rescue import find_rescue
+
+        result = _with(result, rescue=find_rescue(engine, p, h0, e, main))
+    return result
+
+
+def _with(result: StressResult, **changes: Any) -> StressResult:
+    import dataclasses
+
+    return dataclasses.replace(result, **changes)
+
+
+def _company_frame(X: Exposures, engine: ShockModel, p: StressParams, main: Outcome, by_basis: dict[str, Outcome],
+                   no_sub: Outcome | None, shock_usd: np.ndarray, e, e_note) -> pd.DataFrame:
+    E = X.buffers
+    finite = np.isfinite(E)
+    loss, direct = main.loss[:, 0], main.direct[:, 0]
+    frame = pd.DataFrame({
+        "company": X.nodes,
+        "name": [X.label(i) for i in range(X.n)],
+        "type": X.company_types if X.company_types is not None else "other",
+        "buffer": E,
+        "buffer_flag": X.buffer_flag,
+        "shock_loss": shock_usd,
+        "direct_loss": direct,
+        "indirect_loss": loss - direct,
+        "loss": loss,
+        "loss_gross": by_basis["gross"].loss[:, 0],
+        "loss_economic": by_basis["economic"].loss[:, 0],
+    })
+    if no_sub is not None:
+        frame["loss_without_substitution"] = no_sub.loss[:, 0]
+    frame["substitution_gain"] = (no_sub.loss[:, 0] - loss) if no_sub is not None else 0.0
+    for c, name in enumerate(COMPONENTS):
+        frame[f"component_{name}"] = main.comps[c, :, 0] if main.comps is not None else 0.0
+    frame["loss_share"] = np.where(finite, loss / np.where(finite, E, 1.0), np.nan)
+    frame["loss_share_gross"] = np.where(finite, frame["loss_gross"] / np.where(finite, E, 1.0), np.nan)
+    st = states(loss, E, main.defaulted[:, 0], p.distress_threshold)
+    frame["state"] = st
+    frame["failed"] = main.failed[:, 0]
+    frame["distressed"] = np.isin(st, ("distressed", "defaulted"))
+    frame["defaulted"] = main.defaulted[:, 0]
+    frame["state_gross"] = states(by_basis["gross"].loss[:, 0], E, by_basis["gross"].defaulted[:, 0], p.distress_threshold)
+    frame["wave"] = main.wave[:, 0]
+    frame["round"] = main.round[:, 0]
+    frame["round_defaulted"] = main.round_defaulted[:, 0]
+    if main.h is not None:
+        frame["h"] = main.h[:, 0]
+    if p.model == "clearing":
+        ex = main.extra
+        frame["external_assets"] = ex.get("external_assets", e)
+        frame["external_assets_basis"] = e_note
+        frame["p_bar"] = ex.get("p_bar")
+        frame["payment"] = ex.get("payment")
+    return frame
+
+
+def _totals(X: Exposures, engine: ShockModel, p: StressParams, main: Outcome, by_basis: dict[str, Outcome],
+            no_sub: Outcome | None, h0: np.ndarray, shock_usd: np.ndarray) -> dict[str, Any]:
+    E = X.buffers
+    finite = np.isfinite(E)
+    loss, direct = main.loss[:, 0], main.direct[:, 0]
+    others = ~main.failed[:, 0] & ~(h0 > 0)
+    st = states(loss, E, main.defaulted[:, 0], p.distress_threshold)
+    tot: dict[str, Any] = dict(
+        loss_basis=p.loss_basis,
+        total_loss=float(np.nansum(loss)),
+        total_loss_gross=float(np.nansum(by_basis["gross"].loss)),
+        total_loss_economic=float(np.nansum(by_basis["economic"].loss)),
+        direct_loss=float(np.nansum(direct)),
+        indirect_loss=float(np.nansum(loss) - np.nansum(direct)),
+        defaults=int((main.defaulted[:, 0] & others).sum()),
+        defaults_gross=int((by_basis["gross"].defaulted[:, 0] & others).sum()),
+        distressed=int(((st == "distressed") & others).sum()),
+        hit=int(((loss > 0) & others).sum()),
+        components={c: float(main.comps[i, :, 0].sum()) if main.comps is not None else 0.0
+                    for i, c in enumerate(COMPONENTS)},
+        waves=main.waves,
+        shock_loss=float(np.nansum(shock_usd)),
+        absorbed_by_infinite_buffers=float(loss[~finite].sum()),
+    )
+    if no_sub is not None:
+        tot["total_loss_without_substitution"] = float(no_sub.loss.sum())
+        tot["redeployed"] = tot["total_loss_without_substitution"] - tot["total_loss"]
+        tot["substitution_gain"] = tot["redeployed"]
+    else:
+        tot["substitution_gain"] = 0.0
+    if p.model == "debtrank" and main.h is not None:
+        v = np.where(finite, E, 0.0)
+        v = v / v.sum() if v.sum() > 0 else v
+        h = np.nan_to_num(main.h[:, 0])
+        R_total = float(v @ h)
+        tot.update(R=R_total - float(v @ h0), R_total=R_total, rounds=main.steps, converged=main.converged)
+    if p.model == "cascade":
+        tot["waves"] = main.waves
+    if p.model == "clearing":
+        ex = main.extra
+        tot.update(clearing_rounds=ex.get("n_rounds"), unique=ex.get("unique"),
+                   default_costs=ex.get("default_costs"), unpaid=ex.get("unpaid"))
+    return tot
+
+
+def _echo(X: Exposures, p: StressParams, fail: list[str], funding: Mapping[int, float]) -> dict[str, Any]:
+    clearing_model = p.model == "clearing"
+    return dict(model=p.model, fail=fail, loss_basis=p.loss_basis, stake_basis=p.stake_basis,
+                recovery=p.recovery_for(), recovery_gross=p.recovery_for("gross"),
+                substitution=p.substitution_for() if p.substitution_for() is not None else "market",
+                lag_quarters=p.lag_quarters, price_cut=p.price_cut,
+                substitution_share_recovered=(p.substitution_for() * max(0.0, X.params.get("horizon_months", 24)
+                                              - 3 * p.lag_quarters) / X.params.get("horizon_months", 24))
+                if p.substitution_for() is not None else None,
+                horizon_months=int(X.params.get("horizon_months", p.horizon_months)),
+                distress_threshold=p.distress_threshold, threshold=p.threshold,
+                variant=p.variant if p.model == "debtrank" else None,
+                funding_shortfall={X.nodes[i]: x for i, x in funding.items()}, gpu_price_fall=p.gpu_price_fall,
+                alpha=p.alpha if clearing_model else None, beta=p.beta if clearing_model else None,
+                external_assets=(p.external_assets if isinstance(p.external_assets, (str, type(None)))
+                                 else dict(p.external_assets)) if clearing_model else None,
+                tol=p.tol, exposures=dict(X.params),
+                backstops="triggered by every default, in any wave; a guarantor that defaults stops guaranteeing",
+                weights="buffers (companies with an infinite buffer weigh 0)" if p.model == "debtrank" else None,
+                options=p.to_dict())
+
+
+def collect_assumptions(engine: ShockModel, p: StressParams, failed: Iterable[int] | None = None
+                        ) -> list[dict[str, Any]]:
+    """Every assumption a run used: the basis-wide ones, the leg book's and the market's (for
+    the groups of the ``failed`` companies; all when not given)."""
+    X = engine.exposures
+    out = [used("horizon_months", int(X.params.get("horizon_months", p.horizon_months)), DEFAULTS["horizon_months"].value)]
+    rec = DEFAULTS["recovery"].to_dict(basis="default" if p.recovery is None else "given", value=p.recovery_for())
+    if p.loss_basis == "gross":
+        rec["source"] = "the gross basis recovers nothing unless a recovery is given"
+    out.append(rec)
+    out += [used("distress_threshold", p.distress_threshold, DEFAULTS["distress_threshold"].value),
+            used("threshold", p.threshold, DEFAULTS["threshold"].value)]
+    if p.loss_basis == "economic":
+        out += engine.book.assumptions
+    out += engine.market.assumptions(p, p.substitution_for(), None if failed is None else np.asarray(list(failed)))
+    seen, uniq = set(), []
+    for a in out:
+        key = (a["name"], repr(a["value"]))
+        if key not in seen:
+            seen.add(key)
+            uniq.append(a)
+    return uniq
+
+
+def _flagged(X: Exposures) -> pd.DataFrame:
+    sel = X.buffer_flag != ""
+    return pd.DataFrame({"company": X.nodes[sel], "name": [X.label(i) for i in np.flatnonzero(sel)],
+                         "flag": X.buffer_flag[sel], "buffer_basis": X.buffer_basis[sel]})
+
+
+# -- too big to fail ----------------------------------------------------------------------------
+
+
 @with_params(StressParams, SystemicParams, view=VIEW_OPTIONS, extra=_EXTRA)
 def systemic(source, **options: Any) -> SystemicResult:
-    """Each company failing alone: the loss it causes, its DebtRank and the defaults it
-    triggers, ranked (the "too big to fail" table; docs/methods.md 6).
+    """Each company failing alone: the loss it causes on both bases, its DebtRank and the
+    defaults it triggers, ranked (the "too big to fail" table; docs/stress.md).
 
-    Takes the options of :func:`stress` (the same view, recovery, substitution, model; partial
-    shocks do not apply). Placeholders (unnamed markets and lenders, governments) are not
-    failed. The failing companies are evaluated in batches of ``batch_size``, in process or on
-    a Dask cluster (``workers=N`` on 127.0.0.1, ``scheduler="tcp://HOST:PORT"``:
-    docs/cluster.md); the table does not depend on where the batches run.
+    Takes the options of :func:`stress` (the same view, loss basis, recovery, substitution,
+    model; partial shocks do not apply). Placeholders (unnamed markets and lenders,
+    governments) are not failed. The failing companies are evaluated in batches of
+    ``batch_size``, in process or on a Dask cluster (``workers=N`` on 127.0.0.1,
+    ``scheduler="tcp://HOST:PORT"``: docs/cluster.md); the table does not depend on where the
+    batches run.
 
     Examples
     --------
@@ -459,16 +592,11 @@ def systemic(source, **options: Any) -> SystemicResult:
     (p, where), view, buffers = read_options(source, options, (StressParams, SystemicParams))
     if p.funding_shortfall or p.gpu_price_fall:
         raise LedgerError("systemic fails each company alone: funding_shortfall and gpu_price_fall do not apply")
-    recovery, substitution, lag_quarters, model = p.recovery, p.substitution, p.lag_quarters, p.model
-    variant, threshold, alpha, beta, tol = p.variant, p.threshold, p.alpha, p.beta, p.tol
-    external_assets = p.external_assets
     X = exposures_for(source, view, p, buffers)
-    engine = ShockModel.build(X)
+    engine = ShockModel.build(X, p)
     cand = np.flatnonzero(X.buffer_flag != "placeholder")
-    e, e_note = _external_assets(source, X, external_assets) if model == "clearing" else (None, None)
-    plan = RankingPlan(engine=engine, cand=cand, model=model, recovery=recovery, substitution=substitution,
-                       factor=substitution_factor(X, lag_quarters), variant=variant, threshold=threshold,
-                       alpha=alpha, beta=beta, tol=tol, e=e, e_note=e_note)
+    e = _external_assets(source, X, p.external_assets)[0] if p.model == "clearing" else None
+    plan = RankingPlan(engine=engine, p=p, cand=cand, e=e)
     batch_size = where.batch_size or batch_size_for(len(cand), X.n + len(engine.rows))
     cols = rank_batches(rank_batch, plan, len(cand), batch_size=batch_size, workers=where.workers,
                         scheduler=where.scheduler, progress=where.progress)
@@ -480,24 +608,29 @@ def systemic(source, **options: Any) -> SystemicResult:
         "total_loss": cols["total_loss"],
         "direct_loss": cols["direct_loss"],
         "indirect_loss": cols["total_loss"] - cols["direct_loss"],
+        "total_loss_gross": cols["total_loss_gross"],
+        "total_loss_economic": cols["total_loss_economic"],
         "debtrank": cols["debtrank"],
         "defaults": cols["defaults"],
+        "defaults_gross": cols["defaults_gross"],
         "distressed": cols["distressed"],
-        "largest_victim": [X.label(i) if x > 0 else None for i, x in zip(victim, cols["victim_loss"])],
+        "hit": cols["hit"],
+        "largest_victim": [X.label(int(i)) if x > 0 else None for i, x in zip(victim, cols["victim_loss"])],
         "largest_victim_loss": np.where(cols["victim_loss"] > 0, cols["victim_loss"], 0.0),
         "buffer": E[cand],
         "buffer_flag": X.buffer_flag[cand],
+        "capped_at_gross": cols["capped"],
     })
     table = table.sort_values(["total_loss", "company"], ascending=[False, True]).reset_index(drop=True)
     table.insert(0, "rank", np.arange(1, len(table) + 1))
-    params = dict(model=model, recovery=recovery, substitution=substitution, lag_quarters=lag_quarters,
-                  variant=variant if model == "debtrank" else None,
-                  threshold=threshold if model == "cascade" else None,
-                  alpha=alpha if model == "clearing" else None, beta=beta if model == "clearing" else None,
-                  external_assets=external_assets if isinstance(external_assets, (str, type(None))) else dict(external_assets),
-                  tol=tol, exposures=dict(X.params), scenarios="each company failing alone; placeholders excluded",
-                  batch_size=int(batch_size))
-    return SystemicResult(table=table, params=params, flagged=_flagged(X))
+    gross_order = table.sort_values(["total_loss_gross", "company"], ascending=[False, True])["company"].tolist()
+    table["rank_gross"] = table["company"].map({c: i + 1 for i, c in enumerate(gross_order)})
+    params = _echo(X, p, [], {})
+    params["scenarios"] = "each company failing alone; placeholders excluded"
+    params["batch_size"] = int(batch_size)
+    note = basis_note(X, p)
+    return SystemicResult(table=table, params=params, flagged=_flagged(X), loss_basis=p.loss_basis, basis=note,
+                          footer=footer(note, p), assumptions=collect_assumptions(engine, p))
 
 
 @dataclass
@@ -505,59 +638,46 @@ class RankingPlan:
     """Everything a batch of the "too big to fail" table needs, sent once to each worker."""
 
     engine: ShockModel
+    p: StressParams
     cand: np.ndarray          # the companies that fail, one per scenario
-    model: str
-    recovery: float
-    substitution: float
-    factor: float             # substitution_factor(X, lag_quarters)
-    variant: str
-    threshold: float
-    alpha: float
-    beta: float
-    tol: float
     e: np.ndarray | None      # clearing: external assets
-    e_note: np.ndarray | None
 
 
 def rank_batch(plan: RankingPlan, columns: np.ndarray) -> dict[str, np.ndarray]:
     """The scenarios ``columns`` of the table (``plan.cand[columns]`` each failing alone), at
-    once: per scenario the loss it causes the others (total and direct), its DebtRank R
-    (DebtRank only, else NaN), the defaults and distressed companies it causes, and its
-    largest victim with that victim's loss (module level: Dask workers run it)."""
-    engine = plan.engine
+    once, on both loss bases: per scenario the loss it causes the others (total and direct, and
+    on each basis), its DebtRank R (DebtRank only, else NaN), the defaults (both bases),
+    distressed and hit companies it causes, its largest victim with that victim's loss, and
+    how many companies' economic losses were capped at the gross bound (module level: Dask
+    workers run it)."""
+    engine, p = plan.engine, plan.p
     X = engine.exposures
     B = len(columns)
     h0 = np.zeros((X.n, B))
     h0[plan.cand[columns], np.arange(B)] = 1.0
-    failed = h0 >= 1.0
+    basis = p.loss_basis
+    runs = {basis: run_basis(engine, p, basis, h0, plan.e)}
+    runs[other_basis(basis)] = run_basis(engine, p, other_basis(basis), h0, plan.e)
+    capped = np.zeros(B, dtype=int)
+    if basis == "economic":
+        runs["economic"], over = clamp_to_gross(runs["economic"], runs["gross"])
+        capped = over.sum(axis=0)
+    main = runs[basis]
     E = X.buffers
     finite = np.isfinite(E)
+    others = ~(h0 >= 1.0)
+    loss, direct = main.loss, main.direct
     R = np.full(B, np.nan)
-    if plan.model == "clearing":
-        loss = np.zeros((X.n, B))
-        direct = np.zeros((X.n, B))
-        defaulted = np.zeros((X.n, B), dtype=bool)
-        for b in range(B):
-            frame, _ = _run_clearing(engine, h0[:, b], plan.alpha, plan.beta, plan.e, plan.e_note)
-            loss[:, b], direct[:, b] = frame["loss"].to_numpy(), frame["direct_loss"].to_numpy()
-            defaulted[:, b] = frame["defaulted"].to_numpy()
-    else:
-        rem = engine.base_remaining()
-        A, _ = engine.pair_values(np.broadcast_to(rem, (len(rem), B)), np.full(B, plan.recovery), failed,
-                                  substitution=plan.substitution, substitution_factor=plan.factor)
-        if plan.model == "debtrank":
-            run, loss, direct = engine.debtrank(A, h0, plan.variant, tol=plan.tol)
-            defaulted = run.h >= DEFAULT_LEVEL
-            v = np.where(finite, E, 0.0)
-            v = v / v.sum() if v.sum() > 0 else v
-            R = v @ (run.h - h0)
-        else:
-            loss, direct, out = _cascade_losses(engine, A, failed, plan.threshold)
-            defaulted = out.rounds >= 0
-        loss = np.where(failed, 0.0, loss)
-        direct = np.where(failed, 0.0, direct)
-    others = ~failed
-    victim = np.argmax(np.where(others, loss, -1.0), axis=0)
-    return dict(total_loss=loss.sum(axis=0), direct_loss=direct.sum(axis=0), debtrank=R,
-                defaults=(defaulted & others).sum(axis=0), distressed=((loss > 0) & others).sum(axis=0),
-                victim=victim, victim_loss=loss[victim, np.arange(B)])
+    if p.model == "debtrank" and main.h is not None:
+        v = np.where(finite, E, 0.0)
+        v = v / v.sum() if v.sum() > 0 else v
+        R = v @ (np.nan_to_num(main.h) - h0)
+    st = states(loss, E, main.defaulted, p.distress_threshold)
+    victim = np.argmax(np.where(others, loss, -1.0), axis=0) if B else np.zeros(0, dtype=int)
+    return dict(total_loss=loss.sum(axis=0), direct_loss=direct.sum(axis=0),
+                total_loss_gross=runs["gross"].loss.sum(axis=0), total_loss_economic=runs["economic"].loss.sum(axis=0),
+                debtrank=R, defaults=(main.defaulted & others).sum(axis=0),
+                defaults_gross=(runs["gross"].defaulted & others).sum(axis=0),
+                distressed=((st == "distressed") & others).sum(axis=0),  # as stress() totals: defaults apart
+                hit=((loss > 0) & others).sum(axis=0), victim=victim,
+                victim_loss=loss[victim, np.arange(B)] if B else np.zeros(0), capped=capped)

@@ -1,36 +1,45 @@
-"""Shocks on a deal network: from a set of failing companies to the exposures that bite.
+"""Shocks on a deal network: from the companies that fail to the losses each leg carries.
 
 A :class:`ShockModel` is built once from an :class:`~loopledger.stresstest.exposures.Exposures`
-and turns, for a batch of scenarios at once, the remaining amount of every leg, the recovery
-rate and the set of failed companies into the loss matrix A of METHODS.md 6.3, one value per
-(holder, counterparty) pair and scenario:
+and the options, and values, for a batch of scenarios at once, what every credit and stake leg
+costs its holder if its counterparty fails (docs/methods.md 6.3, docs/stress.md):
 
-* credit legs lose ``loss_share x (1 - recovery) x remaining`` (6.3);
-* with substitution ``s`` and lag, surviving suppliers of the same kind win back
-  ``s x max(0, H - lag) / H`` of each failed buyer's lost demand, split in proportion to their
-  contracted sales of that kind to surviving buyers, which offsets their losses on contracts
-  with the failed buyers, never below zero (6.7);
-* a backstop moves ``min(cap, loss)`` of the losses its beneficiary suffers on the covered
-  legs from the beneficiary to the guarantor, unless the guarantor failed too (6.6);
-* stakes lose their whole value when the company fails (6.5).
+* on the **gross** basis a credit leg loses ``loss_share x (1 - recovery) x remaining`` less a
+  fixed redeployed share, a stake its mark (the face-value upper bound);
+* on the **economic** basis a leg loses its named components
+  (:mod:`loopledger.stresstest.losses`): receivables and claims less recovery, lost margin and
+  stranded capital net of what the market's reconfiguration redeploys
+  (:mod:`loopledger.stresstest.reconfiguration`), lost funding; a stake its cost or book
+  value; never more than the leg's gross loss;
+* a backstop moves ``min(cap, loss)`` of what its beneficiary loses on the covered legs of
+  defaulted debtors to the guarantor, unless the guarantor defaulted too (6.6);
+* a loan serviced from a contract (a vehicle's, or an explicit pledge) takes, when the
+  contract's buyer fails, the borrower's loss on it first, up to the lender's claim.
 
-The same code serves one deterministic scenario (a batch of one), the "too big to fail" table
-(one scenario per company) and the Monte Carlo (one scenario per draw), so all three agree.
-Backstops and substitution react to the companies that fail at the start, not to those that
-fail later in the cascade.
+The default set ``D`` (failed or defaulted companies) is an input: the cascade
+(:mod:`loopledger.stresstest.waves`) calls the model again after each wave of defaults, so
+backstops, pledges and the reconfiguration react to every default, not only the first. One
+scenario, the "too big to fail" table and the Monte Carlo all go through this code.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ..vocabulary import COMMERCIAL_KINDS
-from .debtrank import Propagation, propagate
+from ..vocabulary import COMMERCIAL_KINDS, LOSS_COMPONENTS
 from .exposures import Exposures
+from .losses import LegBook, margin_of, scale_of
+from .params import StressParams
+from .reconfiguration import Market
+
+#: the components a loss is reported in (docs/stress.md), in this order
+COMPONENTS: tuple[str, ...] = tuple(LOSS_COMPONENTS)
+C = {name: i for i, name in enumerate(COMPONENTS)}
 
 
 def _incidence(targets: np.ndarray, n_rows: int) -> sp.csr_matrix:
@@ -40,10 +49,43 @@ def _incidence(targets: np.ndarray, n_rows: int) -> sp.csr_matrix:
 
 
 @dataclass
+class Inputs:
+    """What varies between scenarios (arrays with one column per scenario, B columns)."""
+
+    basis: str
+    remaining: np.ndarray                 # (credit legs, B)
+    recovery: np.ndarray                  # (B,) on this basis
+    recovery_gross: np.ndarray            # (B,) for the gross cap
+    fixed: float | None                   # fixed redeployed share on this basis (None: the market)
+    fixed_gross: float                    # fixed redeployed share of the gross bound
+    margin_factor: np.ndarray | None = None   # (B,)
+    rho_factor: np.ndarray | None = None      # (B,)
+    equity: np.ndarray | None = None          # (stake legs, B) marks; default the view's
+    caps: np.ndarray | None = None            # (backstops, B)
+    clearing: bool = False                    # value legs on what falls due within H, recovery through clearing
+
+
+@dataclass
+class Valuation:
+    """Leg-level losses of one batch, if each leg's counterparty fails: credit legs after
+    backstops and pledges, stakes, the amounts moved to guarantors and secured lenders, and
+    (``comps``) each credit leg's split into components."""
+
+    leg: np.ndarray                        # (k, B)
+    comps: np.ndarray | None               # (components, k, B)
+    stake: np.ndarray                      # (e, B)
+    guarantee: list[tuple[int, np.ndarray, np.ndarray]]   # (guarantor, legs, moved (len, B))
+    secured: np.ndarray                    # (rows, B) moved to each secured row's lender
+    rho: np.ndarray                        # (k, B) share redeployed
+    info: dict[str, Any] | None = None
+
+
+@dataclass
 class ShockModel:
-    """Index arrays of one exposure view, ready for batched evaluation (see module doc)."""
+    """Index arrays and component bases of one exposure view (see the module docstring)."""
 
     exposures: Exposures
+    params: StressParams
     n: int
     E: np.ndarray
     credit: pd.DataFrame
@@ -53,18 +95,23 @@ class ShockModel:
     c_debtor: np.ndarray
     c_commercial: np.ndarray
     c_lambda: np.ndarray
+    e_holder: np.ndarray
+    e_cpty: np.ndarray
     e_value: np.ndarray
     rows: np.ndarray
     cols: np.ndarray
     P_credit: sp.csr_matrix
     P_equity: sp.csr_matrix
+    P_secured: sp.csr_matrix
     transfers: list
-    by_creditor: sp.csr_matrix
-    kinds: list
+    book: LegBook
+    market: Market
+    kinds: list = field(default_factory=list)
 
     @classmethod
-    def build(cls, exposures: Exposures) -> ShockModel:
+    def build(cls, exposures: Exposures, params: StressParams | None = None) -> ShockModel:
         X = exposures
+        p = params if params is not None else StressParams()
         index = {k: i for i, k in enumerate(X.nodes.tolist())}
         legs = X.legs
         credit = legs[legs["channel"] == "credit"].reset_index()
@@ -79,13 +126,15 @@ class ShockModel:
         for row in backstop.itertuples():
             cov = np.array([position[c] for c in row.covers if c in position], dtype=np.int64)
             transfers.append((index[row.holder], cov))
-        # pairs: every (holder, counterparty) that can carry a loss, including a guarantor's
-        # exposure to the debtors whose default its backstop covers
-        pr = [c_holder, e_holder] + [np.full(len(cov), g) for g, cov in transfers]
-        pc = [c_debtor, e_cpty] + [c_debtor[cov] for g, cov in transfers]
-        keys = np.concatenate(pr) * max(len(X.nodes), 1) + np.concatenate(pc)
-        uniq, inverse = np.unique(keys, return_inverse=True)
+        book = LegBook.build(X, credit, equity, p)
+        sec = book.secured
+        # pairs: every (holder, counterparty) that can carry a loss, including a guarantor's and a
+        # secured lender's exposure to the debtors of the legs they stand behind
+        pr = [c_holder, e_holder] + [np.full(len(cov), g) for g, cov in transfers] + [sec.lender]
+        pc = [c_debtor, e_cpty] + [c_debtor[cov] for g, cov in transfers] + [c_debtor[sec.contract]]
         n = len(X.nodes)
+        keys = np.concatenate(pr) * max(n, 1) + np.concatenate(pc)
+        uniq, inverse = np.unique(keys, return_inverse=True)
         rows, cols = (uniq // max(n, 1)).astype(np.int64), (uniq % max(n, 1)).astype(np.int64)
         m = len(uniq)
         k_c, k_e = len(c_holder), len(e_holder)
@@ -96,15 +145,16 @@ class ShockModel:
         for g, cov in transfers:
             tr.append((g, cov, _incidence(inverse[start:start + len(cov)], m)))
             start += len(cov)
+        P_secured = _incidence(inverse[start:start + len(sec)], m)
         kinds = [k for k in COMMERCIAL_KINDS if (credit["kind"] == k).any()]
         return cls(
-            exposures=X, n=n, E=X.buffers.astype(float), credit=credit, equity=equity, backstop=backstop,
+            exposures=X, params=p, n=n, E=X.buffers.astype(float), credit=credit, equity=equity, backstop=backstop,
             c_holder=c_holder, c_debtor=c_debtor,
             c_commercial=credit["kind"].isin(COMMERCIAL_KINDS).to_numpy(),
-            c_lambda=credit["loss_share"].to_numpy(float),
+            c_lambda=credit["loss_share"].to_numpy(float), e_holder=e_holder, e_cpty=e_cpty,
             e_value=equity["amount"].to_numpy(float),
-            rows=rows, cols=cols, P_credit=P_credit, P_equity=P_equity, transfers=tr,
-            by_creditor=_incidence(c_holder, n), kinds=kinds,
+            rows=rows, cols=cols, P_credit=P_credit, P_equity=P_equity, P_secured=P_secured, transfers=tr,
+            book=book, market=Market.build(X, credit, book.rev_h, p), kinds=kinds,
         )
 
     # the amounts of one deterministic view ---------------------------------------------------
@@ -116,90 +166,170 @@ class ShockModel:
     def base_caps(self) -> np.ndarray:
         return self.backstop["amount"].to_numpy(float)[:, None]
 
+    def inputs(self, basis: str, B: int = 1, recovery: np.ndarray | None = None,
+               remaining: np.ndarray | None = None, **more: Any) -> Inputs:
+        """Scenario inputs of a basis from the options (the view's amounts, B identical columns,
+        unless ``remaining`` (legs, B) and ``recovery`` (B,) are drawn)."""
+        p = self.params
+        R = np.full(B, p.recovery_for(basis)) if recovery is None else np.broadcast_to(recovery, (B,))
+        Rg = np.full(B, p.recovery_for("gross")) if recovery is None else R
+        rem = np.broadcast_to(self.base_remaining(), (len(self.credit), B)) if remaining is None else remaining
+        return Inputs(basis=basis, remaining=rem, recovery=R, recovery_gross=Rg, fixed=p.substitution_for(basis),
+                      fixed_gross=p.substitution_for("gross") or 0.0, **more)
+
     # losses --------------------------------------------------------------------------------
 
-    def pair_values(self, remaining: np.ndarray, recovery: np.ndarray, failed: np.ndarray,
-                    equity: np.ndarray | None = None, caps: np.ndarray | None = None,
-                    substitution: float = 0.0, substitution_factor: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-        """Loss matrix A as (pairs, B) values, and the substitution gains used (n, B).
+    def value(self, inp: Inputs, D: np.ndarray, w: np.ndarray | None = None, comps: bool = False,
+              detail: bool = False) -> Valuation:
+        """What every leg costs its holder if its counterparty fails, given the companies ``D``
+        (n, B) that failed or defaulted; ``w`` (n, B) is how far each debtor fails to pay when
+        backstops and pledges are triggered (default ``D``: fully, for the defaulted only)."""
+        p = self.params
+        k, B = inp.remaining.shape
+        rem = inp.remaining
+        w = D.astype(float) if w is None else w
+        lag = self.market.lag_factor
+        gross_rho = float(inp.fixed_gross) * lag
+        R, Rg = inp.recovery[None, :], inp.recovery_gross[None, :]
+        lam = self.c_lambda[:, None]
+        com = self.c_commercial[:, None]
+        if inp.basis == "gross" and inp.fixed is not None:
+            gross_rho = float(inp.fixed) * lag
+        if inp.clearing:
+            gross = rem * self.credit["due_factor"].to_numpy(float)[:, None] * np.where(com, 1.0 - gross_rho, 1.0)
+        else:
+            gross = lam * rem * np.where(com, np.maximum(0.0, 1.0 - Rg - gross_rho), 1.0 - Rg)
+        ratio = scale_of(rem, self.base_remaining()[:, 0])
+        rho = np.zeros((k, B))
+        info = None
+        comp = np.zeros((len(COMPONENTS), k, B)) if comps or inp.basis == "economic" else None
+        if inp.basis == "gross":
+            leg = gross
+            if comp is not None:
+                claim = np.isin(self.book.role, ("claim",))[:, None]
+                comp[C["due_within_horizon"]] = np.where(claim, leg, 0.0)
+                comp[C["face_value"]] = np.where(claim, 0.0, leg)
+            stake = (self.e_value[:, None] if inp.equity is None else inp.equity) * np.ones((1, B))
+        else:
+            fixed = inp.fixed
+            rho, info = self.market.redeployed(D, ratio, p, fixed, detail=detail)
+            if inp.rho_factor is not None:
+                rho = np.minimum(1.0, rho * inp.rho_factor[None, :])
+            if fixed is None:
+                rho_m, rho_c = rho * lag * (1 - p.price_cut), rho * (1 - p.price_cut)
+            else:  # a fixed share redeploys at the old price, as on the gross basis
+                rho_m, rho_c = rho * lag, rho
+            b = self.book
+            role = b.role[:, None]
+            assert comp is not None  # the economic basis always splits its legs
+            keep = 1.0 if inp.clearing else (1.0 - R)
+            margin = margin_of(b, inp.margin_factor if inp.margin_factor is not None else np.ones(B))
+            comp[C["due_within_horizon"]] = np.where(role == "commercial", b.recv[:, None] * ratio * keep,
+                                                     np.where(role == "claim", gross if inp.clearing else rem * keep, 0.0))
+            comp[C["lost_margin"]] = np.where(role == "commercial", b.rev_h[:, None] * ratio * margin * (1 - rho_m), 0.0)
+            comp[C["stranded_assets"]] = np.where(role == "commercial", b.capital[:, None] * ratio * (1 - rho_c), 0.0)
+            comp[C["lost_funding"]] = np.where(role == "funding", p.funding_loss_share * b.funding_due[:, None] * ratio, 0.0)
+            total = comp.sum(axis=0)
+            scale = np.divide(gross, total, out=np.ones_like(total), where=total > gross)
+            comp *= np.minimum(1.0, scale)[None]
+            leg = comp.sum(axis=0)
+            mark = (self.e_value[:, None] if inp.equity is None else inp.equity) * np.ones((1, B))
+            ratio_e = np.divide(mark, self.e_value[:, None], out=np.zeros_like(mark), where=self.e_value[:, None] > 0)
+            stake = np.minimum(mark, self.book.stake_carrying[:, None] * ratio_e)
+        leg = leg.copy()
+        guarantee = self._backstops(leg, comp, w, D, inp)
+        secured = self._secured(leg, comp, w, inp)
+        return Valuation(leg=leg, comps=comp if comps else None, stake=stake, guarantee=guarantee,
+                         secured=secured, rho=rho, info=info)
 
-        ``remaining`` (credit legs, B) remaining amounts (0 for a leg not realised);
-        ``recovery`` (B,); ``failed`` (n, B) booleans: the companies failing at the start;
-        ``equity`` (equity legs, 1 or B) stake values (default the view's); ``caps``
-        (backstops, 1 or B); ``substitution_factor`` = max(0, H - lag) / H.
-        """
-        B = failed.shape[1]
-        recovery = np.broadcast_to(np.asarray(recovery, dtype=float), (B,))
-        loss = self.c_lambda[:, None] * remaining * (1.0 - recovery)[None, :]
-        from_failed = failed[self.c_debtor]
-        gain_used = np.zeros((self.n, B))
-        share = float(substitution) * float(substitution_factor)
-        if share > 0 and len(self.kinds):
-            gain_used, loss = self._substitute(remaining, loss, failed, from_failed, share)
-        extra = np.zeros((len(self.rows), B))
-        cap_values = self.base_caps() if caps is None else caps
-        for s, (g, cov, P) in enumerate(self.transfers):
+    def _backstops(self, leg, comp, w, D, inp) -> list:
+        """Move min(cap, loss) of the beneficiary's loss on covered legs of debtors that do not
+        pay to the guarantor, unless the guarantor defaulted (docs/methods.md 6.6)."""
+        out = []
+        caps = self.base_caps() if inp.caps is None else inp.caps
+        B = leg.shape[1]
+        for s, (g, cov, _) in enumerate(self.transfers):
             if len(cov) == 0:
+                out.append((g, cov, np.zeros((0, B))))
                 continue
-            lost = loss[cov] * from_failed[cov]
+            hit = w[self.c_debtor[cov]]
+            lost = leg[cov] * hit
             total = lost.sum(axis=0)
-            moved_total = np.minimum(cap_values[s], total) * ~failed[g]
+            moved_total = np.minimum(caps[s], total) * ~D[g]
             frac = np.divide(moved_total, total, out=np.zeros(B), where=total > 0)
-            moved = lost * frac
-            loss[cov] -= moved
-            extra += P @ moved
-        eq = self.e_value[:, None] if equity is None else equity
-        A = self.P_credit @ loss + self.P_equity @ np.broadcast_to(eq, (len(self.e_value), B)) + extra
-        return A, gain_used
+            moved = leg[cov] * frac * (hit > 0)           # in "if the debtor fails" terms
+            if comp is not None:
+                comp[:, cov] *= np.divide(leg[cov] - moved, leg[cov], out=np.ones_like(moved), where=leg[cov] > 0)[None]
+            leg[cov] -= moved
+            out.append((g, cov, moved))
+        return out
 
-    def _substitute(self, remaining, loss, failed, from_failed, share):
-        """METHODS 6.7: gains of surviving suppliers offset their losses on the failed buyers."""
-        n, B = failed.shape
-        creditor_alive = ~failed[self.c_holder]
-        gain = np.zeros((n, B))
-        kind = self.credit["kind"].to_numpy()
-        for k in self.kinds:
-            sel = np.flatnonzero(kind == k)
-            lost = (remaining[sel] * from_failed[sel]).sum(axis=0)
-            pool = share * float(self.c_lambda[sel][0]) * lost
-            sales = remaining[sel] * (~from_failed[sel] & creditor_alive[sel])
-            per_node = _incidence(self.c_holder[sel], n) @ sales
-            total = per_node.sum(axis=0)
-            gain += per_node * np.divide(pool, total, out=np.zeros(B), where=total > 0)
-        hit = from_failed & self.c_commercial[:, None]
-        owed = self.by_creditor @ (loss * hit)
-        used = np.minimum(gain, owed)
-        frac = np.divide(used, owed, out=np.zeros_like(used), where=owed > 0)
-        loss = np.where(hit, loss * (1.0 - frac[self.c_holder]), loss)
-        return used, loss
+    def _secured(self, leg, comp, w, inp) -> np.ndarray:
+        """A borrower's loss on a contract passes first to the lenders whose loans it services,
+        up to their claims (less recovery)."""
+        sec = self.book.secured
+        B = leg.shape[1]
+        if not len(sec):
+            return np.zeros((0, B))
+        R = inp.recovery if not inp.clearing else np.zeros(B)
+        claim = sec.claim[:, None] * (1.0 - R)[None, :]
+        claim = claim * scale_of(inp.remaining, self.base_remaining()[:, 0])[sec.loan]
+        per_contract = sp.csr_matrix((np.ones(len(sec)), (sec.contract, np.arange(len(sec)))), shape=(leg.shape[0], len(sec)))
+        total = per_contract @ claim                                   # (k, B)
+        moved_c = np.minimum(leg, total)
+        share = np.divide(claim, total[sec.contract], out=np.zeros_like(claim), where=total[sec.contract] > 0)
+        moved = moved_c[sec.contract] * share
+        if comp is not None:
+            comp *= np.divide(leg - moved_c, leg, out=np.ones_like(leg), where=leg > 0)[None]
+        leg -= moved_c
+        return moved
 
-    # DebtRank on the pairs -----------------------------------------------------------------
+    # aggregation ---------------------------------------------------------------------------
 
-    def debtrank(self, A: np.ndarray, h0: np.ndarray, variant: str, tol: float = 1e-12,
-                 max_rounds: int | None = None) -> tuple[Propagation, np.ndarray, np.ndarray]:
-        """Propagate from h0 (n, B) over the pairs' values A (m, B).
+    def pairs(self, v: Valuation) -> tuple[np.ndarray, np.ndarray | None]:
+        """A (pairs, B): what each holder loses if each counterparty fails, and its components
+        (components, pairs, B) when the valuation carries them."""
+        A = self.P_credit @ v.leg + self.P_equity @ v.stake
+        for (_g, cov, P), (_, _, moved) in zip(self.transfers, v.guarantee):
+            if len(cov):
+                A = A + P @ moved
+        if len(v.secured):
+            A = A + self.P_secured @ v.secured
+        if v.comps is None:
+            return A, None
+        comps = np.stack([self.P_credit @ v.comps[c] for c in range(len(COMPONENTS))])
+        comps[C["stake_writedown"]] += self.P_equity @ v.stake
+        for (_g, cov, P), (_, _, moved) in zip(self.transfers, v.guarantee):
+            if len(cov):
+                comps[C["guarantee_payout"]] += P @ moved
+        if len(v.secured):
+            comps[C["secured_lending"]] += self.P_secured @ v.secured
+        return A, comps
 
-        Returns the propagation, the USD loss (n, B) and the direct (first-step) USD loss
-        (n, B), excluding the shock itself; nodes with an infinite buffer never propagate and
-        their loss is what their exposures cost them, sum_j A[i, j] h_j."""
-        finite = np.isfinite(self.E)
-        keep = finite[self.rows]
-        Ef = np.where(finite, self.E, 1.0)
-        lam = A[keep] / Ef[self.rows[keep]][:, None]
-        run = propagate(self.rows[keep], self.cols[keep], lam, h0, variant, tol=tol, max_rounds=max_rounds)
-        Eb = np.where(finite, self.E, 0.0)[:, None]
-        loss = (run.h - h0) * Eb
-        direct = (run.first - h0) * Eb
-        if not keep.all():
-            absorb = np.flatnonzero(~keep)
-            r, c = self.rows[absorb], self.cols[absorb]
-            P = _incidence(r, self.n)
-            loss = loss + P @ (A[absorb] * run.h[c])
-            direct = direct + P @ (A[absorb] * h0[c])
-            # an absorber is hit one step after the first counterparty it is exposed to
-            big = np.iinfo(np.int64).max
-            hit = np.where((A[absorb] > 0) & (run.round_distressed[c] >= 0), run.round_distressed[c] + 1, big)
-            first_hit = np.full(run.round_distressed.shape, big)
-            np.minimum.at(first_hit, r, hit)
-            run.round_distressed = np.where(first_hit < big, first_hit, run.round_distressed)
-        return run, loss, direct
+    def holder_losses(self, v: Valuation, unpaid: np.ndarray, down: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Per holder (n, B): credit legs x the debtor's unpaid share, stakes in companies that
+        are ``down``, and the guarantees and pledges called by debtors that do not pay (the
+        clearing model's losses), with their components."""
+        n, B = self.n, v.leg.shape[1]
+        by_holder = _incidence(self.c_holder, n)
+        loss = by_holder @ (v.leg * unpaid[self.c_debtor])
+        loss += _incidence(self.e_holder, n) @ (v.stake * down[self.e_cpty])
+        extra = np.zeros((n, B))
+        for (g, cov, moved) in v.guarantee:
+            if len(cov):
+                extra[g] += (moved * unpaid[self.c_debtor[cov]]).sum(axis=0)
+        sec = self.book.secured
+        if len(sec):
+            extra += _incidence(sec.lender, n) @ (v.secured * unpaid[self.c_debtor[sec.contract]])
+        loss = loss + extra
+        if v.comps is None:
+            return loss, None
+        comps = np.stack([by_holder @ (v.comps[c] * unpaid[self.c_debtor]) for c in range(len(COMPONENTS))])
+        comps[C["stake_writedown"]] += _incidence(self.e_holder, n) @ (v.stake * down[self.e_cpty])
+        for (g, cov, moved) in v.guarantee:
+            if len(cov):
+                comps[C["guarantee_payout"], g] += (moved * unpaid[self.c_debtor[cov]]).sum(axis=0)
+        if len(sec):
+            comps[C["secured_lending"]] += _incidence(sec.lender, n) @ (v.secured * unpaid[self.c_debtor[sec.contract]])
+        return loss, comps

@@ -10,7 +10,7 @@ Work a client can ask for is bounded: cycle searches take at most ``max_len`` 10
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Optional
 
 from fastapi import APIRouter, Query
 
@@ -113,12 +113,13 @@ def headline(site: SiteDep, as_of: AsOf) -> dict[str, Any]:
 
 @router.post("/stress", tags=["stress"], summary="Stress test: if a company fails")
 def stress(site: SiteDep, body: StressRequest) -> dict[str, Any]:
-    """The failing companies stop paying what they committed (creditors recover
-    ``recovery``), their equity goes to zero, and a share ``substitution`` of lost demand
-    moves to competitors after ``lag_quarters`` (``loopledger stress``, docs/methods.md 6). Per
-    company: buffer, direct and indirect loss, loss as a share of buffer, distressed or
-    defaulted and in which round; totals. Shocks that are not failures:
-    ``funding_shortfall`` and ``gpu_price_fall``."""
+    """The failing companies stop paying what they committed and their equity goes to zero
+    (``loopledger stress``, docs/stress.md). Per company: its loss on ``loss_basis`` (economic by
+    default: named ``components`` from facts and stated assumptions) beside the gross bound
+    (``loss_gross``), loss as a share of buffer, ``state`` (ok, distressed, defaulted) and the
+    wave it defaulted in; totals; ``assumptions`` (every default used, with its source),
+    ``reconfiguration`` (who absorbs what), ``sentence`` and ``footer`` (what the numbers count).
+    Shocks that are not failures: ``funding_shortfall`` and ``gpu_price_fall``."""
     view = View.of(as_of=parse_date(body.as_of, "as_of"), statuses=body.statuses or BINDING,
                    amount=body.amount)
     options = body.model_dump(exclude={"as_of", "fail", "statuses", "amount"}, exclude_none=False)
@@ -146,13 +147,15 @@ def systemic(
     site: SiteDep,
     as_of: AsOf,
     model: Annotated[Literal["debtrank", "clearing", "cascade"], Query()] = "debtrank",
-    recovery: Annotated[float, Query(ge=0, le=1, allow_inf_nan=False)] = 0.0,
-    substitution: Annotated[float, Query(ge=0, le=1, allow_inf_nan=False)] = 0.0,
-    lag_quarters: Annotated[int, Query(ge=0, le=40)] = 0,
+    loss_basis: Annotated[Literal["economic", "gross"], Query()] = "economic",
+    recovery: Annotated[Optional[float], Query(ge=0, le=1, allow_inf_nan=False)] = None,
+    substitution: Annotated[Optional[float], Query(ge=0, le=1, allow_inf_nan=False)] = None,
+    lag_quarters: Annotated[int, Query(ge=0, le=40)] = 2,
 ) -> dict[str, Any]:
-    """Each company failing alone: total loss caused, DebtRank and defaults, ranked
-    (``loopledger systemic``)."""
+    """Each company failing alone: total loss caused on both bases, DebtRank and defaults,
+    ranked (``loopledger systemic``; ``recovery`` and ``substitution`` left out take the loss
+    basis' defaults)."""
     view = View.of(as_of=as_of)
-    return site.json(("systemic", as_of, model, recovery, substitution, lag_quarters),
-                     lambda led: run_systemic(led, recovery=recovery, substitution=substitution,
+    return site.json(("systemic", as_of, model, loss_basis, recovery, substitution, lag_quarters),
+                     lambda led: run_systemic(led, recovery=recovery, substitution=substitution, loss_basis=loss_basis,
                                               lag_quarters=lag_quarters, model=model, view=view).to_dict())

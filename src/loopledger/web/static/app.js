@@ -299,8 +299,10 @@
   async function runStress() {
     const out = $("#stress-result");
     const f = $("#stress-form");
-    const body = { fail: [f.fail.value], recovery: Number(f.recovery.value), substitution: Number(f.substitution.value),
-                   lag_quarters: Number(f.lag_quarters.value), model: f.model.value, as_of: state.as_of };
+    const body = { fail: [f.fail.value], loss_basis: f.loss_basis.value, lag_quarters: Number(f.lag_quarters.value),
+                   model: f.model.value, as_of: state.as_of };
+    if (f.recovery.value !== "") body.recovery = Number(f.recovery.value);
+    if (f.substitution.value !== "") body.substitution = Number(f.substitution.value);
     if (body.model === "clearing") body.external_assets = f.external_assets.value;
     out.innerHTML = "<p>Running…</p>";
     let r;
@@ -314,19 +316,37 @@
     const rows = all.filter((x) => x.loss > 0).sort((a, b) => b.loss - a.loss);
     const who = (r.fail || body.fail).map((x) => names[x] || x).join(", ");
     const t = r.totals || {};
-    out.innerHTML = barChart(rows.slice(0, 15), `Losses of others if ${esc(who)} fails (USD bn)`) +
-      `<p>Total loss to others: <strong>$${money(t.total_loss)} bn</strong> (direct $${money(t.direct_loss)} bn, knock-on $${money(t.indirect_loss)} bn);
-       ${t.defaults ?? 0} other companies default, ${t.distressed ?? 0} lose something. Model: ${esc(r.model)}.</p>` +
-      `<details><summary>All losses as a table</summary><table id="stress-table"><thead><tr><th scope="col">Company</th><th scope="col" class="num">Loss (USD bn)</th><th scope="col" class="num">Loss / buffer</th><th scope="col">State</th></tr></thead><tbody>` +
-      rows.map((x) => `<tr><td>${esc(x.name)}</td><td class="num">${money(x.loss)}</td><td class="num">${pct(x.share)}${x.flag ? " (" + esc(x.flag) + " buffer)" : ""}</td><td>${esc(x.state)}</td></tr>`).join("") +
-      "</tbody></table></details><p class=\"hint\">Map colours: share of each company's buffer lost (white none, dark red all); the failing company is drawn black.</p>";
+    const basis = r.loss_basis || "economic";
+    const comps = Object.entries(t.components || {}).filter(([, v]) => v > 0.005);
+    const compNames = Object.keys((r.companies[0] || {}).components || {}).filter((k) => comps.some(([c]) => c === k));
+    out.innerHTML = barChart(rows.slice(0, 15), `${basis === "economic" ? "Economic losses" : "Gross losses"} of others if ${esc(who)} fails (USD bn)`) +
+      `<p id="stress-totals">Total loss to others: <strong>$${money(t.total_loss)} bn</strong> on the ${esc(basis)} basis
+       (economic $${money(t.total_loss_economic)} bn; gross upper bound $${money(t.total_loss_gross)} bn; direct $${money(t.direct_loss)} bn,
+       knock-on $${money(t.indirect_loss)} bn); ${t.defaults ?? 0} other companies default, ${t.distressed ?? 0} are distressed, ${t.hit ?? 0} lose something.</p>` +
+      (comps.length ? `<p id="stress-components">Made of: ${comps.map(([k, v]) => `${esc(k.replace(/_/g, " "))} $${money(v)} bn`).join("; ")}.</p>` : "") +
+      (r.sentence ? `<p id="stress-sentence">${esc(r.sentence)}</p>` : "") +
+      `<details><summary>All losses as a table</summary><table id="stress-table"><thead><tr><th scope="col">Company</th><th scope="col" class="num">Loss (USD bn)</th><th scope="col" class="num">Gross bound</th><th scope="col" class="num">Loss / buffer</th><th scope="col">State</th>` +
+      compNames.map((k) => `<th scope="col" class="num">${esc(k.replace(/_/g, " "))}</th>`).join("") + `</tr></thead><tbody>` +
+      rows.map((x) => `<tr><td>${esc(x.name)}</td><td class="num">${money(x.loss)}</td><td class="num">${money(x.gross)}</td><td class="num">${pct(x.share)}${x.flag ? " (" + esc(x.flag) + " buffer)" : ""}</td><td>${esc(x.state)}</td>` +
+        compNames.map((k) => `<td class="num">${money((x.components || {})[k])}</td>`).join("") + "</tr>").join("") +
+      "</tbody></table></details>" + absorbTable(r) +
+      `<p class="hint" id="stress-assumptions">${esc(r.footer || "")}</p>` +
+      "<p class=\"hint\">Map colours: share of each company's buffer lost (white none, dark red all); the failing company is drawn black.</p>";
     colourByLoss(all);
+  }
+  function absorbTable(r) {
+    const rc = r.reconfiguration || [];
+    if (!rc.length) return "";
+    return `<details id="stress-absorbs"><summary>Who absorbs what</summary><table><thead><tr><th scope="col">Role</th><th scope="col">Company</th><th scope="col">From</th><th scope="col">Kind</th><th scope="col" class="num">Freed or demanded</th><th scope="col" class="num">Absorbed</th><th scope="col" class="num">Earns</th></tr></thead><tbody>` +
+      rc.map((x) => `<tr><td>${esc(x.role.replace(/_/g, " "))}</td><td>${esc(x.company)}</td><td>${esc(x.from_company)}</td><td>${esc(x.kind)}</td><td class="num">${money(x.demand)}</td><td class="num">${money(x.absorbed)}</td><td class="num">${money(x.earns)}</td></tr>`).join("") +
+      "</tbody></table></details>";
   }
   function stressRows(r) {
     return (r.companies || []).map((c) => ({
-      id: c.company, name: c.name || names[c.company] || c.company, loss: Number(c.loss) || 0,
-      share: c.loss_share, h: c.h, round: c.round, flag: c.buffer_flag,
-      state: c.round === 0 ? "failed (shocked)" : c.defaulted ? `defaulted in round ${c.round_defaulted}` : c.distressed ? "distressed" : "",
+      id: c.company, name: c.name || names[c.company] || c.company, loss: Number(c.loss) || 0, gross: c.loss_gross,
+      share: c.loss_share, h: c.h === undefined || c.h === null ? c.loss_share : c.h, round: c.round, flag: c.buffer_flag,
+      components: c.components,
+      state: c.failed ? "failed (shocked)" : c.state === "defaulted" ? `defaulted in wave ${c.wave}` : c.state === "no_buffer" ? "no buffer figure" : c.state === "distressed" ? "distressed" : "",
     }));
   }
   function barChart(rows, title) {
