@@ -350,11 +350,12 @@ def build_exposures(ledger: Ledger, view: View | None = None, params: StressPara
 
 
 def recorded_paid(table: pd.DataFrame) -> dict[str, float]:
-    """Paid to date per deal where the leg table records it (a ``paid_to_date`` column, USD bn),
-    for :class:`ReadOptions`; ``paid=`` given by the user takes precedence."""
-    if "paid_to_date" not in table:
+    """Paid to date per deal where the leg table records it (its ``paid`` column: the recorded
+    disbursements up to the view date, USD bn), for :class:`ReadOptions`; ``paid=`` given by the
+    user takes precedence."""
+    if "paid" not in table:
         return {}
-    col = pd.to_numeric(table["paid_to_date"], errors="coerce")
+    col = pd.to_numeric(table["paid"], errors="coerce")
     return {d: float(x) for d, x in zip(table["deal"], col) if np.isfinite(x)}
 
 
