@@ -1,4 +1,4 @@
-"""The network view: the view rules of METHODS.md 0.2 checked on small ledgers built in code,
+"""The network view: the view rules of docs/methods.md 0.2 checked on small ledgers built in code,
 and edge lists from files."""
 
 from __future__ import annotations

@@ -104,7 +104,7 @@ class FlowNetwork:
 
         ``amount`` sums the known amounts of cash legs on the chosen basis; ``complete`` is
         False when some cash leg lacks an amount (the sum is then a lower bound) and
-        ``amount`` is NaN when none has one (METHODS.md 1.3). Ledger networks also give
+        ``amount`` is NaN when none has one (docs/methods.md 1.3). Ledger networks also give
         ``amount_low`` / ``amount_high`` sums (a leg with only a low, "more than X", adds its
         low to the high sum and is counted in ``high_open``), ``deals`` and ``kinds``."""
         e = self.edges

@@ -1,6 +1,6 @@
 """FollowTheMoney: the export validates with the followthemoney package itself, imports back to
 the same records (bundled data and random ledgers), and bad or foreign streams are handled as
-INTERCHANGE.md 2 says: every problem with file, line and property, all or nothing, skipped
+docs/interchange.md 2 says: every problem with file, line and property, all or nothing, skipped
 schemas counted, no status guessed."""
 
 from __future__ import annotations

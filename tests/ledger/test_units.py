@@ -1,4 +1,4 @@
-"""Units (METHODS.md 9): the sourced assumption table, derived values checked by hand and
+"""Units (docs/methods.md 9): the sourced assumption table, derived values checked by hand and
 against a plain re-computation on random legs, validation of user tables, and the network's
 ``amount="derived"`` view with its ``derived_share``."""
 

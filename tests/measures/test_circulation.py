@@ -1,8 +1,8 @@
-"""Maximum circulation (METHODS.md section 2).
+"""Maximum circulation (docs/methods.md section 2).
 
 Oracle: for graphs of up to 8 nodes, every simple cycle C is enumerated with networkx and the
 cycle LP ``maximise Σ_C |C|·w_C s.t. Σ_{C∋e} w_C <= F_e, w >= 0`` is solved; by the flow
-decomposition theorem its optimum equals the maximum circulation (METHODS.md 2.3). The same
+decomposition theorem its optimum equals the maximum circulation (docs/methods.md 2.3). The same
 cycle formulation gives independent per-company ranges over the optimal face.
 """
 
@@ -107,7 +107,7 @@ def test_ranges_match_the_cycle_lp_oracle(legs):
 
 
 # ------------------------------------------------------------------------------------------------
-# Properties (METHODS.md 2.3)
+# Properties (docs/methods.md 2.3)
 
 
 @SETTINGS
@@ -210,7 +210,7 @@ def test_large_networks_skip_ranges_and_decomposition_by_default(monkeypatch):
 
 
 # ------------------------------------------------------------------------------------------------
-# Hand examples written for METHODS.md 2.3
+# Hand examples written for docs/methods.md 2.3
 
 
 def test_hand_example_a_22_of_27():
@@ -277,7 +277,7 @@ def test_companies_are_named():
 
 
 def test_bundled_data_known_loops(bundled):
-    """Smoke check on the bundled ledger: the loops METHODS.md 1.5 names carry money."""
+    """Smoke check on the bundled ledger: the loops docs/methods.md 1.5 names carry money."""
     net = bundled.network(as_of="2026-11-26")
     res = circulation(net)
     assert 0 < res.share < 1

@@ -1,6 +1,6 @@
-"""Cycles (METHODS.md section 1) checked against independent oracles: networkx's
+"""Cycles (docs/methods.md section 1) checked against independent oracles: networkx's
 ``simple_cycles`` (Johnson 1975 / Gupta & Suzumura 2021) on random digraphs with parallel
-edges and self-loops, the closed-form count C(n,k)(k-1)! of the complete digraph (METHODS.md
+edges and self-loops, the closed-form count C(n,k)(k-1)! of the complete digraph (docs/methods.md
 1.2), hop sums recomputed in plain Python from the edge table, and the bundled data."""
 
 from __future__ import annotations
@@ -209,7 +209,7 @@ def test_count_cycles_equals_full_enumeration(graph, max_len):
 
 @pytest.mark.parametrize("n", [1, 2, 4, 6])
 def test_complete_digraph_counts_match_the_formula(n):
-    """METHODS.md 1.2: the complete digraph K_n has C(n,k)(k-1)! simple k-cycles (k >= 2),
+    """docs/methods.md 1.2: the complete digraph K_n has C(n,k)(k-1)! simple k-cycles (k >= 2),
     plus n self-loops when every node has one."""
     dense = np.ones((n, n)) - np.eye(n)
     counts = count_cycles(sp.csr_matrix(dense), n)
@@ -224,11 +224,11 @@ def test_explicit_zeros_are_no_edges():
 
 
 # ------------------------------------------------------------------------------------------------
-# the definitions (METHODS.md 1.1 and 1.4)
+# the definitions (docs/methods.md 1.1 and 1.4)
 
 
 def test_closed_walk_is_not_a_four_cycle():
-    """A->B->A->C->A is two 2-cycles joined at A, never a 4-cycle (METHODS.md 1.4)."""
+    """A->B->A->C->A is two 2-cycles joined at A, never a 4-cycle (docs/methods.md 1.4)."""
     net = network([("A", "B"), ("B", "A"), ("A", "C"), ("C", "A")], ["A", "B", "C"])
     report = cycles(net, max_len=6)
     assert set(report.cycles["nodes"]) == {("A", "B"), ("A", "C")}
@@ -310,7 +310,7 @@ def test_unbounded_lists_lengths_up_to_the_longest():
 
 
 # ------------------------------------------------------------------------------------------------
-# amounts (METHODS.md 1.3)
+# amounts (docs/methods.md 1.3)
 
 
 def hop_sums(edges, amounts):
@@ -367,7 +367,7 @@ def test_hand_example_amounts_and_flags():
 
 
 def test_bundled_smoke_cycles(bundled):
-    """METHODS.md 1.5 smoke check: the default view holds OpenAI->Oracle->Nvidia->OpenAI,
+    """docs/methods.md 1.5 smoke check: the default view holds OpenAI->Oracle->Nvidia->OpenAI,
     Microsoft<->OpenAI and Amazon<->Anthropic."""
     net = bundled.network()
     report = cycles(net)

@@ -1,7 +1,7 @@
-"""Finn's cycling index (METHODS.md section 3).
+"""Finn's cycling index (docs/methods.md section 3).
 
-Checked against (1) a plain dense implementation of the METHODS.md 3.2 formulas written here,
-on random flows (hypothesis), (2) the METHODS.md 3.4 hand case, and (3) the numbers enaR's
+Checked against (1) a plain dense implementation of the docs/methods.md 3.2 formulas written here,
+on random flows (hypothesis), (2) the docs/methods.md 3.4 hand case, and (3) the numbers enaR's
 vignette prints for its bundled oyster-reef model (Dame & Patten 1981), computed by enaR's
 ``enaFlow``: Borrett & Lau (2014), enaR vignette, github.com/SEELab/enaR,
 vignettes/enaR-vignette.tex, section "Flow Analysis" (``F$ns`` and ``F$NP``).
@@ -25,7 +25,7 @@ SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[Healt
 
 
 def plain_fci(F: np.ndarray, z: np.ndarray) -> dict:
-    """METHODS.md 3.2 written out with a dense inverse; F row = payer, no pitfalls handled."""
+    """docs/methods.md 3.2 written out with a dense inverse; F row = payer, no pitfalls handled."""
     T = F.sum(axis=0) + z
     G = F / T[:, None]
     N = np.linalg.inv(np.eye(len(T)) - G)
@@ -89,7 +89,7 @@ def test_sparse_lu_path_matches(case):
 
 
 def test_hand_case_methods_3_4():
-    """z = (1, 0), F[0,1] = 1, F[1,0] = 0.5 (written for METHODS.md 3.4)."""
+    """z = (1, 0), F[0,1] = 1, F[1,0] = 0.5 (written for docs/methods.md 3.4)."""
     res = cycling_index(np.array([[0.0, 1.0], [0.5, 0.0]]), [1.0, 0.0])
     np.testing.assert_allclose(res.throughflow.to_numpy(), [1.5, 1.0])
     np.testing.assert_allclose(res.nodes["n_jj"].to_numpy(), [1.5, 1.5])
@@ -141,7 +141,7 @@ def test_enar_vignette_oyster_reef():
 
 
 # ------------------------------------------------------------------------------------------------
-# Pitfalls (METHODS.md 3.3)
+# Pitfalls (docs/methods.md 3.3)
 
 
 def test_closed_ring_is_an_error_that_says_so():
@@ -285,7 +285,7 @@ def test_components_larger_than_max_block_are_a_clear_error():
 
 
 # ------------------------------------------------------------------------------------------------
-# Nearly balanced models (METHODS.md 3.5): enaR's convention, the imbalance, the other conventions
+# Nearly balanced models (docs/methods.md 3.5): enaR's convention, the imbalance, the other conventions
 
 
 def enar_sscheck(F: np.ndarray, z: np.ndarray, y: np.ndarray, tol: float = 5.0) -> tuple[bool, float]:

@@ -1,6 +1,6 @@
 """Exposure: inflow shares and concentration checked against plain loops on random edge lists
 (hypothesis), the dated facts chosen and annualised by hand on a ledger built here, circular
-inflow on a hand example (METHODS.md 2.3 (a)), and the bundled data."""
+inflow on a hand example (docs/methods.md 2.3 (a)), and the bundled data."""
 
 from __future__ import annotations
 
@@ -111,7 +111,7 @@ def test_facts_nearest_before_as_of_by_hand():
 
 
 def test_circular_inflow_on_the_methods_hand_example():
-    # METHODS.md 2.3 (a): A->B 10, B->C 6, C->A 8, A->C 3 circulates 22; the optimum is unique:
+    # docs/methods.md 2.3 (a): A->B 10, B->C 6, C->A 8, A->C 3 circulates 22; the optimum is unique:
     # 6 round the triangle and 2 on the A-C pair, so A's circular inflow is 8 (of 8), B's 6 (of
     # 10) and C's 8 (of 6 + 3 = 9)
     net = FlowNetwork.from_edges(pd.DataFrame({"source": list("ABCA"), "target": list("BCAC"),

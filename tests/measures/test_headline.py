@@ -1,4 +1,4 @@
-"""The headline: on a hand example (METHODS.md 2.3 (a)) every number is known in advance; on the
+"""The headline: on a hand example (docs/methods.md 2.3 (a)) every number is known in advance; on the
 bundled data it agrees with the summary, the look-through hand arithmetic and the trace."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ _spec.loader.exec_module(_tiny)
 
 
 def _hand_ledger():
-    # METHODS.md 2.3 (a): A->B 10, B->C 6, C->A 8, A->C 3, all signed; plus an LOI C->B 50
+    # docs/methods.md 2.3 (a): A->B 10, B->C 6, C->A 8, A->C 3, all signed; plus an LOI C->B 50
     legs = [("a", "b", 10), ("b", "c", 6), ("c", "a", 8), ("a", "c", 3)]
     deals = [dict(id=f"{p}-{q}", payer=p, payee=q, kind="compute_purchase", status="definitive",
                   date="2025-01-01", amount_low=x, amount_high=x) for p, q, x in legs]

@@ -1,4 +1,4 @@
-"""Look-through losses (METHODS.md 8): hand calculations, a brute-force check of the range, the
+"""Look-through losses (docs/methods.md 8): hand calculations, a brute-force check of the range, the
 8.2 flags, the sensitivity table on ledgers built here and on the bundled Microsoft facts."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ _tiny = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_tiny)
 
 
-# --- hand calculations (METHODS.md 8.3: The Register's 3.1/0.27 and Bernstein's 4.1/0.325) -----
+# --- hand calculations (docs/methods.md 8.3: The Register's 3.1/0.27 and Bernstein's 4.1/0.325) -----
 
 def test_after_tax_figure_is_grossed_up_by_the_tax_rate():
     # 3.1 after tax at 21 % is a pre-tax pickup of 3.1 / 0.79; on a 27 % stake 3.1 / 0.79 / 0.27

@@ -1,5 +1,5 @@
 """Promises: dollars by status checked against independent sums over the deal legs, the
-remaining value of commitments by hand (METHODS.md 6.1), per company roles and the quarterly
+remaining value of commitments by hand (docs/methods.md 6.1), per company roles and the quarterly
 as-of series."""
 
 from __future__ import annotations

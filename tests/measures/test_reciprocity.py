@@ -1,4 +1,4 @@
-"""Reciprocity, null models and significance (METHODS.md section 4).
+"""Reciprocity, null models and significance (docs/methods.md section 4).
 
 Reciprocity is checked against networkx (``overall_reciprocity``) and brute-force sums;
 the null samplers against what they claim to preserve on random graphs; cycle counts against
@@ -46,7 +46,7 @@ def digraph(frame: pd.DataFrame, loops: bool = False) -> nx.DiGraph:
 
 
 # ------------------------------------------------------------------------------------------------
-# Reciprocity (METHODS.md 4.1)
+# Reciprocity (docs/methods.md 4.1)
 
 
 @SETTINGS
@@ -94,7 +94,7 @@ def test_reciprocity_worked_example():
 
 
 # ------------------------------------------------------------------------------------------------
-# Null models (METHODS.md 4.2)
+# Null models (docs/methods.md 4.2)
 
 
 def test_hash_set_against_a_python_set():
@@ -207,7 +207,7 @@ def test_n3_permutes_amounts_within_kind(frame, seed):
 
 
 # ------------------------------------------------------------------------------------------------
-# Significance (METHODS.md 4.3)
+# Significance (docs/methods.md 4.3)
 
 
 def triangles_net(k: int = 8) -> FlowNetwork:

@@ -1,7 +1,7 @@
-"""Furfine (2003) sequential defaults (METHODS.md 5.3): an example worked by hand, a plain-loop
+"""Furfine (2003) sequential defaults (docs/methods.md 5.3): an example worked by hand, a plain-loop
 oracle on random networks (no published example with printed numbers was found: the 2017
 Banque de France tutorial's scripts print nothing), and the monotonicity properties of
-METHODS 5.8."""
+docs/methods.md 5.8."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def test_ring_of_the_banque_de_france_tutorial_by_hand():
 
 
 def furfine_oracle(A, E, failed, recovery=0.0, threshold=1.0):
-    """METHODS 5.3 written as the loop of the paper: recompute losses from the whole default set
+    """docs/methods.md 5.3 written as the loop of the paper: recompute losses from the whole default set
     each round."""
     n = len(E)
     D = set(failed)

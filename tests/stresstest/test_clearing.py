@@ -1,5 +1,5 @@
 """Clearing (Eisenberg-Noe 2001, Rogers-Veraart 2013): published examples, then invariants of
-METHODS.md 5.8 on random networks against oracles written here (an LP, a brute force over
+docs/methods.md 5.8 on random networks against oracles written here (an LP, a brute force over
 default sets, Picard iteration)."""
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def test_systemicrisk_rogers_veraart_example():
 
 
 def phi(L, e, p, alpha=1.0, beta=1.0, b=None, senior=False):
-    """The clearing map written directly from METHODS 5.1/5.2 (dense, no shared code)."""
+    """The clearing map written directly from docs/methods.md 5.1/5.2 (dense, no shared code)."""
     L = np.asarray(L, float)
     n = len(e)
     b = np.zeros(n) if b is None else np.asarray(b, float)
@@ -149,7 +149,7 @@ def networks(draw, max_n=7):
 
 
 # ------------------------------------------------------------------------------------------------
-# Invariants (METHODS 5.8)
+# Invariants (docs/methods.md 5.8)
 
 
 @settings(max_examples=120, deadline=None)
@@ -193,7 +193,7 @@ def test_value_is_conserved_with_the_pari_passu_sink(net, ext, alpha, beta):
     L, e = net
     b = np.array(ext[: len(e)])
     r = clearing(L, e, alpha=alpha, beta=beta, external_liabilities=b)
-    # sum e = sum equity + what external creditors receive + default costs (METHODS 5.8)
+    # sum e = sum equity + what external creditors receive + default costs (docs/methods.md 5.8)
     assert np.isclose(e.sum(), r.equity.sum() + r.external_payments.sum() + r.default_costs.sum(), atol=1e-8)
     fixed, _ = phi(L, e, r.payments, alpha, beta, b=b)
     np.testing.assert_allclose(r.payments, fixed, atol=1e-9)
@@ -242,14 +242,14 @@ def test_scaling_and_relabelling(net, t, rnd):
 
 
 def test_exactly_at_obligations_is_not_a_default():
-    # 0 owes 1 ten and holds exactly ten: it pays in full and has not defaulted (METHODS 5.0)
+    # 0 owes 1 ten and holds exactly ten: it pays in full and has not defaulted (docs/methods.md 5.0)
     r = clearing([[0, 10], [0, 0]], [10, 0])
     assert r.defaulted.tolist() == [False, False]
     assert r.payments.tolist() == [10, 0]
 
 
 def test_ring_without_outside_assets_has_many_clearing_vectors():
-    # METHODS 5.1: a closed ring of e = 0 nodes whose debts stay inside has a family of
+    # docs/methods.md 5.1: a closed ring of e = 0 nodes whose debts stay inside has a family of
     # clearing vectors: 0 owes 1 five, 1 owes 0 five. Paying in full is the greatest; paying
     # nothing the least.
     r = clearing([[0, 5], [5, 0]], [0, 0])

@@ -1,8 +1,8 @@
-"""DebtRank, both rules (METHODS.md 5.4, 5.5).
+"""DebtRank, both rules (docs/methods.md 5.4, 5.5).
 
 No published worked example with numbers was found for either paper (Battiston et al. 2012
 and Bardoscia et al. 2015 illustrate the rules on figures and on confidential bank data), so
-the rules are checked against the METHODS 5.8 orientation example, against two examples worked
+the rules are checked against the docs/methods.md 5.8 orientation example, against two examples worked
 by hand here from the papers' update rules, and, on random networks, against oracles written
 in this file: a plain-loop state machine for the original rule, and for the linear rule the
 closed form (I - Lambda)^-1 h0 (when no cap binds) and Picard iteration of h <- min(1, h0 +
@@ -65,7 +65,7 @@ def test_linear_rule_by_hand_on_the_same_cycle():
 
 
 def original_rule_oracle(A, E, h0):
-    """Battiston et al. 2012 as a plain loop over nodes (METHODS 5.4), dense, no vectorisation."""
+    """Battiston et al. 2012 as a plain loop over nodes (docs/methods.md 5.4), dense, no vectorisation."""
     n = len(E)
     W = [[min(1.0, A[i][j] / E[i]) if np.isfinite(E[i]) else 0.0 for j in range(n)] for i in range(n)]
     h = list(h0)
@@ -83,7 +83,7 @@ def original_rule_oracle(A, E, h0):
 
 
 def linear_rule_oracle(A, E, h0):
-    """Picard iteration of h <- min(1, h0 + Lambda h) from h0 (METHODS 5.5, by induction equal
+    """Picard iteration of h <- min(1, h0 + Lambda h) from h0 (docs/methods.md 5.5, by induction equal
     to the linear rule)."""
     Lam = np.asarray(A, float) / np.asarray(E, float)[:, None]
     h = h0.copy()

@@ -1,4 +1,4 @@
-"""Exposures and buffers from a ledger (METHODS.md 6.1-6.4), on small ledgers built in code:
+"""Exposures and buffers from a ledger (docs/methods.md 6.1-6.4), on small ledgers built in code:
 each expected number is worked out here from the dates and amounts given, not read back from
 the code."""
 
@@ -110,7 +110,7 @@ def test_stakes_valued_at_the_latest_valuation_before_the_date():
     S = X.stake_values().toarray()
     assert S[X.index_of("holder"), X.index_of("lab")] == pytest.approx(0.10 * 500)
     assert S[X.index_of("other"), X.index_of("private")] == pytest.approx(7.5)
-    # the unfunded commitment is owed by the investor to the investee (METHODS 0.2)
+    # the unfunded commitment is owed by the investor to the investee (docs/methods.md 0.2)
     assert X.liabilities().toarray()[X.index_of("holder"), X.index_of("lab")] == 20
     A = X.loss_matrix(recovery=0.5).toarray()
     assert A[X.index_of("holder"), X.index_of("lab")] == pytest.approx(50)  # stakes get no recovery

@@ -1,4 +1,4 @@
-"""Monte Carlo (METHODS.md 6.9): the degenerate draw reproduces the deterministic scenario;
+"""Monte Carlo (docs/methods.md 6.9): the degenerate draw reproduces the deterministic scenario;
 the draws follow their distributions; a seed gives identical results in one process and on a
 real Dask cluster on 127.0.0.1."""
 

@@ -1,4 +1,4 @@
-"""Stress scenarios and the "too big to fail" table (METHODS.md 6.5-6.7) on a toy ledger whose
+"""Stress scenarios and the "too big to fail" table (docs/methods.md 6.5-6.7) on a toy ledger whose
 every number is worked out by hand below, then consistency checks on the bundled data.
 
 Toy (as of 2026-01-01, every contract definitive without a term, so counted in full):

@@ -121,7 +121,7 @@ def test_cycles_match_networkx_on_the_same_view(ro_client):
     r = ro_client.get("/api/cycles", params={"as_of": "2026-06-30"}).json()
     assert {canon(c["nodes"]) for c in r["cycles"]} == expected
     assert r["count"] == len(expected)
-    assert ("nvidia", "openai", "oracle") in expected  # METHODS.md 1.5 smoke check
+    assert ("nvidia", "openai", "oracle") in expected  # docs/methods.md 1.5 smoke check
 
 
 def test_web_is_the_python_api_option_for_option(ro_client):

@@ -314,7 +314,7 @@ def _print_table(t) -> None:
         con.print(f"note: {n}", markup=False, soft_wrap=True)
     for f in t.flags:
         con.print(f"warning ({f['code']}): {f['message']}", markup=False, soft_wrap=True)
-    con.print("No single number is 'the' answer: the cells differ in tax basis and stake (METHODS.md 8.3-8.4).",
+    con.print("No single number is 'the' answer: the cells differ in tax basis and stake (docs/methods.md 8.3-8.4).",
               markup=False, soft_wrap=True)
 
 

@@ -5,7 +5,7 @@ These are views, not the system of record: ``loopledger export --format csv`` (t
 own tables, which import back) is unchanged. Here each table is a pandas DataFrame with plain
 cells (lists joined with ``|``, sources as URLs), written one file per table for CSV and
 Parquet (a folder) and one sheet per table for XLSX (one workbook). Valuation and metric time
-series have no FtM schema (INTERCHANGE.md 7, case 9): the ``facts`` table carries them.
+series have no FtM schema (docs/interchange.md 7, case 9): the ``facts`` table carries them.
 
 The result tables use the default views and parameters of their functions as of the same date
 (``cycles(ledger.network(as_of))``, ``circulation(...)``, ``stress(ledger, fail=["openai"])``,

@@ -3,7 +3,7 @@
 Sources give dates as precisely as they know them ("2025-10-28", "2025-10", "2025", a contract
 term "2026-H2" or "~2029"). The ledger stores the text as recorded, so exports round-trip
 exactly, and this module turns it into the first and last day of the period it names
-(METHODS.md section 9: a start maps to the period's first day, an end to its last).
+(docs/methods.md section 9: a start maps to the period's first day, an end to its last).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Many AI deals are announced in gigawatts ("10 GW of Nvidia systems") or in chips ("50,000
 MI450 GPUs") with no dollar figure. loopledger never guesses such a value silently: it derives
-one only when asked, from an explicit table of assumptions (METHODS.md section 9), each row
+one only when asked, from an explicit table of assumptions (docs/methods.md section 9), each row
 ``{id, scope, usd_bn_per_gw_low/high (or usd_bn_per_gpu_low/high), source, date}`` with the
 public source of the figure. The bundled table is ``ledger/data/unit_assumptions.csv``.
 Derived values carry the assumption id and are marked ``derived``; reported amounts are never
@@ -220,7 +220,7 @@ def derive_amounts(
 
     References
     ----------
-    METHODS.md section 9 (units and derived amounts).
+    docs/methods.md section 9 (units and derived amounts).
     """
     if not isinstance(deals, pd.DataFrame):
         deals = deals.deals(as_of=as_of)
@@ -300,7 +300,7 @@ def derive_amounts(
 
 def term_years(term_start: Any, term_end: Any) -> float | None:
     """Length of a term in years (365.25 days), from the start's first to the end's last day
-    (METHODS.md 9); None when either end is missing or unreadable."""
+    (docs/methods.md 9); None when either end is missing or unreadable."""
     try:
         s = start_of(term_start) if isinstance(term_start, str) else None
         e = end_of(term_end) if isinstance(term_end, str) else None

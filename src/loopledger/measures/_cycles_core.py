@@ -1,4 +1,4 @@
-"""The compiled core of cycle enumeration (METHODS.md section 1.2): a length-bounded depth-first
+"""The compiled core of cycle enumeration (docs/methods.md section 1.2): a length-bounded depth-first
 search over CSR arrays with distance pruning, written for numba.
 
 Everything here works on plain integer arrays: ``indptr``/``indices`` of the forward graph and

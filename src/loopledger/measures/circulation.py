@@ -1,6 +1,6 @@
 """Circulation: how much of the money in a network can go round.
 
-The maximum circulation (METHODS.md section 2) is the largest total flow ``c`` that fits
+The maximum circulation (docs/methods.md section 2) is the largest total flow ``c`` that fits
 under every pair's amount and balances at every company (what comes in goes out). Its value
 is unique and is the payment volume that set-off could cancel (trade-credit "balancing",
 Fleischman & Dini 2021); which dollars make it up is not unique, so per-company figures come
@@ -23,7 +23,7 @@ from ..errors import LedgerError
 from ..network import FlowNetwork
 from ..results import Result, jsonable
 
-#: label of a per-company value that is one of several optimal solutions (METHODS.md 2.2)
+#: label of a per-company value that is one of several optimal solutions (docs/methods.md 2.2)
 ONE_SOLUTION = "one optimal solution"
 UNIQUE = "unique"
 #: ``ranges=None`` computes ranges when at most this many companies are on loops (2 LPs each)
@@ -31,7 +31,7 @@ RANGES_AUTO_LIMIT = 100
 #: ``decompose=None`` peels the circulation when at most this many pairs carry it
 DECOMPOSE_AUTO_LIMIT = 2_000
 DECOMPOSITION_NOTE = (
-    "The split into cycles is one explanation among many (greedy peeling, METHODS.md 2.4): "
+    "The split into cycles is one explanation among many (greedy peeling, docs/methods.md 2.4): "
     "the total is unique, the split is not. Do not rank companies by it."
 )
 
@@ -96,7 +96,7 @@ def circulation(net: FlowNetwork, ranges: bool | None = None, decompose: bool | 
                 progress: bool = False) -> CirculationResult:
     """Maximum circulation of ``net.adjacency`` and what it means per company.
 
-    Solves (METHODS.md 2.1), with one capacity ``F_e`` per ordered pair e,
+    Solves (docs/methods.md 2.1), with one capacity ``F_e`` per ordered pair e,
     ``maximise Σ c_e  s.t.  0 <= c_e <= F_e,  Σ_{e into v} c_e = Σ_{e out of v} c_e``
     exactly with ``scipy.optimize.linprog(method="highs")`` on the node-edge incidence
     matrix, restricted to the strongly connected components (a pair between components can
@@ -111,11 +111,11 @@ def circulation(net: FlowNetwork, ranges: bool | None = None, decompose: bool | 
     ranges : bool or None, default None
         Compute each company's [min, max] circular flow over the optimal face: two LPs per
         company on a cycle, each with the extra constraint ``Σ c >= opt - tol``
-        (METHODS.md 2.2), tol = 1e-9 of the component's capacity. None (default): only when
+        (docs/methods.md 2.2), tol = 1e-9 of the component's capacity. None (default): only when
         at most ``RANGES_AUTO_LIMIT`` (100) companies are on cycles, which covers company
         networks; without ranges every per-company value is labelled "one optimal solution".
     decompose : bool or None, default None
-        Split the circulation into cycles by greedy peeling (METHODS.md 2.4): repeatedly
+        Split the circulation into cycles by greedy peeling (docs/methods.md 2.4): repeatedly
         take a cycle of largest bottleneck in the support of c (ties: the smallest node on
         a cycle, then the fewest hops), record it and subtract. The recorded flows add up to
         c. One explanation among many. None (default): only when at most
@@ -129,7 +129,7 @@ def circulation(net: FlowNetwork, ranges: bool | None = None, decompose: bool | 
 
     Examples
     --------
-    METHODS.md 2.3 (a): A->B 10, B->C 6, C->A 8, A->C 3 circulates 22 of 27.
+    docs/methods.md 2.3 (a): A->B 10, B->C 6, C->A 8, A->C 3 circulates 22 of 27.
 
     >>> import pandas as pd
     >>> from loopledger.network import FlowNetwork
@@ -142,7 +142,7 @@ def circulation(net: FlowNetwork, ranges: bool | None = None, decompose: bool | 
     References
     ----------
     Fleischman, Dini (2021), Mathematical foundations for balancing the payment system in
-    the trade credit market, JRFM 14(9): 452. METHODS.md section 2.
+    the trade credit market, JRFM 14(9): 452. docs/methods.md section 2.
     """
     F = net.adjacency.tocoo()
     n = net.n
@@ -297,7 +297,7 @@ def _max_circulation(n: int, u: np.ndarray, v: np.ndarray, cap: np.ndarray) -> n
 
 def _ranges(n: int, u: np.ndarray, v: np.ndarray, cap: np.ndarray,
             progress: bool) -> tuple[np.ndarray, np.ndarray]:
-    """[min, max] of x_i = Σ_j c_ij over the optimal face, per node (METHODS.md 2.2).
+    """[min, max] of x_i = Σ_j c_ij over the optimal face, per node (docs/methods.md 2.2).
 
     The LP separates by strongly connected component, so each node's two LPs involve only
     its own component, with that component's optimum in the face constraint."""
@@ -350,11 +350,11 @@ def _progress(enabled: bool, total: int, what: str):
 
 
 # ------------------------------------------------------------------------------------------------
-# Decomposition for display (METHODS.md 2.4)
+# Decomposition for display (docs/methods.md 2.4)
 
 
 def _peel(net: FlowNetwork, u: np.ndarray, v: np.ndarray, c: np.ndarray) -> pd.DataFrame:
-    """Greedy peeling of c into cycles, largest bottleneck first (METHODS.md 2.4).
+    """Greedy peeling of c into cycles, largest bottleneck first (docs/methods.md 2.4).
 
     The largest bottleneck is the largest threshold t at which the pairs still carrying at
     least t contain a cycle; every cycle there has bottleneck exactly t. Subtracting a cycle

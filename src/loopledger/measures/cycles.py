@@ -1,10 +1,10 @@
 """True cycles of a money network: every simple cycle up to a length bound, with the deal legs
-on each hop and the dollars that could go once round it (METHODS.md section 1).
+on each hop and the dollars that could go once round it (docs/methods.md section 1).
 
 A *simple* cycle visits no company twice: A->B->A->C->A is two 2-cycles joined at A, never a
-4-cycle (METHODS.md 1.4). Cycles are counted by node sequence on the collapsed digraph of
+4-cycle (docs/methods.md 1.4). Cycles are counted by node sequence on the collapsed digraph of
 ``net.structure`` (every ordered pair with any leg, whatever its kind or amount, so undisclosed
-legs still close cycles); each hop keeps its legs and their amounts (METHODS.md 1.3).
+legs still close cycles); each hop keeps its legs and their amounts (docs/methods.md 1.3).
 
 The search (Johnson 1975; Gupta & Suzumura 2021 for the length bound) runs on CSR arrays in a
 compiled core (:mod:`loopledger.measures._cycles_core`) with distance pruning, on all cores
@@ -36,7 +36,7 @@ from ..network import FlowNetwork
 from ..results import Result, jsonable
 from . import _cycles_core as core
 
-#: documented default length bound (METHODS.md 1.2)
+#: documented default length bound (docs/methods.md 1.2)
 DEFAULT_MAX_LEN = 6
 #: edge steps per call of the compiled core between checks of the clock and the progress bar
 _STEPS_PER_CALL = 1 << 22
@@ -133,7 +133,7 @@ def count_cycles(structure_csr: Any, max_len: int, *, workers: int | None = None
                  scheduler: str | None = None) -> np.ndarray:
     """Number of simple cycles of each length 1..max_len in a directed graph.
 
-    The fast path for null models (METHODS.md sections 1 and 4): no cycle is stored, only
+    The fast path for null models (docs/methods.md sections 1 and 4): no cycle is stored, only
     counted, with the same search as :func:`cycles`.
 
     Parameters
@@ -499,14 +499,14 @@ def cycles(
     """Every simple cycle of the network up to ``max_len`` companies, with its deal legs and
     bottleneck dollars.
 
-    A simple cycle (METHODS.md 1.1) is a sequence of distinct nodes v1..vk with a leg on each
+    A simple cycle (docs/methods.md 1.1) is a sequence of distinct nodes v1..vk with a leg on each
     hop v1->v2, ..., vk->v1. Its length is the number of hops (= nodes). A self-loop is a
     1-cycle; a reciprocal pair one 2-cycle; rotations are the same cycle (canonical form:
     start at the smallest node index) and the reversed sequence is a different cycle. Closed
-    walks that pass a company twice are never reported (METHODS.md 1.4).
+    walks that pass a company twice are never reported (docs/methods.md 1.4).
 
     Cycles are found on ``net.structure`` (every pair with any leg, whatever its amount) by a
-    length-bounded depth-first search with distance pruning (METHODS.md 1.2) in compiled code,
+    length-bounded depth-first search with distance pruning (docs/methods.md 1.2) in compiled code,
     on all cores unless ``max_cycles`` or ``time_limit`` is given (then in one resumable
     thread); bounds over 6 search inside strongly connected components only.
 
@@ -515,7 +515,7 @@ def cycles(
     net : FlowNetwork
         A ledger view (``ledger.network(...)``) or any edge list (``FlowNetwork.from_edges``).
     max_len : int or None, default 6
-        Longest cycle listed (METHODS.md 1.2 default). ``None`` means no bound; counts explode
+        Longest cycle listed (docs/methods.md 1.2 default). ``None`` means no bound; counts explode
         (the complete digraph on n nodes has more than (n-1)! cycles), so then set
         ``max_cycles`` or ``time_limit``.
     max_cycles : int or None
@@ -549,7 +549,7 @@ def cycles(
 
     Notes
     -----
-    Hop amount (METHODS.md 1.3): the sum of the known amounts of the hop's cash legs; if some
+    Hop amount (docs/methods.md 1.3): the sum of the known amounts of the hop's cash legs; if some
     cash leg has no amount the hop is flagged incomplete and the sum is a lower bound; if none
     has one (or the hop carries no cash, e.g. a warrant grant) it is NaN. The bottleneck is
     the smallest hop amount, NaN if any hop's is NaN. It is what could go once round that
@@ -623,7 +623,7 @@ def cycles(
 
 
 # ------------------------------------------------------------------------------------------------
-# Amounts, legs and dates of the cycles found (METHODS.md 1.3)
+# Amounts, legs and dates of the cycles found (docs/methods.md 1.3)
 
 _CYCLE_COLUMNS = ["nodes", "names", "length", "bottleneck", "bottleneck_low", "bottleneck_high",
                   "amount_complete", "kinds", "combinations", "first_announced", "last_announced"]
@@ -806,7 +806,7 @@ def _pick(values: np.ndarray, col: np.ndarray, hop_pairs: np.ndarray, text: np.n
 
 @dataclass(frozen=True, eq=False)
 class CycleReport(Result):
-    """Simple cycles of a network up to a length bound (METHODS.md section 1).
+    """Simple cycles of a network up to a length bound (docs/methods.md section 1).
 
     Attributes
     ----------

@@ -3,7 +3,7 @@
 ENA reads a flow network as an input-output system (Hannon 1973; Finn 1976): money enters
 at the boundary, passes from company to company and leaves. The cycling index says which
 share of all the money passing through companies is money passing through the same company
-again. Definitions, orientation and pitfalls follow METHODS.md section 3 and match enaR's
+again. Definitions, orientation and pitfalls follow docs/methods.md section 3 and match enaR's
 ``enaFlow`` (Borrett & Lau 2014), checked against its vignette's oyster-reef numbers.
 """
 
@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
 COND_LIMIT = 1e12
 #: strongly connected components up to this many nodes are solved densely, larger ones with a sparse LU
 DENSE_LIMIT = 2000
-#: how throughflow is computed (METHODS.md 3.5): from inflows (enaR's enaFlow, the default), from
+#: how throughflow is computed (docs/methods.md 3.5): from inflows (enaR's enaFlow, the default), from
 #: outflows, or their average
 THROUGHFLOW = ("input", "output", "average")
 #: enaR's ssCheck: a model is balanced when every node's inflow and outflow differ by less than
@@ -46,7 +46,7 @@ CLOSED_SYSTEM = "closed_system"
 
 @dataclass(frozen=True)
 class CyclingIndexResult(Result):
-    """Finn's cycling index and throughflow (METHODS.md 3.2), in the flows' unit.
+    """Finn's cycling index and throughflow (docs/methods.md 3.2), in the flows' unit.
 
     ``fci`` = ``tstc`` / ``tst`` in [0, 1); ``apl`` = ``tst`` / ``boundary``; ``throughflow``
     and ``return_share`` (1 - 1/N_jj, the chance that a dollar through j comes back through
@@ -75,7 +75,7 @@ class CyclingIndexResult(Result):
     ill_conditioned: bool
     notes: tuple[str, ...] = ()
     boundary_table: pd.DataFrame | None = field(default=None, repr=False)
-    #: how throughflow was computed: "input" (enaR), "output" or "average" (METHODS.md 3.5)
+    #: how throughflow was computed: "input" (enaR), "output" or "average" (docs/methods.md 3.5)
     throughflow_basis: str = "input"
     #: with outputs given: the largest |inflow - outflow| of a node in percent of its outflow
     #: (enaR's ssCheck), whether all are below 5 % (``balanced``) and the total imbalance
@@ -115,7 +115,7 @@ def cycling_index(
 ) -> CyclingIndexResult:
     """Finn's cycling index (FCI), total system throughflow and average path length.
 
-    With ``F[i, j]`` the flow from i to j and ``z`` the boundary inputs (METHODS.md 3.2):
+    With ``F[i, j]`` the flow from i to j and ``z`` the boundary inputs (docs/methods.md 3.2):
     throughflow is inflow-based as in enaR, ``T_j = Σ_i F[i, j] + z_j``; ``G = F / T`` row by
     row; ``N = (I - G)^-1`` (an LU solve); ``TSTc = Σ_j (1 - 1/N_jj) T_j``; ``FCI = TSTc / TST``;
     ``APL = TST / Σ z``.
@@ -129,16 +129,16 @@ def cycling_index(
         Boundary inputs z >= 0 (money reaching each node from outside).
     outputs : array-like or mapping, optional
         Boundary outputs y >= 0. Not used by FCI; when given, each node's imbalance
-        ``T_i - Σ_j F[i, j] - y_i`` is reported (METHODS.md 3.3 pitfall 2).
+        ``T_i - Σ_j F[i, j] - y_i`` is reported (docs/methods.md 3.3 pitfall 2).
     reserve_drawdown : bool, default True
         A node that pays more into the network than its throughflow (row sum of F > T_i)
-        would make N meaningless. With True (the METHODS.md default, echoed in the result)
+        would make N meaningless. With True (the docs/methods.md default, echoed in the result)
         the deficit is added to its boundary input, as money drawn from reserves; with
         False such a node is an error naming it.
     on_closed : {"raise", "nan"}, default "raise"
         A closed system (nodes with throughflow that no boundary input reaches, e.g. a pure
         ring with z = 0) has no inverse: FCI is undefined. "raise" raises LedgerError naming
-        those nodes; "nan" returns NaN with ``reason = "closed_system"`` (METHODS.md 3.3
+        those nodes; "nan" returns NaN with ``reason = "closed_system"`` (docs/methods.md 3.3
         pitfall 3).
     labels : sequence, optional
         Node labels (default 0..n-1), used in the tables and to read mapping inputs.
@@ -148,7 +148,7 @@ def cycling_index(
         15 s on 2 cores; 20,000 random ones take hours). A larger component is an error
         naming its size; None lifts the limit.
     throughflow : {"input", "output", "average"}, default "input"
-        For a model whose inflows and outflows differ (METHODS.md 3.5): ``input`` follows enaR's
+        For a model whose inflows and outflows differ (docs/methods.md 3.5): ``input`` follows enaR's
         ``enaFlow``, ``T = inflow + z`` (enaR warns that such a model is not balanced and goes
         on with it); ``output`` takes ``T = outflow + y`` and ``average`` the mean of the two,
         both needing ``outputs``. The imbalance is reported whenever outputs are given
@@ -164,7 +164,7 @@ def cycling_index(
 
     Examples
     --------
-    METHODS.md 3.4: z = (1, 0), F[0,1] = 1, F[1,0] = 0.5 give FCI = 1/3 and APL = 2.5.
+    docs/methods.md 3.4: z = (1, 0), F[0,1] = 1, F[1,0] = 0.5 give FCI = 1/3 and APL = 2.5.
 
     >>> res = cycling_index([[0, 1], [0.5, 0]], [1, 0])
     >>> round(res.fci, 12), round(res.apl, 12)
@@ -173,7 +173,7 @@ def cycling_index(
     References
     ----------
     Finn (1976), J. Theor. Biol. 56: 363-380. Hannon (1973), J. Theor. Biol. 41: 535-546.
-    Borrett, Lau (2014), enaR, Methods Ecol. Evol. 5: 1206-1213. METHODS.md section 3.
+    Borrett, Lau (2014), enaR, Methods Ecol. Evol. 5: 1206-1213. docs/methods.md section 3.
     """
     if on_closed not in ("raise", "nan"):
         raise LedgerError(f"on_closed must be 'raise' or 'nan', not {on_closed!r}")
@@ -192,7 +192,7 @@ def cycling_index(
     inflow = np.asarray(F.sum(axis=0)).ravel()
     outflow = np.asarray(F.sum(axis=1)).ravel()
     scale = max(float(inflow.sum() + z.sum()), 1e-300)
-    # the throughflow the convention asks for, before reserve drawdown (METHODS.md 3.5)
+    # the throughflow the convention asks for, before reserve drawdown (docs/methods.md 3.5)
     if throughflow == "input":
         base_T = inflow + z
     elif throughflow == "output":
@@ -206,7 +206,7 @@ def cycling_index(
                for i in np.flatnonzero(deficit)[:10]]
         raise LedgerError(
             "these nodes pay more into the network than flows through them, so N is "
-            "meaningless (METHODS.md 3.3): " + "; ".join(bad)
+            "meaningless (docs/methods.md 3.3): " + "; ".join(bad)
             + ". Give their boundary inputs, or use reserve_drawdown=True.")
     z_eff = z + deficit
     T = base_T + deficit
@@ -221,7 +221,7 @@ def cycling_index(
         if not balance["balanced"]:
             notes.append(f"not balanced: a node's inflow and outflow differ by up to {balance['imbalance_max_pct']:.3g}% "
                          f"(enaR's ssCheck tolerance {BALANCE_TOL_PCT:g}%); throughflow from "
-                         f"{throughflow}s (METHODS.md 3.5)")
+                         f"{throughflow}s (docs/methods.md 3.5)")
     if deficit.any():
         notes.append(f"reserve drawdown: {int((deficit > 0).sum())} nodes pay more than flows "
                      f"through them; {deficit.sum():g} added to their boundary inputs.")
@@ -267,7 +267,7 @@ def cycling_index(
         msg = (f"closed system: {len(names)} nodes ({', '.join(map(str, names[:10]))}"
                f"{' ...' if len(names) > 10 else ''}) carry flow that no boundary input "
                "reaches and leak nothing, so I - G has no inverse and FCI is undefined "
-               "(METHODS.md 3.3 pitfall 3)")
+               "(docs/methods.md 3.3 pitfall 3)")
         if on_closed == "raise":
             raise LedgerError(msg + ". Give boundary inputs, or pass on_closed='nan'.")
         notes.append(msg + ".")
@@ -396,7 +396,7 @@ def cycling_index_from_network(
     Nodes with neither get 0 and are listed in ``boundary_table`` with basis "missing"; with
     ``reserve_drawdown`` (default) whatever they pay beyond their receipts is treated as
     money from outside. Ledger networks hold deal values over contracts' lives, not flows per
-    year: METHODS.md 3.1 warns that this overstates cycling, and the result says so.
+    year: docs/methods.md 3.1 warns that this overstates cycling, and the result says so.
     ``throughflow`` as in :func:`cycling_index` (``output`` and ``average`` need ``outputs``).
     """
     n = net.n
@@ -430,7 +430,7 @@ def cycling_index_from_network(
                      "0 outside revenue, reserve drawdown covers what they pay.")
     if "deal" in net.edges:
         notes.append("Flows are deal values over contracts' lives, not flows per year: FCI is "
-                     "overstated relative to a per-period network (METHODS.md 3.1).")
+                     "overstated relative to a per-period network (docs/methods.md 3.1).")
     nodes = res.nodes.assign(name=[net.label(i) for i in range(n)])
     nodes.insert(1, "name", nodes.pop("name"))
     return _replace(res, nodes=nodes, notes=tuple(notes), boundary_table=table)

@@ -157,7 +157,7 @@ def exposure(
 
     References
     ----------
-    Herfindahl (1950), Hirschman (1945) for the concentration index; METHODS.md 0.2 (view
+    Herfindahl (1950), Hirschman (1945) for the concentration index; docs/methods.md 0.2 (view
     rules), 2.2 (circular inflow) and 6.2 (valuations as of a date).
     """
     if isinstance(ledger_or_net, FlowNetwork):

@@ -1,11 +1,11 @@
 """The headline: the few numbers a reader needs, each traceable to its deals and sources.
 
 ``measure(ledger, as_of)`` gathers, for one dated view of the ledger: how much of the money
-could be going round in circles (circular share, METHODS.md 2), the ten largest simple cycles
-by the dollars that could go once round them (bottleneck, METHODS.md 1), the companies whose
-network revenue could most be money coming back (round-trip share, METHODS.md 2.2), how much
+could be going round in circles (circular share, docs/methods.md 2), the ten largest simple cycles
+by the dollars that could go once round them (bottleneck, docs/methods.md 1), the companies whose
+network revenue could most be money coming back (round-trip share, docs/methods.md 2.2), how much
 of it all is paid, signed or only promised (:mod:`loopledger.measures.promises`), and the
-look-through estimate of the largest private investee's loss (METHODS.md 8). With
+look-through estimate of the largest private investee's loss (docs/methods.md 8). With
 ``explain=True`` every number carries its trace: the deals behind it and their source URLs.
 It computes nothing new: it calls the measures and keeps their caveats next to their numbers.
 """
@@ -102,10 +102,10 @@ def measure(
     top : int
         How many cycles and round-trip companies to list (default 10).
     max_len : int
-        Longest cycle searched (METHODS.md 1.2 default 6).
+        Longest cycle searched (docs/methods.md 1.2 default 6).
     statuses : sequence of str
         Deal statuses in the network view (default the binding ones: funded, partly funded,
-        definitive; METHODS.md 6.8). Promises always show every status.
+        definitive; docs/methods.md 6.8). Promises always show every status.
     amount : {"high", "low", "mid", "derived"}
         Amount basis of the network view (default ``high``; ``derived`` adds GW-only deals
         valued from sourced assumptions and reports ``derived_share``).
@@ -124,7 +124,7 @@ def measure(
 
     References
     ----------
-    METHODS.md sections 1, 2, 6.1, 8 and 9.
+    docs/methods.md sections 1, 2, 6.1, 8 and 9.
     """
     from .circulation import circulation
     from .cycles import cycles

@@ -7,7 +7,7 @@ rarely states: which booked figure (the pre-tax loss in other income, or the sma
 hit to net income, which must be grossed up by ``1 - tax rate`` to give the pickup) and which
 stake (the one held during the quarter, or a later one disclosed as a subsequent event). The
 press convention, the after-tax figure over the stake without the gross-up, understates the
-loss by the factor ``1 - t``; it stays in the table as a labelled row. METHODS.md section 8 defines the estimators and the flags:
+loss by the factor ``1 - t``; it stays in the table as a labelled row. docs/methods.md section 8 defines the estimators and the flags:
 :func:`lookthrough` computes one estimate with its range; :func:`lookthrough_from_ledger`
 builds the whole sensitivity table (section 8.4) from the dataset's dated, sourced facts.
 Every result is ``derived``.
@@ -33,9 +33,9 @@ if TYPE_CHECKING:  # pragma: no cover
 #: ``after_tax``: the after-tax hit grossed up by 1 / (1 - t); ``after_tax_press``: the same
 #: figure over the stake without the gross-up (the press convention); ``pre_tax``: the pre-tax loss
 BASES = ("after_tax", "pre_tax", "after_tax_press")
-#: default investor tax rate: the US federal statutory rate (METHODS.md 8.1)
+#: default investor tax rate: the US federal statutory rate (docs/methods.md 8.1)
 TAX_RATE = 0.21
-#: disclosed figures are rounded to $0.1B, so each is known to +/- 0.05 (METHODS.md 8.4)
+#: disclosed figures are rounded to $0.1B, so each is known to +/- 0.05 (docs/methods.md 8.4)
 ROUNDING = 0.05
 
 #: Metric names of the investor's facts, by role; ``{investee}`` is the investee's id with
@@ -108,7 +108,7 @@ def lookthrough(
 ) -> LookThrough:
     """Back an investee's net loss out of the investor's equity-method figure.
 
-    ``pickup = investor_loss - amort - other`` (METHODS.md 8.2); with ``basis="pre_tax"`` (the
+    ``pickup = investor_loss - amort - other`` (docs/methods.md 8.2); with ``basis="pre_tax"`` (the
     investor's pre-tax loss) ``estimate = pickup / stake``; with ``basis="after_tax"`` (its
     net-income hit) the figure is grossed up first, ``estimate = pickup / (1 - tax_rate) /
     stake``; ``basis="after_tax_press"`` is the press convention, the after-tax figure over the
@@ -152,12 +152,12 @@ def lookthrough(
         same figure read on the other basis: the press convention for ``after_tax``, the
         grossed-up figure for ``after_tax_press``, the after-tax equivalent for ``pre_tax``),
         ``press_estimate`` (figure / stake), ``formula`` and ``flags`` (``other_dominates``,
-        ``loss_limit``, ``hlbv``; METHODS.md 8.2).
+        ``loss_limit``, ``hlbv``; docs/methods.md 8.2).
 
     Examples
     --------
     Microsoft's after-tax hit of 3.1 in 2025-Q3 at 21 % on a 27 % stake is a pickup of
-    3.1 / 0.79 and a loss of 3.1 / 0.79 / 0.27 (METHODS.md 8.3); The Register's 3.1 / 0.27
+    3.1 / 0.79 and a loss of 3.1 / 0.79 / 0.27 (docs/methods.md 8.3); The Register's 3.1 / 0.27
     is the press convention:
 
     >>> r = lookthrough(3.1, 0.27)
@@ -168,7 +168,7 @@ def lookthrough(
 
     References
     ----------
-    METHODS.md section 8; FASB ASC 323-10 (35-19 to 35-22, 40-1); IAS 28 paras 38-39.
+    docs/methods.md section 8; FASB ASC 323-10 (35-19 to 35-22, 40-1); IAS 28 paras 38-39.
     """
     if basis not in BASES:
         raise LedgerError(f"unknown basis '{basis}': expected {', '.join(BASES)}")
@@ -204,7 +204,7 @@ def lookthrough(
     if other != 0 and abs(other) >= abs(pickup):
         flags.append({"code": "other_dominates", "message": (
             f"non-pickup items ({other:g}) are at least as large as the pickup itself ({pickup:g}): "
-            "backing a net loss out of this figure is not meaningful (METHODS.md 8.2)")})
+            "backing a net loss out of this figure is not meaningful (docs/methods.md 8.2)")})
     if carrying_amount is not None and carrying_amount <= 2 * abs(pickup):
         flags.append({"code": "loss_limit", "message": (
             f"the carrying amount ({carrying_amount:g}) is close to exhausted: losses stop being "
@@ -233,12 +233,12 @@ def lookthrough(
 
 
 # ------------------------------------------------------------------------------------------------
-# From the ledger: the sensitivity table of METHODS.md 8.4
+# From the ledger: the sensitivity table of docs/methods.md 8.4
 
 
 @dataclass(frozen=True, eq=False)
 class LookThroughTable(Result):
-    """The METHODS.md 8.4 sensitivity table: the investee's implied net loss for each booked
+    """The docs/methods.md 8.4 sensitivity table: the investee's implied net loss for each booked
     figure (rows) and each stake (columns), with every input's source; see
     :func:`lookthrough_from_ledger`."""
 
@@ -316,12 +316,12 @@ def lookthrough_from_ledger(
 ) -> LookThroughTable:
     """The sensitivity table of an investee's implied net loss, from the ledger's facts.
 
-    Rows (METHODS.md 8.4): the investor's pre-tax loss, its after-tax net-income hit grossed up
+    Rows (docs/methods.md 8.4): the investor's pre-tax loss, its after-tax net-income hit grossed up
     by 1 / (1 - t), the same hit without the gross-up (``after_tax_press``, the press
     convention, which understates), and the pre-tax loss less basis amortisation and other items
     (only when those are known: from facts or the ``amort`` / ``other`` arguments). Columns: each recorded stake of the investor
     in the investee, labelled whether it was held during the period (a stake dated after the
-    period end, such as a subsequent-event disclosure, does not apply: METHODS.md 8.1), the
+    period end, such as a subsequent-event disclosure, does not apply: docs/methods.md 8.1), the
     time-weighted stake when it changed within the period, and ``stake`` if given. Each cell is
     :func:`lookthrough` of that figure and stake, with the +/- ``rounding`` interval carried.
 
@@ -359,7 +359,7 @@ def lookthrough_from_ledger(
 
     References
     ----------
-    METHODS.md sections 8.1-8.4.
+    docs/methods.md sections 8.1-8.4.
     """
     ctx = _Period.read(ledger, investor, investee, period)
     inputs: list[dict[str, Any]] = []
@@ -428,7 +428,7 @@ def _period_figures(ctx: _Period, inputs: list, flags: list) -> tuple[dict[str, 
         flags.append({"code": "other_dominates", "message": (
             f"{ctx.name(ctx.inv)} booked a gain of {gain['value']:g} on the change in its interest "
             f"in {ctx.name(ctx.tee)} in {ctx.period} ({gain['id']}): a non-pickup item in the same "
-            "line, so a naive back-out is nonsense for this period (METHODS.md 8.2)")})
+            "line, so a naive back-out is nonsense for this period (docs/methods.md 8.2)")})
     if all(v is None for v in figures.values()):
         have = ctx.facts[ctx.facts["metric"].isin([ctx.metric["after_tax"], ctx.metric["pre_tax"]])]["period"].dropna()
         known = ", ".join(sorted({str(p).split()[0] for p in have})) or "none"
@@ -454,7 +454,7 @@ def _stake_columns(ctx: _Period, stake: float | None, inputs: list, notes: list)
     within = st[(st["date"] > span.start) & (st["date"] <= span.end)]
     for _, row in st.iterrows():
         if row["date"] > span.end:
-            when, applies = "after the period end (does not apply, METHODS.md 8.1)", False
+            when, applies = "after the period end (does not apply, docs/methods.md 8.1)", False
         elif row["id"] in set(held_at_start["id"]) or row["id"] in set(within["id"]):
             when, applies = "held during the period", True
         else:

@@ -1,5 +1,5 @@
 """Null models for reciprocity and cycle tests: randomised copies of a network that keep
-what the test must not be fooled by (METHODS.md section 4.2).
+what the test must not be fooled by (docs/methods.md section 4.2).
 
 * **N1**, degree-preserving: double-edge swaps a->b, c->d => a->d, c->b, rejecting
   self-loops and duplicate links (Maslov & Sneppen 2002; Milo et al. 2002).

@@ -3,7 +3,7 @@
 ``promises(ledger, as_of)`` answers the first question a reader asks of a circular-financing
 headline: how much of it has actually been paid? It gives the deal dollars (USD billions) by
 status, overall and per company (what each company promised to pay and was promised to
-receive), what is still *remaining* to be paid under each status as of the date (METHODS.md
+receive), what is still *remaining* to be paid under each status as of the date (docs/methods.md
 section 6.1), and the same by-status table as a quarterly as-of series from 2019-Q1 to the
 date. Every total follows the summary rules of :mod:`loopledger.ledger.summary` (it calls
 ``summarise``; nothing is re-implemented here): summary and subset legs are not added,
@@ -98,7 +98,7 @@ def promises(ledger: Ledger, as_of: str | date | None = None, company: str | Non
     Promises
         ``by_status``: per status the number of legs and the ``low`` / ``high`` totals (rules of
         :func:`loopledger.ledger.summary.summarise`); ``remaining``: the same totals of what is
-        still to be paid as of the date (METHODS.md 6.1: funded legs have nothing left; legs
+        still to be paid as of the date (docs/methods.md 6.1: funded legs have nothing left; legs
         with a term are straight-line, ``derived``; legs without one count in full, flagged
         ``no_schedule``); ``companies``: per company and role (``pays`` / ``receives``) the
         by-status totals; ``series``: the by-status totals at each quarter end from ``start``
@@ -113,7 +113,7 @@ def promises(ledger: Ledger, as_of: str | date | None = None, company: str | Non
 
     References
     ----------
-    METHODS.md sections 0.2 (view rules), 6.1 (remaining value of a commitment) and 6.8
+    docs/methods.md sections 0.2 (view rules), 6.1 (remaining value of a commitment) and 6.8
     (statuses); the summary rules in :mod:`loopledger.ledger.summary`.
     """
     v = view_of(view, as_of=as_of, statuses=BINDING_STATUSES).with_(statuses=None)

@@ -1,12 +1,12 @@
 """Reciprocity, and whether a network's loops are more than chance.
 
-``reciprocity(net)`` measures how much money and how many links go both ways (METHODS.md
+``reciprocity(net)`` measures how much money and how many links go both ways (docs/methods.md
 4.1): the share of links whose reverse exists (r), corrected for density (rho; Garlaschelli &
 Loffredo 2004), and the share of dollars matched by dollars going back (r_w; Squartini et al.
 2013). ``significance(net)`` compares statistics of the observed network (mutual pairs,
 simple k-cycles, weighted reciprocity, circular share) with randomised copies from a null
 model (:mod:`loopledger.measures.nulls`) and reports z-scores, empirical p-values and effect
-sizes side by side (METHODS.md 4.3).
+sizes side by side (docs/methods.md 4.3).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from . import nulls
 
 #: statistics computed by default by :func:`significance`
 DEFAULT_STATS = ("mutual_pairs", "cycles_3", "cycles_4", "weighted_reciprocity", "circular_share")
-#: documented default number of null samples (METHODS.md 4.3 asks for at least 1000)
+#: documented default number of null samples (docs/methods.md 4.3 asks for at least 1000)
 DEFAULT_SAMPLES = 1000
 _CYCLE_STAT = re.compile(r"^cycles_(\d+)$")
 
@@ -38,7 +38,7 @@ _CYCLE_STAT = re.compile(r"^cycles_(\d+)$")
 
 @dataclass(frozen=True)
 class ReciprocityResult(Result):
-    """Reciprocity of a network (METHODS.md 4.1; self-loops excluded, legs collapsed).
+    """Reciprocity of a network (docs/methods.md 4.1; self-loops excluded, legs collapsed).
 
     ``r`` = mutual links / links on the structure (every pair with a leg); ``rho`` = (r - a) /
     (1 - a) with density a = links / (n(n-1)); ``r_w`` = Σ min(F_ij, F_ji) / Σ F_ij on the
@@ -90,7 +90,7 @@ def reciprocity(net: FlowNetwork) -> ReciprocityResult:
     References
     ----------
     Garlaschelli, Loffredo (2004), Phys. Rev. Lett. 93: 268701. Squartini, Picciolo,
-    Ruzzenenti, Garlaschelli (2013), Sci. Rep. 3: 2729. METHODS.md section 4.1.
+    Ruzzenenti, Garlaschelli (2013), Sci. Rep. 3: 2729. docs/methods.md section 4.1.
     """
     n = net.n
     S = _no_loops(net.structure)
@@ -146,7 +146,7 @@ def _no_loops(mat: sp.spmatrix) -> sp.csr_matrix:
 
 @dataclass(frozen=True)
 class SignificanceResult(Result):
-    """Observed statistics against a null model (METHODS.md 4.3).
+    """Observed statistics against a null model (docs/methods.md 4.3).
 
     ``stats`` has one row per statistic: ``observed``, ``null_mean``, ``null_sd`` (ddof=1),
     ``z`` (NaN when the null sd is 0, e.g. a count the null model keeps fixed), ``p`` =
@@ -202,19 +202,19 @@ def significance(
         Any of ``mutual_pairs`` (2-loops), ``cycles_K`` for K >= 2 (simple K-cycles, counted
         by :func:`loopledger.measures.cycles.count_cycles`), ``reciprocity`` (r),
         ``weighted_reciprocity`` (r_w) and ``circular_share`` (maximum circulation / total,
-        METHODS.md 2). Default: mutual pairs, 3- and 4-cycles, r_w and the circular share.
+        docs/methods.md 2). Default: mutual pairs, 3- and 4-cycles, r_w and the circular share.
     null : {"N1", "N2", "N3"}, default "N2"
         N1 keeps degrees; N2 also each node's mutual pairs (so mutual pairs and r_w are fixed
         and only longer cycles are tested); N3 is N2 with amounts permuted among legs of the
         same kind. In N1 and N2 each link carries its own legs and amounts.
     samples : int, default 1000
-        Number M of null samples (METHODS.md 4.3: at least 1000 for reporting).
+        Number M of null samples (docs/methods.md 4.3: at least 1000 for reporting).
     seed : int, optional
         Sample k uses ``numpy.random.SeedSequence(seed).spawn(M)[k]``: same seed, same result.
         Without one, fresh entropy is drawn and returned as the result's ``seed``, so any run
         can be repeated.
     swaps_per_link : float, default 10
-        Accepted swaps per directed link in each sample (METHODS.md 4.2: at least 10).
+        Accepted swaps per directed link in each sample (docs/methods.md 4.2: at least 10).
     progress : bool, default False
         Show a Rich progress bar on stderr.
 
@@ -225,7 +225,7 @@ def significance(
     References
     ----------
     Maslov, Sneppen (2002), Science 296: 910-913. Milo et al. (2002), Science 298: 824-827.
-    North, Curtis, Sham (2002), Am. J. Hum. Genet. 71: 439-441. METHODS.md section 4.
+    North, Curtis, Sham (2002), Am. J. Hum. Genet. 71: 439-441. docs/methods.md section 4.
     """
     stats = _check_stats(stats)
     if null not in nulls.NULL_MODELS:
@@ -275,7 +275,7 @@ def significance(
                      f"(after {nulls.ATTEMPTS_PER_SWAP} attempts per wanted swap): the graph "
                      "allows few swaps, so null samples stay close to the observed graph.")
     if samples < 1000:
-        notes.append(f"{samples} samples: METHODS.md 4.3 asks for at least 1000 for reporting.")
+        notes.append(f"{samples} samples: docs/methods.md 4.3 asks for at least 1000 for reporting.")
     return SignificanceResult(
         stats=table, null=null, samples=int(samples), seed=int(root.entropy), swaps_per_link=float(swaps_per_link),
         links=model.graph.links, acceptance_rate=accepted / attempts if attempts else float("nan"),

@@ -267,7 +267,7 @@ class _Builder:
         s.html = (table(["status", "legs", "low", "high", "still to pay (high)", "no amount"], rows,
                         numeric={1, 2, 3, 4, 5})
                   + para("'Still to pay' spreads a contract straight-line over its term (derived); a "
-                         "contract without a term counts in full (METHODS.md 6.1)."))
+                         "contract without a term counts in full (docs/methods.md 6.1)."))
 
     def section_circular_share(self, s: Section) -> None:
         from .data import circular_share_series
@@ -304,7 +304,7 @@ class _Builder:
         s.figures["round_trip_chart"] = F.round_trip_chart(h.round_trip)
         s.captions["round_trip_chart"] = (
             "Round-trip share: the part of a company's inflow from the network that could be money "
-            "going round; the black line is its range over all maximum circulations (METHODS.md 2.2).")
+            "going round; the black line is its range over all maximum circulations (docs/methods.md 2.2).")
         trace = {t["company"]: t for t in (h.trace or {}).get("round_trip", [])}
         rows = []
         for r in h.round_trip.itertuples():
@@ -357,7 +357,7 @@ class _Builder:
             f"{esc(lt['investee_name'])}'s net loss for {esc(lt['period'])} backed out of "
             f"{esc(lt['investor_name'])}'s equity-method figures: each cell is one formula (rows: which "
             "booked figure; columns: which stake), derived, with the rounding of the disclosed figures as "
-            "a range. Hatched cells use a stake not held during the period (METHODS.md 8).")
+            "a range. Hatched cells use a stake not held during the period (docs/methods.md 8).")
         rows = [[esc(i["role"]), esc(i["id"]), esc(i["value"]), esc(i["as_of"]),
                  source_links([x["url"] for x in i["sources"]])] for i in lt["inputs"]]
         press = lt.get("press")
@@ -440,21 +440,21 @@ class _Builder:
 
     def section_methods(self, s: Section) -> None:
         items = [
-            ("Network view (METHODS.md 0.2)", "Deals announced by the as-of date, each with its status then. "
+            ("Network view (docs/methods.md 0.2)", "Deals announced by the as-of date, each with its status then. "
              "Dollar measures use the binding statuses (definitive, partly paid, paid); summary and subset rows "
              "are listed but never added; a missing amount is left out and counted, never taken as 0. Amounts "
              "are the high end of each range unless said otherwise; warrants and backstops move no cash."),
-            ("Cycles (METHODS.md 1; Johnson 1975, Gupta & Suzumura 2021)", "Simple cycles only: no company twice "
+            ("Cycles (docs/methods.md 1; Johnson 1975, Gupta & Suzumura 2021)", "Simple cycles only: no company twice "
              "in a loop. A hop's amount sums its legs; the bottleneck is the smallest hop."),
-            ("Circulation (METHODS.md 2; Fleischman & Dini 2021)", "The largest flow that can go round with "
+            ("Circulation (docs/methods.md 2; Fleischman & Dini 2021)", "The largest flow that can go round with "
              "every company passing on what it receives, solved exactly as a linear programme. The circular "
              "share is that flow over all deal dollars; round-trip shares come with their range because the "
              "split between companies is not unique."),
-            ("Promises (METHODS.md 6.1, 6.8)", "Dollars by status; what is still to pay is straight-line over a "
+            ("Promises (docs/methods.md 6.1, 6.8)", "Dollars by status; what is still to pay is straight-line over a "
              "contract's term (derived)."),
-            ("Look-through (METHODS.md 8; ASC 323, IAS 28)", "An investee's loss backed out of the investor's "
+            ("Look-through (docs/methods.md 8; ASC 323, IAS 28)", "An investee's loss backed out of the investor's "
              "equity-method figures: booked figure / stake held, for each figure and stake; all cells derived."),
-            ("Stress tests (METHODS.md 5-6; Battiston et al. 2012, Bardoscia et al. 2015)", "A failed company "
+            ("Stress tests (docs/methods.md 5-6; Battiston et al. 2012, Bardoscia et al. 2015)", "A failed company "
              "stops paying what it committed and its equity goes to zero; losses spread by DebtRank. Default "
              "recovery 0 and substitution 0 are the worst case; buffers are market values where known and "
              "infinite (listed) where not."),

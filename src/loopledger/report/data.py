@@ -2,7 +2,7 @@
 circular share as a quarterly as-of series.
 
 Each quarter end gets its own network view (``ledger.network(as_of=quarter end)``: the deals
-in view then, with their status then) and its maximum circulation (METHODS.md 2.1), so the
+in view then, with their status then) and its maximum circulation (docs/methods.md 2.1), so the
 series shows how circular the signed and paid deals were at each date, not today's deals
 back-dated.
 """
@@ -25,7 +25,7 @@ def circular_share_series(ledger, as_of=None, start: str = SERIES_START, statuse
     Returns a frame with ``quarter``, ``as_of``, ``share`` (maximum circulation / deal
     dollars in view; NaN when no dollars are in view), ``total`` (the maximum circulation,
     USD bn, each hop counted), ``flow_total`` (deal dollars in view, USD bn) and ``legs``
-    (deal legs in view). METHODS.md 2.1-2.2; one LP per quarter (scipy HiGHS).
+    (deal legs in view). docs/methods.md 2.1-2.2; one LP per quarter (scipy HiGHS).
 
     >>> from loopledger import load_default
     >>> s = circular_share_series(load_default(), as_of="2025-12-31", start="2025-Q3")

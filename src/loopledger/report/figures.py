@@ -232,7 +232,7 @@ def circular_share_chart(series: pd.DataFrame) -> Figure:
 
 def round_trip_chart(round_trip: pd.DataFrame, top: int = 12) -> Figure:
     """Round-trip shares (circular inflow / network inflow) with their range over all
-    maximum circulations (METHODS.md 2.2), largest first."""
+    maximum circulations (docs/methods.md 2.2), largest first."""
     data = round_trip.head(top).iloc[::-1]
     fig = _figure(8, 0.9 + 0.32 * max(1, len(data)))
     ax = fig.add_subplot()
@@ -252,7 +252,7 @@ def round_trip_chart(round_trip: pd.DataFrame, top: int = 12) -> Figure:
 def lookthrough_chart(cells: pd.DataFrame) -> Figure:
     """The look-through sensitivity table as a grid: each cell is one formula's estimate of
     the investee's loss (USD bn, derived) with its rounding range; cells using a stake not held
-    in the period are hatched (METHODS.md 8.4)."""
+    in the period are hatched (docs/methods.md 8.4)."""
     rows = list(dict.fromkeys(cells["row_label"]))
     cols = list(dict.fromkeys(cells["column"]))
     fig = _figure(9, 1.2 + 0.9 * len(rows))

@@ -1,6 +1,6 @@
 """Furfine (2003) sequential defaults: a node fails when its losses exceed its buffer.
 
-A stylised default cascade (METHODS.md 5.3): the initially failed nodes impose losses of
+A stylised default cascade (docs/methods.md 5.3): the initially failed nodes impose losses of
 ``(1 - recovery) x exposure`` on their creditors and shareholders; any node whose losses then
 exceed ``threshold x buffer`` fails too and passes its own losses on in the next round, until
 no new node fails. Unlike DebtRank, losses pass on only at default, and then in full.
@@ -22,7 +22,7 @@ from .debtrank import _row_sums
 
 @dataclass(frozen=True, eq=False)
 class CascadeResult(Result):
-    """Who failed and when (METHODS.md 5.3).
+    """Who failed and when (docs/methods.md 5.3).
 
     ``defaulted[i]`` is True for every failed node (initial or by contagion); ``rounds[i]``
     is 0 for the initially failed, k for a node that failed in wave k, -1 for survivors;
@@ -53,7 +53,7 @@ class CascadeResult(Result):
 
 
 def cascade(exposures, buffers, failed, recovery: float = 0.0, threshold: float = 1.0) -> CascadeResult:
-    """Furfine-style sequential defaults (Furfine 2003; METHODS.md 5.3).
+    """Furfine-style sequential defaults (Furfine 2003; docs/methods.md 5.3).
 
     Parameters
     ----------
@@ -68,7 +68,7 @@ def cascade(exposures, buffers, failed, recovery: float = 0.0, threshold: float 
         net recovery, leave it at 0.
     threshold : float > 0
         i fails when its losses exceed ``threshold x E_i`` (1 = when its equity is negative;
-        equity exactly 0 survives, as in METHODS.md 5.0).
+        equity exactly 0 survives, as in docs/methods.md 5.0).
 
     Returns
     -------

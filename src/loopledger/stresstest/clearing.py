@@ -5,7 +5,7 @@ in full if it can, and otherwise pays everything it has, pro rata to what it owe
 liability, absolute priority of debt over equity). Rogers & Veraart (2013) add default costs:
 a node in default realises only a share ``alpha`` of its external assets and ``beta`` of what
 it receives. :func:`clearing` computes the **greatest** clearing vector with the fictitious
-default algorithm (METHODS.md 5.1 and 5.2), whose linear step on the defaulting set is solved
+default algorithm (docs/methods.md 5.1 and 5.2), whose linear step on the defaulting set is solved
 by a monotone Gauss-Seidel iteration run from above and from below at once, stopped when the
 two bound every payment within 1e-13 of itself: no sparse factorisation, whose fill-in made
 large networks slow (it grew like n^2.7), and an error bound that is proven, not estimated.
@@ -50,7 +50,7 @@ _FIRST_TEST = 8
 
 @dataclass(frozen=True, eq=False)
 class ClearingResult(Result):
-    """The greatest clearing vector and what it means for each node (METHODS.md 5.0).
+    """The greatest clearing vector and what it means for each node (docs/methods.md 5.0).
 
     ``payments`` are total payments (to other nodes and, pari passu or senior, to external
     creditors); ``p_bar`` what each owes in total; ``assets`` = external assets + receipts;
@@ -98,7 +98,7 @@ def clearing(liabilities, external_assets, alpha: float = 1.0, beta: float = 1.0
              external_liabilities=None, external_senior: bool = False, *,
              tol: float = 1e-12, check_unique: bool = True) -> ClearingResult:
     """The greatest clearing vector of Eisenberg & Noe (2001), with Rogers & Veraart (2013)
-    default costs when ``alpha`` or ``beta`` < 1 (METHODS.md 5.1, 5.2).
+    default costs when ``alpha`` or ``beta`` < 1 (docs/methods.md 5.1, 5.2).
 
     Parameters
     ----------
@@ -496,7 +496,7 @@ def _reach_anchor(ptr, idx, anchor):
 
 
 def _unique(ptr, idx, w, greatest, e, cap, thr, b_first, alpha, beta, tol, anchor) -> bool | None:
-    """Whether the least clearing vector equals the greatest (METHODS.md 5.1).
+    """Whether the least clearing vector equals the greatest (docs/methods.md 5.1).
 
     Eisenberg-Noe (alpha = beta = 1, no senior debts): if p >= q are two clearing vectors,
     d = p - q satisfies d <= Pi^T d, so summing over nodes its support is a set closed under

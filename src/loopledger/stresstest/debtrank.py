@@ -1,6 +1,6 @@
 """DebtRank: how far a shock to some nodes' equity spreads through their counterparties.
 
-Two rules (METHODS.md 5.4, 5.5): the original one of Battiston et al. (2012), in which each
+Two rules (docs/methods.md 5.4, 5.5): the original one of Battiston et al. (2012), in which each
 distressed node passes its distress on once, and the linear ("differential") one of
 Bardoscia et al. (2015), in which every increment of distress is passed on, so that losses go
 round cycles until they settle. :func:`debtrank` runs one shock on a matrix;
@@ -28,7 +28,7 @@ DEFAULT_LEVEL = 1.0 - 1e-9
 
 @dataclass(frozen=True, eq=False)
 class DebtRankResult(Result):
-    """Final distress of every node after a shock (METHODS.md 5.0, 5.4, 5.5).
+    """Final distress of every node after a shock (docs/methods.md 5.0, 5.4, 5.5).
 
     ``h`` is the final relative equity loss (0..1), ``h0`` the shock, ``R`` the DebtRank (the
     value-weighted loss *beyond* the shock: sum v h - sum v h0) and ``R_total`` the same
@@ -70,7 +70,7 @@ class DebtRankResult(Result):
 def debtrank(exposures, buffers, shocked, weights=None, variant: str = "battiston2012", *,
              tol: float = 1e-12, max_rounds: int | None = None) -> DebtRankResult:
     """DebtRank after a shock: the original rule (Battiston et al. 2012) or the linear one
-    (Bardoscia et al. 2015). METHODS.md 5.4, 5.5.
+    (Bardoscia et al. 2015). docs/methods.md 5.4, 5.5.
 
     Parameters
     ----------
@@ -103,7 +103,7 @@ def debtrank(exposures, buffers, shocked, weights=None, variant: str = "battisto
 
     Examples
     --------
-    The orientation check of METHODS.md 5.8: A[0, 1] = 5, E = (10, 4), node 1 fails.
+    The orientation check of docs/methods.md 5.8: A[0, 1] = 5, E = (10, 4), node 1 fails.
 
     >>> r = debtrank([[0, 5], [0, 0]], [10, 4], [1])
     >>> r.h.tolist(), round(r.R, 6) == round(5 / 14, 6)
@@ -159,7 +159,7 @@ def initial_distress(shocked, n: int, labels: list | None) -> np.ndarray:
 
 
 def value_weights(weights, E: np.ndarray, n: int) -> np.ndarray:
-    """Normalised value weights: given, or the finite buffers (METHODS.md 5.4)."""
+    """Normalised value weights: given, or the finite buffers (docs/methods.md 5.4)."""
     if weights is None:
         w = np.where(np.isfinite(E), E, 0.0)
     else:
@@ -189,7 +189,7 @@ class Propagation:
 
 def propagate(rows: np.ndarray, cols: np.ndarray, lam: np.ndarray, h0: np.ndarray, variant: str, *,
               tol: float = 1e-12, max_rounds: int | None = None, history: bool = False) -> Propagation:
-    """Run DebtRank on a batch of B scenarios at once (METHODS.md 5.4, 5.5).
+    """Run DebtRank on a batch of B scenarios at once (docs/methods.md 5.4, 5.5).
 
     ``rows[k], cols[k]`` is a pair (i, j) with a relative impact ``lam[k] = A[i, j] / E[i]``
     (uncapped; one entry per pair, no duplicates); ``lam`` is (m, 1) for one network or

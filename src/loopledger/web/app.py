@@ -123,8 +123,8 @@ def create_app(db_url: str | None = None, private: bool = False, *, ledger: Ledg
                   docs_url=None, redoc_url=None,
                   openapi_tags=[
                       {"name": "ledger", "description": "Companies, deals, facts and the map."},
-                      {"name": "measures", "description": "Cycles, circulation, promises, exposure, look-through (METHODS.md 1-8)."},
-                      {"name": "stress", "description": "Stress tests and the too-big-to-fail table (METHODS.md 6)."},
+                      {"name": "measures", "description": "Cycles, circulation, promises, exposure, look-through (docs/methods.md 1-8)."},
+                      {"name": "stress", "description": "Stress tests and the too-big-to-fail table (docs/methods.md 6)."},
                       {"name": "editing", "description": "Editors only: every edit needs a source."},
                       {"name": "session", "description": "Who is signed in; API tokens."},
                   ])
