@@ -425,8 +425,9 @@ def test_report_shapes(bundled):
 @settings(max_examples=100, deadline=None)
 @given(st.integers(1, 12), st.integers(0, 200), st.integers(0, 2**32 - 1))
 def test_pair_sums_equal_flow_network_pairs(n, m, seed):
-    """The report's numpy pair table equals FlowNetwork.pairs() exactly (sums to the bit, NaN
-    for pairs without a known cash amount, counts, completeness, labels and dtypes)."""
+    """The report's numpy pair table equals FlowNetwork.pairs() (sums to rounding: the two add in
+    different orders; NaN for pairs without a known cash amount; counts, completeness, labels
+    and dtypes exactly)."""
     rng = np.random.default_rng(seed)
     frame = pd.DataFrame({"source": [f"a{i}" for i in rng.integers(0, n, m)],
                           "target": [f"a{i}" for i in rng.integers(0, n, m)],
@@ -439,7 +440,7 @@ def test_pair_sums_equal_flow_network_pairs(n, m, seed):
     order = np.argsort(key, kind="stable")
     bounds = np.flatnonzero(np.diff(key[order])) + 1
     mine = pd.DataFrame(cycles_mod._pair_sums(net, key, order, bounds))
-    pd.testing.assert_frame_equal(mine, net.pairs(), check_exact=True)
+    pd.testing.assert_frame_equal(mine, net.pairs(), check_exact=False, rtol=1e-12, atol=0)
 
 
 def test_kernels_compile_without_a_writable_cache(monkeypatch):
