@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_DB := sqlite:///$(CURDIR)/.demo/loopledger.db
 
-.PHONY: setup demo test bench services audit constraints clean
+.PHONY: setup demo test lint bench services audit constraints clean
 
 # Every install is pinned by constraints.txt (`make constraints` regenerates it from the venv).
 $(STAMP): pyproject.toml constraints.txt
@@ -40,6 +40,11 @@ demo: setup
 test: setup services
 	set -a; [ -f .ci/services.env ] && . ./.ci/services.env; set +a; \
 	$(BIN)/python -m pytest -q
+
+# ruff (lint and import order) and mypy, as configured in pyproject.toml; CI runs both
+lint: setup
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/mypy
 
 bench: setup
 	$(BIN)/python -m bench

@@ -227,14 +227,14 @@ class FlowNetwork:
             raise ValidationError([Problem(where, 1, c, f"required column '{c}' is missing") for c in missing])
         cols = {source: "source", target: "target"}
         has_amount = amount is not None and amount in frame.columns
-        if has_amount:
+        if amount is not None and has_amount:
             cols[amount] = "amount"
         e = frame[list(cols)].rename(columns=cols)
         problems = []
         for c in ("source", "target"):
             for i in _blank_rows(e[c])[:20]:
                 problems.append(problem(i, cols_inv(cols, c), "blank node label"))
-        if has_amount:
+        if amount is not None and has_amount:
             raw = e["amount"]
             num = pd.to_numeric(raw, errors="coerce")
             if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):

@@ -92,6 +92,14 @@ class ParamSet:
         return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
 
 
+def field_default(f: dataclasses.Field) -> Any:
+    """A field's default value (a fresh one for a default factory)."""
+    if f.default is not dataclasses.MISSING:
+        return f.default
+    factory: Any = f.default_factory
+    return factory()
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {str(k): v for k, v in value.items()}
@@ -179,7 +187,7 @@ def with_params(*sets: type[ParamSet], view: Mapping[str, Any] | None = None,
                 if f.name in seen:
                     continue
                 seen.add(f.name)
-                default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+                default = field_default(f)
                 params.append(inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=default))
                 unit = f" ({f.metadata['unit']})" if f.metadata.get("unit") else ""
                 lines.append(f"    {f.name} : default {default!r}{unit}\n        {f.metadata['help']}")
@@ -316,7 +324,7 @@ def from_cli(cls: type[P], values: Mapping[str, Any]) -> P:
     for f in dataclasses.fields(cls):
         if f.name not in values:
             continue
-        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+        default = field_default(f)
         options[f.name] = parse_cli_value(f.name, values[f.name], f.metadata, default)
     return cls.of(**options)
 
@@ -336,7 +344,7 @@ def request_fields(*sets: type[ParamSet]) -> dict[str, tuple[Any, Any]]:
             meta = f.metadata
             if not meta.get("web", True):
                 continue
-            default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+            default = field_default(f)
             limits = {k: meta[k] for k in ("ge", "le", "gt") if meta.get(k) is not None}
             desc = meta["help"] + (f" [{meta['unit']}]" if meta.get("unit") else "")
             if meta.get("mapping"):
@@ -355,7 +363,7 @@ def request_fields(*sets: type[ParamSet]) -> dict[str, tuple[Any, Any]]:
                                           validate_default=True))
                 continue
             if meta.get("choices"):
-                lit = Literal[meta["choices"]]  # type: ignore[valid-type]
+                lit: Any = Literal[meta["choices"]]  # type: ignore[valid-type]
                 typ = Union[lit, float] if meta.get("number_ok") else lit
                 if default is None:
                     typ = Optional[typ]
@@ -364,6 +372,6 @@ def request_fields(*sets: type[ParamSet]) -> dict[str, tuple[Any, Any]]:
             typ = field_type(cls, f)
             if typ is Any:
                 typ = Optional[str]
-            extra = {"allow_inf_nan": False} if typ in (float, Optional[float]) else {}
-            out[f.name] = (typ, Field(default, description=desc, **limits, **extra))
+            extra: dict[str, Any] = {"allow_inf_nan": False} if typ in (float, Optional[float]) else {}
+            out[f.name] = (typ, Field(default, description=desc, **limits, **extra))  # type: ignore[call-overload]
     return out

@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import sys
+from collections.abc import Set
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -91,7 +92,7 @@ def text(x: Any) -> str:
     return x if isinstance(x, str) else ("" if x is None or x != x else str(x))
 
 
-def table(title: str | None, columns: list[str], rows: list[list[Any]], right: set[str] = frozenset()) -> Table:
+def table(title: str | None, columns: list[str], rows: list[list[Any]], right: Set[str] = frozenset()) -> Table:
     t = Table(title=title, title_justify="left", show_lines=False)
     for c in columns:
         t.add_column(c, justify="right" if c in right else "left", overflow="fold")

@@ -4,7 +4,7 @@ thin skin over the function of the same name in :mod:`loopledger.measures` (opti
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -41,7 +41,7 @@ def _share_range(x, lo, hi) -> str:
 
 
 def _derive(assumption: str | None, assumptions: Path | None) -> dict | None:
-    out = {}
+    out: dict[str, Any] = {}
     if assumption:
         out["assumption"] = assumption
     if assumptions:
@@ -372,7 +372,8 @@ def measure_cmd(
         press = lt.get("press")
         near = (press or {}).get("closest_cell")
         extra = (f" The figure reported in the press, {press['value']:g}, matches the "
-                 f"{near['row'].replace('_', '-')} figure divided by the stake {near['column']}." if near else "")
+                 f"{near['row'].replace('_', '-')} figure divided by the stake {near['column']}."
+                 if press and near else "")
         con.print(f"5. {lt['investee_name']}'s net loss in {lt['period']} (quarter to {lt['period_end']}), backed out of "
                   f"{lt['investor_name']}'s filings: {money(lt['estimate'])}, between {money(lt['low'])} and "
                   f"{money(lt['high'])} (derived; {lt['what']}).{extra} Details: loopledger lookthrough --investor {lt['investor']} "

@@ -44,8 +44,12 @@ def open_output(path: str | Path, binary: bool = False) -> Iterator[IO]:
     if p.is_dir():
         raise LedgerError(f"{p} is a folder: give a file name")
     p.parent.mkdir(parents=True, exist_ok=True)
-    with open(p, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8", "newline": ""})) as fh:
-        yield fh
+    if binary:
+        with open(p, "wb") as fb:
+            yield fb
+    else:
+        with open(p, "w", encoding="utf-8", newline="") as ft:
+            yield ft
 
 
 def read_input(path: str | Path) -> tuple[str, str]:

@@ -44,7 +44,9 @@ def connection_label(kind: str, low: float | None, high: float | None) -> str:
         return word
     if lo is not None and hi is not None and lo != hi:
         return f"{word} {_money(lo)}-{_money(hi)}"
-    return f"{word} {_money(hi if hi is not None else lo)}{'+' if hi is None else ''}"
+    one = hi if hi is not None else lo
+    assert one is not None
+    return f"{word} {_money(one)}{'+' if hi is None else ''}"
 
 
 def loop_tags(ledger, as_of=None, max_len: int = 6) -> dict[str, list[str]]:

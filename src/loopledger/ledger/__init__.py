@@ -38,6 +38,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    module: Any
     if name in ("Ledger", "data_dir", "load_default"):
         from . import ledger as module
     elif name == "Summary":

@@ -85,7 +85,7 @@ class Ledger:
     def __init__(self, store: Store, name: str = "loopledger"):
         self.store = store
         self.name = name
-        self._cache: dict[str, Any] = {}
+        self._cache: dict[Any, Any] = {}
         self._cache_head = -1
         self._checked_at = float("-inf")
         # the web app reads from several threads: cache swaps and fills happen under this lock
@@ -692,12 +692,12 @@ class Ledger:
             sid, source_rows = self._source_rows(source)
             data["sources"] = list(dict.fromkeys([*data["sources"], sid]))
         record, issues = check_row(MODELS[table], data)
-        if issues:
+        if issues or record is None:
             raise ValidationError([Problem("<edit>", None, c, r) for c, r in issues])
         if table == "deals" and "announced" in changes and record.announced:
-            issues = self._events_before(record_id, record.announced)
-            if issues:
-                raise ValidationError(issues)
+            before = self._events_before(record_id, record.announced)
+            if before:
+                raise ValidationError(before)
         known = self.known()
         known.ids[table].discard(record_id)
         rows = {table: [RawRow("<edit>", 1, record.model_dump())]}

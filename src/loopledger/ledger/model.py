@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -158,6 +158,9 @@ class Record(BaseModel):
     #: fields an amendment may not change (``id`` and ``retracted`` always; see
     #: :meth:`loopledger.ledger.Ledger.amend`)
     fixed: ClassVar[frozenset[str]] = frozenset()
+
+    if TYPE_CHECKING:  # the tables differ in their fields; code that takes any record reads them
+        def __getattr__(self, name: str) -> Any: ...
 
     @field_validator("*", mode="after")
     @classmethod
@@ -341,7 +344,9 @@ class Deal(Record):
 def _to_usd(amount: float | None, currency: str, rate: float | None) -> float | None:
     if amount is None:
         return None
-    return amount if currency == "USD" else amount * rate
+    if currency == "USD":
+        return amount
+    return None if rate is None else amount * rate
 
 
 class StatusEvent(Record):

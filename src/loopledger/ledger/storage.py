@@ -19,7 +19,7 @@ loopledger creates that folder: the ``users`` table holds password hashes.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -127,7 +127,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         u = sa.engine.make_url(url)
         memory = u.database in (None, "", ":memory:")
-        if not memory:
+        if u.database and not memory:
             _private_file(Path(u.database))
         kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
         if memory:
@@ -257,7 +257,7 @@ class Store:
 
     def insert(
         self,
-        records: dict[str, Iterable[Record]],
+        records: Mapping[str, Iterable[Record]],
         actor: str,
         reason: str | None,
         action: str = "insert",
@@ -266,7 +266,7 @@ class Store:
         with self.engine.begin() as conn:
             return self._insert(conn, records, actor, reason, action, _now())
 
-    def _insert(self, conn, records: dict[str, Iterable[Record]], actor: str, reason: str | None,
+    def _insert(self, conn, records: Mapping[str, Iterable[Record]], actor: str, reason: str | None,
                 action: str, now: datetime) -> dict[str, int]:
         counts: dict[str, int] = {}
         audit_rows: list[dict[str, Any]] = []
@@ -296,7 +296,7 @@ class Store:
         reason: str | None,
         expected_version: int | None = None,
         action: str = "amend",
-        insert: dict[str, Iterable[Record]] | None = None,
+        insert: Mapping[str, Iterable[Record]] | None = None,
     ) -> int:
         """Replace a record's fields; returns the new version. With ``expected_version``, fail
         with ConflictError if the stored record has moved on since the caller read it.

@@ -189,8 +189,8 @@ def files_in(path: Path) -> dict[str, Path]:
                 if f.exists():
                     found[table] = f
         return found
-    table = table_of(path)
-    return {table: path} if table else {}
+    name = table_of(path)
+    return {name: path} if name else {}
 
 
 #: bytes that are not UTF-8 are decoded to these lone surrogates (errors="surrogateescape")

@@ -227,7 +227,7 @@ def derive_amounts(
     table = load_assumptions(assumptions)
     by_id = table.set_index("id")
     # defaults name rows of the bundled table: a user table without them simply has no default
-    chosen_rules = {k: v for k, v in DEFAULT_RULES.items() if v in by_id.index}
+    chosen_rules: dict[str, str | None] = {k: v for k, v in DEFAULT_RULES.items() if v in by_id.index}
     chosen_rules.update(rules or {})
     gpu_default = DEFAULT_GPU_ASSUMPTION if DEFAULT_GPU_ASSUMPTION in by_id.index else None
     for name, aid in [*(rules or {}).items(), *(overrides or {}).items(),

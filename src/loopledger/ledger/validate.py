@@ -42,7 +42,7 @@ class Parsed:
     origin: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
 
 
-def _reason(err: dict[str, Any], model: type[Record]) -> str:
+def _reason(err: Any, model: type[Record]) -> str:
     field_name = str(err["loc"][0]) if err.get("loc") else ""
     kind = err.get("type", "")
     value = err.get("input")

@@ -138,7 +138,7 @@ class View:
 
     def with_(self, **changes: Any) -> View:
         """A copy with some choices changed (checked like :meth:`of`)."""
-        fields = dict(as_of=self.as_of, statuses=self.statuses, kinds=self.kinds, amount=self.amount,
+        fields: dict[str, Any] = dict(as_of=self.as_of, statuses=self.statuses, kinds=self.kinds, amount=self.amount,
                       include_overlaps=self.include_overlaps, roll_up=self.roll_up, derive=self.derive)
         fields.update(changes)
         return View.of(**fields)

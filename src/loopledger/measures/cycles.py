@@ -209,7 +209,7 @@ def _share(tasks: list, threads: int, n: int, k: int, after: Callable[[], None] 
     called on this thread after each task it runs (progress bars need not be thread-safe)."""
     next_task = itertools.count()
     lock = threading.Condition()
-    state = {"taken": 0, "done": 0, "error": None}
+    state: dict[str, Any] = {"taken": 0, "done": 0, "error": None}
 
     def work(workspace, mine: bool = False) -> None:
         while True:
@@ -842,10 +842,10 @@ class CycleReport(Result):
     self_loops: int
     params: dict[str, Any]
     seconds: float
-    _pairs: pd.DataFrame = field(repr=False, default=None)
-    _hop_pairs: np.ndarray = field(repr=False, default=None)
-    _labels: np.ndarray = field(repr=False, default=None)
-    _net: FlowNetwork = field(repr=False, default=None)
+    _pairs: pd.DataFrame | None = field(repr=False, default=None)
+    _hop_pairs: np.ndarray | None = field(repr=False, default=None)
+    _labels: np.ndarray | None = field(repr=False, default=None)
+    _net: FlowNetwork | None = field(repr=False, default=None)
 
     caption = "Simple cycles (USD billions)"
 
@@ -864,7 +864,7 @@ class CycleReport(Result):
         ``kinds``, ``statuses``, ``amounts`` and ``cash`` (whether the leg moves cash)."""
         cols = ["cycle", "hop", "payer", "payee", "amount", "amount_low", "amount_high", "complete", "legs",
                 "deals", "kinds", "statuses", "amounts", "cash"]
-        if self._hop_pairs is None or not len(self.cycles):
+        if self._hop_pairs is None or self._pairs is None or not len(self.cycles):
             return pd.DataFrame(columns=cols)
         cyc, hop = np.nonzero(self._hop_pairs >= 0)
         p = self._pairs.iloc[self._hop_pairs[cyc, hop]].reset_index(drop=True)
@@ -876,12 +876,14 @@ class CycleReport(Result):
 
     def components(self) -> pd.DataFrame:
         """Strongly connected component of every node: ``node``, ``scc`` (label), ``size``."""
+        assert self._labels is not None and self._net is not None  # set by simple_cycles
         sizes = np.bincount(self._labels)
         return pd.DataFrame({"node": self._net.nodes, "scc": self._labels, "size": sizes[self._labels]})
 
     def condensation(self) -> pd.DataFrame:
         """The condensation DAG: one row per ordered pair of distinct SCCs joined by a leg
         (``source_scc``, ``target_scc``, ``pairs`` = company pairs joining them)."""
+        assert self._labels is not None and self._net is not None  # set by simple_cycles
         s = self._net.structure.tocoo()
         a, b = self._labels[s.row], self._labels[s.col]
         keep = a != b

@@ -244,6 +244,7 @@ def cycling_index(
         leak_k = Tk - outflow[keep]
         leak_k[leak_k <= 1e-12 * scale] = 0.0
         closed = _closed_nodes(sp.csr_matrix(Fk).T.tocsr(), leak_k)
+        assert y is not None  # the output convention is only reached with outputs given
         boundary = float(y.sum()) if throughflow == "output" else 0.5 * float(z.sum() + y.sum())
     tst = float(Tk.sum())
     apl = tst / boundary if boundary > 0 else float("inf")

@@ -160,22 +160,58 @@ def exposure(
     Herfindahl (1950), Hirschman (1945) for the concentration index; docs/methods.md 0.2 (view
     rules), 2.2 (circular inflow) and 6.2 (valuations as of a date).
     """
+    net, ledger, as_of_d = _network_of(ledger_or_net, ledger, view, as_of, statuses, amount, derive)
+    families = dict(DENOMINATORS)
+    families.update(metrics or {})
+    pairs = _inflow_pairs(net)
+    circ = _circular(net, circular)
+    facts = ledger.facts(as_of=as_of_d) if ledger is not None else None
+    used_rows: list[dict[str, Any]] = []
+    missing: list[dict[str, str]] = []
+    rows = [_company_row(net, v, part, circ, facts, families, annualise_revenue, as_of_d, used_rows, missing)
+            for v, part in pairs.groupby("v", sort=True)]
+    columns = ["company", "name", "inflow", "inflow_complete", "legs_without_amount", "counterparties",
+               "derived_share", "top_counterparty", "top_counterparty_name", "top_amount", "top_share", "hhi",
+               "circular_inflow", "circular_min", "circular_max", "circular_basis"]
+    for measure in families:
+        columns += [measure, f"inflow_share_of_{measure}", f"circular_share_of_{measure}"]
+    companies = pd.DataFrame(rows, columns=columns)
+    if not companies.empty:
+        companies = companies.sort_values(["inflow", "company"], ascending=[False, True],
+                                          na_position="last").reset_index(drop=True)
+    cp = _counterparty_table(net, pairs, companies, families)
+
+    notes = ["Deal amounts are contract values, often over several years; revenue is per year, "
+             "so a share of revenue above 1 means more than a year of revenue."]
+    if circular is None and not circ:
+        notes.append("circular inflow could not be computed (circulation unavailable)")
+    params = {**net.params, "annualise_revenue": annualise_revenue, "denominators": families,
+              "derived_share": net.params.get("derived_share", 0.0)}
+    backlog = backlog_table(ledger, as_of_d, view=view if view is not None else None) if ledger is not None \
+        else pd.DataFrame(columns=BACKLOG_COLUMNS)
+    return Exposure(as_of=as_of_d, companies=companies, counterparties=cp,
+                    facts_used=pd.DataFrame(used_rows), missing=missing, params=params, notes=tuple(notes),
+                    backlog=backlog)
+
+
+def _network_of(ledger_or_net: Ledger | FlowNetwork, ledger: Ledger | None, view: View | None, as_of: Any,
+                statuses: Any, amount: str, derive: dict[str, Any] | None
+                ) -> tuple[FlowNetwork, Ledger | None, date]:
+    """The network to read, the ledger of the facts and the date of the view."""
     if isinstance(ledger_or_net, FlowNetwork):
         net = ledger_or_net
         if view is not None:
-            as_of_d = view.as_of
-        elif as_of is None and net.view is not None:
-            as_of_d = net.view.as_of
-        else:
-            as_of_d = parse_as_of(as_of if as_of is not None else net.params.get("as_of"))
-    else:
-        ledger = ledger_or_net
-        v = view_of(view, as_of=as_of, statuses=statuses, amount=amount, derive=derive)
-        as_of_d = v.as_of
-        net = ledger.network(view=v)
-    families = dict(DENOMINATORS)
-    families.update(metrics or {})
+            return net, ledger, view.as_of
+        if as_of is None and net.view is not None:
+            return net, ledger, net.view.as_of
+        return net, ledger, parse_as_of(as_of if as_of is not None else net.params.get("as_of"))
+    v = view_of(view, as_of=as_of, statuses=statuses, amount=amount, derive=derive)
+    return ledger_or_net.network(view=v), ledger_or_net, v.as_of
 
+
+def _inflow_pairs(net: FlowNetwork) -> pd.DataFrame:
+    """One row per (payee v, payer u) of the cash legs between distinct companies: the known
+    amount, the legs, the legs without an amount, the derived part and the deals."""
     e = net.edges
     cash = e[e["in_flow"].astype(bool) & (e["u"] != e["v"])]
     has_derived = "derived" in e.columns
@@ -194,60 +230,56 @@ def exposure(
     pairs = pairs.reset_index()
     pairs["company"] = net.nodes[pairs["v"].to_numpy()] if len(pairs) else []
     pairs["counterparty"] = net.nodes[pairs["u"].to_numpy()] if len(pairs) else []
+    return pairs
 
-    circ = _circular(net, circular)
-    facts = ledger.facts(as_of=as_of_d) if ledger is not None else None
-    used_rows: list[dict[str, Any]] = []
-    missing: list[dict[str, str]] = []
 
-    rows = []
-    for v, part in pairs.groupby("v", sort=True):
-        label = net.nodes[v]
-        known = part["amount"].dropna()
-        inflow = float(known.sum()) if len(known) else np.nan
-        row: dict[str, Any] = {
-            "company": label, "name": net.label(v), "inflow": inflow,
-            "inflow_complete": bool(part["legs_without_amount"].sum() == 0),
-            "legs_without_amount": int(part["legs_without_amount"].sum()),
-            "counterparties": int(len(part)),
-            "derived_share": float(part["derived_amount"].sum() / inflow) if inflow and inflow > 0 else 0.0,
-        }
-        if len(known) and inflow > 0:
-            shares = known / inflow
-            top = part.loc[known.idxmax()]
-            row.update(top_counterparty=top["counterparty"], top_counterparty_name=net.label(int(top["u"])),
-                       top_amount=float(top["amount"]), top_share=float(shares.max()),
-                       hhi=float((shares ** 2).sum()))
+def _company_row(net: FlowNetwork, v: int, part: pd.DataFrame, circ: dict, facts: Any,
+                 families: dict[str, tuple[str, ...]], annualise_revenue: bool, as_of_d: date,
+                 used_rows: list[dict[str, Any]], missing: list[dict[str, str]]) -> dict[str, Any]:
+    """The row of one receiving company: inflow, concentration, circular inflow and its shares
+    of each denominator (the facts used and the denominators missing are appended)."""
+    label = net.nodes[v]
+    known = part["amount"].dropna()
+    inflow = float(known.sum()) if len(known) else np.nan
+    row: dict[str, Any] = {
+        "company": label, "name": net.label(v), "inflow": inflow,
+        "inflow_complete": bool(part["legs_without_amount"].sum() == 0),
+        "legs_without_amount": int(part["legs_without_amount"].sum()),
+        "counterparties": int(len(part)),
+        "derived_share": float(part["derived_amount"].sum() / inflow) if inflow and inflow > 0 else 0.0,
+    }
+    if len(known) and inflow > 0:
+        shares = known / inflow
+        top = part.loc[known.idxmax()]
+        row.update(top_counterparty=top["counterparty"], top_counterparty_name=net.label(int(top["u"])),
+                   top_amount=float(top["amount"]), top_share=float(shares.max()),
+                   hhi=float((shares ** 2).sum()))
+    else:
+        row.update(top_counterparty=None, top_counterparty_name=None, top_amount=np.nan,
+                   top_share=np.nan, hhi=np.nan)
+    c = circ.get(label, {})
+    row.update(circular_inflow=c.get("x", np.nan), circular_min=c.get("min", np.nan),
+               circular_max=c.get("max", np.nan), circular_basis=c.get("basis"))
+    for measure, names in families.items():
+        value, fact = _denominator(facts, label, measure, names, annualise_revenue)
+        row[measure] = value
+        if fact is None:
+            why = "no ledger given for company facts" if facts is None else (
+                f"no {' / '.join(names)} fact on or before {as_of_d}")
+            missing.append({"company": label, "measure": measure, "reason": why})
         else:
-            row.update(top_counterparty=None, top_counterparty_name=None, top_amount=np.nan,
-                       top_share=np.nan, hhi=np.nan)
-        c = circ.get(label, {})
-        row.update(circular_inflow=c.get("x", np.nan), circular_min=c.get("min", np.nan),
-                   circular_max=c.get("max", np.nan), circular_basis=c.get("basis"))
-        for measure, names in families.items():
-            value, fact = _denominator(facts, label, measure, names, annualise_revenue)
-            row[measure] = value
-            if fact is None:
-                why = "no ledger given for company facts" if facts is None else (
-                    f"no {' / '.join(names)} fact on or before {as_of_d}")
-                missing.append({"company": label, "measure": measure, "reason": why})
-            else:
-                used_rows.append({"company": label, "measure": measure, **fact})
-            with np.errstate(divide="ignore", invalid="ignore"):
-                ok = value is not None and np.isfinite(value) and value > 0
-                row[f"inflow_share_of_{measure}"] = inflow / value if ok else np.nan
-                row[f"circular_share_of_{measure}"] = row["circular_inflow"] / value if ok else np.nan
-        rows.append(row)
-    columns = ["company", "name", "inflow", "inflow_complete", "legs_without_amount", "counterparties",
-               "derived_share", "top_counterparty", "top_counterparty_name", "top_amount", "top_share", "hhi",
-               "circular_inflow", "circular_min", "circular_max", "circular_basis"]
-    for measure in families:
-        columns += [measure, f"inflow_share_of_{measure}", f"circular_share_of_{measure}"]
-    companies = pd.DataFrame(rows, columns=columns)
-    if not companies.empty:
-        companies = companies.sort_values(["inflow", "company"], ascending=[False, True],
-                                          na_position="last").reset_index(drop=True)
+            used_rows.append({"company": label, "measure": measure, **fact})
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ok = value is not None and np.isfinite(value) and value > 0
+            row[f"inflow_share_of_{measure}"] = inflow / value if ok else np.nan
+            row[f"circular_share_of_{measure}"] = row["circular_inflow"] / value if ok else np.nan
+    return row
 
+
+def _counterparty_table(net: FlowNetwork, pairs: pd.DataFrame, companies: pd.DataFrame,
+                        families: dict[str, tuple[str, ...]]) -> pd.DataFrame:
+    """One row per (company, payer): the amount, its deals and its shares of the company's
+    inflow and denominators."""
     cp = pairs.drop(columns=["u", "v"]).copy()
     cp["counterparty_name"] = [net.names.get(x, str(x)) for x in cp["counterparty"]]
     if not cp.empty:
@@ -258,19 +290,7 @@ def exposure(
             cp[f"share_of_{measure}"] = cp["amount"] / denom.where(denom > 0)
         cp = cp.sort_values(["company", "amount"], ascending=[True, False], na_position="last")
     front = ["company", "counterparty", "counterparty_name", "amount", "legs", "legs_without_amount"]
-    cp = cp[[c for c in front if c in cp] + [c for c in cp.columns if c not in front]].reset_index(drop=True)
-
-    notes = ["Deal amounts are contract values, often over several years; revenue is per year, "
-             "so a share of revenue above 1 means more than a year of revenue."]
-    if circular is None and not circ:
-        notes.append("circular inflow could not be computed (circulation unavailable)")
-    params = {**net.params, "annualise_revenue": annualise_revenue, "denominators": families,
-              "derived_share": net.params.get("derived_share", 0.0)}
-    backlog = backlog_table(ledger, as_of_d, view=view if view is not None else None) if ledger is not None \
-        else pd.DataFrame(columns=BACKLOG_COLUMNS)
-    return Exposure(as_of=as_of_d, companies=companies, counterparties=cp,
-                    facts_used=pd.DataFrame(used_rows), missing=missing, params=params, notes=tuple(notes),
-                    backlog=backlog)
+    return cp[[c for c in front if c in cp] + [c for c in cp.columns if c not in front]].reset_index(drop=True)
 
 
 BACKLOG_COLUMNS = ["company", "name", "backlog", "backlog_metric", "backlog_as_of", "backlog_sources",

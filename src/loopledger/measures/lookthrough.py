@@ -221,8 +221,8 @@ def lookthrough(
     if basis == "after_tax_press":
         notes.append(f"press convention: understates the pre-tax pickup by the factor 1 - t = {1 - tax_rate:g}")
     adj = "".join(f" - {v:g}" for v in (amort, other) if v)
-    num = f"({investor_loss:g}{adj})" if adj else f"{investor_loss:g}"
-    formula = f"{num} / {1 - tax_rate:g} / {stake:g}" if basis == "after_tax" else f"{num} / {stake:g}"
+    written = f"({investor_loss:g}{adj})" if adj else f"{investor_loss:g}"
+    formula = f"{written} / {1 - tax_rate:g} / {stake:g}" if basis == "after_tax" else f"{written} / {stake:g}"
     return LookThrough(
         estimate=float(estimate), low=low, high=high, basis=basis, investor_loss=float(investor_loss),
         stake=float(stake), stake_low=float(s_lo), stake_high=float(s_hi), tax_rate=float(tax_rate),

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -277,7 +277,7 @@ def significance(
     if samples < 1000:
         notes.append(f"{samples} samples: docs/methods.md 4.3 asks for at least 1000 for reporting.")
     return SignificanceResult(
-        stats=table, null=null, samples=int(samples), seed=int(root.entropy), swaps_per_link=float(swaps_per_link),
+        stats=table, null=null, samples=int(samples), seed=int(cast(int, root.entropy)), swaps_per_link=float(swaps_per_link),
         links=model.graph.links, acceptance_rate=accepted / attempts if attempts else float("nan"),
         min_accepted=int(min_accepted or 0), target_swaps=int(target), short_samples=int(short),
         params={**net.params, "stats": list(stats), "null": null},
@@ -373,6 +373,7 @@ def _statistics(model: _NullInput, src: np.ndarray, dst: np.ndarray, amounts: np
     for i, s in enumerate(stats):
         m = _CYCLE_STAT.match(s)
         if m:
+            assert counts is not None  # a cycle statistic asks for max_len >= 2
             out[i] = counts[int(m.group(1))]
         elif s == "mutual_pairs":
             out[i] = S.multiply(S.T).nnz / 2

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import dataclass, field
 from datetime import UTC, date
 from typing import Any
@@ -147,7 +147,7 @@ def source_links(urls: list[str]) -> str:
 
 
 
-def table(columns: list[str], rows: list[list[str]], cls: str = "", numeric: set[int] = frozenset()) -> str:
+def table(columns: list[str], rows: list[list[str]], cls: str = "", numeric: Set[int] = frozenset()) -> str:
     """An HTML table from already-escaped cells."""
     head = "".join(f'<th{" class=num" if i in numeric else ""}>{esc(c)}</th>' for i, c in enumerate(columns))
     body = "".join(
@@ -170,7 +170,7 @@ class _Builder:
         self.deals = ledger.deals(as_of=as_of)
         self.deal_by_id = {r.id: r for r in self.deals.itertuples()}
         self.names = ledger.company_names()
-        self.headline = None
+        self.headline: Any = None
 
     def name(self, cid: str) -> str:
         return self.names.get(cid, cid)

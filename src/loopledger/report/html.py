@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import re
 from importlib import resources
+from typing import Any
 
 import jinja2
 import matplotlib
@@ -34,7 +35,8 @@ def render_html(report: Report) -> str:
                              trim_blocks=False, lstrip_blocks=False)
     template = env.from_string(
         resources.files("loopledger.report").joinpath("templates/report.html.j2").read_text(encoding="utf-8"))
-    figures, numbers = {}, {}
+    figures: dict[str, Any] = {}
+    numbers: dict[str, Any] = {}
     for s in report.sections:
         figures[s.id] = []
         if not s.available:

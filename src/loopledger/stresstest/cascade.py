@@ -132,7 +132,7 @@ def cascade_batch(rows: np.ndarray, cols: np.ndarray, values: np.ndarray, E: np.
     wave = 0
     while True:
         # losses grow only by what the nodes failed in the last wave impose
-        sel = np.flatnonzero(newly.any(axis=1)[cols])
+        sel = np.flatnonzero(np.asarray(newly.any(axis=1))[cols])
         if len(sel) == 0:
             break
         r, add = _row_sums(rows[sel], values[sel] * newly[cols[sel]])

@@ -113,7 +113,7 @@ class Exposures(Result):
                 return i
         raise NotFoundError(f"'{label}' is not a company of this exposure view")
 
-    def label(self, i: int) -> str:
+    def label(self, i: int | np.integer) -> str:
         node = self.nodes[i]
         return self.names.get(node, str(node))
 
@@ -297,14 +297,14 @@ def build_exposures(ledger: Ledger, view: View | None = None, params: StressPara
     table = table.assign(power_gw=table["deal"].map(gw).astype(float))
     paid = recorded_paid(table)
     paid.update(p.paid)
-    options = ReadOptions(as_of=view.as_of, horizon_end=add_months(view.as_of, p.horizon_months),
+    read = ReadOptions(as_of=view.as_of, horizon_end=add_months(view.as_of, p.horizon_months),
                           statuses=statuses if statuses is not None else tuple(table["status"].unique()),
                           loss_share=p.loss_share, termination_haircut=dict(p.termination_haircut),
                           paid=paid, include_warrants=p.include_warrants)
-    legs, stake_rows, excluded = read_legs(table, options)
+    legs, stake_rows, excluded = read_legs(table, read)
     valuations = latest_figures(ledger, "market_value", view.as_of)
     legs.extend(stake_legs(stake_rows, valuations, p.warrant_vested, excluded))
-    add_stake_costs(legs, table[table["status"].isin(options.statuses)], paid,
+    add_stake_costs(legs, table[table["status"].isin(read.statuses)], paid,
                     stake_book_values(ledger, view.as_of))
     frame = pd.DataFrame(legs, columns=LEG_COLUMNS)
     frame = frame[(frame["channel"] != "credit") | (frame["remaining"] > 0) | frame["remaining"].isna()]
@@ -328,12 +328,12 @@ def build_exposures(ledger: Ledger, view: View | None = None, params: StressPara
         frame["covers"] = backstop_cover(frame)
         keep = np.array([f != "dropped" for f in flag])
         nodes, E, basis, flag = nodes[keep], E[keep], basis[keep], flag[keep]
-    counted = table[table["counted"] & table["status"].isin(options.statuses)]
+    counted = table[table["counted"] & table["status"].isin(read.statuses)]
     bought = counted[counted["kind"] == "compute_purchase"]
     gpu = bought.groupby("source")["amount"].sum(min_count=1).dropna().to_dict()
     V = np.array([valuations.get(x, (np.nan, ""))[0] for x in nodes.tolist()], dtype=float)
     Vb = np.array([valuations.get(x, (np.nan, ""))[1] for x in nodes.tolist()], dtype=object)
-    exposure_params = dict(view.to_dict(), statuses=list(options.statuses), **p.exposure_options(),
+    exposure_params = dict(view.to_dict(), statuses=list(read.statuses), **p.exposure_options(),
                            dropped_without_buffer=[names.get(c, c) for c in dropped])
     types = dict(zip(companies["id"], companies["type"]))
     return Exposures(nodes=nodes, legs=frame, buffers=E, buffer_basis=basis, buffer_flag=flag,
@@ -368,7 +368,7 @@ def stake_book_values(ledger: Ledger, as_of) -> dict[tuple[str, str], tuple[floa
     facts = ledger.facts(as_of=as_of)
     facts = facts[facts["unit"].astype(str).str.replace(" ", "").str.upper() == "USDBN"]
     ids = {c.replace("-", "_"): c for c in ledger.company_names()}
-    out: dict[tuple[str, str], tuple[int, object, float, str]] = {}
+    out: dict[tuple[str, str], tuple[int, Any, float, str]] = {}
     for f in facts.itertuples():
         for rank, template in enumerate(STAKE_BOOK_METRICS):
             suffix = template.split("}", 1)[1]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -240,7 +240,7 @@ def monte_carlo(source, fail: str | Iterable[str] = (), **options: Any) -> Monte
                   chunks=n_chunks, seed_sequence=f"SeedSequence({seq.entropy}).spawn({n_chunks})",
                   tol=p.tol, exposures=dict(X.params))
     note = basis_note(X, p)
-    return MonteCarloResult(scenarios=scenarios, seed=int(seq.entropy), chunk_size=chunk_size, summary=summary,
+    return MonteCarloResult(scenarios=scenarios, seed=int(cast(int, seq.entropy)), chunk_size=chunk_size, summary=summary,
                             companies=companies, params=params, runner=describe(workers, scheduler),
                             seconds=seconds, flagged=_flagged(X), samples=samples, loss_basis=p.loss_basis,
                             basis=note, footer=footer(note, p), assumptions=collect_assumptions(engine, p, fail_idx))
@@ -323,7 +323,7 @@ def run_chunk(plan: Plan, task: tuple[int, np.random.SeedSequence, int]) -> dict
     _drop_unrealised(eq, plan, U, plan.e_group, plan.e_p)
     _drop_unrealised(caps, plan, U, plan.b_group, plan.b_p)
     h0 = np.repeat(plan.h0[:, None], B, axis=1)
-    draws = dict(remaining=rem, recovery=R, equity=eq, caps=caps, margin_factor=mf, rho_factor=sf)
+    draws: dict[str, Any] = dict(remaining=rem, recovery=R, equity=eq, caps=caps, margin_factor=mf, rho_factor=sf)
     out = run_basis(eng, p, p.loss_basis, h0, plan.e, **draws)
     gross = out if p.loss_basis == "gross" else run_basis(eng, p, "gross", h0, plan.e, **dict(draws))
     if p.loss_basis == "economic":

@@ -144,6 +144,7 @@ def debtrank_waves(model: ShockModel, inp: Inputs, h0: np.ndarray, variant: str,
     if variant == "battiston2012":
         capA[fin_rows] = np.minimum(A[fin_rows], E[rows[fin_rows]][:, None])
     passed = np.zeros_like(A)
+    assert run.passed is not None  # kept by the run this reads
     passed[fin_rows] = run.passed[cols[fin_rows]]
     passed[~fin_rows] = run.h[cols[~fin_rows]]
     contrib = capA * passed

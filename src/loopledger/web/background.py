@@ -18,6 +18,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from ..errors import LedgerError
 
@@ -56,7 +57,7 @@ class ServerProcess:
         self.edges = edges
         self.url = f"http://{host}:{self.port}"
         self.process: subprocess.Popen | None = None
-        self._log = None
+        self._log: Any = None
 
     def __enter__(self) -> ServerProcess:
         args = [sys.executable, "-c", "from loopledger.cli import main; main()", "serve",

@@ -387,18 +387,6 @@ def _to_pay(row, amount: float | None) -> float | None:
     return max(amount - paid, 0.0)
 
 
-def _paid(row) -> float | None:
-    paid = getattr(row, "paid", None)
-    return None if paid is None or pd.isna(paid) else float(paid)
-
-
-def _to_pay(row, amount: float | None) -> float | None:
-    paid = _paid(row)
-    if paid is None or amount is None:
-        return None
-    return max(amount - paid, 0.0)
-
-
 def map_view(ledger: Ledger, view: View, min_amount: float | None = None,
              positions: dict[str, tuple[float, float]] | Layout | None = None) -> dict[str, Any]:
     """Nodes, flows and legs of the view, decorated for drawing (see the module docstring).

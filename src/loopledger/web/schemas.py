@@ -37,7 +37,7 @@ class Body(BaseModel):
 class NewSource(Source):
     """A source to create with the edit (its id defaults to 'src-' + sha1(url)[:12])."""
 
-    id: Optional[Slug] = Field(None, description="leave out: derived from the URL")
+    id: Optional[Slug] = Field(None, description="leave out: derived from the URL")  # type: ignore[assignment]
 
 
 #: the source backing an edit: the id of a source already in the ledger, or a new one
