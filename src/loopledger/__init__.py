@@ -20,7 +20,7 @@ from .errors import ConflictError, LedgerError, NotFoundError, Problem, Validati
 if TYPE_CHECKING:  # pragma: no cover
     from .api import *  # noqa: F403
 
-__version__ = "0.1.0"
+from ._version import __version__  # noqa: F401 - re-exported
 
 #: the names loopledger.api defines (checked against it by tests/test_api.py)
 API_NAMES = frozenset({

@@ -170,9 +170,7 @@ def _raise_task_error(future: Any, name: str, where: str) -> None:
 def _worker_facts(dask_worker: Any = None) -> tuple[str | None, int]:
     """Run on every worker: the loopledger version it imports and the cores it may use."""
     try:
-        import loopledger
-
-        version = loopledger.__version__
+        from loopledger._version import __version__ as version
     except ImportError:  # pragma: no cover - a worker without loopledger fails to unpickle this
         version = None
     try:
@@ -201,7 +199,7 @@ def task_threads() -> int | None:
 def _prepare_workers(client: Any, where: str) -> None:
     """Check that every worker runs this loopledger version, and tell each how many threads a
     task may use."""
-    from . import __version__
+    from ._version import __version__
 
     try:
         facts = client.run(_worker_facts)

@@ -41,7 +41,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .. import __version__
+from .._version import __version__
 from ..errors import LedgerError
 from .model import MODELS
 from .storage import METADATA, Store, default_url, make_engine, normalise_url

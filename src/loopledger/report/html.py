@@ -29,7 +29,7 @@ def figure_svg(fig) -> str:
 
 def render_html(report: Report) -> str:
     """The report as one HTML document (text)."""
-    from .. import __version__
+    from .._version import __version__
 
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=False, lstrip_blocks=False)

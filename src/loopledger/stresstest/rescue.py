@@ -22,6 +22,7 @@ the rescue is computed for the DebtRank and cascade models.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,15 +75,15 @@ class Rescue(Result):
         return frame_html(self.recipients, f"{self.caption}: support {self.support:,.2f}, avoids {self.avoided:,.2f}")
 
 
-def _run(engine: ShockModel, p: StressParams, h0: np.ndarray, E: np.ndarray, max_waves: int | None = None):
-    from .scenario import run_basis
-
-    return run_basis(engine, p, p.loss_basis, h0[:, None], E=E, max_waves=max_waves)
-
-
-def find_rescue(engine: ShockModel, p: StressParams, h0: np.ndarray, e: Any = None, main: Any = None) -> Rescue:
+def find_rescue(engine: ShockModel, p: StressParams, h0: np.ndarray, e: Any = None, main: Any = None, *,
+                run_basis: Callable[..., Any]) -> Rescue:
     """The cheapest support to the creditors that prevents every knock-on default of the shock
-    ``h0`` (n,), and the cost of supporting the failing companies instead (module docstring)."""
+    ``h0`` (n,), and the cost of supporting the failing companies instead (module docstring).
+    ``run_basis`` is the scenario's runner (:func:`loopledger.stresstest.scenario.run_basis`),
+    passed in by the scenario so that this module does not import it back."""
+    def _run(engine: ShockModel, p: StressParams, h0: np.ndarray, E: np.ndarray, max_waves: int | None = None):
+        return run_basis(engine, p, p.loss_basis, h0[:, None], E=E, max_waves=max_waves)
+
     if p.model == "clearing":
         raise LedgerError("the rescue is computed for model='debtrank' or 'cascade': clearing defaults are "
                           "failures to pay, not losses beyond a buffer")

@@ -415,7 +415,7 @@ def run_stress(source: Any, X: Exposures, fail_names: list[str], p: StressParams
     if p.rescue:
         from .rescue import find_rescue
 
-        result = _with(result, rescue=find_rescue(engine, p, h0, e, main))
+        result = _with(result, rescue=find_rescue(engine, p, h0, e, main, run_basis=run_basis))
     return result
 
 

@@ -43,7 +43,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse
 
-from .. import __version__
+from .._version import __version__
 from ..ledger import Ledger
 from . import errors
 from .errors import ApiError, body

@@ -10,7 +10,7 @@ written, exactly as for the CLI and file imports.
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional, Union
+from typing import TYPE_CHECKING, Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator, model_validator
 
@@ -132,7 +132,10 @@ def _stress_request() -> type[Body]:
     return model
 
 
-StressRequest = _stress_request()
+if TYPE_CHECKING:  # built at import from StressParams: its fields are not known statically
+    StressRequest = Any
+else:
+    StressRequest = _stress_request()
 
 
 class Login(Body):

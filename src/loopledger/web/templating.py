@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
-from .. import __version__
+from .._version import __version__
 from ..vocabulary import label
 from .site import csrf_token, user_of
 

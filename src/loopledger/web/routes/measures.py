@@ -81,7 +81,7 @@ def exposure(
     whole = site.cached(("exposure", as_of, statuses, amount),
                         lambda led: run_exposure(led, view=view).to_dict())
     if company is None:
-        return site.json(("exposure-all", as_of, tuple(statuses), amount), lambda led: whole)
+        return site.json(("exposure-all", as_of, tuple(statuses or ()), amount), lambda led: whole)
     cid = site.run(lambda led: led.resolve_company(company))
     out = dict(whole)
     for part in ("companies", "counterparties", "facts_used", "missing"):
