@@ -28,7 +28,7 @@ API_NAMES = frozenset({
     "clearing", "company_boundary", "cycles", "cycling_index", "cycling_index_from_network",
     "debtrank", "derive_amounts", "exposure", "load_default", "lookthrough",
     "lookthrough_from_ledger", "measure", "monte_carlo", "promises", "reciprocity", "significance",
-    "source_gaps", "stress", "systemic",
+    "sensitivity", "source_gaps", "stress", "systemic",
 })
 
 __all__ = sorted({"ConflictError", "LedgerError", "NotFoundError", "Problem", "ValidationError",

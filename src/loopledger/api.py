@@ -25,6 +25,7 @@ from .stresstest.clearing import clearing
 from .stresstest.debtrank import debtrank
 from .stresstest.montecarlo import monte_carlo
 from .stresstest.scenario import stress, systemic
+from .stresstest.sensitivity import sensitivity
 
 __all__ = [
     "ConflictError", "FlowNetwork", "Ledger", "LedgerError", "NotFoundError", "Problem",
@@ -32,5 +33,5 @@ __all__ = [
     "company_boundary", "cycles", "cycling_index", "cycling_index_from_network", "debtrank",
     "derive_amounts", "exposure", "load_default", "lookthrough", "lookthrough_from_ledger",
     "measure", "monte_carlo", "promises", "reciprocity", "significance", "source_gaps", "stress",
-    "systemic",
+    "sensitivity", "systemic",
 ]

@@ -35,6 +35,7 @@ API = {
     "measure": [loopledger.measure],
     "stress": [loopledger.stress, loopledger.monte_carlo],
     "systemic": [loopledger.systemic],
+    "sensitivity": [loopledger.sensitivity],
     "summary": [Ledger.summary],
     "deals": [Ledger.deals],
     "facts": [Ledger.facts],
@@ -108,5 +109,5 @@ def test_the_checks_see_the_options():
 
 def test_every_measure_and_stress_command_is_checked():
     measured = {"cycles", "circulation", "reciprocity", "significance", "cycling-index", "promises",
-                "exposure", "units", "lookthrough", "measure", "stress", "systemic"}
+                "exposure", "units", "lookthrough", "measure", "stress", "systemic", "sensitivity"}
     assert measured <= set(API) and measured <= set(COMMANDS)

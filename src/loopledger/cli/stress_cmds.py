@@ -1,6 +1,7 @@
-"""Stress commands: ``stress`` (one failure scenario, or its Monte Carlo with ``--scenarios``)
-and ``systemic`` (the "too big to fail" table). Option for option the same calls as
-``loopledger.stress(...)``, ``loopledger.monte_carlo(...)`` and ``loopledger.systemic(...)``."""
+"""Stress commands: ``stress`` (one failure scenario, or its Monte Carlo with ``--scenarios``),
+``systemic`` (the "too big to fail" table) and ``sensitivity`` (which assumptions drive a
+scenario). Option for option the same calls as ``loopledger.stress(...)``,
+``loopledger.monte_carlo(...)``, ``loopledger.systemic(...)`` and ``loopledger.sensitivity(...)``."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def _command(name: str, doc: str, sets: tuple, run) -> None:
     loopledger.stresstest.params), the view's and the CLI's own (``--top``, ``--db``,
     ``--json``)."""
     params = [inspect.Parameter("fail", inspect.Parameter.KEYWORD_ONLY, default=[], annotation=FailOption)] \
-        if name == "stress" else []
+        if name in ("stress", "sensitivity") else []
     params += [
         inspect.Parameter("as_of", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=AsOfOption),
         inspect.Parameter("statuses", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=StatusesOption),
@@ -250,3 +251,30 @@ _command("stress", """If these companies fail, who bears the loss? Per company: 
     a Monte Carlo of the scenario.""", (StressParams, MonteCarloParams), _run_stress)
 _command("systemic", """Too big to fail: each company failing alone, ranked by the loss it causes others.""",
          (StressParams, SystemicParams), _run_systemic)
+
+
+def _run_sensitivity(values: dict[str, Any]) -> None:
+    from ..stresstest.sensitivity import sensitivity
+
+    view, params, ledger = _inputs(values)
+    result = sensitivity(ledger, fail=values["fail"], params=params, view=view)
+    if values["json"]:
+        emit_json(result.to_dict())
+        return
+    con = console()
+    rows = [[r.assumption.replace("_", " "), str(r.value), str(r.low), str(r.high), money(r.loss_low),
+             money(r.loss_high), f"{r.swing:+,.1f}", f"{r.defaults_low} / {r.defaults_high}",
+             f"{r.distressed_low} / {r.distressed_high}"] for r in result.table.head(values["top"]).itertuples()]
+    con.print(table(f"{result.caption}: base {result.loss_basis} loss {money(result.base_loss)}, gross bound "
+                    f"{money(result.base_gross)}, {result.base_defaults} defaulted, {result.base_distressed} distressed",
+                    ["assumption", "value", "low", "high", "loss at low", "loss at high", "swing",
+                     "defaults", "distressed"], rows,
+                    right={"loss at low", "loss at high", "swing"}))
+    for r in result.table.head(values["top"]).itertuples():
+        con.print(f"  {r.assumption}: {r.why}", markup=False, soft_wrap=True)
+    con.print(result.counting, markup=False, soft_wrap=True)
+
+
+_command("sensitivity", """Which assumptions drive a stress result: the scenario again with each
+    assumption at a low and a high value, the others held, sorted by the swing of the loss (a
+    tornado table; docs/stress.md, "Sensitivity").""", (StressParams,), _run_sensitivity)
