@@ -170,7 +170,9 @@ def _raise_task_error(future: Any, name: str, where: str) -> None:
 def _worker_facts(dask_worker: Any = None) -> tuple[str | None, int]:
     """Run on every worker: the loopledger version it imports and the cores it may use."""
     try:
-        from loopledger._version import __version__ as version
+        from loopledger._version import __version__
+
+        version: str | None = __version__
     except ImportError:  # pragma: no cover - a worker without loopledger fails to unpickle this
         version = None
     try:

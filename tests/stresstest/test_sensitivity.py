@@ -39,7 +39,9 @@ def test_each_row_is_the_scenario_rerun_with_that_assumption(small):
     assert set(s.table["assumption"]) == set(RANGES)
     for r in s.table.itertuples():
         option, _, kind = r.assumption.partition(".")
-        at = (lambda v: {option: {kind: v}}) if kind else (lambda v: {option: v})
+        def at(v, option=option, kind=kind):
+            return {option: {kind: v}} if kind else {option: v}
+
         low, high = _total(small, model="cascade", **at(r.low)), _total(small, model="cascade", **at(r.high))
         assert r.loss_low == pytest.approx(low[0]) and r.loss_high == pytest.approx(high[0]), r.assumption
         assert r.gross_low == pytest.approx(low[1]) and r.defaults_high == high[2], r.assumption

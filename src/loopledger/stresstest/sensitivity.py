@@ -126,7 +126,8 @@ def _apply(p: StressParams, name: str, value: Any) -> StressParams:
         current = getattr(p, option)
         if not isinstance(current, Mapping):
             raise LedgerError(f"sensitivity: '{option}' is not a KIND=SHARE option, so '{name}' has no kind")
-        return dataclasses.replace(p, **{option: {**current, key: value}})
+        changes: dict[str, Any] = {option: {**current, key: value}}
+        return dataclasses.replace(p, **changes)
     return dataclasses.replace(p, **{option: value})
 
 
