@@ -52,6 +52,8 @@ def basis_note(X: Exposures, p: StressParams) -> dict[str, Any]:
         model=p.model,
         distress_threshold=p.distress_threshold,
         threshold=p.threshold,
+        claims=X.params.get("claims", "no claims recorded"),
+        collateral_haircut=p.collateral_haircut,
     )
 
 
@@ -64,10 +66,13 @@ def footer(note: dict[str, Any], p: StressParams) -> str:
     nb = (f"{n} companies without a {note['buffer']} figure, {note['without_buffer_treatment']}" if n
           else f"every company has a {note['buffer']} figure")
     statuses = ", ".join(note["statuses"] or []) if note.get("statuses") else "the view's statuses"
+    claims = note.get("claims", "no claims recorded")
+    if claims != "no claims recorded" and note["loss_basis"] == "economic":
+        claims += f" (pledged assets sold at a {note.get('collateral_haircut', p.collateral_haircut):.0%} haircut)"
     return (f"{note['loss_basis'].capitalize()} losses (stakes at {note['stake_basis']}); horizon "
             f"{note['horizon_months']} months; recovery {note['recovery']:.0%} ({note['recovery_source']}); {sub_text}; "
             f"buffers = {note['buffer']}; {nb}. Model {note['model']}; as of {note['as_of']}; statuses {statuses}; "
-            f"amounts on the {note['amount']} basis.")
+            f"amounts on the {note['amount']} basis. Claims: {claims}.")
 
 
 def _money(x: float) -> str:
