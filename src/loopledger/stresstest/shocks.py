@@ -293,6 +293,9 @@ class ShockModel:
         R = inp.recovery if not inp.clearing else np.zeros(B)
         claim = sec.claim[:, None] * (1.0 - R)[None, :]
         claim = claim * scale_of(inp.remaining, self.base_remaining()[:, 0])[sec.loan]
+        # a borrower that has failed itself passes nothing on: its lender's loss is then the loan
+        # itself (less what its collateral recovers), not the borrower's loss on its contracts too
+        claim = claim * (1.0 - np.clip(w[sec.borrower], 0.0, 1.0))
         per_contract = sp.csr_matrix((np.ones(len(sec)), (sec.contract, np.arange(len(sec)))), shape=(leg.shape[0], len(sec)))
         total = per_contract @ claim                                   # (k, B)
         moved_c = np.minimum(leg, total)
