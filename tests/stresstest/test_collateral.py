@@ -270,6 +270,8 @@ def test_a_failure_gives_the_expected_secured_recovery(secured):
     assert (c["loss"] <= c["loss_gross"] + 1e-9).all()
     assert r.totals["components"]["secured_recovery"] == pytest.approx(-(28 + contract_left) * (1 - R))
     assert "3 pledges, 1 assets, 0 guarantees recorded" in r.footer
+    assert f"less ${(28 + contract_left) * (1 - R):,.1f} bn secured lenders recover from pledged collateral" \
+        in r.sentence
     names = {a["name"]: a for a in r.assumptions}
     assert names["collateral_haircut"]["value"] == 0.3
 

@@ -261,9 +261,13 @@ class CollateralBook:
         debtor = credit["debtor"].to_numpy(object)
         creditor = credit["creditor"].to_numpy(object)
         drawn = (credit["schedule"] != "undrawn").to_numpy()   # an undrawn facility is owed by the lender
-        loan_legs, priority, share, skipped, keep = [], [], [], [], []
+        loan_legs: list[np.ndarray] = []
+        priority: list[float] = []
+        share: list[float] = []
+        skipped: list[str] = []
+        keep: list[int] = []
         loans: dict[str, int] = {}
-        loan_of = []
+        loan_of: list[int] = []
         by_collateral: dict[str, list[int]] = {}
         coll_info: dict[str, tuple[float, np.ndarray, np.ndarray]] = {}
         for r, pr in enumerate(pledges.itertuples()):

@@ -457,8 +457,8 @@ def ledger_claims(ledger: Ledger, view) -> dict[str, pd.DataFrame] | None:
     if reader is None:
         return None
     result = reader(view)
-    frames = {name: getattr(result, name, None) for name in ("assets", "pledges", "guarantees")}
-    frames = {k: (v if isinstance(v, pd.DataFrame) else pd.DataFrame()) for k, v in frames.items()}
+    found = {name: getattr(result, name, None) for name in ("assets", "pledges", "guarantees")}
+    frames = {k: (v if isinstance(v, pd.DataFrame) else pd.DataFrame()) for k, v in found.items()}
     if not any(len(v) for v in frames.values()):
         return None
     return frames

@@ -110,12 +110,19 @@ def sentence(fail: list[str], totals: dict[str, Any], companies: pd.DataFrame, r
                  ("stranded capital", comp.get("stranded_assets", 0.0)),
                  ("unpaid receivables and loans", comp.get("due_within_horizon", 0.0)),
                  ("secured lending", comp.get("secured_lending", 0.0)),
-                 ("guarantees paid", comp.get("guarantee_payout", 0.0)),
                  ("lost funding", comp.get("lost_funding", 0.0))]
         named = [(k, v) for k, v in named if v > 0.05]
+        recovered = -comp.get("secured_recovery", 0.0)
+        guaranteed = comp.get("guarantee_payout", 0.0)
         if named:
+            # guarantees move losses from creditors to guarantors (guarantee_paid + guarantee_payout
+            # = 0), so the creditors' components already hold what the guarantors bear
             text += (f" The {_money(t['total_loss'])} that remains is permanent: "
-                     + ", ".join(f"{_money(v)} {k}" for k, v in sorted(named, key=lambda kv: -kv[1])) + ".")
+                     + ", ".join(f"{_money(v)} {k}" for k, v in sorted(named, key=lambda kv: -kv[1]))
+                     + (f", less {_money(recovered)} secured lenders recover from pledged collateral (net of "
+                        "recovery)" if recovered > 0.05 else "")
+                     + (f"; guarantors bear {_money(guaranteed)} of it (guarantees paid)" if guaranteed > 0.05 else "")
+                     + ".")
     defaulted = companies[companies["defaulted"] & ~companies["failed"]]
     if len(defaulted):
         text += f" {len(defaulted)} other compan{'y defaults' if len(defaulted) == 1 else 'ies default'}: " + \
