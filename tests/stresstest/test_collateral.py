@@ -344,3 +344,33 @@ def test_without_claims_the_new_components_are_zero():
     assert r.basis["claims"] == "no claims recorded" and "Claims: no claims recorded" in r.footer
     assert len(r.ltv_breaches) == 0
     np.testing.assert_allclose(r.companies.set_index("company").loc["bank", "loss"], 50 * (1 - R))
+
+
+@st.composite
+def pledged_books(draw):
+    """A failed borrower with 1-5 drawn loans from different lenders, all pledged on one asset
+    with random ranks (ties and unstated ranks included), and the asset's value."""
+    n = draw(st.integers(1, 5))
+    amounts = [draw(st.integers(1, 40)) for _ in range(n)]
+    ranks = [draw(st.sampled_from([1.0, 2.0, 3.0, NAN])) for _ in range(n)]
+    value = draw(st.integers(0, 2 * sum(amounts)))
+    haircut = draw(st.sampled_from([0.0, 0.3, 0.5]))
+    return amounts, ranks, float(value), haircut
+
+
+@settings(max_examples=15, deadline=None)
+@given(pledged_books())
+def test_a_failure_distributes_collateral_as_the_brute_force_waterfall(book):
+    amounts, ranks, value, haircut = book
+    deals = [deal(f"loan{i}", f"lender{i}", "neo", "loan_debt_spv", a) for i, a in enumerate(amounts)]
+    caps = {"neo": 20, **{f"lender{i}": BIG for i in range(len(amounts))}}
+    with pytest.MonkeyPatch.context() as mp:
+        led = with_claims(build(deals, caps), mp, assets=[asset("dc", "datacentre", "neo", value)],
+                          pledges=[dict(id=f"p{i}", loan=f"loan{i}", lender=f"lender{i}", borrower="neo",
+                                        collateral_asset="dc", priority=r) for i, r in enumerate(ranks)])
+        r = stress(led, fail=["neo"], as_of=AS_OF, model="cascade", collateral_haircut=haircut)
+    c = r.companies.set_index("company")
+    expected = brute_waterfall(value * (1 - haircut), [float(a) for a in amounts], ranks)
+    for i, a in enumerate(amounts):
+        assert c.loc[f"lender{i}", "component_secured_recovery"] == pytest.approx(-expected[i] * (1 - R), abs=1e-9)
+        assert c.loc[f"lender{i}", "loss"] == pytest.approx((a - expected[i]) * (1 - R), abs=1e-9)

@@ -323,9 +323,9 @@ class CollateralBook:
         (the borrower) fails, given the view's remaining amounts ``remaining`` (legs, B) and the
         companies ``D`` (n, B) that have failed or defaulted (a pledged contract is worth its
         remaining value from payers not in ``D``, nothing from those in it). Per collateral the
-        claims are the pledged loans' amounts, each limited to its ``share`` of the collateral's
-        value, paid by :func:`waterfall_arrays`; a loan secured by several collaterals recovers at
-        most its amount (a surplus on one collateral is not passed down to its junior claims:
+        claims are the pledged loans' amounts, paid by :func:`waterfall_arrays`, each pledge then
+        receiving at most its ``share`` of the collateral's value (what a cap leaves is not passed
+        on to the other claims); a loan secured by several collaterals recovers at most its amount (a surplus on one collateral is not passed down to its junior claims:
         a simplification that errs against the juniors)."""
         k, B = remaining.shape
         out = np.zeros((k, B))
@@ -340,8 +340,8 @@ class CollateralBook:
             else:
                 value = np.full(B, c.asset_value)
             rows = c.pledge_rows
-            claims = np.minimum(amount[rows], self.share[rows][:, None] * value[None, :])
-            per_pledge[rows] = waterfall_arrays(value, claims, self.priority[rows])
+            paid = waterfall_arrays(value, amount[rows], self.priority[rows])
+            per_pledge[rows] = np.minimum(paid, self.share[rows][:, None] * value[None, :])
         n_loans = int(self.loan_of.max()) + 1
         by_loan = np.zeros((n_loans, B))
         owed = np.zeros((n_loans, B))
