@@ -374,3 +374,25 @@ def test_a_failure_distributes_collateral_as_the_brute_force_waterfall(book):
     for i, a in enumerate(amounts):
         assert c.loc[f"lender{i}", "component_secured_recovery"] == pytest.approx(-expected[i] * (1 - R), abs=1e-9)
         assert c.loc[f"lender{i}", "loss"] == pytest.approx((a - expected[i]) * (1 - R), abs=1e-9)
+
+
+def test_the_monte_carlo_degenerate_draw_keeps_the_secured_recovery(secured):
+    from loopledger.stresstest.montecarlo import monte_carlo
+
+    det = stress(secured, fail=["neo"], as_of=AS_OF, model="cascade", substitution=0)
+    mc = monte_carlo(secured, fail=["neo"], scenarios=30, seed=3, as_of=AS_OF, model="cascade", substitution=0)
+    c = mc.companies.set_index("company")
+    d = det.companies.set_index("company")
+    for company in ("bank", "fund", "other"):
+        assert c.loc[company, "q50"] == pytest.approx(d.loc[company, "loss"])
+    # and without the claims the bank would lose its whole claim less recovery: the draw used them
+    assert c.loc["bank", "q50"] < 50 * (1 - R) - 1
+
+
+def test_clearing_with_collateral_keeps_the_components_summing_to_the_loss(secured):
+    r = stress(secured, fail=["neo"], as_of=AS_OF, model="clearing", external_assets={"bank": 100, "fund": 100})
+    c = r.companies.set_index("company")
+    comp_cols = [x for x in c.columns if x.startswith("component_")]
+    assert (c[comp_cols].sum(axis=1) - c["loss"]).abs().max() < 1e-9
+    assert c.loc["bank", "component_secured_recovery"] < 0
+    assert (c["loss"] <= c["loss_gross"] + 1e-9).all()
