@@ -270,6 +270,12 @@ LOSS_COMPONENTS: dict[str, str] = {
     "stranded_assets": "capital committed for the failed customer that is not redeployed",
     "secured_lending": "a lender's loss on loans serviced from the failed company's contracts",
     "guarantee_payout": "what a guarantor pays when a backstop it gave triggers",
+    "secured_recovery": "minus what a secured lender recovers from the failed borrower's pledged collateral "
+                        "(in priority order, assets at the haircut), net of the recovery rate it would have "
+                        "had anyway: it reduces the lender's loss (0 or negative)",
+    "guarantee_paid": "minus what guarantors paid the creditor on the covered deals of a failed obligor: the "
+                      "loss moved from the creditor to the guarantor (0 or negative; the guarantor's side is "
+                      "guarantee_payout)",
     "lost_funding": "funding the failed investor or lender had committed and will not pay",
     "default_writeoff": "the rest of a defaulted company's buffer beyond its losses: a default wipes out "
                         "the buffer (a default threshold below 1, or a guarantor that fails because it pays)",

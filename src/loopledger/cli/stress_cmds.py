@@ -123,6 +123,8 @@ _COMPONENT_COLUMNS = (
     ("stakes", ("stake_writedown",)),
     ("margin", ("lost_margin",)),
     ("stranded", ("stranded_assets",)),
+    ("secured rec.", ("secured_recovery",)),
+    ("guaranteed", ("guarantee_paid",)),
     ("other", ("secured_lending", "guarantee_payout", "lost_funding", "face_value")),
 )
 
@@ -168,8 +170,8 @@ def _print_stress(result, top: int) -> None:
     con.print(line, markup=False)
     if economic:
         comp = t["components"]
-        con.print("Components: " + ", ".join(f"{k.replace('_', ' ')} {money(v)}" for k, v in comp.items() if v > 0),
-                  markup=False, soft_wrap=True)
+        con.print("Components: " + ", ".join(f"{k.replace('_', ' ')} {money(v)}" for k, v in comp.items()
+                                             if abs(v) > 0), markup=False, soft_wrap=True)
     if result.sentence:
         con.print(result.sentence, markup=False, soft_wrap=True)
     rc = result.reconfiguration
@@ -179,6 +181,14 @@ def _print_stress(result, top: int) -> None:
         con.print(table(f"Who absorbs what (USD bn within {result.basis['horizon_months']} months)",
                         ["role", "company", "from", "kind", "freed / demand", "absorbed", "earns", "note"], rrows,
                         right={"freed / demand", "absorbed", "earns"}))
+    lb = result.ltv_breaches
+    if lb is not None and len(lb):
+        lrows = [[str(x.loan), x.borrower_name, money(x.amount), money(x.collateral_value),
+                  "—" if x.ltv != x.ltv else f"{x.ltv:.0%}", f"{x.ltv_limit:.0%} ({x.limit_basis})",
+                  "breached" if x.breached else "", money(x.cure), x.note] for x in lb.head(top).itertuples()]
+        con.print(table(f"Loan-to-value after a GPU price fall of {result.params.get('gpu_price_fall', 0):.0%} (USD bn)",
+                        ["loan", "borrower", "loan amount", "collateral", "LTV", "limit", "breach", "cure", "note"],
+                        lrows, right={"loan amount", "collateral", "LTV", "cure"}))
     if result.rescue is not None:
         _print_rescue(con, result.rescue)
     note = _flag_note(result.flagged)

@@ -385,7 +385,8 @@ class _Builder:
         comp = r.companies[(r.companies["loss"] > 0) | (r.companies["loss_gross"] > 0)]
         comp = comp[~comp["failed"]].sort_values("loss", ascending=False).head(15)
         parts = [("owed", ("due_within_horizon",)), ("stakes", ("stake_writedown",)), ("margin", ("lost_margin",)),
-                 ("stranded", ("stranded_assets",)),
+                 ("stranded", ("stranded_assets",)), ("secured rec.", ("secured_recovery",)),
+                 ("guaranteed", ("guarantee_paid",)),
                  ("other", ("secured_lending", "guarantee_payout", "lost_funding", "face_value"))]
         rows = [[company_link(x.company, x.name), money(x.buffer) + (f" ({esc(x.buffer_flag)})" if x.buffer_flag else ""),
                  money(x.loss), money(x.loss_gross), pct(x.loss_share), esc(x.state if x.state != "ok" else "")]
@@ -416,7 +417,8 @@ class _Builder:
                   + para(esc(r.sentence))
                   + '<div id="stress-table"></div>'
                   + table(["company", "buffer", "loss", "gross", "loss / buffer", "state", "owed", "stakes", "margin",
-                           "stranded", "other"], rows, numeric={1, 2, 3, 4, 6, 7, 8, 9, 10})
+                           "stranded", "secured rec.", "guaranteed", "other"], rows,
+                          numeric={1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12})
                   + absorbs + rescue
                   + para("Assumptions used (each can be changed with the option of the same name):") + assumptions
                   + para(esc(r.footer))

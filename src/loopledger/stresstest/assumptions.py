@@ -128,6 +128,20 @@ DEFAULTS: dict[str, Assumption] = {a.name: a for a in (
                "when an investor does not pay for shares it committed to buy, the investee keeps the shares: "
                "no value is lost, only funding (a liquidity shock: funding_shortfall); the gross basis "
                "counts the whole commitment"),
+    Assumption("collateral_haircut", 0.3, "fraction of the collateral's value",
+               "no primary source found (no filing or rating-agency recovery study of GPU or data-centre "
+               "sales was found): GPU lenders apply valuation haircuts of 25-30 % (commercial banks) and "
+               "20-25 % (private credit funds) to GPU collateral, an industry guide's survey of 40+ GPU "
+               "financings (January 2026); the upper end is taken since a failed borrower's GPUs are sold "
+               "in distress. Bound: 0.6 (H100 rental rates fell more than 60 % in 18 months, CCIR; forced "
+               "sales of specialised assets are often 30-60 % below fair value)",
+               "https://v2-pseo-ai.pages.dev/financing/gpu-ltv-calculator"),
+    Assumption("ltv_limit", 0.8, "loan / collateral value",
+               "the highest loan-to-value at origination reported for GPU-backed loans: USD.AI lends at "
+               "most 80 % of hardware value (Underwriting and Risk Management, May 2026); banks lend 50-55 %, "
+               "private credit 55-65 % (industry guide, January 2026). A loan without a stated limit "
+               "breaches once it owes more than 80 % of its collateral's value",
+               "https://usd.ai/insights/usdai-underwriting-and-risk-management"),
     Assumption("stake_basis", "cost", "",
                "a stake is written down at what it is carried at: the investor's own carrying amount or "
                "cumulative investment where a fact gives it, else the equity paid in (funded equity legs, "

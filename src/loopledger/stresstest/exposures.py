@@ -93,6 +93,10 @@ class Exposures(Result):
     #: records them; without them a loan to a borrower without a buffer figure is taken to be
     #: serviced from the borrower's contracts pro rata (docs/stress.md, "Secured lending")
     pledges: pd.DataFrame | None = None
+    #: the claims of issue 17 (``Ledger.claims(view)``: ``assets``, ``pledges``, ``guarantees``,
+    #: the frames of the claims schema, docs/stress.md "Collateral, loan-to-value and
+    #: guarantees"); None when the ledger records no claims
+    claims: dict[str, pd.DataFrame] | None = None
 
     caption = "Exposures and buffers"
 
@@ -336,6 +340,8 @@ def build_exposures(ledger: Ledger, view: View | None = None, params: StressPara
     exposure_params = dict(view.to_dict(), statuses=list(read.statuses), **p.exposure_options(),
                            dropped_without_buffer=[names.get(c, c) for c in dropped])
     types = dict(zip(companies["id"], companies["type"]))
+    claims = ledger_claims(ledger, view)
+    exposure_params["claims"] = claims_note(claims)
     return Exposures(nodes=nodes, legs=frame, buffers=E, buffer_basis=basis, buffer_flag=flag,
                      valuations=V, valuation_basis=Vb,
                      excluded=pd.DataFrame(excluded, columns=["deal", "kind", "status", "reason"]),
@@ -343,7 +349,7 @@ def build_exposures(ledger: Ledger, view: View | None = None, params: StressPara
                      gpu_assets=np.array([float(gpu.get(x, 0.0)) for x in nodes.tolist()]),
                      company_types=np.array([types.get(x) or "other" for x in nodes.tolist()], dtype=object),
                      facts=economic_facts(ledger, view.as_of, set(nodes.tolist())),
-                     pledges=ledger_pledges(ledger, frame))
+                     pledges=ledger_pledges(ledger, frame, claims), claims=claims)
 
 
 # -- what the economic loss model reads besides the legs ------------------------------------------
@@ -442,13 +448,46 @@ def economic_facts(ledger: Ledger, as_of, companies: set[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["company", "family", "metric", "value", "unit", "as_of", "fact", "source"])
 
 
-def ledger_pledges(ledger: Ledger, legs: pd.DataFrame) -> pd.DataFrame | None:
-    """Explicit pledges of contracts to loans, when the ledger records them (issue 17 adds a
-    ``pledges`` table: loan deal, pledged contract deal, share); None until then."""
-    reader = getattr(ledger, "pledges", None)
+def ledger_claims(ledger: Ledger, view) -> dict[str, pd.DataFrame] | None:
+    """The claims live at the view's date (``Ledger.claims(view)``: assets, pledges and
+    guarantees, the frames of the claims schema), or None when the ledger records none (a
+    ledger without the claims tables: the stress components ``secured_recovery`` and
+    ``guarantee_paid`` are then 0, stated as "no claims recorded")."""
+    reader = getattr(ledger, "claims", None)
     if reader is None:
         return None
-    frame = reader()
+    result = reader(view)
+    found = {name: getattr(result, name, None) for name in ("assets", "pledges", "guarantees")}
+    frames = {k: (v if isinstance(v, pd.DataFrame) else pd.DataFrame()) for k, v in found.items()}
+    if not any(len(v) for v in frames.values()):
+        return None
+    return frames
+
+
+def claims_note(claims: dict[str, pd.DataFrame] | None) -> str:
+    """What the claims of a view amount to, in words, for every stress output."""
+    if claims is None:
+        return "no claims recorded"
+    return (f"{len(claims['pledges'])} pledges, {len(claims['assets'])} assets, "
+            f"{len(claims['guarantees'])} guarantees recorded")
+
+
+def ledger_pledges(ledger: Ledger, legs: pd.DataFrame,
+                   claims: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame | None:
+    """Explicit pledges of contracts to loans (loan deal, pledged contract deal, share): the
+    claims' pledges whose collateral is a contract (``collateral_deal``), or a ledger's own
+    ``pledges()`` table; None when there are none."""
+    reader = getattr(ledger, "pledges", None)
+    if claims is not None and len(claims["pledges"]) and "collateral_deal" in claims["pledges"]:
+        pl = claims["pledges"]
+        pl = pl[pl["collateral_deal"].notna() & (pl["collateral_deal"].astype(str) != "")]
+        share = pd.to_numeric(pl["share"], errors="coerce").fillna(1.0) if "share" in pl else 1.0
+        frame = pd.DataFrame({"loan": pl["loan"].to_numpy(), "contract": pl["collateral_deal"].to_numpy(),
+                              "share": np.asarray(share, dtype=float) * np.ones(len(pl))})
+    elif reader is None:
+        return None
+    else:
+        frame = reader()
     if frame is None or len(frame) == 0:
         return None
     return frame[frame["loan"].isin(legs["deal"]) & frame["contract"].isin(legs["deal"])].reset_index(drop=True)

@@ -128,7 +128,14 @@ class StressParams(ParamSet):
                                                    "meets 1 - X of its commitments (DebtRank only).",
                                                    unit="fraction", ge=0, le=1, mapping="company")
     gpu_price_fall: float = param(0.0, "GPU prices fall by this share: chip buyers lose it on the "
-                                  "chips they bought (DebtRank only).", unit="fraction", ge=0, le=1)
+                                  "chips they bought, pledged GPUs lose it as collateral, and loans whose "
+                                  "loan-to-value then passes its limit are breached (DebtRank only).",
+                                  unit="fraction", ge=0, le=1)
+    collateral_haircut: float = param(0.3, "economic basis: discount at which a failed borrower's pledged "
+                                      "assets (GPUs, data centres) are sold; its secured lenders recover "
+                                      "value x (1 - haircut) in priority order.", unit="fraction", ge=0, le=1)
+    ltv_limit: float = param(0.8, "Loan-to-value limit of a pledged loan whose pledge states none: above "
+                             "it the loan is in breach.", unit="loan / collateral value", gt=0, le=10)
     alpha: float = param(1.0, "clearing: share of external assets a defaulter realises.",
                          unit="fraction", ge=0, le=1)
     beta: float = param(1.0, "clearing: share of receipts a defaulter realises.",

@@ -37,6 +37,7 @@ from ..results import Result, frame_html, jsonable
 from ._inputs import as_list, check_unit_interval
 from .assumptions import DEFAULTS, used
 from .buffers import latest_figures
+from .collateral import ltv_breaches
 from .exposures import Exposures, build_exposures
 from .params import EXTERNAL_ASSETS, STRESS_VIEW, StressParams, SystemicParams
 from .ranking import batch_size_for, rank_batches
@@ -93,6 +94,9 @@ class StressResult(Result):
     footer: str = ""
     totals_without_substitution: dict[str, Any] | None = None
     rescue: Any = None
+    #: the pledged loans with their loan-to-value after the GPU price fall, and which breach
+    #: (:func:`~loopledger.stresstest.collateral.ltv_breaches`; empty without pledges)
+    ltv_breaches: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def caption(self) -> str:  # type: ignore[override]
@@ -204,8 +208,9 @@ def resolve_companies(source, X: Exposures, names: Iterable[str], what: str = "f
 
 
 def _shock_vector(model: ShockModel, fail_idx: list[int], funding: Mapping[int, float],
-                  gpu_price_fall: float) -> tuple[np.ndarray, np.ndarray]:
-    """h0 (n,) and the USD value of the shock to each company itself."""
+                  gpu_price_fall: float, cure: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """h0 (n,) and the USD value of the shock to each company itself; ``cure`` (n,) is what
+    each borrower must pay at once to cure its loans' LTV breaches (USD bn)."""
     X = model.exposures
     n = model.n
     E = model.E
@@ -215,6 +220,9 @@ def _shock_vector(model: ShockModel, fail_idx: list[int], funding: Mapping[int, 
     if gpu_price_fall:
         gpu = X.gpu_assets if X.gpu_assets is not None else np.zeros(n)
         usd += gpu_price_fall * gpu
+    if cure is not None:
+        usd += cure
+    if gpu_price_fall or cure is not None:
         h0 = np.where(finite, np.minimum(1.0, usd / np.where(finite, E, 1.0)), 0.0)
     for i, x in funding.items():
         h0[i] = max(h0[i], x)
@@ -380,7 +388,15 @@ def run_stress(source: Any, X: Exposures, fail_names: list[str], p: StressParams
     funding = {}
     for name, x in p.funding_shortfall.items():
         funding[resolve_companies(source, X, [name], "funding_shortfall")[0]] = check_unit_interval(x, f"funding_shortfall[{name}]")
-    h0, shock_usd = _shock_vector(engine, fail_idx, funding, p.gpu_price_fall)
+    breaches = loan_ltv(engine, p)
+    cure = None
+    if len(breaches) and breaches["breached"].any():
+        cure = np.zeros(X.n)
+        index = {k: i for i, k in enumerate(X.nodes.tolist())}
+        for b in breaches[breaches["breached"]].itertuples():
+            if b.borrower in index:
+                cure[index[b.borrower]] += b.cure
+    h0, shock_usd = _shock_vector(engine, fail_idx, funding, p.gpu_price_fall, cure)
     e, e_note = _external_assets(source, X, p.external_assets) if p.model == "clearing" else (None, None)
     basis = p.loss_basis
     H0 = h0[:, None]
@@ -396,6 +412,7 @@ def run_stress(source: Any, X: Exposures, fail_names: list[str], p: StressParams
     companies = _company_frame(X, engine, p, main, by_basis, no_sub, shock_usd, e, e_note)
     totals = _totals(X, engine, p, main, by_basis, no_sub, h0, shock_usd)
     totals["capped_at_gross"] = int(capped.sum())
+    totals["ltv_breaches"] = int(breaches["breached"].sum()) if len(breaches) else 0
     reconf = absorption_table(engine.market, main.valuation.info, p) if main.valuation.info is not None else pd.DataFrame()
     params = _echo(X, p, [X.nodes[i] for i in fail_idx], funding)
     note = basis_note(X, p)
@@ -411,12 +428,38 @@ def run_stress(source: Any, X: Exposures, fail_names: list[str], p: StressParams
     result = StressResult(model=p.model, fail=names, companies=companies, totals=totals, params=params,
                           flagged=_flagged(X), excluded=X.excluded, loss_basis=basis, assumptions=assumptions,
                           reconfiguration=reconf, sentence=text, basis=note, footer=footer(note, p),
-                          totals_without_substitution=t0)
+                          totals_without_substitution=t0, ltv_breaches=breaches)
     if p.rescue:
         from .rescue import find_rescue
 
         result = _with(result, rescue=find_rescue(engine, p, h0, e, main, run_basis=run_basis))
     return result
+
+
+def loan_ltv(engine: ShockModel, p: StressParams) -> pd.DataFrame:
+    """The pledged loans' loan-to-value after ``p.gpu_price_fall`` and which breach their limit
+    (:func:`~loopledger.stresstest.collateral.ltv_breaches`): loan amounts and pledged contracts'
+    remaining values from the view's legs, assets from the claims. A breach is the trigger the
+    loan agreement sets (docs/stress.md, "Collateral, loan-to-value and guarantees"): the borrower
+    must pay the loan down to its limit at once (``cure``), a shock to it like a funding shortfall;
+    one that cannot pay it fails. A borrower without a buffer figure absorbs it (noted)."""
+    X = engine.exposures
+    book = engine.collateral
+    if X.claims is None or book is None or not len(book):
+        return pd.DataFrame()
+    credit = engine.credit
+    contracts = credit.groupby("deal")["remaining"].sum().to_dict()
+    out = ltv_breaches(X.claims.get("assets"), book.pledges, engine.loan_amounts(), p.gpu_price_fall,
+                       ltv_limit=p.ltv_limit, contract_values=contracts)
+    flag = dict(zip(X.nodes.tolist(), X.buffer_flag.tolist()))
+    E = dict(zip(X.nodes.tolist(), X.buffers.tolist()))
+    for i, b in enumerate(out.itertuples()):
+        if b.breached and not np.isfinite(E.get(b.borrower, np.inf)):
+            note = ("borrower has no buffer figure: the cure is absorbed" if flag.get(b.borrower) == "missing"
+                    else "borrower never fails (infinite buffer): the cure is absorbed")
+            out.loc[i, "note"] = "; ".join(x for x in (b.note, note) if x)
+    out.insert(1, "borrower_name", [X.names.get(c, c) for c in out["borrower"]])
+    return out
 
 
 def _with(result: StressResult, **changes: Any) -> StressResult:
@@ -551,6 +594,13 @@ def collect_assumptions(engine: ShockModel, p: StressParams, failed: Iterable[in
             used("threshold", p.threshold, DEFAULTS["threshold"].value)]
     if p.loss_basis == "economic":
         out += engine.book.assumptions
+        if engine.collateral is not None and len(engine.collateral):
+            out.append(used("collateral_haircut", p.collateral_haircut, DEFAULTS["collateral_haircut"].value))
+    if engine.collateral is not None and len(engine.collateral):
+        pl = engine.collateral.pledges
+        if "ltv_limit" not in pl or pd.to_numeric(pl["ltv_limit"], errors="coerce").isna().any():
+            out.append(used("ltv_limit", p.ltv_limit, DEFAULTS["ltv_limit"].value,
+                            note="pledges that state no loan-to-value limit"))
     out += engine.market.assumptions(p, p.substitution_for(), None if failed is None else np.asarray(list(failed)))
     seen, uniq = set(), []
     for a in out:

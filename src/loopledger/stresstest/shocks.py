@@ -32,6 +32,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ..vocabulary import COMMERCIAL_KINDS, LOSS_COMPONENTS
+from .collateral import CollateralBook
 from .exposures import Exposures
 from .losses import LegBook, margin_of, scale_of
 from .params import StressParams
@@ -107,6 +108,13 @@ class ShockModel:
     book: LegBook
     market: Market
     kinds: list = field(default_factory=list)
+    #: per transfer: (its row in ``backstop`` whose amount is the cap, or -1; a cap the claims'
+    #: guarantees table states, NaN when none: then the backstop's amount, or no cap)
+    transfer_caps: list = field(default_factory=list)
+    #: the claims' pledges arranged for valuing collateral (None without pledges)
+    collateral: CollateralBook | None = None
+    #: notes on the claims (guarantees or pledges that could not be applied, and why)
+    claims_notes: list = field(default_factory=list)
 
     @classmethod
     def build(cls, exposures: Exposures, params: StressParams | None = None) -> ShockModel:
@@ -122,11 +130,11 @@ class ShockModel:
         e_holder = equity["holder"].map(index).to_numpy(np.int64)
         e_cpty = equity["counterparty"].map(index).to_numpy(np.int64)
         position = {int(old): new for new, old in enumerate(credit["index"].tolist())}
-        transfers = []
-        for row in backstop.itertuples():
-            cov = np.array([position[c] for c in row.covers if c in position], dtype=np.int64)
-            transfers.append((index[row.holder], cov))
+        transfers, transfer_caps, notes = _transfers(X, credit, backstop, position, index)
         book = LegBook.build(X, credit, equity, p)
+        collateral = CollateralBook.build(X.claims, credit, index, p.collateral_haircut, p.gpu_price_fall)
+        if collateral is not None:
+            notes += collateral.skipped
         sec = book.secured
         # pairs: every (holder, counterparty) that can carry a loss, including a guarantor's and a
         # secured lender's exposure to the debtors of the legs they stand behind
@@ -155,6 +163,7 @@ class ShockModel:
             e_value=equity["amount"].to_numpy(float),
             rows=rows, cols=cols, P_credit=P_credit, P_equity=P_equity, P_secured=P_secured, transfers=tr,
             book=book, market=Market.build(X, credit, book.rev_h, p), kinds=kinds,
+            transfer_caps=transfer_caps, collateral=collateral, claims_notes=notes,
         )
 
     # the amounts of one deterministic view ---------------------------------------------------
@@ -232,6 +241,12 @@ class ShockModel:
             total = comp.sum(axis=0)
             scale = np.divide(gross, total, out=np.ones_like(total), where=total > gross)
             comp *= np.minimum(1.0, scale)[None]
+            if self.collateral is not None and len(self.collateral):
+                # a secured lender recovers from the failed borrower's collateral first; the rest
+                # of its claim is unsecured and recovers at R like any other
+                rec = self.collateral.recovered(rem, D)
+                sr = np.where(role == "claim", np.minimum(rec * keep, comp[C["due_within_horizon"]]), 0.0)
+                comp[C["secured_recovery"]] = -sr
             leg = comp.sum(axis=0)
             mark = (self.e_value[:, None] if inp.equity is None else inp.equity) * np.ones((1, B))
             ratio_e = np.divide(mark, self.e_value[:, None], out=np.zeros_like(mark), where=self.e_value[:, None] > 0)
@@ -255,11 +270,15 @@ class ShockModel:
             hit = w[self.c_debtor[cov]]
             lost = leg[cov] * hit
             total = lost.sum(axis=0)
-            moved_total = np.minimum(caps[s], total) * ~D[g]
+            row, fixed = self.transfer_caps[s] if s < len(self.transfer_caps) else (s, np.nan)
+            cap = np.full(B, fixed) if np.isfinite(fixed) else (caps[row] if row >= 0 else np.full(B, np.inf))
+            moved_total = np.minimum(cap, total) * ~D[g]
             frac = np.divide(moved_total, total, out=np.zeros(B), where=total > 0)
             moved = leg[cov] * frac * (hit > 0)           # in "if the debtor fails" terms
             if comp is not None:
-                comp[:, cov] *= np.divide(leg[cov] - moved, leg[cov], out=np.ones_like(moved), where=leg[cov] > 0)[None]
+                # the creditor's components stay what it would lose; what the guarantor pays it
+                # shows as guarantee_paid (negative), the guarantor's side as guarantee_payout
+                comp[C["guarantee_paid"], cov] -= moved
             leg[cov] -= moved
             out.append((g, cov, moved))
         return out
@@ -274,6 +293,9 @@ class ShockModel:
         R = inp.recovery if not inp.clearing else np.zeros(B)
         claim = sec.claim[:, None] * (1.0 - R)[None, :]
         claim = claim * scale_of(inp.remaining, self.base_remaining()[:, 0])[sec.loan]
+        # a borrower that has failed itself passes nothing on: its lender's loss is then the loan
+        # itself (less what its collateral recovers), not the borrower's loss on its contracts too
+        claim = claim * (1.0 - np.clip(w[sec.borrower], 0.0, 1.0))
         per_contract = sp.csr_matrix((np.ones(len(sec)), (sec.contract, np.arange(len(sec)))), shape=(leg.shape[0], len(sec)))
         total = per_contract @ claim                                   # (k, B)
         moved_c = np.minimum(leg, total)
@@ -285,6 +307,14 @@ class ShockModel:
         return moved
 
     # aggregation ---------------------------------------------------------------------------
+
+    def loan_amounts(self) -> dict[str, float]:
+        """Each pledged loan's drawn amount owed to its lender on the view's basis (USD bn)."""
+        if self.collateral is None:
+            return {}
+        rem = self.credit["remaining"].to_numpy(float)
+        return {str(pr.loan): float(rem[legs].sum())
+                for pr, legs in zip(self.collateral.pledges.itertuples(), self.collateral.loan_legs)}
 
     def pairs(self, v: Valuation) -> tuple[np.ndarray, np.ndarray | None]:
         """A (pairs, B): what each holder loses if each counterparty fails, and its components
@@ -333,3 +363,52 @@ class ShockModel:
         if len(sec):
             comps[C["secured_lending"]] += _incidence(sec.lender, n) @ (v.secured * unpaid[self.c_debtor[sec.contract]])
         return loss, comps
+
+
+def _transfers(X: Exposures, credit: pd.DataFrame, backstop: pd.DataFrame, position: dict[int, int],
+               index: dict[str, int]) -> tuple[list, list, list[str]]:
+    """The guarantees as (guarantor, covered credit-leg positions) with their caps. A backstop leg
+    covers the legs :func:`~loopledger.stresstest.obligations.backstop_cover` found for it, capped
+    at its amount; where the claims' ``guarantees`` table names what a guarantee deal covers, its
+    rows replace that guess: one transfer per row, covering the credit legs of the covered deal
+    (owed by its obligor to its creditor), capped at the row's ``cap`` (NaN: up to the covered
+    amount, i.e. no cap beyond the leg's own loss). A guarantee whose deal has no backstop leg in
+    the view is added when its guarantor is in the view."""
+    transfers, caps, notes = [], [], []
+    table = X.claims.get("guarantees") if X.claims is not None else None
+    named = table if table is not None and len(table) else pd.DataFrame(columns=["deal", "guarantor", "covers", "cap"])
+    deals = credit["deal"].to_numpy(object)
+    debtors = credit["debtor"].to_numpy(object)
+
+    def covered(g) -> np.ndarray:
+        return np.flatnonzero((deals == g.covers) & (debtors != g.guarantor)).astype(np.int64)
+
+    done: set[str] = set()
+    for b, row in enumerate(backstop.itertuples()):
+        rows = named[named["deal"] == row.deal]
+        if len(rows):
+            done.add(row.deal)
+            for g in rows.itertuples():
+                cov = covered(g)
+                if not len(cov):
+                    notes.append(f"guarantee {g.deal}: the covered deal {g.covers} has no leg in this view")
+                cap = pd.to_numeric(pd.Series([g.cap]), errors="coerce").iloc[0]
+                transfers.append((index[row.holder], cov))
+                caps.append((-1, float(cap) if pd.notna(cap) else np.nan))
+            continue
+        cov = np.array([position[c] for c in row.covers if c in position], dtype=np.int64)
+        transfers.append((index[row.holder], cov))
+        caps.append((b, np.nan))
+    for g in named.itertuples():
+        if g.deal in done:
+            continue
+        if g.guarantor not in index:
+            notes.append(f"guarantee {g.deal}: its guarantor {g.guarantor} has no exposure in this view")
+            continue
+        cov = covered(g)
+        if not len(cov):
+            notes.append(f"guarantee {g.deal}: the covered deal {g.covers} has no leg in this view")
+        cap = pd.to_numeric(pd.Series([g.cap]), errors="coerce").iloc[0]
+        transfers.append((index[g.guarantor], cov))
+        caps.append((-1, float(cap) if pd.notna(cap) else np.nan))
+    return transfers, caps, notes

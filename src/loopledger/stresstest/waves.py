@@ -84,14 +84,17 @@ def _write_off(loss: np.ndarray, comps: np.ndarray | None, down: np.ndarray, fai
 
 
 def _split(comps_pairs: np.ndarray | None, A: np.ndarray, contrib: np.ndarray, P_rows: sp.csr_matrix,
-           raw: np.ndarray, loss: np.ndarray) -> np.ndarray | None:
+           raw: np.ndarray, loss: np.ndarray, passed: np.ndarray | None = None) -> np.ndarray | None:
     """Components per company: each pair's contribution split as its components, summed per
-    holder and scaled to the holder's loss."""
+    holder and scaled to the holder's loss. A pair whose components cancel (a loss a guarantee
+    or collateral covers in full: A = 0) still shows them, times what its counterparty passed
+    (``passed``), so that a creditor's ``guarantee_paid`` is visible although its loss is 0."""
     if comps_pairs is None:
         return None
     share = np.divide(comps_pairs, A[None], out=np.zeros_like(comps_pairs), where=A[None] > 0)
-    scale = np.divide(loss, raw, out=np.zeros_like(loss), where=raw > 0)
-    return np.stack([P_rows @ (share[c] * contrib) for c in range(len(COMPONENTS))]) * scale[None]
+    scale = np.divide(loss, raw, out=np.ones_like(loss), where=raw > 0)
+    zero = np.where(A > 0, 0.0, passed if passed is not None else 0.0)
+    return np.stack([P_rows @ (share[c] * contrib + comps_pairs[c] * zero) for c in range(len(COMPONENTS))]) * scale[None]
 
 
 def debtrank_waves(model: ShockModel, inp: Inputs, h0: np.ndarray, variant: str, tol: float = 1e-12,
@@ -155,7 +158,7 @@ def debtrank_waves(model: ShockModel, inp: Inputs, h0: np.ndarray, variant: str,
     direct_raw = P_rows @ (capA * np.where(shocked[cols], h0[cols], 0.0))
     direct = np.minimum(direct_raw, loss)
     h = np.where(finite[:, None], run.h, np.nan)
-    cmp = _split(Acomp, A, contrib, P_rows, raw, loss)
+    cmp = _split(Acomp, A, contrib, P_rows, raw, loss, passed)
     loss, cmp = _write_off(loss, cmp, D, F, E)
     return Outcome(loss=loss, direct=direct, comps=cmp, failed=F,
                    defaulted=D, wave=wave, round=round_hit, round_defaulted=round_def, h=h, valuation=v,
@@ -206,7 +209,7 @@ def cascade_waves(model: ShockModel, inp: Inputs, failed: np.ndarray, threshold:
         wave[new] = k
     loss = np.where(failed, 0.0, np.where(finite[:, None], np.minimum(raw, np.where(finite, E, 0.0)[:, None]), raw))
     direct = np.minimum(P_rows @ (A * failed[model.cols]), loss)
-    cmp = _split(Acomp, A, contrib, P_rows, raw, loss)
+    cmp = _split(Acomp, A, contrib, P_rows, raw, loss, D[model.cols].astype(float))
     loss, cmp = _write_off(loss, cmp, D, failed, E)
     return Outcome(loss=loss, direct=direct, comps=cmp, failed=failed,
                    defaulted=D, wave=wave, round=first_hit, round_defaulted=np.where(D, wave, -1), h=None,

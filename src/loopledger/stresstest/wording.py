@@ -52,6 +52,8 @@ def basis_note(X: Exposures, p: StressParams) -> dict[str, Any]:
         model=p.model,
         distress_threshold=p.distress_threshold,
         threshold=p.threshold,
+        claims=X.params.get("claims", "no claims recorded"),
+        collateral_haircut=p.collateral_haircut,
     )
 
 
@@ -64,10 +66,13 @@ def footer(note: dict[str, Any], p: StressParams) -> str:
     nb = (f"{n} companies without a {note['buffer']} figure, {note['without_buffer_treatment']}" if n
           else f"every company has a {note['buffer']} figure")
     statuses = ", ".join(note["statuses"] or []) if note.get("statuses") else "the view's statuses"
+    claims = note.get("claims", "no claims recorded")
+    if claims != "no claims recorded" and note["loss_basis"] == "economic":
+        claims += f" (pledged assets sold at a {note.get('collateral_haircut', p.collateral_haircut):.0%} haircut)"
     return (f"{note['loss_basis'].capitalize()} losses (stakes at {note['stake_basis']}); horizon "
             f"{note['horizon_months']} months; recovery {note['recovery']:.0%} ({note['recovery_source']}); {sub_text}; "
             f"buffers = {note['buffer']}; {nb}. Model {note['model']}; as of {note['as_of']}; statuses {statuses}; "
-            f"amounts on the {note['amount']} basis.")
+            f"amounts on the {note['amount']} basis. Claims: {claims}.")
 
 
 def _money(x: float) -> str:
@@ -105,12 +110,19 @@ def sentence(fail: list[str], totals: dict[str, Any], companies: pd.DataFrame, r
                  ("stranded capital", comp.get("stranded_assets", 0.0)),
                  ("unpaid receivables and loans", comp.get("due_within_horizon", 0.0)),
                  ("secured lending", comp.get("secured_lending", 0.0)),
-                 ("guarantees paid", comp.get("guarantee_payout", 0.0)),
                  ("lost funding", comp.get("lost_funding", 0.0))]
         named = [(k, v) for k, v in named if v > 0.05]
+        recovered = -comp.get("secured_recovery", 0.0)
+        guaranteed = comp.get("guarantee_payout", 0.0)
         if named:
+            # guarantees move losses from creditors to guarantors (guarantee_paid + guarantee_payout
+            # = 0), so the creditors' components already hold what the guarantors bear
             text += (f" The {_money(t['total_loss'])} that remains is permanent: "
-                     + ", ".join(f"{_money(v)} {k}" for k, v in sorted(named, key=lambda kv: -kv[1])) + ".")
+                     + ", ".join(f"{_money(v)} {k}" for k, v in sorted(named, key=lambda kv: -kv[1]))
+                     + (f", less {_money(recovered)} secured lenders recover from pledged collateral (net of "
+                        "recovery)" if recovered > 0.05 else "")
+                     + (f"; guarantors bear {_money(guaranteed)} of it (guarantees paid)" if guaranteed > 0.05 else "")
+                     + ".")
     defaulted = companies[companies["defaulted"] & ~companies["failed"]]
     if len(defaulted):
         text += f" {len(defaulted)} other compan{'y defaults' if len(defaulted) == 1 else 'ies default'}: " + \

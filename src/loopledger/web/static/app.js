@@ -317,7 +317,7 @@
     const who = (r.fail || body.fail).map((x) => names[x] || x).join(", ");
     const t = r.totals || {};
     const basis = r.loss_basis || "economic";
-    const comps = Object.entries(t.components || {}).filter(([, v]) => v > 0.005);
+    const comps = Object.entries(t.components || {}).filter(([, v]) => Math.abs(v) > 0.005);
     const compNames = Object.keys((r.companies[0] || {}).components || {}).filter((k) => comps.some(([c]) => c === k));
     out.innerHTML = barChart(rows.slice(0, 15), `${basis === "economic" ? "Economic losses" : "Gross losses"} of others if ${esc(who)} fails (USD bn)`) +
       `<p id="stress-totals">Total loss to others: <strong>$${money(t.total_loss)} bn</strong> on the ${esc(basis)} basis
