@@ -64,8 +64,9 @@ def docs_text() -> str:
     blines = ["| company | kind | buffer | missing | why |", "|---|---|---|---|---|"]
     for r in table.to_dict(orient="records"):
         kind = "listed" if r["listed"] else "private"
-        blines.append(f"| `{r['company']}` | {kind} | {'yes' if r['has_buffer'] else 'no'} | "
-                      f"{', '.join(r['missing']) or '—'} | {r['why'] or ''} |")
+        has = "by rule" if r["by_rule"] else "yes" if r["has_buffer"] else "no"
+        blines.append(f"| `{r['company']}` | {kind} | {has} | "
+                      f"{', '.join(r['missing']) or '—'} | {r['why'] if isinstance(r['why'], str) else ''} |")
     text = DOC.read_text(encoding="utf-8")
     text = _replace(text, "counts", counts)
     text = _replace(text, "gaps", "\n".join(lines) + "\n")

@@ -22,7 +22,9 @@ Changing a meaning here changes it everywhere (docs/architecture.md).
 * :data:`DISBURSEMENT_KINDS` and :data:`DISBURSEMENT_BASES`: what a recorded payment under a
   deal is (a tranche, a drawdown, a repayment) and whether its amount is one payment or the
   total paid so far;
-* :data:`FACT_UNITS`: the units a company fact may be stated in.
+* :data:`FACT_UNITS`: the units a company fact may be stated in;
+* :func:`infinite_buffer_by_rule` and :data:`BUFFER_BY_RULE`: which companies never fail
+  (placeholders and governments: an infinite buffer by rule, docs/methods.md 6.4).
 """
 
 from __future__ import annotations
@@ -208,6 +210,21 @@ STATUS_GROUPS: dict[str, tuple[str, ...]] = {
 BINDING_STATUSES: tuple[str, ...] = STATUS_GROUPS["binding"]
 #: plain-language label of each status, for tables a journalist reads
 STATUS_LABELS: dict[str, str] = {s: m.label for s, m in STATUSES.items()}
+
+
+# -- buffers by rule ---------------------------------------------------------------------------
+
+#: how a company whose buffer is infinite by rule is described (docs/methods.md 6.4)
+BUFFER_BY_RULE = "by rule (sovereign or placeholder: infinite)"
+
+
+def infinite_buffer_by_rule(placeholder: bool | None, type_detail: str | None) -> bool:
+    """Whether a company's loss-absorbing buffer is infinite by rule: unnamed aggregates
+    (placeholders: capital markets, bank lenders) and governments (type detail says
+    government) absorb and report losses and never fail (docs/methods.md 6.4). The stress
+    model and ``data buffers`` both read this one rule."""
+    detail = type_detail if isinstance(type_detail, str) else ""
+    return bool(placeholder) or "government" in detail.lower()
 
 
 # -- company facts -----------------------------------------------------------------------------

@@ -94,10 +94,21 @@ def _binding_companies(live, rows, when):
     return out
 
 
-def _has_buffer(live, rows, company, when):
+def _by_rule(live, company):
+    """A government or a placeholder, read from the company rows themselves (the stress
+    model's rule, docs/methods.md 6.4: their buffer is infinite)."""
+    row = next((c for c in live["companies"] if c["id"] == company), None)
+    return row is not None and (row["placeholder"] == "true" or "government" in row["type_detail"].lower())
+
+
+def _has_fact_buffer(live, rows, company, when):
     names = {m for fam in ("value", "book_equity", "cash") for m in BUFFER_FAMILIES[fam]}
     return any(f["company"] == company and f["metric"] in names and f["unit"] == "USD bn"
                and rows.start(f["as_of"]) <= when for f in live["facts"])
+
+
+def _has_buffer(live, rows, company, when):
+    return _by_rule(live, company) or _has_fact_buffer(live, rows, company, when)
 
 
 def test_every_company_in_a_binding_billion_dollar_deal_has_a_buffer_or_a_documented_reason(live, rows):
@@ -116,15 +127,51 @@ def test_buffer_facts_scope_is_the_binding_billion_dollar_companies(live, rows, 
     assert set(result.table["company"]) == _binding_companies(live, rows, when)
     assert set(result.without_buffer) == {c for c in _binding_companies(live, rows, when)
                                           if not _has_buffer(live, rows, c, when)}
+    assert set(result.by_rule) == {c for c in _binding_companies(live, rows, when) if _by_rule(live, c)}
+    assert "us-government" in result.by_rule   # in a binding deal (its Intel stake), no facts
+
+
+def test_governments_and_placeholders_have_a_buffer_by_rule():
+    """The stress model gives governments and placeholders an infinite buffer
+    (``is_placeholder``); ``buffer_facts`` counts them as having a buffer by that rule, needs
+    no figure from them, and says so, while an ordinary company without a figure has none."""
+    from loopledger.stresstest.buffers import is_placeholder
+    from loopledger.vocabulary import BUFFER_BY_RULE
+
+    ledger = Ledger.in_memory()
+    ledger.add({"sources": [dict(id="src-t", url="https://example.org/t", publisher="x", type="news")],
+                "companies": [dict(id="gov", name="A Government", type="other", type_detail="Government (federal)"),
+                              dict(id="mkts", name="Capital markets", type="other", placeholder=True),
+                              dict(id="plain", name="Plain", type="other", type_detail="governance software"),
+                              dict(id="firm", name="Firm", type="other")],
+                "facts": [dict(id="firm/cash/2025-06-30", company="firm", metric="cash", value=2.0,
+                               unit="USD bn", as_of="2025-06-30", confidence="high", sources=["src-t"])]})
+    result = buffer_facts(ledger, companies=["gov", "mkts", "plain", "firm"], as_of="2026-01-01")
+    table = result.to_frame().set_index("company")
+    assert result.by_rule == ["gov", "mkts"]
+    assert result.without_buffer == ["plain"]
+    for c in ("gov", "mkts"):
+        assert bool(table.loc[c, "has_buffer"]) and table.loc[c, "missing"] == []
+        assert BUFFER_BY_RULE in table.loc[c, "why"] and table.loc[c, "basis"] == BUFFER_BY_RULE
+        assert table.loc[c, "value"] != table.loc[c, "value"] or table.loc[c, "value"] is None   # no figure invented
+        assert table.loc[c, "cash"] != table.loc[c, "cash"] or table.loc[c, "cash"] is None
+    assert table.loc["plain", "missing"] == ["value", "cash"] and not bool(table.loc["plain", "by_rule"])
+    assert bool(table.loc["firm", "has_buffer"]) and not bool(table.loc["firm", "by_rule"])
+    # the same rule as the stress model's, company by company
+    frame = ledger.companies().set_index("id")   # the frame the stress model reads
+    for c in ("gov", "mkts", "plain", "firm"):
+        assert is_placeholder(frame.loc[c]) == bool(table.loc[c, "by_rule"]), c
 
 
 def test_the_documented_buffer_list_is_current(live, rows):
     text = (rows.ROOT / "docs" / "data.md").read_text(encoding="utf-8")
     section = re.search(r"<!-- buffers:start -->\n(.*?)<!-- buffers:end -->", text, re.S).group(1)
-    documented = {m.group(1): m.group(2) == "yes" for m in re.finditer(r"^\| `([^`]+)` \| \w+ \| (yes|no) \|", section, re.M)}
+    documented = {m.group(1): m.group(2) for m in
+                  re.finditer(r"^\| `([^`]+)` \| \w+ \| (yes|no|by rule) \|", section, re.M)}
     when = date(2026, 12, 7)
-    assert documented == {c: _has_buffer(live, rows, c, when) for c in _binding_companies(live, rows, when)}, \
-        "run tools/build_data.py"
+    expected = {c: "by rule" if _by_rule(live, c) else "yes" if _has_fact_buffer(live, rows, c, when) else "no"
+                for c in _binding_companies(live, rows, when)}
+    assert documented == expected, "run tools/build_data.py"
 
 
 def test_companies_with_full_buffers(live, rows, bundled):

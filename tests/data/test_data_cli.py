@@ -58,3 +58,18 @@ def test_a_missing_database_is_an_error(cli, tmp_path):
     result = cli("data", "gaps", "--db", f"sqlite:///{tmp_path / 'none.db'}")
     assert result.code == 1
     assert "loopledger init" in result.err
+
+
+def test_buffers_table_counts_governments_by_rule(cli, bundled):
+    """The summary line says how many have a buffer and names those that have one by rule
+    (sovereign or placeholder: infinite), as the API counts them."""
+    result = cli("data", "buffers")
+    assert result.code == 0, result.err
+    api = buffer_facts(bundled)
+    line = next(s for s in result.out.splitlines() if " have a buffer " in s)
+    have = len(api.table) - len(api.without_buffer)
+    assert line.startswith(f"{have} of {len(api.table)} have a buffer")
+    assert f"{len(api.by_rule)} by rule (sovereign or placeholder: infinite): {', '.join(api.by_rule)}" in line
+    assert api.by_rule and "us-government" in api.by_rule
+    assert ("without: " in line) == bool(api.without_buffer)
+

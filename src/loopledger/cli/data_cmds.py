@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..vocabulary import BUFFER_BY_RULE
 from .app import AsOfOption, JsonOption, app, console, emit_json, money, open_ledger, table
 
 data_app = typer.Typer(
@@ -146,7 +147,10 @@ def buffers_cmd(
         value = money(r[f]) if unit == "USD bn" else f"{r[f]:,.4g} {unit}"
         return f"{value} ({r[f'{f}_metric']}, {r[f'{f}_as_of']})"
 
-    rows = [[r["company"], "listed" if r["listed"] else "private (flagged)", *[cell(r, f) for f in families],
+    def kind(r: dict) -> str:
+        return "by rule (infinite)" if r.get("by_rule") else "listed" if r["listed"] else "private (flagged)"
+
+    rows = [[r["company"], kind(r), *[cell(r, f) for f in families],
              ", ".join(r["missing"]) or "", r["why"] or ""]
             for r in frame.to_dict(orient="records")]
     con = console()
@@ -155,5 +159,8 @@ def buffers_cmd(
                     ["company", "kind", *families, "missing", "why"], rows))
     if "has_buffer" in frame:
         without = list(frame.loc[~frame["has_buffer"].astype(bool), "company"])
-        con.print(f"{len(frame) - len(without)} of {len(frame)} have a buffer (market value, book equity or cash)"
+        rule = result.by_rule
+        counted = "market value, book equity or cash" + (
+            f"; {len(rule)} {BUFFER_BY_RULE}: {', '.join(rule)}" if rule else "")
+        con.print(f"{len(frame) - len(without)} of {len(frame)} have a buffer ({counted})"
                   + (f"; without: {', '.join(without)}" if without else "."), markup=False, soft_wrap=True)

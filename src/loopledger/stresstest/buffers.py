@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import LedgerError
+from ..vocabulary import infinite_buffer_by_rule
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..ledger import Ledger
@@ -31,11 +32,11 @@ def latest_figures(ledger: Ledger, family: str, as_of: date) -> dict[str, tuple[
 
 
 def is_placeholder(row: Any) -> bool:
-    """Unnamed aggregates and governments: they never fail."""
+    """Unnamed aggregates and governments: they never fail (the rule is
+    :func:`loopledger.vocabulary.infinite_buffer_by_rule`)."""
     if row is None:
         return False
-    detail = row["type_detail"] if isinstance(row["type_detail"], str) else ""
-    return bool(row["placeholder"]) or "government" in detail.lower()
+    return infinite_buffer_by_rule(row["placeholder"], row["type_detail"])
 
 
 def buffers(ledger: Ledger, companies: pd.DataFrame, node_ids: list[str], family: str,

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ...results import Result, jsonable
-from ...vocabulary import METRIC_FAMILIES, PRIMARY_SOURCE_TYPES
+from ...vocabulary import BUFFER_BY_RULE, METRIC_FAMILIES, PRIMARY_SOURCE_TYPES, infinite_buffer_by_rule
 from ..changes import parse_counts
 
 __all__ = ["BUFFER_FAMILIES", "REQUIRED_FAMILIES", "BufferFacts", "Changelog", "SourceGaps", "buffer_facts",
@@ -281,12 +281,15 @@ class BufferFacts(Result):
     (``filing`` for listed companies, ``private: round valuation and reported cash``
     otherwise), then for each family of :data:`BUFFER_FAMILIES` its value, the metric used
     and its date (``<family>``, ``<family>_metric``, ``<family>_as_of``, ``<family>_unit``);
-    ``has_buffer`` (a market value, book equity or cash figure), ``missing`` (the families a
-    company of its kind needs and lacks: market value, book equity, cash and debt for a listed
-    company; round valuation and cash for a private one) with ``why`` (the documented reason,
-    ``gap_reasons.csv``), ``deal`` (its largest binding deal, for the default scope) and
-    ``full`` (all of :data:`REQUIRED_FAMILIES` present). Units: USD bn unless
-    ``<family>_unit`` says otherwise."""
+    ``by_rule`` (the company's buffer is infinite by rule: a government or a placeholder,
+    :func:`loopledger.vocabulary.infinite_buffer_by_rule`, as the stress model treats it,
+    docs/methods.md 6.4), ``has_buffer`` (a market value, book equity or cash figure in USD, or
+    a buffer by rule), ``missing`` (the families a company of its kind needs and lacks: market
+    value, book equity, cash and debt for a listed company; round valuation and cash for a
+    private one; nothing for a buffer by rule) with ``why`` (the documented reason,
+    ``gap_reasons.csv``; for a buffer by rule, the rule), ``deal`` (its largest binding deal,
+    for the default scope) and ``full`` (all of :data:`REQUIRED_FAMILIES` present). Units: USD
+    bn unless ``<family>_unit`` says otherwise."""
 
     as_of: date
     table: pd.DataFrame = field(repr=False)
@@ -304,6 +307,13 @@ class BufferFacts(Result):
     @property
     def without_buffer(self) -> list[str]:
         return sorted(self.table.loc[~self.table["has_buffer"].astype(bool), "company"])
+
+    @property
+    def by_rule(self) -> list[str]:
+        """The companies whose buffer is infinite by rule (governments, placeholders)."""
+        if self.table.empty:
+            return []
+        return sorted(self.table.loc[self.table["by_rule"].astype(bool), "company"])
 
 
 def binding_companies(ledger: Ledger, as_of: date, min_amount: float = 1.0) -> dict[str, str]:
@@ -371,11 +381,16 @@ def buffer_facts(ledger: Ledger | None = None, companies: Iterable[str] | None =
             row.update({family: float(best["value"]), f"{family}_metric": best["metric"],
                         f"{family}_as_of": best["as_of"], f"{family}_unit": best["unit"]})
         row["full"] = all(row[f] is not None for f in REQUIRED_FAMILIES)
-        row["has_buffer"] = any(row[f] is not None and row[f"{f}_unit"] == "USD bn" for f in BUFFER_BASIS_FAMILIES)
-        needed = NEEDED_LISTED if listed else NEEDED_PRIVATE
+        rule = c is not None and infinite_buffer_by_rule(c.placeholder, c.type_detail)
+        row["by_rule"] = rule
+        row["has_buffer"] = rule or any(row[f] is not None and row[f"{f}_unit"] == "USD bn"
+                                        for f in BUFFER_BASIS_FAMILIES)
+        needed = () if rule else NEEDED_LISTED if listed else NEEDED_PRIVATE
         missing = [f for f in needed if row[f] is None]
         row["missing"] = missing
-        row["why"] = "; ".join(dict.fromkeys(
+        if rule:
+            row["basis"] = BUFFER_BY_RULE
+        row["why"] = f"buffer {BUFFER_BY_RULE}" if rule else "; ".join(dict.fromkeys(
             why_of.get((company, f)) or ("no filed figure recorded yet (facts import-sec reads it from the "
                                          "company's SEC filings)" if listed and c is not None and c.cik else
                                          "not found in the material searched")
