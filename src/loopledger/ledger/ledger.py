@@ -559,6 +559,9 @@ class Ledger:
         for d in self.records("deals", include_retracted=True):
             known.announced[d.id] = d.announced
         known.deals_with_events = {e.deal for e in self.records("events", include_retracted=True)}
+        known.deal_kinds = {d.id: str(d.kind) for d in self.records("deals", include_retracted=True)}
+        known.pledges = {p.id: (p.loan, p.collateral, p.priority) for p in self.records("pledges")
+                         if p.collateral is not None}
         return known
 
     def validate(self, path: str | Path) -> list[Problem]:
