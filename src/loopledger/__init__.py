@@ -24,9 +24,9 @@ __version__ = "0.1.0"
 
 #: the names loopledger.api defines (checked against it by tests/test_api.py)
 API_NAMES = frozenset({
-    "FlowNetwork", "Ledger", "View", "buffer_facts", "cascade", "changelog", "circulation",
+    "FlowNetwork", "Ledger", "View", "buffer_facts", "cascade", "changelog", "circulation", "claims",
     "clearing", "company_boundary", "cycles", "cycling_index", "cycling_index_from_network",
-    "debtrank", "derive_amounts", "exposure", "load_default", "lookthrough",
+    "debtrank", "derive_amounts", "encumbrance", "exposure", "load_default", "lookthrough",
     "lookthrough_from_ledger", "measure", "monte_carlo", "promises", "reciprocity", "significance",
     "source_gaps", "stress", "systemic",
 })
