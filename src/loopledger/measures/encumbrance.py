@@ -216,3 +216,26 @@ def encumbrance(ledger: Ledger, as_of: str | date | None = None, statuses=BINDIN
     return Encumbrance(as_of=result.as_of, collateral=result.collateral, claims=result.claims,
                        guarantees=result.guarantees, counting=result.counting, params=result.params,
                        by_sponsor=off.by_sponsor, vehicles=off.vehicles, resting_on=off.resting_on)
+
+
+def company_claims(ledger: Ledger, company: str, as_of: str | date | None = None) -> dict[str, pd.DataFrame]:
+    """One company's claims, for its panel (docs/claims.md): ``secured_by``, the claims
+    securing the loans it borrowed (``role`` borrower) or lent (``role`` lender); and
+    ``pledged_to``, its property pledged to lenders: assets it owns (``role`` owner), the
+    receivables of contracts it is paid under (``receivables``) and contracts it pays whose
+    receivables are pledged (``payer``: debt resting on its contracts). Amounts from the
+    binding legs as of the date."""
+    e = encumbrance(ledger, as_of, lookthrough=False)
+    info = e.collateral.set_index("collateral")
+    claims = e.claims.join(info[["collateral_type", "owner", "payer", "value"]], on="collateral")
+    cols = ["collateral", "collateral_type", "pledge", "loan", "lender", "borrower", "priority_label", "amount",
+            "share", "value", "sources"]
+    secured = claims[(claims["borrower"] == company) | (claims["lender"] == company)].copy()
+    secured.insert(0, "role", np.where(secured["borrower"] == company, "borrower", "lender"))
+    owner = claims["owner"] == company
+    pays = (claims["collateral_type"] == "contract") & (claims["payer"] == company)
+    pledged = claims[owner | pays].copy()
+    pledged.insert(0, "role", np.where(pledged["collateral_type"] == "asset", "owner",
+                                       np.where(pledged["owner"] == company, "receivables", "payer")))
+    return {"secured_by": secured[["role", *cols]].reset_index(drop=True),
+            "pledged_to": pledged[["role", *cols]].reset_index(drop=True)}
