@@ -40,3 +40,21 @@ def test_unknowns_are_blank_and_say_so(live):
     silent += [p["id"] for p in live["pledges"] if not p["priority"] and "not stated" not in p["note"].lower()
                and "priority" not in p["note"].lower()]
     assert not silent, silent
+
+
+def test_every_flag_on_the_bundled_claims_is_reviewed_in_the_docs(rows):
+    """The data check of the claims' flags (docs/claims.md): every flag the encumbrance raises on
+    the bundled data as of the dataset's date is listed, with its collateral, in the reviewed
+    list of docs/claims.md, and every listed flag is still raised."""
+    import re
+
+    from loopledger import load_default
+    from loopledger.measures.encumbrance import encumbrance
+
+    text = (rows.ROOT / "docs" / "claims.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- claims-flags:start -->(.*?)<!-- claims-flags:end -->", text, re.S)
+    assert block, "docs/claims.md has no claims-flags markers"
+    listed = set(re.findall(r"^- `([^`]+)` `([a-z_]+)`", block.group(1), re.M))
+    e = encumbrance(load_default(), "2026-12-07", lookthrough=False)
+    raised = {(r.collateral, f) for r in e.collateral.itertuples() for f in r.flags}
+    assert raised == listed, {"not reviewed": sorted(raised - listed), "no longer raised": sorted(listed - raised)}
