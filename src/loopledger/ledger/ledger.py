@@ -542,7 +542,8 @@ class Ledger:
             self._fresh()
             if key not in self._cache:
                 self._cache[key] = read_claims(self, v)
-            return self._cache[key]
+            c = self._cache[key]
+        return Claims(c.as_of, c.assets.copy(), c.pledges.copy(), c.guarantees.copy(), dict(c.params))
 
     def latest(self, metrics: str | Iterable[str], as_of: str | date | None = None) -> pd.DataFrame:
         """Per company, its latest fact of a metric family (a key of
