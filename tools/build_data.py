@@ -23,6 +23,7 @@ from loopledger.ledger import changes  # noqa: E402
 
 DATA = ROOT / "src" / "loopledger" / "ledger" / "data"
 GENERATED = ("sources.csv", "companies.csv", "deals.csv", "events.csv", "disbursements.csv", "facts.csv",
+             "assets.csv", "pledges.csv", "guarantees.csv",
              "changelog.csv", "changelog_records.csv")
 
 

@@ -14,6 +14,8 @@ from .ledger.units import derive_amounts
 from .measures.circulation import circulation
 from .measures.cycles import cycles
 from .measures.ena import company_boundary, cycling_index, cycling_index_from_network
+from .measures.encumbrance import encumbrance
+from .measures.encumbrance import encumbrance as claims
 from .measures.exposure import exposure
 from .measures.headline import measure
 from .measures.lookthrough import lookthrough, lookthrough_from_ledger
@@ -29,9 +31,9 @@ from .stresstest.sensitivity import sensitivity
 
 __all__ = [
     "ConflictError", "FlowNetwork", "Ledger", "LedgerError", "NotFoundError", "Problem",
-    "ValidationError", "View", "buffer_facts", "cascade", "changelog", "circulation", "clearing",
+    "ValidationError", "View", "buffer_facts", "cascade", "changelog", "circulation", "claims", "clearing",
     "company_boundary", "cycles", "cycling_index", "cycling_index_from_network", "debtrank",
-    "derive_amounts", "exposure", "load_default", "lookthrough", "lookthrough_from_ledger",
+    "derive_amounts", "encumbrance", "exposure", "load_default", "lookthrough", "lookthrough_from_ledger",
     "measure", "monte_carlo", "promises", "reciprocity", "significance", "source_gaps", "stress",
     "sensitivity", "systemic",
 ]

@@ -25,6 +25,9 @@ Changing a meaning here changes it everywhere (docs/architecture.md).
 * :data:`FACT_UNITS`: the units a company fact may be stated in;
 * :func:`infinite_buffer_by_rule` and :data:`BUFFER_BY_RULE`: which companies never fail
   (placeholders and governments: an infinite buffer by rule, docs/methods.md 6.4).
+* :data:`ASSET_KINDS`, :data:`PRIORITY_RANKS`, :data:`DEBT_KINDS` and :data:`GUARANTEE_KINDS`:
+  what can be pledged as collateral, how a pledge's priority label ranks (1 = senior), and
+  which deal kinds can be secured loans or guarantees (docs/claims.md).
 """
 
 from __future__ import annotations
@@ -131,6 +134,12 @@ def kinds_with(**meaning) -> tuple[str, ...]:
     """The kinds whose meaning has every given attribute value, e.g.
     ``kinds_with(exposure=Exposure.credit)``."""
     return tuple(k for k, m in KINDS.items() if all(getattr(m, a) == v for a, v in meaning.items()))
+
+
+#: kinds a secured loan can have (a pledge's ``loan``) and kinds a guarantee can have (a
+#: guarantee's ``deal``): the debt and guarantee families
+DEBT_KINDS: tuple[str, ...] = kinds_with(family=Family.debt)
+GUARANTEE_KINDS: tuple[str, ...] = kinds_with(family=Family.guarantee)
 
 
 # -- what changes hands ------------------------------------------------------------------------
@@ -390,6 +399,39 @@ DISBURSEMENT_BASES: dict[str, str] = {
 }
 
 
+# -- claims: collateral, its priority, guarantees (docs/claims.md) -------------------------
+
+
+class AssetKind(StrEnum):
+    gpus = "gpus"  # GPUs or other accelerators (TPUs), with their count and generation when known
+    datacentre = "datacentre"  # a data-centre building or campus, or substantially all its assets
+    power_contract = "power_contract"  # a power purchase or supply contract
+    shares = "shares"  # shares of a company (a margin loan's collateral)
+    other = "other"  # accounts, warrants, other property
+
+
+#: asset kind -> (label, plural)
+ASSET_KINDS: dict[str, tuple[str, str]] = {
+    "gpus": ("GPUs or accelerators", "GPUs and accelerators"),
+    "datacentre": ("data centre", "data centres"),
+    "power_contract": ("power contract", "power contracts"),
+    "shares": ("shares", "shares"),
+    "other": ("other asset", "other assets"),
+}
+
+
+class PriorityLabel(StrEnum):
+    senior = "senior"
+    second_lien = "second lien"
+    junior = "junior"
+
+
+#: a pledge's priority label -> its rank on the collateral (1 = paid first). A junior claim
+#: and a second lien both rank after the senior one; a pledge without a label has no rank
+#: (NaN: not stated), which is never read as senior.
+PRIORITY_RANKS: dict[str, int] = {"senior": 1, "second lien": 2, "junior": 2}
+
+
 # -- words for codes ---------------------------------------------------------------------------
 
 
@@ -410,6 +452,8 @@ def label(code: str | None) -> str:
         return SOURCE_TYPES[code][0]
     if code in DISBURSEMENT_KINDS:
         return DISBURSEMENT_KINDS[code][0]
+    if code in ASSET_KINDS:
+        return ASSET_KINDS[code][0]
     return code
 
 
@@ -439,6 +483,8 @@ def _check() -> None:
     assert set(CONSIDERATIONS) == {c.value for c in Consideration}
     assert set(DISBURSEMENT_KINDS) == {k.value for k in DisbursementKind}
     assert set(DISBURSEMENT_BASES) == {b.value for b in DisbursementBasis}
+    assert set(ASSET_KINDS) == {k.value for k in AssetKind}
+    assert set(PRIORITY_RANKS) == {p.value for p in PriorityLabel}
     assert set(sum(STATUS_GROUPS.values(), ())) == set(STATUSES)
     assert BINDING_STATUSES == ("funded", "funded_partial", "definitive")
 

@@ -29,6 +29,7 @@ API = {
     "significance": [loopledger.significance, View.of],
     "cycling-index": [cycling_index_from_network, View.of],
     "promises": [loopledger.promises],
+    "claims": [loopledger.claims],
     "exposure": [loopledger.exposure, derive_amounts],
     "units": [derive_amounts],
     "lookthrough": [lookthrough, lookthrough_from_ledger],

@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "src" / "loopledger" / "ledger" / "data"
-TABLES = ("sources", "companies", "deals", "events", "disbursements", "facts")
+TABLES = ("sources", "companies", "deals", "events", "disbursements", "facts", "assets", "pledges", "guarantees")
 #: the date the dataset was compiled; nothing in it may be dated later
 DATASET_DATE = date(2026, 11, 26)
 

@@ -152,7 +152,7 @@ def _rewrite(src, dst, change):
 def _reseal(members, table=None):
     """Make the checksums of a tampered snapshot agree again (a careful forger)."""
     manifest = json.loads(members["manifest.json"])
-    for t in TABLES:
+    for t in [t for t in TABLES if t in manifest["tables"]]:
         data = members[f"tables/{t}.jsonl"]
         manifest["tables"][t]["sha256"] = hashlib.sha256(data).hexdigest()
         manifest["tables"][t]["rows"] = len([x for x in data.splitlines() if x])
@@ -241,6 +241,8 @@ def test_a_snapshot_of_an_older_schema_restores_and_is_migrated(db_url, tmp_path
         m["tables/users.jsonl"] = b"".join(json.dumps([r[i] for i in keep]).encode() + b"\n" for r in rows)
         manifest["tables"]["users"]["columns"] = [cols[i] for i in keep]
         manifest["revision"] = "0003"
+        for t in ("assets", "pledges", "guarantees"):  # added by revision 0005
+            del manifest["tables"][t], m[f"tables/{t}.jsonl"]
         m["manifest.json"] = json.dumps(manifest).encode()
         _reseal(m)
 

@@ -126,8 +126,8 @@ def test_refused_amendments(tmp_path, ledger, amend, message):
 
 
 def test_unknown_keys_and_a_wrong_id_are_refused(tmp_path, ledger):
-    bad = change(add={"assets": [{"id": "x"}]})
-    with pytest.raises(ValidationError, match="unknown key 'assets'"):
+    bad = change(add={"planets": [{"id": "x"}]})
+    with pytest.raises(ValidationError, match="unknown key 'planets'"):
         changes.read(write(tmp_path, bad))
     other = change()
     path = tmp_path / "2026-02-01-01-other-name.yaml"

@@ -5,6 +5,7 @@ import sys
 
 from . import (  # noqa: F401 - imported for the commands they register
     backup_cmds,  # backup, restore
+    claims_cmds,  # claims
     cycles_cmds,  # cycles
     data_cmds,  # data changelog, gaps, buffers
     flows_cmds,  # circulation, significance, cycling-index

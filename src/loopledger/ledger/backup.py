@@ -52,6 +52,14 @@ FORMAT = "loopledger-backup"
 FORMAT_VERSION = 1
 #: the tables a snapshot holds, in the order they are restored
 TABLES = (*MODELS, "audit", "users")
+#: tables a later migration added, with its revision: a database or snapshot at an older
+#: revision has none of them (a snapshot without them reads as holding no such rows)
+TABLE_SINCE = {"assets": "0005", "pledges": "0005", "guarantees": "0005"}
+
+
+def _absent_at(table: str, revision: Any) -> bool:
+    """Whether ``table`` did not exist yet at schema ``revision`` (revisions are numbered)."""
+    return table in TABLE_SINCE and isinstance(revision, str) and revision < TABLE_SINCE[table]
 _ROLES = ("reader", "editor", "admin")
 
 
@@ -126,7 +134,9 @@ def backup(url: str | None, path: str | Path, overwrite: bool = False) -> Backup
     target.parent.mkdir(parents=True, exist_ok=True)
     engine = store.engine
     backend = engine.dialect.name
-    columns = {t: _present_columns(engine, t) for t in TABLES}
+    inspector = sa.inspect(engine)
+    present = tuple(t for t in TABLES if t not in TABLE_SINCE or inspector.has_table(t))
+    columns = {t: _present_columns(engine, t) for t in present}
     with engine.connect() as conn:
         if backend == "sqlite":
             conn.exec_driver_sql("BEGIN")  # one read transaction: a fixed view from the first read
@@ -136,13 +146,13 @@ def backup(url: str | None, path: str | Path, overwrite: bool = False) -> Backup
             conn.exec_driver_sql("SET TRANSACTION READ ONLY")
         try:
             revision = _revision(conn)
-            rows = {t: _dump(conn, METADATA.tables[t], columns[t]) for t in TABLES}
+            rows = {t: _dump(conn, METADATA.tables[t], columns[t]) for t in present}
         finally:
             conn.rollback()
     created = datetime.now(UTC).isoformat()
     tables_meta = {}
     members = {}
-    for t in TABLES:
+    for t in present:
         data = b"".join(_line(r) for r in rows[t])
         members[f"tables/{t}.jsonl"] = data
         tables_meta[t] = {"columns": columns[t], "rows": len(rows[t]), "sha256": hashlib.sha256(data).hexdigest()}
@@ -158,7 +168,12 @@ def backup(url: str | None, path: str | Path, overwrite: bool = False) -> Backup
                 z.writestr(name, data)
 
     write_atomically(target, write=write, mode=0o600)
-    return BackupInfo(target, {t: len(rows[t]) for t in TABLES}, revision, backend, created)
+    return BackupInfo(target, {t: len(rows.get(t, [])) for t in TABLES}, revision, backend, created)
+
+
+def meta_rows(meta: Any) -> int:
+    """The row count a manifest states for one table (0 when it states none)."""
+    return meta.get("rows") or 0 if isinstance(meta, dict) else 0
 
 
 def _damaged(path: Path, why: str) -> LedgerError:
@@ -188,10 +203,17 @@ def read_backup(path: str | Path) -> _Snapshot:
                                   f"{FORMAT_VERSION}: restore it with the loopledger that made it")
             snap = _Snapshot(manifest)
             tables = manifest.get("tables") or {}
-            missing = [t for t in TABLES if t not in tables]
+            revision = manifest.get("revision")
+            missing = [t for t in TABLES if t not in tables and not _absent_at(t, revision)]
             if missing:
                 raise _damaged(path, f"table(s) {', '.join(missing)} missing from the manifest")
             for t in TABLES:
+                if t not in tables:  # added after the snapshot's revision: it holds none
+                    snap.columns[t], snap.rows[t] = [c.name for c in METADATA.tables[t].columns], []
+                    continue
+                if _absent_at(t, revision) and meta_rows(tables[t]):
+                    raise _damaged(path, f"it holds rows of table {t}, which schema revision {revision} "
+                                         "did not have")
                 meta = tables[t]
                 member = f"tables/{t}.jsonl"
                 if member not in names:

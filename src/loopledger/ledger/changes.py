@@ -2,7 +2,7 @@
 
 A change set is a YAML file named ``YYYY-MM-DD-NN-short-name.yaml`` holding the sources it
 cites, the records it adds (companies, deals with their first status, events, disbursements,
-facts), the fields it amends (each with a reason and a source) and the records it retracts
+facts, and the claims: assets, pledges, guarantees), the fields it amends (each with a reason and a source) and the records it retracts
 (never deletes). :func:`apply` validates the whole file against the ledger first, then writes
 everything in one transaction, or nothing; every record written is audited under the change
 set's id (``reason = "<id>: ..."``), and the change set itself is recorded in the audit trail
@@ -15,7 +15,9 @@ The format is the data model's (:mod:`loopledger.ledger.model`): an added record
 fields of its table, sources are cited by URL (or by the id of a source already in the
 ledger), and a few conveniences are added: a new deal's first ``status`` and ``status_date``;
 ids that follow from other fields (``src-`` + sha1(url), ``<deal>/<n>`` for events,
-``<company>/<metric>/<as_of>`` for facts, ``<deal>/<kind>/<date>`` for disbursements). An
+``<company>/<metric>/<as_of>`` for facts, ``<deal>/<kind>/<date>`` for disbursements,
+``<deal>/<covers>`` for guarantees); a pledge may name its ``lender``, which must be its
+loan's payer (a check, not stored). An
 amendment adds sources with ``add_sources``; one that would replace a record's source list is
 refused. :class:`ChangeSet` is the schema (``ChangeSet.model_json_schema()``).
 
@@ -42,7 +44,19 @@ from pydantic import ValidationError as PydanticError
 from ..errors import LedgerError, Problem, ValidationError
 from ..results import Result, jsonable
 from ..vocabulary import FACT_UNITS
-from .model import MODELS, Company, Deal, Disbursement, Fact, Record, Source, StatusEvent
+from .model import (
+    MODELS,
+    Asset,
+    Company,
+    Deal,
+    Disbursement,
+    Fact,
+    Guarantee,
+    Pledge,
+    Record,
+    Source,
+    StatusEvent,
+)
 from .tables import RawRow
 from .validate import check_row, validate_rows
 
@@ -98,8 +112,15 @@ NewDeal = _entry_model(Deal, "NewDeal", drop=("retracted", "retracted_reason"), 
 NewEvent = _entry_model(StatusEvent, "NewEvent", drop=("retracted",), optional=("id",))
 NewDisbursement = _entry_model(Disbursement, "NewDisbursement", drop=("retracted",), optional=("id",))
 NewFact = _entry_model(Fact, "NewFact", drop=("retracted",), optional=("id",))
+NewAsset = _entry_model(Asset, "NewAsset", drop=("retracted",))
+NewPledge = _entry_model(Pledge, "NewPledge", drop=("retracted",), extra={
+    "lender": (str | None, Field(None, description="the loan's lender (its payer), checked, not "
+                                 "stored")),
+})
+NewGuarantee = _entry_model(Guarantee, "NewGuarantee", drop=("retracted",), optional=("id",))
 
-_Table = Literal["sources", "companies", "deals", "events", "disbursements", "facts"]
+_Table = Literal["sources", "companies", "deals", "events", "disbursements", "facts", "assets", "pledges",
+                 "guarantees"]
 
 
 class _Strict(BaseModel):
@@ -112,6 +133,9 @@ class Additions(_Strict):
     events: list[NewEvent] = Field(default_factory=list)  # type: ignore[valid-type]
     disbursements: list[NewDisbursement] = Field(default_factory=list)  # type: ignore[valid-type]
     facts: list[NewFact] = Field(default_factory=list)  # type: ignore[valid-type]
+    assets: list[NewAsset] = Field(default_factory=list)  # type: ignore[valid-type]
+    pledges: list[NewPledge] = Field(default_factory=list)  # type: ignore[valid-type]
+    guarantees: list[NewGuarantee] = Field(default_factory=list)  # type: ignore[valid-type]
 
 
 class Amend(_Strict):
@@ -441,6 +465,43 @@ class _Plan:
                 values["id"] = f"{values['company']}/{values['metric']}/{values['as_of']}"
             self.add("facts", values, place)
 
+    def assets(self) -> None:
+        for i, a in enumerate(self.cs.changeset.add.assets):
+            place = f"add.assets.{i}"
+            values = a.model_dump()
+            values["sources"] = self.refs(values["sources"], place)
+            self.add("assets", values, place)
+
+    def pledges(self) -> None:
+        for i, p in enumerate(self.cs.changeset.add.pledges):
+            place = f"add.pledges.{i}"
+            values = p.model_dump()
+            values["sources"] = self.refs(values["sources"], place)
+            lender = values.pop("lender")
+            loan = self.state("deals", values["loan"])
+            if loan is None:
+                self.problem(place, "loan", f"unknown deal '{values['loan']}'")
+                continue
+            if lender is not None and lender != loan["payer"]:
+                self.problem(place, "lender", f"lender '{lender}' is not the lender of loan "
+                             f"'{values['loan']}' (its payer is '{loan['payer']}')")
+            for col, table in (("collateral_asset", "assets"), ("collateral_deal", "deals")):
+                if values.get(col) is not None and not self.exists(table, values[col]):
+                    self.problem(place, col, f"unknown {table[:-1]} '{values[col]}'")
+            self.add("pledges", values, place)
+
+    def guarantees(self) -> None:
+        for i, g in enumerate(self.cs.changeset.add.guarantees):
+            place = f"add.guarantees.{i}"
+            values = g.model_dump()
+            values["sources"] = self.refs(values["sources"], place)
+            for col in ("deal", "covers"):
+                if not self.exists("deals", values[col]):
+                    self.problem(place, col, f"unknown deal '{values[col]}'")
+            if not values.get("id"):
+                values["id"] = f"{values['deal']}/{values['covers']}"
+            self.add("guarantees", values, place)
+
     def amendments(self) -> None:
         for i, a in enumerate(self.cs.changeset.amend):
             place = f"amend.{i}"
@@ -527,6 +588,9 @@ class _Plan:
         self.events()
         self.disbursements()
         self.facts()
+        self.assets()
+        self.pledges()
+        self.guarantees()
         self.amendments()
         self.retractions()
         if not self.problems:

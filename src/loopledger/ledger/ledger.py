@@ -29,6 +29,8 @@ from ..errors import LedgerError, NotFoundError, Problem, ValidationError
 from ..network import FlowNetwork
 from ..results import jsonable
 from ..vocabulary import BINDING_STATUSES, METRIC_FAMILIES, MONEY_UNIT, source_rank
+from .claims import Claims
+from .claims import claims as read_claims
 from .dates import PartialDate, parse_as_of
 from .limits import check_field_text
 from .model import (
@@ -530,6 +532,19 @@ class Ledger:
                     include_overlaps=include_overlaps, roll_up=roll_up, derive=derive)
         return view_network(self, v)
 
+    def claims(self, view: View | str | date | None = None) -> Claims:
+        """The assets, pledges and guarantees live at the view's date
+        (:func:`loopledger.ledger.claims.claims`; docs/claims.md): a :class:`Claims` result
+        with three DataFrames. ``view`` is a :class:`View` or an as-of date."""
+        v = view if isinstance(view, View) else View.of(as_of=view)
+        key = ("claims", v.key())
+        with self._lock:
+            self._fresh()
+            if key not in self._cache:
+                self._cache[key] = read_claims(self, v)
+            c = self._cache[key]
+        return Claims(c.as_of, c.assets.copy(), c.pledges.copy(), c.guarantees.copy(), dict(c.params))
+
     def latest(self, metrics: str | Iterable[str], as_of: str | date | None = None) -> pd.DataFrame:
         """Per company, its latest fact of a metric family (a key of
         :data:`loopledger.vocabulary.METRIC_FAMILIES`, e.g. ``"market_value"``) or of the
@@ -559,6 +574,9 @@ class Ledger:
         for d in self.records("deals", include_retracted=True):
             known.announced[d.id] = d.announced
         known.deals_with_events = {e.deal for e in self.records("events", include_retracted=True)}
+        known.deal_kinds = {d.id: str(d.kind) for d in self.records("deals", include_retracted=True)}
+        known.pledges = {p.id: (p.loan, p.collateral, p.priority) for p in self.records("pledges")
+                         if p.collateral is not None}
         return known
 
     def validate(self, path: str | Path) -> list[Problem]:

@@ -1,10 +1,13 @@
 """The data model, declared once.
 
-Six record types make a ledger: :class:`Source` (where a fact comes from), :class:`Company`,
+Nine record types make a ledger: :class:`Source` (where a fact comes from), :class:`Company`,
 :class:`Deal` (one directed leg of money or obligation, payer -> payee), :class:`StatusEvent`
 (a dated status of a deal: status is a history, not a field), :class:`Disbursement` (cash
-actually paid or drawn under a deal, dated) and :class:`Fact` (a dated figure about a
-company: valuation, revenue, loss, backlog...). These pydantic classes are the only
+actually paid or drawn under a deal, dated), :class:`Fact` (a dated figure about a
+company: valuation, revenue, loss, backlog...) and the claims (docs/claims.md):
+:class:`Asset` (property that can be pledged: GPUs, a data centre, shares), :class:`Pledge`
+(collateral securing a loan, with its priority) and :class:`Guarantee` (the obligation a
+guarantee or backstop deal covers). These pydantic classes are the only
 description of the fields: validation, the database tables (:mod:`loopledger.ledger.storage`),
 CSV / JSON-lines import and export (:mod:`loopledger.ledger.tables`) and the web forms are all
 generated from them.
@@ -26,12 +29,15 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInf
 
 from ..vocabulary import (
     BINDING_STATUSES,
+    PRIORITY_RANKS,
     STATUS_ORDER,
+    AssetKind,
     CompanyType,
     Consideration,
     DealKind,
     DisbursementBasis,
     DisbursementKind,
+    PriorityLabel,
     SourceType,
     Status,
 )
@@ -39,7 +45,7 @@ from . import limits
 from .dates import PartialDate
 
 __all__ = [
-    "BINDING_STATUSES", "STATUSES", "MODELS", "Company", "CompanyType", "Confidence", "Consideration",
+    "BINDING_STATUSES", "STATUSES", "MODELS", "Asset", "Company", "Guarantee", "Pledge", "CompanyType", "Confidence", "Consideration",
     "Deal", "DealKind", "Disbursement", "Fact", "Overlap", "Record", "Source", "SourceType", "Status",
     "StatusEvent",
 ]
@@ -471,6 +477,113 @@ def paid_to_date(rows: list[Disbursement], as_of: date | None = None) -> float |
     return max(total, 0.0)
 
 
+class Asset(Record):
+    """Property that can be pledged as collateral: GPUs (by count and generation when known),
+    a data centre, a power contract, shares, an account. ``value`` is what a source states it
+    is worth on ``value_as_of`` (USD bn; unknown = blank, never 0), with ``value_note`` saying
+    what kind of value it is (acquisition cost, appraisal, offering documents)."""
+
+    table: ClassVar[str] = "assets"
+    references: ClassVar[dict[str, str]] = {"owner": "companies", "sources": "sources"}
+
+    id: Slug
+    kind: AssetKind = Field(description="gpus, datacentre, power_contract, shares or other "
+                            "(loopledger.vocabulary.ASSET_KINDS)")
+    owner: Slug = Field(description="company id holding the asset (often a vehicle)")
+    description: str = Field(min_length=1)
+    gpu_count: float | None = Field(None, ge=0, le=limits.MAX_GPU_COUNT, allow_inf_nan=False,
+                                    description="chips, when the kind is gpus and a source counts them")
+    gpu_generation: str | None = Field(None, description="H100, GB200, TPU ... as the source names it")
+    value: Amount = Field(None, description="USD bn as stated on value_as_of; blank = unknown")
+    value_as_of: TermDate = Field(None, description="the date the value refers to")
+    value_note: str | None = Field(None, description="what the value is (acquisition cost, "
+                                   "appraisal, offering documents)")
+    sources: SourceIds
+    retracted: bool = False
+
+    def problems(self) -> list[tuple[str, str]]:
+        out = []
+        if self.value is not None and self.value_as_of is None:
+            out.append(("value_as_of", "a value needs the date it refers to (value_as_of)"))
+        if self.value is not None and self.value > limits.MAX_LEG_USD_BN:
+            out.append(("value", f"value of {self.value:,.6g} USD bn is above the plausible maximum of "
+                                 f"{limits.MAX_LEG_USD_BN:,.0f} USD bn"))
+        if (self.gpu_count is not None or self.gpu_generation) and self.kind != AssetKind.gpus:
+            column = "gpu_count" if self.gpu_count is not None else "gpu_generation"
+            out.append((column, f"only an asset of kind gpus has {column} (this one is '{self.kind}')"))
+        return out
+
+
+class Pledge(Record):
+    """Collateral securing a loan: an asset (``collateral_asset``) or the receivables of a
+    contract in the ledger (``collateral_deal``), exactly one of the two, with the claim's
+    ``priority`` on it (senior, second lien, junior; blank = not stated) and the ``share`` of
+    the collateral pledged. The loan's lender and borrower are its deal's payer and payee."""
+
+    table: ClassVar[str] = "pledges"
+    references: ClassVar[dict[str, str]] = {"loan": "deals", "collateral_asset": "assets",
+                                            "collateral_deal": "deals", "sources": "sources"}
+    #: a pledge belongs to its loan and collateral: changing them is a retraction and a new pledge
+    fixed: ClassVar[frozenset[str]] = frozenset({"loan", "collateral_asset", "collateral_deal"})
+
+    id: Slug = Field(description="'<loan or its short name>/<n>'")
+    loan: Slug = Field(description="deal id of the secured loan (a deal of a debt kind)")
+    collateral_asset: Slug | None = Field(None, description="asset id pledged")
+    collateral_deal: Slug | None = Field(None, description="deal id of a contract whose "
+                                         "receivables are pledged")
+    priority: PriorityLabel | None = Field(
+        None, description="senior, second lien or junior (loopledger.vocabulary.PRIORITY_RANKS); "
+        "blank = not stated")
+    share: float = Field(1.0, gt=0, le=1, allow_inf_nan=False,
+                         description="share of the collateral pledged, in (0, 1]")
+    ltv_limit: float | None = Field(None, gt=0, le=10, allow_inf_nan=False,
+                                    description="loan-to-value limit above which the loan is in breach")
+    as_of: EventDate = Field(description="since when the pledge holds (day, month or year)")
+    note: str | None = None
+    sources: SourceIds
+    retracted: bool = False
+
+    def problems(self) -> list[tuple[str, str]]:
+        out = []
+        if (self.collateral_asset is None) == (self.collateral_deal is None):
+            out.append(("collateral_asset", "a pledge names exactly one collateral: "
+                        "collateral_asset or collateral_deal"))
+        if self.collateral_deal is not None and self.collateral_deal == self.loan:
+            out.append(("collateral_deal", "a loan cannot be secured by its own receivables"))
+        return out
+
+    @property
+    def collateral(self) -> str | None:
+        return self.collateral_asset or self.collateral_deal
+
+    @property
+    def rank(self) -> float:
+        return float(PRIORITY_RANKS[self.priority]) if self.priority else float("nan")
+
+
+class Guarantee(Record):
+    """What a guarantee or backstop deal covers: the deal ``covers`` (a lease, a loan...), up
+    to ``cap`` USD bn (blank = up to the covered amount). The guarantor is the deal's payer."""
+
+    table: ClassVar[str] = "guarantees"
+    references: ClassVar[dict[str, str]] = {"deal": "deals", "covers": "deals", "sources": "sources"}
+    fixed: ClassVar[frozenset[str]] = frozenset({"deal", "covers"})
+
+    id: Slug = Field(description="'<deal>/<covers>'")
+    deal: Slug = Field(description="deal id of the guarantee or backstop (a guarantee kind)")
+    covers: Slug = Field(description="deal id of the obligation covered")
+    cap: Amount = Field(None, description="USD bn the guarantor pays at most; blank = up to the "
+                        "covered amount")
+    note: str | None = None
+    sources: SourceIds
+    retracted: bool = False
+
+    def problems(self) -> list[tuple[str, str]]:
+        if self.deal == self.covers:
+            return [("covers", "a guarantee cannot cover itself")]
+        return []
+
+
 #: The tables of a ledger, in the order they load (a table only refers to those before it,
 #: except deals' overlap_with, which refers to deals).
 MODELS: dict[str, type[Record]] = {
@@ -480,4 +593,7 @@ MODELS: dict[str, type[Record]] = {
     "events": StatusEvent,
     "disbursements": Disbursement,
     "facts": Fact,
+    "assets": Asset,
+    "pledges": Pledge,
+    "guarantees": Guarantee,
 }

@@ -45,7 +45,8 @@ _SA_TYPES = {
 #: columns every record table has besides the model's fields
 BOOKKEEPING = ("version", "created_at", "updated_at")
 _INDEXED = {"deals": ("payer", "payee", "group"), "events": ("deal",), "facts": ("company",),
-            "disbursements": ("deal",)}
+            "disbursements": ("deal",), "assets": ("owner",), "pledges": ("loan",),
+            "guarantees": ("deal",)}
 
 
 def build_metadata() -> sa.MetaData:

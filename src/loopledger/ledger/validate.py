@@ -5,7 +5,9 @@ model (types, vocabularies, ranges, impossible dates, required sources), each re
 cross-field rules (low <= high, payer != payee, a currency other than USD needs a rate...) and
 then the tables together: duplicate ids, references to companies / deals / sources that exist
 neither in the files nor in the database, deals without a status history and status events
-dated before their deal was announced. Nothing is written: the caller imports the records only
+dated before their deal was announced, and the claims' rules (:func:`claim_problems`: a
+pledge secures a loan of a debt kind, a guarantee is a deal of a guarantee kind, one loan has
+one priority on one collateral). Nothing is written: the caller imports the records only
 when the list of problems is empty.
 """
 
@@ -19,9 +21,10 @@ from typing import Any
 from pydantic import ValidationError as PydanticError
 
 from ..errors import Problem
+from ..vocabulary import DEBT_KINDS, GUARANTEE_KINDS, PRIORITY_RANKS, label
 from .dates import PartialDate
 from .limits import MAX_LEG_USD_BN
-from .model import MODELS, Record
+from .model import MODELS, Guarantee, Pledge, Record
 from .tables import RawRow, files_in, read_rows
 
 
@@ -32,6 +35,9 @@ class Known:
     ids: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     announced: dict[str, str | None] = field(default_factory=dict)  # deal id -> announced
     deals_with_events: set[str] = field(default_factory=set)
+    deal_kinds: dict[str, str] = field(default_factory=dict)  # deal id -> kind
+    #: live pledges: id -> (loan, collateral, priority label or None)
+    pledges: dict[str, tuple[str, str, str | None]] = field(default_factory=dict)
 
 
 @dataclass
@@ -145,7 +151,7 @@ def validate_rows(
                 seen[r.id] = line or 0
             ids[table].add(r.id)
 
-    names = {"companies": "company", "deals": "deal", "sources": "source"}
+    names = {"companies": "company", "deals": "deal", "sources": "source", "assets": "asset"}
     for table, records in parsed.records.items():
         model = MODELS[table]
         for r in records:
@@ -176,8 +182,60 @@ def validate_rows(
             problems.append(
                 Problem(path, line, "id", f"deal '{d.id}' has no status event (status is a dated history)")
             )
+    problems += claim_problems(parsed, known, where)
     problems.sort(key=lambda p: (p.path, p.row or 0, p.column))
     return parsed, problems
+
+
+def claim_problems(parsed: Parsed, known: Known, where) -> list[Problem]:
+    """The claims' rules across tables (docs/claims.md): a pledge's loan is a deal of a debt
+    kind (:data:`~loopledger.vocabulary.DEBT_KINDS`) and a pledged contract is not; a
+    guarantee's deal is of a guarantee kind and covers another deal; and one loan has one
+    priority on one collateral (a loan cannot be both senior and junior on the same asset).
+    References to records that do not exist are reported by the reference check."""
+    out: list[Problem] = []
+    kinds = dict(known.deal_kinds)
+    for d in parsed.records.get("deals", []):
+        kinds[d.id] = str(d.kind)
+    debt = ", ".join(DEBT_KINDS)
+    pledges: dict[str, tuple[str, str, str | None]] = dict(known.pledges)
+    for p in parsed.records.get("pledges", []):
+        assert isinstance(p, Pledge)
+        path, line = where("pledges", p.id)
+        kind = kinds.get(p.loan)
+        if kind is not None and kind not in DEBT_KINDS:
+            out.append(Problem(path, line, "loan", f"deal '{p.loan}' is a {label(kind)} ({kind}), not a "
+                               f"loan: a pledge secures a deal of a debt kind ({debt})"))
+        if p.collateral_deal is not None and kinds.get(p.collateral_deal) in DEBT_KINDS:
+            out.append(Problem(path, line, "collateral_deal", f"deal '{p.collateral_deal}' is a loan: "
+                               "pledged receivables are those of a contract (a lease, a cloud contract...)"))
+        if p.retracted:
+            pledges.pop(p.id, None)
+        elif p.collateral is not None:
+            pledges[p.id] = (p.loan, p.collateral, p.priority)
+    ranks: dict[tuple[str, str], dict[int, str]] = defaultdict(dict)
+    for pid, (loan, collateral, priority) in sorted(pledges.items()):
+        if priority is None:
+            continue
+        ranks[(loan, collateral)].setdefault(PRIORITY_RANKS[priority], pid)
+    for (loan, collateral), by_rank in ranks.items():
+        if len(by_rank) > 1:
+            first, *others = sorted(by_rank.items())
+            for rank, pid in others:
+                path, line = where("pledges", pid)
+                out.append(Problem(path, line, "priority", f"loan '{loan}' already has rank {first[0]} on "
+                                   f"'{collateral}' (pledge '{first[1]}'): one loan cannot rank both "
+                                   f"{first[0]} and {rank} on the same collateral (split the loan into "
+                                   "tranches to record them)"))
+    gkinds = ", ".join(GUARANTEE_KINDS)
+    for g in parsed.records.get("guarantees", []):
+        assert isinstance(g, Guarantee)
+        kind = kinds.get(g.deal)
+        if kind is not None and kind not in GUARANTEE_KINDS:
+            path, line = where("guarantees", g.id)
+            out.append(Problem(path, line, "deal", f"deal '{g.deal}' is a {label(kind)} ({kind}): a "
+                               f"guarantee is a deal of a guarantee kind ({gkinds})"))
+    return out
 
 
 def validate_files(path: Path, known: Known | None = None) -> tuple[Parsed, list[Problem]]:

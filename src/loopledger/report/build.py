@@ -28,6 +28,7 @@ from ..ledger.dates import parse_as_of
 from ..ledger.model import BINDING_STATUSES, STATUSES
 from ..ledger.summary import STATUS_LABELS
 from ..results import Result
+from . import claims as claims_sections
 from . import figures as F
 
 #: the company every "if X fails" section is about (issue 6: "if OpenAI fails")
@@ -43,6 +44,7 @@ SECTIONS = [
     ("cycles", "Top cycles"),
     ("round-trips", "Round-trip shares and exposures"),
     ("lookthrough", "Look-through estimate"),
+    *((sid, title) for sid, (title, _) in claims_sections.SECTIONS.items()),
     ("stress", f"If {STRESS_COMPANY} fails"),
     ("systemic", "Too big to fail"),
     ("methods", "Methods"),
@@ -187,6 +189,10 @@ class _Builder:
         return "; ".join(parts)
 
     # sections -------------------------------------------------------------------------------
+
+    # the claims sections (off-balance-sheet debt, multiple claims) are built in report/claims.py
+    section_offbalance = claims_sections.section_offbalance
+    section_multiple_claims = claims_sections.section_multiple_claims
 
     def section_headline(self, s: Section) -> None:
         from ..measures.headline import measure

@@ -33,10 +33,13 @@ def companies(site: SiteDep) -> dict[str, Any]:
 def company(site: SiteDep, as_of: AsOf, company: Annotated[str, Path(max_length=200)]) -> dict[str, Any]:
     """A company (by id, name, alias or ticker), its dated facts known by ``as_of``, its deal
     legs in view then (each with its sources, primary ones first, and ``paid``: cash recorded
-    paid by the date), its backlog next to the contracts it holds, and ``data_reaches`` (the
-    latest event in the ledger)."""
+    paid by the date), its backlog next to the contracts it holds, ``secured_by`` (the
+    collateral securing the loans it borrowed or lent, with its ``role``), ``pledged_to`` (its
+    assets and contracts pledged to lenders: ``role`` owner, receivables or payer; docs/claims.md)
+    and ``data_reaches`` (the latest event in the ledger)."""
 
     def build(led):
+        from ...measures.encumbrance import company_claims
         from ...measures.exposure import backlog_table
 
         cid = led.resolve_company(company)
@@ -50,6 +53,7 @@ def company(site: SiteDep, as_of: AsOf, company: Annotated[str, Path(max_length=
             "facts": led.facts(company=cid, as_of=as_of),
             "deals": deals,
             "backlog": backlog[backlog["company"] == cid],
+            **company_claims(led, cid, as_of),
             "data_reaches": led.latest_event(),
             "as_of": as_of,
         })

@@ -1,7 +1,7 @@
 """Measures and stress tests over HTTP: each route builds the same view as the CLI (a
 :class:`~loopledger.ledger.view.View` made once from the query), calls the same function
 (``loopledger.cycles``, ``circulation``, ``promises``, ``exposure``, ``lookthrough_from_ledger``,
-``stress``, ``systemic``, ``measure``) and returns its ``to_dict()``. Results are cached per
+``claims``, ``stress``, ``systemic``, ``measure``) and returns its ``to_dict()``. Results are cached per
 ledger state and parameters.
 
 Work a client can ask for is bounded: cycle searches take at most ``max_len`` 10,
@@ -18,6 +18,7 @@ from ...errors import NotFoundError
 from ...ledger.view import View
 from ...measures.circulation import circulation as run_circulation
 from ...measures.cycles import cycles as run_cycles
+from ...measures.encumbrance import encumbrance as run_claims
 from ...measures.exposure import exposure as run_exposure
 from ...measures.headline import measure
 from ...measures.lookthrough import lookthrough_from_ledger
@@ -63,6 +64,17 @@ def promises(site: SiteDep, as_of: AsOf, company: CompanyText = None) -> dict[st
     view = View.of(as_of=as_of)
     return site.json(("promises", as_of, company),
                      lambda led: run_promises(led, company=company, view=view).to_dict())
+
+
+@router.get("/claims", summary="Who holds a claim on what: collateral, vehicles, guarantees")
+def claims(site: SiteDep, as_of: AsOf, status: StatusQuery = None, amount: AmountBasis = "high") -> dict[str, Any]:
+    """Per asset and pledged contract (``loopledger claims``; docs/claims.md): its value, its
+    claims in priority order (``claims_in_order``: pledge, loan, lender, amount from the leg
+    table, share, sources), the pledged total and share, and its flags; the guarantees; the
+    debt of financing vehicles by sponsor (``by_sponsor``, ``vehicles``) and the debt resting
+    on each company's contracts (``resting_on``). Default statuses: the binding ones."""
+    view = View.of(as_of=as_of, statuses=values(status) or BINDING, amount=amount)
+    return site.json(("claims", *view.key()), lambda led: run_claims(led, view=view).to_dict())
 
 
 @router.get("/exposure", summary="Exposure and customer concentration")
