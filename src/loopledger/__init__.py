@@ -26,7 +26,7 @@ __version__ = "0.1.0"
 API_NAMES = frozenset({
     "FlowNetwork", "Ledger", "View", "buffer_facts", "cascade", "changelog", "circulation",
     "clearing", "company_boundary", "cycles", "cycling_index", "cycling_index_from_network",
-    "debtrank", "derive_amounts", "exposure", "load_default", "lookthrough",
+    "debtrank", "derive_amounts", "exposure", "headline", "load_default", "lookthrough",
     "lookthrough_from_ledger", "measure", "monte_carlo", "promises", "reciprocity", "significance",
     "source_gaps", "stress", "systemic",
 })

@@ -117,8 +117,22 @@ def test_page_loads_the_bundled_network(page, server):
     assert page.evaluate("window.loopledger.cy.edges().length") == expected["counts"]["flows"] < expected["counts"]["edges"]
     assert page.locator("#deals-table tbody tr").count() == expected["counts"]["edges"]
     assert page.locator("#map canvas").count() >= 1
-    for fig in ("#fig-legs", "#fig-binding", "#fig-circular", "#fig-cycles", "#fig-lookthrough"):
-        assert page.inner_text(fig) not in ("…", "—", ""), fig
+    for fig in ("#fig-legs", "#fig-binding", "#fig-paid", "#fig-circular", "#fig-cycles"):
+        page.wait_for_function(f"() => !['…', '—', ''].includes(document.querySelector('{fig}').textContent)")
+    # one base for every share: the cards show the headline's base, its cash paid and the
+    # circular share of that base, with the counting line and the findings in words
+    head = _get(f"{server.url}/api/headline?as_of={today}")
+    b = head["basis"]
+    def js_money(x):  # the page's money(): at most 1 decimal (2 below 10), no trailing zeros
+        text = f"{x:,.{2 if x < 10 else 1}f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+
+    assert page.inner_text("#fig-binding") == f"${js_money(b['binding'])} bn"
+    assert page.inner_text("#fig-paid") == f"${js_money(b['paid'])} bn"
+    assert page.inner_text("#fig-circular").startswith(f"{100 * head['circulation']['total'] / b['binding']:.1f}%")
+    assert page.inner_text("#headline-counting") == head["counting"] and head["counting"].startswith("Counting:")
+    assert page.locator("#findings li").count() == len(head["findings"]) + len(head["hints"]) >= 5
+    assert page.locator("#deals-counting").inner_text().startswith("Counting:")
     # letters of intent are drawn dashed and cancelled deals faded, as the legend says
     styles = page.evaluate("""() => window.loopledger.cy.edges().map(e => [e.data('status'), e.style('line-style'), Number(e.style('opacity'))])""")
     assert {s for st, s, _ in styles if st == "announced_loi"} == {"dashed"}

@@ -100,6 +100,12 @@ def table(title: str | None, columns: list[str], rows: list[list[Any]], right: s
     return t
 
 
+def counting(con: Console, view: Any) -> None:
+    """The line under every table and output saying what it counts (statuses, amount basis,
+    as of): :meth:`loopledger.ledger.view.View.counting`, the one helper that words it."""
+    con.print(view.counting(), style="dim", markup=False)
+
+
 def fail(message: str, code: int = 1) -> None:
     err_console().print(message, markup=False)
     raise typer.Exit(code)

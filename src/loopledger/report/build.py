@@ -156,6 +156,20 @@ def table(columns: list[str], rows: list[list[str]], cls: str = "", numeric: set
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+def counting_line(line: str, *more: str) -> str:
+    """The line under a table saying what it counts (statuses, amount basis, as of): the
+    text of :meth:`loopledger.ledger.view.View.counting`, the one helper that words it."""
+    text = esc(line) + "".join(f"<br>{esc(m)}" for m in more if m)
+    return f'<p class="counting">{text}</p>' if line else ""
+
+
+def status_counting(h) -> str:
+    """The counting line of the by-status rows (every status, the headline's other settings)."""
+    from ..ledger.view import View
+
+    return View.of(as_of=h.as_of, statuses=None, amount=h.params.get("amount", "high")).counting()
+
+
 def para(text: str) -> str:
     return f"<p>{text}</p>"
 
@@ -189,20 +203,23 @@ class _Builder:
     # sections -------------------------------------------------------------------------------
 
     def section_headline(self, s: Section) -> None:
-        from ..measures.headline import measure
+        from ..findings import headline
 
-        h = measure(self.ledger, as_of=self.as_of, explain=True, top=TOP)
+        h = headline(self.ledger, as_of=self.as_of, explain=True, top=TOP)
         self.headline = h
-        c = h.circulation
+        c, b = h.circulation, h.basis
         rows = [
+            [link("status-binding", money(b["binding"])), "the base of every share",
+             f"known amounts of the {b['legs']} signed or paid deal legs in view that move cash "
+             f"({b['without_amount']} legs without an amount and {b['non_cash_legs']} non-cash legs beside it, "
+             "never counted as 0)"],
+            [link("status-binding", money(b["paid"])), "cash actually paid",
+             f"recorded payments (tranches, drawdowns less repayments) under {b['paid_legs']} of these legs, "
+             f"{pct(b['paid_share'])} of the base; for the others only the status is recorded"],
             [link("circulation-flows", pct(c["share"])), "circular share",
-             "the largest part of the dollars in signed or paid deals that could go round in a loop "
-             "(maximum circulation / all deal dollars in view)"],
+             "the largest part of the base that could go round in a loop (maximum circulation / the base)"],
             [link("circulation-flows", money(c["total"])), "money that could go round",
-             "maximum circulation; each hop counts, so a dollar round a 3-company loop counts 3 times"],
-            [link("status-binding", money(c["flow_total"])), "deal dollars in view",
-             f"known amounts of signed or paid deal legs ({c['legs_without_amount']} legs without an "
-             f"amount and {c['non_cash_legs']} non-cash legs left out, never counted as 0)"],
+             "maximum circulation; each hop counts, as in the base, so a dollar round a 3-company loop counts 3 times"],
             [link("cycles", f"{h.cycles['count']:,}"), "simple cycles",
              f"closed loops of up to {h.params['max_len']} companies, none visited twice"],
         ]
@@ -216,10 +233,14 @@ class _Builder:
                          f"{esc(lt['investee_name'])} net loss, {esc(lt['period'])} (derived)",
                          f"pre-tax pickup over the stake held, range {money(lt['low'])}–{money(lt['high'])}, backed "
                          f"out of {esc(lt['investor_name'])}'s equity-method figures; see the sensitivity table"])
-        s.html = (para(f"As of <strong>{self.as_of}</strong>. Amounts are USD billions at the high end of "
+        s.html = ('<div id="findings"><h3>In short</h3><ul class="findings">'
+                  + "".join(f"<li>{esc(f)}</li>" for f in h.findings) + "</ul>"
+                  + "".join(f'<p class="hint">{esc(x["text"])}</p>' for x in h.hints) + "</div>"
+                  + para(f"As of <strong>{self.as_of}</strong>. Amounts are USD billions at the high end of "
                        "each stated range unless said otherwise. Every number links to the deals behind it; "
                        "every deal links to its sources.")
                   + table(["value", "measure", "what it means"], rows, "headline", numeric={0})
+                  + counting_line(h.counting, "The rows by status: " + status_counting(h))
                   + "".join(para(esc(n)) for n in h.notes))
         flows = (h.trace or {}).get("circulation", [])
         flow_rows = [[esc(f["payer"]), esc(f["payee"]), money(f["amount"]), money(f["circulating"]),
@@ -229,7 +250,8 @@ class _Builder:
                    + para("One maximum circulation, pair by pair (the total is unique; how it splits "
                           "between pairs may not be).")
                    + table(["payer", "payee", "deal dollars", "circulating", "deals and sources"], flow_rows,
-                           numeric={2, 3}))
+                           numeric={2, 3})
+                   + counting_line(h.counting))
 
     def section_network(self, s: Section) -> None:
         fig = F.network_map(self.ledger, as_of=self.as_of)
@@ -500,9 +522,9 @@ class _Builder:
 
     def _headline(self):
         if self.headline is None:
-            from ..measures.headline import measure
+            from ..findings import headline
 
-            self.headline = measure(self.ledger, as_of=self.as_of, explain=True, top=TOP)
+            self.headline = headline(self.ledger, as_of=self.as_of, explain=True, top=TOP)
         return self.headline
 
     def build(self) -> list[Section]:

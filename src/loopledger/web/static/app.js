@@ -151,6 +151,7 @@
   function renderDealsTable() {
     const rows = (net ? net.edges : []).slice().sort((a, b) => (b.amount || 0) - (a.amount || 0));
     $("#deals-caption").textContent = `Deal legs in view (${rows.length}, as of ${state.as_of})`;
+    $("#deals-counting").textContent = (net && net.params && net.params.counting) || "";
     const q = ($("#company-search").value || "").trim().toLowerCase();
     $("#deals-table tbody").innerHTML = rows.filter((e) => !q || (names[e.source] || "").toLowerCase().includes(q) || (names[e.target] || "").toLowerCase().includes(q))
       .map((e) => `<tr data-deal="${esc(e.id)}" class="${state.company && (e.source === state.company || e.target === state.company) ? "selected" : ""}">
@@ -168,26 +169,40 @@
     try {
       const s = await api("/api/summary?" + query());
       if (stale()) return;
-      const b = BINDING.filter((x) => state.status.includes(x)).reduce((t, k) => t + (s.by_status[k] ? s.by_status[k].high : 0), 0);
-      $("#fig-binding").textContent = "$" + money(b);
-      $("#fig-promised").textContent = state.status.includes("announced_loi") ? "$" + money(s.by_status.announced_loi.high) : "hidden";
       $("#fig-reaches").textContent = s.data_reaches ? "latest event " + s.data_reaches : "—";
-    } catch (e) { $("#fig-binding").textContent = "—"; }
+    } catch (e) { $("#fig-reaches").textContent = "—"; }
+    // the company panel's round-trip shares follow the filters (statuses and kinds shown)
     try {
       const c = await api("/api/circulation?" + query({ status: measureStatuses(), kind: state.kind }));
       if (stale()) return;
-      $("#fig-circular").textContent = pct(c.share) + " ($" + money(c.total) + " bn)";
       window.__circulation = c;
-    } catch (e) { $("#fig-circular").textContent = e.status === 501 ? "not available" : "—"; window.__circulation = null; }
+    } catch (e) { window.__circulation = null; }
+    // every share on the cards is a share of one base: the headline's (binding deals that move cash)
     try {
       const h = await api("/api/headline?" + query());
       if (stale()) return;
+      const b = h.basis || {}, c = h.circulation || {};
+      $("#fig-binding").textContent = "$" + money(b.binding) + " bn";
+      $("#fig-paid").textContent = b.paid_legs ? "$" + money(b.paid) + " bn" : "not recorded";
+      $("#fig-paid").title = `${b.paid_legs || 0} of ${b.legs || 0} legs have payment records (${pct(b.paid_share)} of the base)`;
+      const loi = (b.outside || {}).announced_loi;
+      $("#fig-promised").textContent = loi ? "$" + money(loi.amount) + " bn" : "—";
+      $("#fig-circular").textContent = pct(c.share) + " ($" + money(c.total) + " bn)";
+      $("#fig-cycles").textContent = h.cycles ? h.cycles.count + (h.cycles.complete ? "" : "+") : "—";
+      $("#headline-counting").textContent = h.counting || "";
+      const hints = (h.hints || []).map((x) => `<li class="hint-loop">${esc(x.text)}</li>`).join("");
+      $("#findings").innerHTML = `<h3 id="findings-title">In short</h3><ul class="findings">` +
+        (h.findings || []).map((f) => `<li>${esc(f)}</li>`).join("") + "</ul>" +
+        (hints ? `<ul class="hints" id="headline-hints">${hints}</ul>` : "");
       const lt = h.lookthrough;
-      if (lt && lt.low != null) {
-        $("#fig-lookthrough").textContent = `$${money(lt.low)}–${money(lt.high)}`;
-        $("#fig-lookthrough-label").innerHTML = `${esc(lt.investee_name)}'s implied loss, ${esc(lt.period)} <span class="unit">(from ${esc(lt.investor_name)}'s share, USD bn)</span>`;
-      } else { $("#fig-lookthrough").textContent = "—"; }
-    } catch (e) { $("#fig-lookthrough").textContent = e.status === 501 ? "not available" : "—"; }
+      $("#lookthrough-note").textContent = lt && lt.low != null
+        ? `Look-through (docs/methods.md 8): ${lt.investee_name}'s implied net loss in ${lt.period}, from ${lt.investor_name}'s filings, $${money(lt.low)}–${money(lt.high)} bn (derived; best estimate $${money(lt.estimate)} bn).`
+        : "";
+      window.__headline = h;
+    } catch (e) {
+      for (const id of ["#fig-binding", "#fig-paid", "#fig-promised", "#fig-circular"]) $(id).textContent = e.status === 501 ? "not available" : "—";
+      $("#findings").innerHTML = `<p class="error">${esc(errorText(e))}</p>`;
+    }
   }
 
   async function loadCycles() {
@@ -197,11 +212,10 @@
       const r = await api("/api/cycles?" + query({ status: measureStatuses(), kind: state.kind }));
       if (seq !== viewSeq) return;
       cycles = r.cycles || [];
-      $("#fig-cycles").textContent = r.count + (r.complete ? "" : "+");
+      $("#cycles-counting").textContent = r.counting || "";
     } catch (e) {
       if (seq !== viewSeq) return;
       cycles = [];
-      $("#fig-cycles").textContent = "—";
       list.innerHTML = `<li>${esc(e.status === 501 ? "Cycles are not available in this version." : e.message)}</li>`;
       body.innerHTML = "";
       return;
