@@ -189,5 +189,16 @@ def test_the_stress_section_states_both_bases_and_every_assumption(bundled, html
         assert word in section, word
     for a in r.assumptions:
         assert html.escape(a["name"]) in section, a["name"]
+    # economic and gross side by side; one row per component the result lists with money in
+    # it, whatever its name, and a column of the per-company table each
+    bases = section[section.index('class="bases"'):]
+    bases = bases[:bases.index("</table>")]
+    t = r.totals
+    assert f"{t['total_loss_economic']:,.1f}" in bases and f"{t['total_loss_gross']:,.1f}" in bases
+    carried = [k for k, v in t["components"].items() if abs(v) > 0.005]
+    assert carried and all(f"<td>{k.replace('_', ' ')}<br>" in bases for k in carried)
+    assert all(f"<th class=num>{k.replace('_', ' ')}</th>" in section
+               for k in carried)
+    assert 'id="figure-stress_bases"' in section
     systemic = html_text[html_text.index('id="systemic"'):]
     assert "gross bound" in systemic and "gross rank" in systemic

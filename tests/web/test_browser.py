@@ -123,10 +123,6 @@ def test_page_loads_the_bundled_network(page, server):
     # circular share of that base, with the counting line and the findings in words
     head = _get(f"{server.url}/api/headline?as_of={today}")
     b = head["basis"]
-    def js_money(x):  # the page's money(): at most 1 decimal (2 below 10), no trailing zeros
-        text = f"{x:,.{2 if x < 10 else 1}f}"
-        return text.rstrip("0").rstrip(".") if "." in text else text
-
     assert page.inner_text("#fig-binding") == f"${js_money(b['binding'])} bn"
     assert page.inner_text("#fig-paid") == f"${js_money(b['paid'])} bn"
     assert page.inner_text("#fig-circular").startswith(f"{100 * head['circulation']['total'] / b['binding']:.1f}%")
@@ -249,7 +245,15 @@ def test_openai_stress_test_shows_a_loss_chart(page, server):
     # economic and gross side by side, the components, the answer and what the numbers count
     totals = page.text_content("#stress-totals")
     assert js_money(api["totals"]["total_loss"]) in totals and js_money(api["totals"]["total_loss_gross"]) in totals
-    assert "stranded assets" in page.text_content("#stress-components")
+    # the components come from the result's own list, whatever their names: one row each, in
+    # the economic column, and the gross bound beside the economic total
+    comps = {k: v for k, v in api["totals"]["components"].items() if v > 0.005}
+    rows = page.eval_on_selector_all("#stress-bases tr.component", "rs => rs.map(r => [r.dataset.component, r.cells[1].textContent, r.cells[2].textContent])")
+    assert {k for k, _, _ in rows} == set(comps) and "stranded_assets" in comps
+    assert all(econ == js_money(comps[k]) and gross == "—" for k, econ, gross in rows)
+    first = page.eval_on_selector("#stress-bases tbody tr", "r => [...r.cells].map(c => c.textContent)")
+    assert first[1:] == [js_money(api["totals"]["total_loss_economic"]), js_money(api["totals"]["total_loss_gross"])]
+    assert page.locator("#stress-assumption-list tbody tr").count() == len(api["assumptions"]) > 0
     assert page.text_content("#stress-sentence") == api["sentence"]
     footer = page.text_content("#stress-assumptions")
     assert footer == api["footer"] and "horizon 24 months" in footer and "recovery 40% (given)" in footer

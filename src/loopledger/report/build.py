@@ -28,6 +28,7 @@ from ..ledger.dates import parse_as_of
 from ..ledger.model import BINDING_STATUSES, STATUSES
 from ..ledger.summary import STATUS_LABELS
 from ..results import Result
+from ..vocabulary import LOSS_COMPONENTS
 from . import figures as F
 
 #: the company every "if X fails" section is about (issue 6: "if OpenAI fails")
@@ -406,13 +407,26 @@ class _Builder:
         t = r.totals
         comp = r.companies[(r.companies["loss"] > 0) | (r.companies["loss_gross"] > 0)]
         comp = comp[~comp["failed"]].sort_values("loss", ascending=False).head(15)
-        parts = [("owed", ("due_within_horizon",)), ("stakes", ("stake_writedown",)), ("margin", ("lost_margin",)),
-                 ("stranded", ("stranded_assets",)),
-                 ("other", ("secured_lending", "guarantee_payout", "lost_funding", "face_value"))]
+        # the components are the result's own list (whatever the engine names), those that carry money
+        names = [k for k, v in (t.get("components") or {}).items() if abs(v) > 0.005]
         rows = [[company_link(x.company, x.name), money(x.buffer) + (f" ({esc(x.buffer_flag)})" if x.buffer_flag else ""),
                  money(x.loss), money(x.loss_gross), pct(x.loss_share), esc(x.state if x.state != "ok" else "")]
-                + [money(sum(getattr(x, f"component_{n}") for n in names)) for _, names in parts]
+                + [money(getattr(x, f"component_{n}", float("nan"))) for n in names]
                 for x in comp.itertuples()]
+        econ = r.loss_basis == "economic"
+        side = (lambda v: [v, "—"]) if econ else (lambda v: ["—", v])
+        bases = [["total loss to the others", money(t["total_loss_economic"]), money(t["total_loss_gross"])],
+                 ["other companies that default", *( [str(t["defaults"]), str(t.get("defaults_gross", "—"))] if econ
+                                                    else ["—", str(t["defaults"])])]]
+        if t.get("total_loss_without_substitution") is not None:
+            bases.append(["without the market's reconfiguration", *side(money(t["total_loss_without_substitution"]))])
+        bases += [[esc(n.replace("_", " ")) + f'<br><span class="counting">{esc(LOSS_COMPONENTS.get(n, ""))}</span>',
+                   *side(money(t["components"][n]))] for n in names]
+        s.figures = {"stress_bases": F.bases_chart(t, names, title=f"Economic and gross losses if {STRESS_COMPANY} fails"),
+                     **s.figures}
+        s.captions["stress_bases"] = (
+            "The economic loss to the others, component by component (bars stacked in the order the stress "
+            "result lists them), beside the gross upper bound, the face value of everything owed and held.")
         rc = r.reconfiguration
         absorbs = ""
         if len(rc):
@@ -436,9 +450,12 @@ class _Builder:
                        f"defaults, {t['distressed']} companies distressed (a loss of at least "
                        f"{r.params['distress_threshold']:.0%} of the buffer), {t['hit']} hit.")
                   + para(esc(r.sentence))
+                  + table(["", "economic (what creditors lose)", "gross (face value, upper bound)"], bases,
+                          "bases", numeric={1, 2})
                   + '<div id="stress-table"></div>'
-                  + table(["company", "buffer", "loss", "gross", "loss / buffer", "state", "owed", "stakes", "margin",
-                           "stranded", "other"], rows, numeric={1, 2, 3, 4, 6, 7, 8, 9, 10})
+                  + table(["company", "buffer", "loss", "gross", "loss / buffer", "state",
+                           *[n.replace("_", " ") for n in names]], rows,
+                          numeric={1, 2, 3, 4, *range(6, 6 + len(names))})
                   + absorbs + rescue
                   + para("Assumptions used (each can be changed with the option of the same name):") + assumptions
                   + para(esc(r.footer))

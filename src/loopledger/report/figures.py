@@ -303,6 +303,38 @@ def stress_chart(companies: pd.DataFrame, top: int = 15, title: str | None = Non
                       "loss, USD bn", title)
 
 
+#: colours of the loss components, in the order the stress result lists them (cycled)
+_COMPONENT_COLOURS = ("#c0392b", "#e67e22", "#f1c40f", "#16a085", "#2980b9", "#8e44ad", "#7f8c8d", "#d35400",
+                      "#27ae60", "#34495e")
+
+
+def bases_chart(totals: dict, components: list[str], title: str | None = None) -> Figure:
+    """The stress result as two bars (USD bn): the economic loss to the others stacked by its
+    components (``totals["components"]``, in the result's own order, whatever their names),
+    beside the gross upper bound (``totals["total_loss_gross"]``)."""
+    fig = _figure(8.0, 2.6)
+    ax = fig.add_subplot(111)
+    left = 0.0
+    for i, name in enumerate(components):
+        v = float(totals["components"][name])
+        ax.barh(1, v, left=left, color=_COMPONENT_COLOURS[i % len(_COMPONENT_COLOURS)], edgecolor="white",
+                label=f"{name.replace('_', ' ')} {_money(v)}")
+        left += v
+    gross = float(totals["total_loss_gross"])
+    ax.barh(0, gross, color="#bdc3c7", edgecolor="#7f8c8d", label=f"gross bound {_money(gross)}")
+    ax.text(left, 1, f"  {_money(float(totals['total_loss_economic']))}", va="center", fontsize=9)
+    ax.text(gross, 0, f"  {_money(gross)}", va="center", fontsize=9)
+    ax.set_yticks([0, 1], ["gross (face value)", "economic"])
+    ax.set_xlabel("loss to the other companies, USD bn")
+    ax.set_xlim(0, max(gross, left) * 1.18 or 1.0)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35), ncol=3, fontsize=8, frameon=False)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    if title:
+        ax.set_title(title, fontsize=11, loc="left")
+    return fig
+
+
 def systemic_chart(table: pd.DataFrame, top: int = 15) -> Figure:
     """The too-big-to-fail ranking: total loss to the others when each company fails alone
     (USD bn), from ``systemic(...).table``."""
@@ -312,5 +344,5 @@ def systemic_chart(table: pd.DataFrame, top: int = 15) -> Figure:
 
 __all__ = [
     "circular_share_chart", "flow_table", "flows_sankey", "lookthrough_chart", "network_map",
-    "promises_chart", "round_trip_chart", "stress_chart", "systemic_chart",
+    "bases_chart", "promises_chart", "round_trip_chart", "stress_chart", "systemic_chart",
 ]

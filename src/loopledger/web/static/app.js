@@ -337,16 +337,37 @@
       `<p id="stress-totals">Total loss to others: <strong>$${money(t.total_loss)} bn</strong> on the ${esc(basis)} basis
        (economic $${money(t.total_loss_economic)} bn; gross upper bound $${money(t.total_loss_gross)} bn; direct $${money(t.direct_loss)} bn,
        knock-on $${money(t.indirect_loss)} bn); ${t.defaults ?? 0} other companies default, ${t.distressed ?? 0} are distressed, ${t.hit ?? 0} lose something.</p>` +
-      (comps.length ? `<p id="stress-components">Made of: ${comps.map(([k, v]) => `${esc(k.replace(/_/g, " "))} $${money(v)} bn`).join("; ")}.</p>` : "") +
       (r.sentence ? `<p id="stress-sentence">${esc(r.sentence)}</p>` : "") +
+      basesTable(r, comps) +
       `<details><summary>All losses as a table</summary><table id="stress-table"><thead><tr><th scope="col">Company</th><th scope="col" class="num">Loss (USD bn)</th><th scope="col" class="num">Gross bound</th><th scope="col" class="num">Loss / buffer</th><th scope="col">State</th>` +
       compNames.map((k) => `<th scope="col" class="num">${esc(k.replace(/_/g, " "))}</th>`).join("") + `</tr></thead><tbody>` +
       rows.map((x) => `<tr><td>${esc(x.name)}</td><td class="num">${money(x.loss)}</td><td class="num">${money(x.gross)}</td><td class="num">${pct(x.share)}${x.flag ? " (" + esc(x.flag) + " buffer)" : ""}</td><td>${esc(x.state)}</td>` +
         compNames.map((k) => `<td class="num">${money((x.components || {})[k])}</td>`).join("") + "</tr>").join("") +
       "</tbody></table></details>" + absorbTable(r) +
-      `<p class="hint" id="stress-assumptions">${esc(r.footer || "")}</p>` +
+      `<p class="counting" id="stress-assumptions">${esc(r.footer || "")}</p>` + assumptionsTable(r) +
       "<p class=\"hint\">Map colours: share of each company's buffer lost (white none, dark red all); the failing company is drawn black.</p>";
     colourByLoss(all);
+  }
+  // the economic and gross views side by side; the components are the result's own list
+  // (whatever the stress engine names), each in the column of the basis it was computed on
+  function basesTable(r, comps) {
+    const t = r.totals || {};
+    const econ = (r.loss_basis || "economic") === "economic";
+    const side = (v) => econ ? `<td class="num">${v}</td><td class="num">—</td>` : `<td class="num">—</td><td class="num">${v}</td>`;
+    return `<table id="stress-bases"><caption>Economic losses beside the gross bound (USD bn)</caption><thead><tr><th scope="col"></th>` +
+      `<th scope="col" class="num">Economic (what creditors lose)</th><th scope="col" class="num">Gross (face value, upper bound)</th></tr></thead><tbody>` +
+      `<tr><th scope="row">Total loss to others</th><td class="num">${money(t.total_loss_economic)}</td><td class="num">${money(t.total_loss_gross)}</td></tr>` +
+      `<tr><th scope="row">Other companies that default</th>${econ ? `<td class="num">${t.defaults ?? 0}</td><td class="num">${t.defaults_gross ?? "—"}</td>` : `<td class="num">—</td><td class="num">${t.defaults ?? 0}</td>`}</tr>` +
+      (t.total_loss_without_substitution != null ? `<tr><th scope="row">Without the market's reconfiguration</th>${side(money(t.total_loss_without_substitution))}</tr>` : "") +
+      comps.map(([k, v]) => `<tr class="component" data-component="${esc(k)}"><th scope="row">${esc(k.replace(/_/g, " "))}</th>${side(money(v))}</tr>`).join("") +
+      "</tbody></table>";
+  }
+  function assumptionsTable(r) {
+    const a = r.assumptions || [];
+    if (!a.length) return "";
+    return `<details id="stress-assumption-list"><summary>Assumptions used (${a.length}; each is an option of the same name)</summary><table><thead><tr><th scope="col">Assumption</th><th scope="col">Value</th><th scope="col">Basis</th><th scope="col">Source</th></tr></thead><tbody>` +
+      a.map((x) => `<tr><td>${esc(String(x.name).replace(/_/g, " "))}</td><td>${esc(String(x.value))}${x.unit ? " " + esc(x.unit) : ""}</td><td>${esc(x.basis || "")}</td><td>${esc(x.source || "")}${x.url ? ` <a href="${esc(x.url)}" rel="noopener noreferrer" target="_blank">source</a>` : ""}</td></tr>`).join("") +
+      "</tbody></table></details>";
   }
   function absorbTable(r) {
     const rc = r.reconfiguration || [];
