@@ -34,8 +34,11 @@ from . import figures as F
 #: the company every "if X fails" section is about (issue 6: "if OpenAI fails")
 STRESS_COMPANY = "OpenAI"
 TOP = 10
+#: a share resting on less than this many USD billions of deals carries a warning
+SMALL_BASE = 100.0
 
 SECTIONS = [
+    ("findings", "Key findings"),
     ("headline", "Headline numbers"),
     ("network", "The network"),
     ("flows", "Dollar flows by kind"),
@@ -60,6 +63,8 @@ class Section:
     html: str = ""
     figures: dict[str, Any] = field(default_factory=dict)
     captions: dict[str, str] = field(default_factory=dict)
+    #: the text alternative of each figure (what a reader who cannot see it needs to know)
+    alts: dict[str, str] = field(default_factory=dict)
     available: bool = True
     reason: str | None = None
 
@@ -203,11 +208,31 @@ class _Builder:
 
     # sections -------------------------------------------------------------------------------
 
-    def section_headline(self, s: Section) -> None:
-        from ..findings import headline
+    def section_findings(self, s: Section) -> None:
+        from ..measures.promises import promises
 
-        h = headline(self.ledger, as_of=self.as_of, explain=True, top=TOP)
-        self.headline = h
+        h = self._headline()
+        p = promises(self.ledger, as_of=self.as_of)
+        s.figures["money_chart"] = F.money_chart(p.series)
+        groups = F.money_groups(p.series)
+        last = groups.iloc[-1] if len(groups) else None
+        s.captions["money_chart"] = (
+            "Deal dollars paid, signed but not (fully) paid, and only promised (letters of intent and "
+            "reported deals) at each quarter end, as each deal stood then; high end of each range. "
+            + link("promises", "By status, in detail") + ".")
+        if last is not None:
+            s.alts["money_chart"] = (
+                f"Stacked area chart from {groups.index[0]} to {groups.index[-1]}: deal dollars grow from near "
+                f"zero to {money(float(last.sum()))} at the end, of which {money(float(last.iloc[0]))} "
+                f"paid, {money(float(last.iloc[1]))} signed but not fully paid and {money(float(last.iloc[2]))} "
+                "only promised.")
+        s.html = ('<div id="key-findings"><ul class="findings">'
+                  + "".join(f"<li>{esc(f)}</li>" for f in h.findings) + "</ul>"
+                  + "".join(f'<p class="hint">{esc(x["text"])}</p>' for x in h.hints)
+                  + counting_line(h.counting) + "</div>")
+
+    def section_headline(self, s: Section) -> None:
+        h = self._headline()
         c, b = h.circulation, h.basis
         rows = [
             [link("status-binding", money(b["binding"])), "the base of every share",
@@ -234,10 +259,7 @@ class _Builder:
                          f"{esc(lt['investee_name'])} net loss, {esc(lt['period'])} (derived)",
                          f"pre-tax pickup over the stake held, range {money(lt['low'])}–{money(lt['high'])}, backed "
                          f"out of {esc(lt['investor_name'])}'s equity-method figures; see the sensitivity table"])
-        s.html = ('<div id="findings"><h3>In short</h3><ul class="findings">'
-                  + "".join(f"<li>{esc(f)}</li>" for f in h.findings) + "</ul>"
-                  + "".join(f'<p class="hint">{esc(x["text"])}</p>' for x in h.hints) + "</div>"
-                  + para(f"As of <strong>{self.as_of}</strong>. Amounts are USD billions at the high end of "
+        s.html = (para(f"As of <strong>{self.as_of}</strong>. Amounts are USD billions at the high end of "
                        "each stated range unless said otherwise. Every number links to the deals behind it; "
                        "every deal links to its sources.")
                   + table(["value", "measure", "what it means"], rows, "headline", numeric={0})
@@ -300,14 +322,42 @@ class _Builder:
         s.captions["circular_share_chart"] = (
             "The circular share at each quarter end: the network as it stood then (deals announced "
             "by that date, with their status then), its maximum circulation divided by its deal dollars.")
-        recent = series[series["flow_total"] > 0].tail(8)
-        rows = [[esc(r.quarter), pct(r.share), money(r.total), money(r.flow_total), str(r.legs)]
+        known = series[series["flow_total"] > 0]
+        small = known[(known["flow_total"] < SMALL_BASE) & (known["share"] > 0)]
+        warn = ""
+        if len(small):
+            peak = small.loc[small["share"].idxmax()]
+            warn = (f'<p class="warning" id="small-base-warning"><strong>Resting on little money:</strong> in '
+                    f"{len(small)} quarters ({esc(small['quarter'].iloc[0])} to {esc(small['quarter'].iloc[-1])}) "
+                    f"the circular share is a share of less than {money(SMALL_BASE, 0)} of deals; its peak "
+                    f"there, {pct(peak['share'])} in {esc(peak['quarter'])}, rests on "
+                    f"{money(peak['flow_total'])} ({int(peak['legs'])} legs), so a single deal moves it by "
+                    "many points. Those quarters are drawn hollow in the figure and marked in the table.</p>")
+        s.alts["circular_share_chart"] = (
+            f"Line chart of the circular share from {known['quarter'].iloc[0]} to {known['quarter'].iloc[-1]} "
+            f"over bars of the deal dollars in view: the share peaks at {pct(known['share'].max())} in "
+            f"{known.loc[known['share'].idxmax(), 'quarter']} on {money(known.loc[known['share'].idxmax(), 'flow_total'])} "
+            f"of deals and stands at {pct(known['share'].iloc[-1])} of {money(known['flow_total'].iloc[-1])} "
+            "at the end." if len(known) else "No deal dollars in view.")
+        recent = known.tail(8)
+        rows = [[esc(r.quarter), pct(r.share) + (" (little money)" if r.flow_total < SMALL_BASE else ""),
+                 money(r.total), money(r.flow_total), str(r.legs)]
                 for r in recent.itertuples()]
-        s.html = table(["quarter", "circular share", "could go round", "deal dollars", "legs"], rows,
-                       numeric={1, 2, 3, 4})
+        s.html = warn + table(["quarter", "circular share", "could go round", "deal dollars", "legs"], rows,
+                              numeric={1, 2, 3, 4})
 
     def section_cycles(self, s: Section) -> None:
         h = self._headline()
+        loops = (h.trace or {}).get("top_cycles", [])
+        if loops:
+            s.figures["loops_chart"] = F.loops_chart(loops)
+            s.captions["loops_chart"] = (
+                "The largest loops, each drawn on its own: an arrow per hop with the dollars of the deals on "
+                "it; the red hop is the bottleneck, what could go once round the loop on its own.")
+            s.alts["loops_chart"] = " ".join(
+                f"Loop {c['rank']}: " + ", ".join(f"{x['payer']} pays {x['payee']} {money(x['amount'])}"
+                                               for x in c["hops"])
+                + f"; up to {money(c['bottleneck'])} could go once round." for c in loops[:3])
         rows = []
         for c in (h.trace or {}).get("top_cycles", []):
             hops = "<br>".join(
