@@ -26,7 +26,7 @@ from ._version import __version__  # noqa: F401 - re-exported
 API_NAMES = frozenset({
     "FlowNetwork", "Ledger", "View", "buffer_facts", "cascade", "changelog", "circulation", "claims",
     "clearing", "company_boundary", "cycles", "cycling_index", "cycling_index_from_network",
-    "debtrank", "derive_amounts", "encumbrance", "exposure", "load_default", "lookthrough",
+    "debtrank", "derive_amounts", "encumbrance", "exposure", "headline", "load_default", "lookthrough",
     "lookthrough_from_ledger", "measure", "monte_carlo", "promises", "reciprocity", "significance",
     "sensitivity", "source_gaps", "stress", "systemic",
 })

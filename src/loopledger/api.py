@@ -8,6 +8,7 @@ loads everything at once. The CLI and the web app call the same functions.
 from __future__ import annotations
 
 from .errors import ConflictError, LedgerError, NotFoundError, Problem, ValidationError
+from .findings import headline
 from .ledger import Ledger, View, load_default
 from .ledger.data import buffer_facts, changelog, source_gaps
 from .ledger.units import derive_amounts
@@ -33,7 +34,7 @@ __all__ = [
     "ConflictError", "FlowNetwork", "Ledger", "LedgerError", "NotFoundError", "Problem",
     "ValidationError", "View", "buffer_facts", "cascade", "changelog", "circulation", "claims", "clearing",
     "company_boundary", "cycles", "cycling_index", "cycling_index_from_network", "debtrank",
-    "derive_amounts", "encumbrance", "exposure", "load_default", "lookthrough", "lookthrough_from_ledger",
+    "derive_amounts", "encumbrance", "exposure", "headline", "load_default", "lookthrough", "lookthrough_from_ledger",
     "measure", "monte_carlo", "promises", "reciprocity", "significance", "source_gaps", "stress",
     "sensitivity", "systemic",
 ]

@@ -197,17 +197,25 @@ class StatusMeaning:
     group: str
     #: how much of the amount has been paid: ``all``, ``part`` or ``none``
     paid: str
+    #: the words after a dollar figure in a sentence ("$704 bn paid", "$158 bn promised in ...")
+    in_sentence: str = ""
+    #: the deals of this status as a plural noun ("letters of intent are left out")
+    plural: str = ""
 
 
 #: the statuses a deal can be in, in the order of the "how much of it is real" table
 STATUSES: dict[str, StatusMeaning] = {m.status.value: m for m in (
-    StatusMeaning(Status.funded, "paid (funded)", "paid", "binding", "all"),
-    StatusMeaning(Status.funded_partial, "partly paid", "partly paid", "binding", "part"),
-    StatusMeaning(Status.definitive, "signed, not yet paid (definitive)", "signed", "binding", "none"),
+    StatusMeaning(Status.funded, "paid (funded)", "paid", "binding", "all", "paid", "paid deals"),
+    StatusMeaning(Status.funded_partial, "partly paid", "partly paid", "binding", "part", "partly paid",
+                  "partly paid deals"),
+    StatusMeaning(Status.definitive, "signed, not yet paid (definitive)", "signed", "binding", "none",
+                  "signed, not yet paid", "signed deals"),
     StatusMeaning(Status.announced_loi, "promised (letter of intent, pledge, 'up to')", "promised",
-                  "promised", "none"),
-    StatusMeaning(Status.rumored, "reported only (rumoured)", "reported", "promised", "none"),
-    StatusMeaning(Status.cancelled_stalled, "cancelled or stalled", "cancelled", "ended", "none"),
+                  "promised", "none", "promised in letters of intent", "letters of intent"),
+    StatusMeaning(Status.rumored, "reported only (rumoured)", "reported", "promised", "none", "only reported",
+                  "deals only reported"),
+    StatusMeaning(Status.cancelled_stalled, "cancelled or stalled", "cancelled", "ended", "none",
+                  "cancelled or stalled", "cancelled deals"),
 )}
 #: status order of every by-status table
 STATUS_ORDER: tuple[str, ...] = tuple(STATUSES)
@@ -219,6 +227,10 @@ STATUS_GROUPS: dict[str, tuple[str, ...]] = {
 BINDING_STATUSES: tuple[str, ...] = STATUS_GROUPS["binding"]
 #: plain-language label of each status, for tables a journalist reads
 STATUS_LABELS: dict[str, str] = {s: m.label for s, m in STATUSES.items()}
+#: the words after a dollar figure in a sentence, per status ("$704 bn paid")
+STATUS_IN_SENTENCE: dict[str, str] = {s: m.in_sentence or m.short for s, m in STATUSES.items()}
+#: each status's deals as a plural noun ("letters of intent")
+STATUS_PLURAL: dict[str, str] = {s: m.plural or m.label for s, m in STATUSES.items()}
 
 
 # -- buffers by rule ---------------------------------------------------------------------------

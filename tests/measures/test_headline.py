@@ -53,7 +53,11 @@ def test_hand_example_numbers():
     assert all(d["sources"] == [_tiny.URL] for f in pairs.values() for d in f["deals"])
     assert [h_["deals"][0]["deal"] for h_ in h.trace["top_cycles"][0]["hops"]] == ["a-b", "b-c", "c-a"]
     assert [d["deal"] for d in h.trace["promises"]["announced_loi"]] == ["c-b-loi"]
-    assert h.to_frame()["measure"].iloc[0] == "circular share"
+    frame = h.to_frame().set_index("measure")["value"]
+    # one base: the 27 signed dollars; the circular share is a share of it
+    assert list(frame.index[:3]) == ["base of every share", "cash actually paid", "circular share"]
+    assert frame["base of every share"] == pytest.approx(27)
+    assert frame["circular share"] == pytest.approx(h.circulation["total"] / 27)
 
 
 def _plain_totals(deals, status):

@@ -139,7 +139,7 @@ def test_missing_measure_gives_an_unavailable_section(bundled, monkeypatch):
     assert 'id="deals"' in text and 'id="methods"' in text
 
 
-def test_pdf_page_one_renders(html_text, tmp_path):
+def test_pdf_renders_with_no_half_empty_page(html_text, tmp_path):
     from loopledger.report.pdf import find_chromium, html_to_pdf
 
     try:
@@ -154,16 +154,29 @@ def test_pdf_page_one_renders(html_text, tmp_path):
         require_service("pdftoppm (poppler-utils)", "not on PATH")
     pdf = html_to_pdf(html_text, tmp_path / "report.pdf")
     assert pdf.read_bytes()[:5] == b"%PDF-"
-    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
-                   check=True, timeout=120)
-    (png,) = tmp_path.glob("page-*1.png")
+    subprocess.run(["pdftoppm", "-png", "-r", "30", str(pdf), str(tmp_path / "page")], check=True, timeout=300)
+    pngs = sorted(tmp_path.glob("page-*.png"), key=lambda p: int(p.stem.split("-")[-1]))
+    assert len(pngs) > 3
     from PIL import Image
 
-    img = Image.open(png).convert("L")
+    img = Image.open(pngs[0]).convert("L")
     w, h = img.size
     assert 1.3 < h / w < 1.5  # A4 portrait
     dark = sum(img.histogram()[:128])
     assert dark > 0.005 * w * h  # text was drawn, not a blank page
+    # no page more than half empty except the last: each page is inked at least half way down
+    filled = [_filled_height(Image.open(p).convert("L")) for p in pngs]
+    assert all(f >= 0.5 for f in filled[:-1]), filled
+
+
+def _filled_height(img) -> float:
+    """How far down the page anything is drawn (the lowest row with a pixel darker than light
+    grey), as a share of the page's height."""
+    import numpy as np
+
+    a = np.asarray(img)
+    rows = np.flatnonzero((a < 200).any(axis=1))
+    return float(rows[-1] + 1) / a.shape[0] if len(rows) else 0.0
 
 
 def test_cli_writes_the_report_and_refuses_other_suffixes(cli, tmp_path):
@@ -189,5 +202,16 @@ def test_the_stress_section_states_both_bases_and_every_assumption(bundled, html
         assert word in section, word
     for a in r.assumptions:
         assert html.escape(a["name"]) in section, a["name"]
+    # economic and gross side by side; one row per component the result lists with money in
+    # it, whatever its name, and a column of the per-company table each
+    bases = section[section.index('class="bases"'):]
+    bases = bases[:bases.index("</table>")]
+    t = r.totals
+    assert f"{t['total_loss_economic']:,.1f}" in bases and f"{t['total_loss_gross']:,.1f}" in bases
+    carried = [k for k, v in t["components"].items() if abs(v) > 0.005]
+    assert carried and all(f"<td>{k.replace('_', ' ')}<br>" in bases for k in carried)
+    assert all(f"<th class=num>{k.replace('_', ' ')}</th>" in section
+               for k in carried)
+    assert 'id="figure-stress_bases"' in section
     systemic = html_text[html_text.index('id="systemic"'):]
     assert "gross bound" in systemic and "gross rank" in systemic

@@ -117,8 +117,18 @@ def test_page_loads_the_bundled_network(page, server):
     assert page.evaluate("window.loopledger.cy.edges().length") == expected["counts"]["flows"] < expected["counts"]["edges"]
     assert page.locator("#deals-table tbody tr").count() == expected["counts"]["edges"]
     assert page.locator("#map canvas").count() >= 1
-    for fig in ("#fig-legs", "#fig-binding", "#fig-circular", "#fig-cycles", "#fig-lookthrough"):
-        assert page.inner_text(fig) not in ("…", "—", ""), fig
+    for fig in ("#fig-legs", "#fig-binding", "#fig-paid", "#fig-circular", "#fig-cycles"):
+        page.wait_for_function(f"() => !['…', '—', ''].includes(document.querySelector('{fig}').textContent)")
+    # one base for every share: the cards show the headline's base, its cash paid and the
+    # circular share of that base, with the counting line and the findings in words
+    head = _get(f"{server.url}/api/headline?as_of={today}")
+    b = head["basis"]
+    assert page.inner_text("#fig-binding") == f"${js_money(b['binding'])} bn"
+    assert page.inner_text("#fig-paid") == f"${js_money(b['paid'])} bn"
+    assert page.inner_text("#fig-circular").startswith(f"{100 * head['circulation']['total'] / b['binding']:.1f}%")
+    assert page.inner_text("#headline-counting") == head["counting"] and head["counting"].startswith("Counting:")
+    assert page.locator("#findings li").count() == len(head["findings"]) + len(head["hints"]) >= 5
+    assert page.locator("#deals-counting").inner_text().startswith("Counting:")
     # letters of intent are drawn dashed and cancelled deals faded, as the legend says
     styles = page.evaluate("""() => window.loopledger.cy.edges().map(e => [e.data('status'), e.style('line-style'), Number(e.style('opacity'))])""")
     assert {s for st, s, _ in styles if st == "announced_loi"} == {"dashed"}
@@ -235,7 +245,15 @@ def test_openai_stress_test_shows_a_loss_chart(page, server):
     # economic and gross side by side, the components, the answer and what the numbers count
     totals = page.text_content("#stress-totals")
     assert js_money(api["totals"]["total_loss"]) in totals and js_money(api["totals"]["total_loss_gross"]) in totals
-    assert "stranded assets" in page.text_content("#stress-components")
+    # the components come from the result's own list, whatever their names: one row each, in
+    # the economic column, and the gross bound beside the economic total
+    comps = {k: v for k, v in api["totals"]["components"].items() if v > 0.005}
+    rows = page.eval_on_selector_all("#stress-bases tr.component", "rs => rs.map(r => [r.dataset.component, r.cells[1].textContent, r.cells[2].textContent])")
+    assert {k for k, _, _ in rows} == set(comps) and "stranded_assets" in comps
+    assert all(econ == js_money(comps[k]) and gross == "—" for k, econ, gross in rows)
+    first = page.eval_on_selector("#stress-bases tbody tr", "r => [...r.cells].map(c => c.textContent)")
+    assert first[1:] == [js_money(api["totals"]["total_loss_economic"]), js_money(api["totals"]["total_loss_gross"])]
+    assert page.locator("#stress-assumption-list tbody tr").count() == len(api["assumptions"]) > 0
     assert page.text_content("#stress-sentence") == api["sentence"]
     footer = page.text_content("#stress-assumptions")
     assert footer == api["footer"] and "horizon 24 months" in footer and "recovery 40% (given)" in footer

@@ -12,14 +12,17 @@ import json
 import os
 import shutil
 import sys
+import textwrap
 from collections.abc import Set
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ..errors import LedgerError, ValidationError
 from ..results import jsonable
@@ -56,10 +59,40 @@ AmountOption = Annotated[str, typer.Option("--amount", help="Amount basis: low, 
                                            "deal counts X), mid or derived (values GW-only deals).")]
 
 
+class LedgerConsole(Console):
+    """The commands' console: a table made by :func:`table` is fitted to the width (ids and
+    numbers whole) and followed by the URLs of its source column, one per line, never wrapped
+    (the terminal may fold a long one, but it stays one clickable string)."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        if kwargs.get("soft_wrap") and all(isinstance(o, str) and "://" not in o for o in objects):
+            kwargs["soft_wrap"] = False  # prose wraps at the width at spaces; only URLs stay whole
+        for o in objects:
+            if isinstance(o, Table):
+                self._fit(o)
+        super().print(*objects, **kwargs)
+        for o in objects:
+            for line in getattr(o, "loopledger_urls", ()):
+                super().print(line, markup=False, highlight=False, soft_wrap=True)
+
+    def _fit(self, t: Table) -> None:
+        """Id and number columns of a :func:`table` are never wrapped (their headers are
+        pre-wrapped to the data's width); the prose columns share the rest, wrapping at spaces.
+        Only when the unwrapped columns alone do not fit the console do they wrap too."""
+        whole = getattr(t, "loopledger_whole", None)
+        if not whole:
+            return
+        widths = getattr(t, "loopledger_widths", {})
+        need = sum(widths.get(i, 1) + 3 for i in whole) + 8 * (len(t.columns) - len(whole))
+        if need > self.width:  # a narrow console: everything wraps rather than be cut off
+            for i in whole:
+                t.columns[i].no_wrap = False
+
+
 def console() -> Console:
     """stdout console; wide enough for tables when not attached to a terminal."""
     width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "0") or 0) or 160
-    return Console(width=width, highlight=False, soft_wrap=False)
+    return LedgerConsole(width=width, highlight=False, soft_wrap=False)
 
 
 def err_console() -> Console:
@@ -92,13 +125,57 @@ def text(x: Any) -> str:
     return x if isinstance(x, str) else ("" if x is None or x != x else str(x))
 
 
-def table(title: str | None, columns: list[str], rows: list[list[Any]], right: Set[str] = frozenset()) -> Table:
-    t = Table(title=title, title_justify="left", show_lines=False)
-    for c in columns:
-        t.add_column(c, justify="right" if c in right else "left", overflow="fold")
-    for r in rows:
-        t.add_row(*["" if v is None else str(v) for v in r])
+#: columns that hold ids, codes and dates: never wrapped (each is one word)
+ID_COLUMNS = frozenset({"id", "deal", "#", "fact", "event", "source id", "company id", "announced", "as of", "date",
+                        "quarter"})
+#: columns that hold URLs: the cell shows a note number, the URL is printed whole below the table
+URL_COLUMNS = frozenset({"source", "sources", "url"})
+
+
+def table(title: str | None, columns: list[str], rows: list[list[Any]], right: Set[str] = frozenset(),
+          total: list[Any] | None = None, whole: Set[str] = frozenset()) -> Table:
+    """A Rich table that fits the console without breaking words where it can: ids
+    (:data:`ID_COLUMNS`) and numbers (the ``right`` columns) are never wrapped, prose cells wrap
+    at spaces, URLs (:data:`URL_COLUMNS`) become note
+    numbers with the URL printed whole on its own line after the table (by
+    :class:`LedgerConsole`); ``total`` is a last row set off by a rule (the listing's totals);
+    ``whole`` names more columns never to wrap (short codes)."""
+    t = Table(title=title, title_justify="left", show_lines=False, show_footer=False, box=box.SIMPLE_HEAD,
+              pad_edge=False)
+    urls: dict[str, int] = {}
+    url_cols = {i for i, c in enumerate(columns) if c in URL_COLUMNS}
+    body: list[list[str]] = []
+    for r in [*rows, *([total] if total is not None else [])]:
+        cells = []
+        for i, v in enumerate(r):
+            v = "" if v is None else str(v)
+            if i in url_cols and "://" in v:
+                found = [u for u in v.replace(";", " ").split() if "://" in u]
+                v = " ".join(f"[{urls.setdefault(u, len(urls) + 1)}]" for u in found)
+            cells.append(v)
+        body.append(cells)
+    widths: dict[int, int] = {}
+    for i, c in enumerate(columns):
+        header = c
+        is_whole = c in ID_COLUMNS or c in right or c in whole
+        if is_whole:
+            width = max([len(x) for r in body if i < len(r) for x in r[i].split("\n")]
+                        + [len(w) for w in c.split()] + [min(len(c), 12)])  # short headers stay on a line
+            header = "\n".join(textwrap.wrap(c, width)) or c
+            widths[i] = width
+        t.add_column(header, justify="right" if c in right else "left", overflow="fold", no_wrap=is_whole)
+    for n, cells in enumerate(body):
+        t.add_row(*[Text(v) for v in cells], end_section=total is not None and n == len(rows) - 1)
+    t.loopledger_urls = [f"[{k}] {u}" for u, k in urls.items()]  # type: ignore[attr-defined]
+    t.loopledger_whole = set(widths)  # type: ignore[attr-defined]
+    t.loopledger_widths = widths  # type: ignore[attr-defined]
     return t
+
+
+def counting(con: Console, view: Any) -> None:
+    """The line under every table and output saying what it counts (statuses, amount basis,
+    as of): :meth:`loopledger.ledger.view.View.counting`, the one helper that words it."""
+    con.print(view.counting(), style="dim", markup=False)
 
 
 def fail(message: str, code: int = 1) -> None:

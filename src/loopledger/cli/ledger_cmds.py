@@ -10,8 +10,26 @@ import typer
 
 from ..errors import LedgerError
 from ..ledger.dates import parse_as_of
-from ..vocabulary import STATUS_LABELS
-from .app import AsOfOption, DbOption, JsonOption, app, console, emit_json, money, open_ledger, table, text
+from ..ledger.view import View
+from ..vocabulary import KINDS, STATUS_LABELS, STATUSES, label
+from .app import AsOfOption, DbOption, JsonOption, app, console, counting, emit_json, money, open_ledger, table, text
+
+
+def _short(meanings, code) -> str:
+    """A code's short words (a kind or status), the code itself when unknown."""
+    m = meanings.get(code) if isinstance(code, str) else None
+    return m.short if m is not None else text(code)
+
+
+def _range(low, high) -> str:
+    """USD billions ``low-high``, one figure when they agree; a dash when unknown."""
+    if low is None or low != low:
+        return money(high)
+    if high is None or high != high or abs(high - low) < 1e-9:
+        return money(low)
+    if max(low, high) >= 100:  # wide figures on two lines: low-, then high
+        return f"{money(low)}-\n{money(high)}"
+    return f"{money(low)}-{money(high)}"
 
 
 @app.command()
@@ -123,15 +141,24 @@ def deals(
         emit_json(frame)
         return
     rows = [
-        [r.id, text(r.announced), f"{r.payer_name} -> {r.payee_name}", r.kind, text(r.status),
-         money(r.amount_low), money(r.amount_high), "" if r.include_in_totals else "not in totals"]
+        [r.id, text(r.announced), f"{r.payer_name} -> {r.payee_name}", _short(KINDS, r.kind),
+         _short(STATUSES, r.status), _range(r.amount_low, r.amount_high) + ("" if r.include_in_totals else " *")]
         for r in frame.itertuples()
     ]
-    console().print(table(
-        f"{len(frame)} deal legs as of {d} (USD billions)",
-        ["id", "announced", "payer -> payee", "kind", "status", "low", "high", "note"],
-        rows, right={"low", "high"},
+    counted = frame[frame["include_in_totals"].astype(bool)]
+    total = ["total", "", f"{len(frame)} legs ({len(counted)} added)", "", "",
+             _range(counted["amount_low"].sum(min_count=1),
+                    counted["amount_high"].fillna(counted["amount_low"]).sum(min_count=1))]
+    con = console()
+    con.print(table(
+        f"{len(frame)} deal legs as of {d} (USD billions, low-high)",
+        ["id", "announced", "payer -> payee", "kind", "status", "USD bn"],
+        rows, right={"USD bn"}, total=total,
     ))
+    con.print("* a summary or subset leg: listed, not added to the total (its parts are). The total adds "
+              "stated lows, and highs (the low where only 'more than' is known); legs with no amount are "
+              "counted, never added as 0. Words for kinds and statuses: loopledger show ID.", markup=False)
+    counting(con, View.of(as_of=d, statuses=status or None, kinds=kind or None))
 
 
 @app.command()
@@ -141,10 +168,11 @@ def companies(db: DbOption = None, json: JsonOption = False) -> None:
     if json:
         emit_json(frame)
         return
-    rows = [[r.id, r.name, r.type, text(r.ticker), text(r.country), text(r.parent), r.deal_count]
+    rows = [[r.id, r.name, label(r.type), text(r.ticker), text(r.country), text(r.parent), r.deal_count]
             for r in frame.itertuples()]
     console().print(table(f"{len(frame)} companies", ["id", "name", "type", "ticker", "country", "parent", "deals"],
-                          rows, right={"deals"}))
+                          rows, right={"deals"},
+                          total=["total", f"{len(frame)} companies", "", "", "", "", int(frame["deal_count"].sum())]))
 
 
 facts_app = typer.Typer(help="List dated company facts, or import filed ones (facts import-sec).",
@@ -169,10 +197,11 @@ def facts(
     if json:
         emit_json(frame)
         return
-    rows = [[r.company, r.metric, f"{r.value:,.4g}", r.unit, r.as_of, text(r.period),
-             "derived" if r.derived else "", r.sources[0]["url"] if r.sources else ""] for r in frame.itertuples()]
-    console().print(table(f"{len(frame)} facts", ["company", "metric", "value", "unit", "as of", "period", "", "source"],
-                          rows, right={"value"}))
+    rows = [[r.company, r.metric, f"{r.value:,.4g} {r.unit}" + (f", {r.period}" if text(r.period) else "")
+             + (" (derived)" if r.derived else ""), r.as_of, r.sources[0]["url"] if r.sources else ""]
+            for r in frame.itertuples()]
+    console().print(table(f"{len(frame)} facts", ["company id", "metric", "value, period", "as of", "source"], rows,
+                          whole={"metric"}, total=[f"{len(frame)} facts", "", "", "", ""]))
 
 
 @facts_app.command("import-sec")
@@ -250,10 +279,17 @@ def summary(db: DbOption = None, as_of: AsOfOption = None, json: JsonOption = Fa
                  if v.get("paid_legs") else "")
         rows.append([STATUS_LABELS[status], v["count"], money(v["low"]), money(v["high"]),
                      v["no_amount"] or "", v["open_high"] or "", split])
+    vals = list(s.by_status.values())
+    total = ["total", sum(v["count"] for v in vals), money(sum(v["low"] for v in vals)),
+             money(sum(v["high"] for v in vals)), sum(v["no_amount"] or 0 for v in vals) or "",
+             sum(v["open_high"] or 0 for v in vals) or "",
+             (f"{money(sum(v.get('paid') or 0 for v in vals if v.get('paid_legs')))} / "
+              f"{money(sum(v.get('to_pay') or 0 for v in vals if v.get('paid_legs')))} "
+              f"({sum(v.get('paid_legs') or 0 for v in vals)} legs)")]
     con.print(table(
         f"Deal dollars by status as of {s.as_of} (USD billions; {s.deals} deal legs, {s.companies} companies)",
         ["status", "legs", "low", "high", "no amount", "open-ended", "paid / still to pay (recorded)"], rows,
-        right={"legs", "low", "high", "no amount", "open-ended"},
+        right={"legs", "low", "high", "no amount", "open-ended"}, total=total,
     ))
     con.print(
         f"{s.excluded_from_totals} summary or subset legs are listed but not added. 'low' adds stated "
@@ -264,6 +300,7 @@ def summary(db: DbOption = None, as_of: AsOfOption = None, json: JsonOption = Fa
         markup=False, soft_wrap=True,
     )
     con.print(f"Data reaches: latest event {s.data_reaches or 'none'}.", markup=False)
+    counting(con, View.of(as_of=s.as_of, statuses=None))
 
 
 # edits -------------------------------------------------------------------------------------------

@@ -7,11 +7,25 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
+from rich.padding import Padding
+from rich.text import Text
 
 from ..errors import LedgerError
 from ..vocabulary import STATUS_LABELS
 from ..vocabulary import STATUS_ORDER as STATUSES
-from .app import AsOfOption, DbOption, JsonOption, app, console, emit_json, money, open_ledger, table
+from .app import (
+    AsOfOption,
+    DbOption,
+    JsonOption,
+    app,
+    cli_view,
+    console,
+    counting,
+    emit_json,
+    money,
+    open_ledger,
+    table,
+)
 
 AssumptionOption = Annotated[Optional[str], typer.Option(
     "--assumption", help="Unit assumption id to value every GW/chip-only deal with (see `loopledger units`).")]
@@ -332,41 +346,67 @@ def measure_cmd(
     json: JsonOption = False,
 ) -> None:
     """The headline: how much of the money could be going round in circles, the largest loops,
-    who gets their own money back, how much is only promised, and the look-through loss."""
-    from ..measures.headline import measure
+    who gets their own money back, how much is only promised, and the look-through loss; first
+    in a few sentences (with the significance test and the stress test of the largest player),
+    then number by number, each with the line saying what it counts."""
+    from ..findings import headline
 
-    h = measure(_ledger(db), as_of=as_of, explain=explain, top=top, max_len=max_len, amount=amount)
+    view = cli_view(as_of, None, amount)
+    h = headline(_ledger(db), explain=explain, top=top, max_len=max_len, view=view)
     if json:
         emit_json(h)
         return
     con = console()
-    c = h.circulation
+    c, b = h.circulation, h.basis
     con.print(f"Circular financing as of {h.as_of} (all money in USD billions)", style="bold", markup=False)
+    con.print("In short:", style="bold", markup=False)
+    for f in h.findings:
+        con.print(Padding(Text("- " + f), (0, 0, 0, 2), expand=False))
+    counting(con, view)
+    for hint in h.hints:
+        con.print("hint: " + hint["text"] + " (see `loopledger cycles --status "
+                  + " --status ".join(hint["statuses"]) + "`)", markup=False)
+    if explain and h.trace:
+        _print_trace(h, view)
+        return
     con.print(
-        f"1. Up to {_pct(c['share'])} of the {money(c['flow_total'])} in signed or paid deals could be money going "
-        f"round in circles ({money(c['total'])} counted hop by hop). {c['legs_without_amount']} deals without a "
-        f"disclosed amount and {c['non_cash_legs']} non-cash deals are left out, not counted as zero.",
-        markup=False, soft_wrap=True)
+        f"1. The base of every share: {money(b['binding'])} in {b['legs']} deal legs that move cash; "
+        f"{money(b['paid'])} of it recorded as actually paid ({b['paid_legs']} legs with payment records). "
+        f"Up to {_pct(c['share'])} of the base could be money going round in circles ({money(c['total'])}, "
+        f"counted on every deal it passes through, as the base is). {b['without_amount']} legs without a "
+        f"disclosed amount and {b['non_cash_legs']} non-cash legs ({money(b['non_cash'])}) are beside the base, "
+        "not counted as zero.", markup=False)
+    con.print(table(None, ["status", "deal legs", "dollars", "share of base"],
+                    [*[[STATUS_LABELS[s], x["legs"], money(x["amount"]), _pct(x["amount"] / b["binding"])]
+                       for s, x in b["by_status"].items()],
+                      ["total (the base)", b["legs"], money(b["binding"]), _pct(1.0)]],
+                    right={"deal legs", "dollars", "share of base"}))
+    counting(con, view)
     cy = h.cycles
     con.print(f"2. {cy['count']} closed loops (each company at most once); the {len(h.top_cycles)} largest by the "
-              "money that could go once round them (the smallest link in the loop):", markup=False, soft_wrap=True)
+              "money that could go once round them (the smallest link in the loop):", markup=False)
     con.print(table(None, ["#", "loop (who pays whom, back to the start)", "companies", "up to", "from"],
                     [[r.rank, " -> ".join([*r.names, r.names[0]]), r.length, money(r.bottleneck),
                       money(r.bottleneck_low) if "bottleneck_low" in h.top_cycles else ""]
                      for r in h.top_cycles.itertuples()], right={"up to", "from", "companies"}))
+    counting(con, view)
     con.print("3. Companies whose income from these deals could most be their own money coming back:",
               markup=False, soft_wrap=True)
     con.print(table(None, ["company", "money in", "could be circular", "share"],
                     [[r.name, money(r.inflow), money(r.circular_flow),
                       _share_range(r.round_trip_share, r.round_trip_min, r.round_trip_max)]
                      for r in h.round_trip.itertuples()], right={"money in", "could be circular", "share"}))
+    counting(con, view)
     p = h.promises
-    con.print("4. How much of all announced deals is real money (every status, high end of each range):",
-              markup=False, soft_wrap=True)
+    con.print("4. How much of all announced deals is real money (every status):", markup=False)
     con.print(table(None, ["status", "deals", "dollars", "still to pay"],
-                    [[STATUS_LABELS[s], p["by_status"][s]["count"], money(p["by_status"][s]["high"]),
-                      money(p["remaining"][s]["high"])] for s in STATUSES],
+                    [*[[STATUS_LABELS[s], p["by_status"][s]["count"], money(p["by_status"][s]["high"]),
+                        money(p["remaining"][s]["high"])] for s in STATUSES],
+                     ["total", sum(p["by_status"][s]["count"] for s in STATUSES),
+                      money(sum(p["by_status"][s]["high"] for s in STATUSES)),
+                      money(sum(p["remaining"][s]["high"] for s in STATUSES))]],
                     right={"deals", "dollars", "still to pay"}))
+    counting(con, view.with_(statuses=None))
     lt = h.lookthrough
     if lt:
         press = lt.get("press")
@@ -376,47 +416,82 @@ def measure_cmd(
                  if press and near else "")
         con.print(f"5. {lt['investee_name']}'s net loss in {lt['period']} (quarter to {lt['period_end']}), backed out of "
                   f"{lt['investor_name']}'s filings: {money(lt['estimate'])}, between {money(lt['low'])} and "
-                  f"{money(lt['high'])} (derived; {lt['what']}).{extra} Details: loopledger lookthrough --investor {lt['investor']} "
-                  f"--investee {lt['investee']} --period {lt['period']}", markup=False, soft_wrap=True)
+                  f"{money(lt['high'])} (derived; {lt['what']}).{extra}", markup=False)
+        con.print(f"   Details: loopledger lookthrough --investor {lt['investor']} --investee {lt['investee']} "
+                  f"--period {lt['period']}", markup=False)
+    st = h.stress
+    if st and "loss" in st:
+        con.print(f"6. If {st['name']}, the largest player, fails: others lose {money(st['loss_economic'])} "
+                  f"(economic) beside the gross upper bound {money(st['loss_gross'])}; details: loopledger "
+                  f"stress --fail {st['company']}", markup=False)
+        con.print(st["footer"], markup=False)
     if h.derived_share:
         con.print(f"{_pct(h.derived_share)} of the dollars are derived from GW or chip counts (assumptions, not reported).",
-                  markup=False, soft_wrap=True)
+                  markup=False)
     for n in h.notes:
-        con.print(f"note: {n}", markup=False, soft_wrap=True)
-    if explain and h.trace:
-        _print_trace(h)
+        con.print(f"note: {n}", markup=False)
 
 
-def _print_trace(h) -> None:
+def _ids(deals: list[dict]) -> str:
+    return "[" + ", ".join(d["deal"] for d in deals) + "]"
+
+
+def _print_trace(h, view) -> None:
+    """``measure --explain``: number by number, its value, the pairs, loops or companies behind
+    it with their deals (by id, each deal once per number), then one source line per deal (each
+    deal once), its URL on a line that is never wrapped; the counting line under each number."""
     con = console()
+    seen: dict[str, dict] = {}
 
-    def group(heading: str, deals: list[dict]) -> None:
-        """A heading line, then one line per deal with its amount and sources."""
-        con.print(heading, markup=False)
+    def keep(deals: list[dict]) -> str:
         for d in deals:
-            amt = money(d["amount_high"]) if d["amount_high"] == d["amount_high"] else money(d["amount_low"])
-            con.print(f"      {d['deal']}: {d['payer']} -> {d['payee']}, {d['kind']}, {d['status']}, {amt}; "
-                      + " ; ".join(d["sources"]), markup=False, soft_wrap=True)
+            seen.setdefault(d["deal"], d)
+        return _ids(deals)
 
-    con.print("\nWhere each number comes from", style="bold", markup=False)
-    con.print("1. Circulating money, pair by pair:", markup=False)
-    for f in h.trace["circulation"]:
-        group(f"   {f['payer']} -> {f['payee']}: {money(f['circulating'])} of {money(f['amount'])}", f["deals"])
-    con.print("2. Loops, link by link:", markup=False)
-    for c in h.trace["top_cycles"]:
-        con.print(f"   #{c['rank']} {' -> '.join(c['names'])} (up to {money(c['bottleneck'])})", markup=False)
-        for hop in c["hops"]:
-            group(f"    {hop['payer']} -> {hop['payee']}: {money(hop['amount'])}", hop["deals"])
-    con.print("3. Circular income by company:", markup=False)
-    for r in h.trace["round_trip"]:
-        con.print(f"   {r['company']}: {_pct(r['round_trip_share'])}", markup=False)
-        for x in r["circular_inflows"]:
-            group(f"    from {x['payer']}: {money(x['circulating'])}", x["deals"])
-    con.print("4. Deals counted in each status:", markup=False)
-    for status, deals in h.trace["promises"].items():
-        group(f"   {STATUS_LABELS[status]} ({len(deals)} deals)", deals)
-    if h.trace["lookthrough"]:
-        con.print("5. Look-through inputs:", markup=False)
-        for i in h.trace["lookthrough"]:
-            con.print(f"   {i['role']}: {i['value']:g} as of {i['as_of']} [{i['fact']}]: " + " ; ".join(i["sources"]),
-                      markup=False, soft_wrap=True)
+    t, c, b = h.trace, h.circulation, h.basis
+    con.print("Where each number comes from (deals by id; their sources once, at the end)", style="bold",
+              markup=False)
+    con.print(f"1. Up to {money(c['total'])} of the base of {money(b['binding'])} ({_pct(c['share'])}) could go "
+              "round in circles; pair by pair, what circulates of the pair's dollars:", markup=False)
+    for f in t["circulation"]:
+        con.print(f"   {f['payer']} -> {f['payee']}: {money(f['circulating'])} of {money(f['amount'])} "
+                  + keep(f["deals"]), markup=False)
+    con.print(f"2. The {len(t['top_cycles'])} largest of {h.cycles['count']} loops (up to: the smallest hop), "
+              "then each of their hops once:", markup=False)
+    pairs: dict[tuple[str, str], dict] = {}
+    for x in t["top_cycles"]:
+        con.print(f"   #{x['rank']} up to {money(x['bottleneck'])}: " + " -> ".join([*x["names"], x["names"][0]]),
+                  markup=False)
+        for hop in x["hops"]:
+            pairs.setdefault((hop["payer"], hop["payee"]), hop)
+    con.print("   hops: " + "; ".join(f"{a} -> {b2} {money(hop['amount'])} {keep(hop['deals'])}"
+                                      for (a, b2), hop in pairs.items()), markup=False)
+    con.print("3. Circular income by company (its share of its network income), from whom:", markup=False)
+    for r in t["round_trip"]:
+        parts = "; ".join(f"{x['payer']} {money(x['circulating'])} {keep(x['deals'])}"
+                          for x in r["circular_inflows"])
+        con.print(f"   {r['company']} {_pct(r['round_trip_share'])}: {parts}", markup=False)
+    counting(con, view)
+    p = h.promises
+    con.print("4. Deals counted in each status (each deal and its sources: loopledger deals --status STATUS): "
+              + "; ".join(f"{STATUS_LABELS[s]} {len(d)} deals, {money(p['by_status'][s]['high'])}"
+                          for s, d in t["promises"].items()), markup=False)
+    counting(con, view.with_(statuses=None))
+    lt = h.lookthrough
+    if t["lookthrough"] and lt:
+        con.print(f"5. {lt['investee_name']}'s net loss in {lt['period']}: {money(lt['estimate'])} (derived, "
+                  f"{money(lt['low'])} to {money(lt['high'])}), from these facts:", markup=False)
+        for i in t["lookthrough"]:
+            con.print(f"   {i['role']}: {i['value']:g} as of {i['as_of']}", markup=False)
+            for u in i["sources"][:1]:
+                con.print(f"     {u}", markup=False, overflow="ignore", no_wrap=True, crop=False)
+    con.print(f"Sources of the {len(seen)} deals in 1-3, one line per deal (id, who pays whom, amount, the first "
+              "source; every source: loopledger show ID):", markup=False)
+    for d in sorted(seen.values(), key=lambda d: d["deal"]):
+        amt = money(d["amount_high"]) if d["amount_high"] == d["amount_high"] else money(d["amount_low"])
+        more = f" (+{len(d['sources']) - 1})" if len(d["sources"]) > 1 else ""
+        url = d["sources"][0] if d["sources"] else "no source"
+        con.print(f"  {d['deal']}: {d['payer']} -> {d['payee']}, {amt}{more} {url}", markup=False,
+                  overflow="ignore", no_wrap=True, crop=False)
+    for n in h.notes:
+        con.print(f"note: {n}", markup=False)

@@ -28,14 +28,18 @@ from ..ledger.dates import parse_as_of
 from ..ledger.model import BINDING_STATUSES, STATUSES
 from ..ledger.summary import STATUS_LABELS
 from ..results import Result
+from ..vocabulary import LOSS_COMPONENTS
 from . import claims as claims_sections
 from . import figures as F
 
 #: the company every "if X fails" section is about (issue 6: "if OpenAI fails")
 STRESS_COMPANY = "OpenAI"
 TOP = 10
+#: a share resting on less than this many USD billions of deals carries a warning
+SMALL_BASE = 100.0
 
 SECTIONS = [
+    ("findings", "Key findings"),
     ("headline", "Headline numbers"),
     ("network", "The network"),
     ("flows", "Dollar flows by kind"),
@@ -61,6 +65,8 @@ class Section:
     html: str = ""
     figures: dict[str, Any] = field(default_factory=dict)
     captions: dict[str, str] = field(default_factory=dict)
+    #: the text alternative of each figure (what a reader who cannot see it needs to know)
+    alts: dict[str, str] = field(default_factory=dict)
     available: bool = True
     reason: str | None = None
 
@@ -158,6 +164,20 @@ def table(columns: list[str], rows: list[list[str]], cls: str = "", numeric: Set
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+def counting_line(line: str, *more: str) -> str:
+    """The line under a table saying what it counts (statuses, amount basis, as of): the
+    text of :meth:`loopledger.ledger.view.View.counting`, the one helper that words it."""
+    text = esc(line) + "".join(f"<br>{esc(m)}" for m in more if m)
+    return f'<p class="counting">{text}</p>' if line else ""
+
+
+def status_counting(h) -> str:
+    """The counting line of the by-status rows (every status, the headline's other settings)."""
+    from ..ledger.view import View
+
+    return View.of(as_of=h.as_of, statuses=None, amount=h.params.get("amount", "high")).counting()
+
+
 def para(text: str) -> str:
     return f"<p>{text}</p>"
 
@@ -194,21 +214,44 @@ class _Builder:
     section_offbalance = claims_sections.section_offbalance
     section_multiple_claims = claims_sections.section_multiple_claims
 
-    def section_headline(self, s: Section) -> None:
-        from ..measures.headline import measure
+    def section_findings(self, s: Section) -> None:
+        from ..measures.promises import promises
 
-        h = measure(self.ledger, as_of=self.as_of, explain=True, top=TOP)
-        self.headline = h
-        c = h.circulation
+        h = self._headline()
+        p = promises(self.ledger, as_of=self.as_of)
+        s.figures["money_chart"] = F.money_chart(p.series)
+        groups = F.money_groups(p.series)
+        last = groups.iloc[-1] if len(groups) else None
+        s.captions["money_chart"] = (
+            "Deal dollars paid, signed but not (fully) paid, and only promised (letters of intent and "
+            "reported deals) at each quarter end, as each deal stood then; high end of each range. "
+            + link("promises", "By status, in detail") + ".")
+        if last is not None:
+            s.alts["money_chart"] = (
+                f"Stacked area chart from {groups.index[0]} to {groups.index[-1]}: deal dollars grow from near "
+                f"zero to {money(float(last.sum()))} at the end, of which {money(float(last.iloc[0]))} "
+                f"paid, {money(float(last.iloc[1]))} signed but not fully paid and {money(float(last.iloc[2]))} "
+                "only promised.")
+        s.html = ('<div id="key-findings"><ul class="findings">'
+                  + "".join(f"<li>{esc(f)}</li>" for f in h.findings) + "</ul>"
+                  + "".join(f'<p class="hint">{esc(x["text"])}</p>' for x in h.hints)
+                  + counting_line(h.counting) + "</div>")
+
+    def section_headline(self, s: Section) -> None:
+        h = self._headline()
+        c, b = h.circulation, h.basis
         rows = [
+            [link("status-binding", money(b["binding"])), "the base of every share",
+             f"known amounts of the {b['legs']} signed or paid deal legs in view that move cash "
+             f"({b['without_amount']} legs without an amount and {b['non_cash_legs']} non-cash legs beside it, "
+             "never counted as 0)"],
+            [link("status-binding", money(b["paid"])), "cash actually paid",
+             f"recorded payments (tranches, drawdowns less repayments) under {b['paid_legs']} of these legs, "
+             f"{pct(b['paid_share'])} of the base; for the others only the status is recorded"],
             [link("circulation-flows", pct(c["share"])), "circular share",
-             "the largest part of the dollars in signed or paid deals that could go round in a loop "
-             "(maximum circulation / all deal dollars in view)"],
+             "the largest part of the base that could go round in a loop (maximum circulation / the base)"],
             [link("circulation-flows", money(c["total"])), "money that could go round",
-             "maximum circulation; each hop counts, so a dollar round a 3-company loop counts 3 times"],
-            [link("status-binding", money(c["flow_total"])), "deal dollars in view",
-             f"known amounts of signed or paid deal legs ({c['legs_without_amount']} legs without an "
-             f"amount and {c['non_cash_legs']} non-cash legs left out, never counted as 0)"],
+             "maximum circulation; each hop counts, as in the base, so a dollar round a 3-company loop counts 3 times"],
             [link("cycles", f"{h.cycles['count']:,}"), "simple cycles",
              f"closed loops of up to {h.params['max_len']} companies, none visited twice"],
         ]
@@ -226,6 +269,7 @@ class _Builder:
                        "each stated range unless said otherwise. Every number links to the deals behind it; "
                        "every deal links to its sources.")
                   + table(["value", "measure", "what it means"], rows, "headline", numeric={0})
+                  + counting_line(h.counting, "The rows by status: " + status_counting(h))
                   + "".join(para(esc(n)) for n in h.notes))
         flows = (h.trace or {}).get("circulation", [])
         flow_rows = [[esc(f["payer"]), esc(f["payee"]), money(f["amount"]), money(f["circulating"]),
@@ -235,7 +279,8 @@ class _Builder:
                    + para("One maximum circulation, pair by pair (the total is unique; how it splits "
                           "between pairs may not be).")
                    + table(["payer", "payee", "deal dollars", "circulating", "deals and sources"], flow_rows,
-                           numeric={2, 3}))
+                           numeric={2, 3})
+                   + counting_line(h.counting))
 
     def section_network(self, s: Section) -> None:
         fig = F.network_map(self.ledger, as_of=self.as_of)
@@ -283,14 +328,42 @@ class _Builder:
         s.captions["circular_share_chart"] = (
             "The circular share at each quarter end: the network as it stood then (deals announced "
             "by that date, with their status then), its maximum circulation divided by its deal dollars.")
-        recent = series[series["flow_total"] > 0].tail(8)
-        rows = [[esc(r.quarter), pct(r.share), money(r.total), money(r.flow_total), str(r.legs)]
+        known = series[series["flow_total"] > 0]
+        small = known[(known["flow_total"] < SMALL_BASE) & (known["share"] > 0)]
+        warn = ""
+        if len(small):
+            peak = small.loc[small["share"].idxmax()]
+            warn = (f'<p class="warning" id="small-base-warning"><strong>Resting on little money:</strong> in '
+                    f"{len(small)} quarters ({esc(small['quarter'].iloc[0])} to {esc(small['quarter'].iloc[-1])}) "
+                    f"the circular share is a share of less than {money(SMALL_BASE, 0)} of deals; its peak "
+                    f"there, {pct(peak['share'])} in {esc(peak['quarter'])}, rests on "
+                    f"{money(peak['flow_total'])} ({int(peak['legs'])} legs), so a single deal moves it by "
+                    "many points. Those quarters are drawn hollow in the figure and marked in the table.</p>")
+        s.alts["circular_share_chart"] = (
+            f"Line chart of the circular share from {known['quarter'].iloc[0]} to {known['quarter'].iloc[-1]} "
+            f"over bars of the deal dollars in view: the share peaks at {pct(known['share'].max())} in "
+            f"{known.loc[known['share'].idxmax(), 'quarter']} on {money(known.loc[known['share'].idxmax(), 'flow_total'])} "
+            f"of deals and stands at {pct(known['share'].iloc[-1])} of {money(known['flow_total'].iloc[-1])} "
+            "at the end." if len(known) else "No deal dollars in view.")
+        recent = known.tail(8)
+        rows = [[esc(r.quarter), pct(r.share) + (" (little money)" if r.flow_total < SMALL_BASE else ""),
+                 money(r.total), money(r.flow_total), str(r.legs)]
                 for r in recent.itertuples()]
-        s.html = table(["quarter", "circular share", "could go round", "deal dollars", "legs"], rows,
-                       numeric={1, 2, 3, 4})
+        s.html = warn + table(["quarter", "circular share", "could go round", "deal dollars", "legs"], rows,
+                              numeric={1, 2, 3, 4})
 
     def section_cycles(self, s: Section) -> None:
         h = self._headline()
+        loops = (h.trace or {}).get("top_cycles", [])
+        if loops:
+            s.figures["loops_chart"] = F.loops_chart(loops)
+            s.captions["loops_chart"] = (
+                "The largest loops, each drawn on its own: an arrow per hop with the dollars of the deals on "
+                "it; the red hop is the bottleneck, what could go once round the loop on its own.")
+            s.alts["loops_chart"] = " ".join(
+                f"Loop {c['rank']}: " + ", ".join(f"{x['payer']} pays {x['payee']} {money(x['amount'])}"
+                                               for x in c["hops"])
+                + f"; up to {money(c['bottleneck'])} could go once round." for c in loops[:3])
         rows = []
         for c in (h.trace or {}).get("top_cycles", []):
             hops = "<br>".join(
@@ -390,14 +463,26 @@ class _Builder:
         t = r.totals
         comp = r.companies[(r.companies["loss"] > 0) | (r.companies["loss_gross"] > 0)]
         comp = comp[~comp["failed"]].sort_values("loss", ascending=False).head(15)
-        parts = [("owed", ("due_within_horizon",)), ("stakes", ("stake_writedown",)), ("margin", ("lost_margin",)),
-                 ("stranded", ("stranded_assets",)), ("secured rec.", ("secured_recovery",)),
-                 ("guaranteed", ("guarantee_paid",)),
-                 ("other", ("secured_lending", "guarantee_payout", "lost_funding", "face_value"))]
+        # the components are the result's own list (whatever the engine names), those that carry money
+        names = [k for k, v in (t.get("components") or {}).items() if abs(v) > 0.005]
         rows = [[company_link(x.company, x.name), money(x.buffer) + (f" ({esc(x.buffer_flag)})" if x.buffer_flag else ""),
                  money(x.loss), money(x.loss_gross), pct(x.loss_share), esc(x.state if x.state != "ok" else "")]
-                + [money(sum(getattr(x, f"component_{n}") for n in names)) for _, names in parts]
+                + [money(getattr(x, f"component_{n}", float("nan"))) for n in names]
                 for x in comp.itertuples()]
+        econ = r.loss_basis == "economic"
+        side = (lambda v: [v, "—"]) if econ else (lambda v: ["—", v])
+        bases = [["total loss to the others", money(t["total_loss_economic"]), money(t["total_loss_gross"])],
+                 ["other companies that default", *( [str(t["defaults"]), str(t.get("defaults_gross", "—"))] if econ
+                                                    else ["—", str(t["defaults"])])]]
+        if t.get("total_loss_without_substitution") is not None:
+            bases.append(["without the market's reconfiguration", *side(money(t["total_loss_without_substitution"]))])
+        bases += [[esc(n.replace("_", " ")) + f'<br><span class="counting">{esc(LOSS_COMPONENTS.get(n, ""))}</span>',
+                   *side(money(t["components"][n]))] for n in names]
+        s.figures = {"stress_bases": F.bases_chart(t, names, title=f"Economic and gross losses if {STRESS_COMPANY} fails"),
+                     **s.figures}
+        s.captions["stress_bases"] = (
+            "The economic loss to the others, component by component (bars stacked in the order the stress "
+            "result lists them), beside the gross upper bound, the face value of everything owed and held.")
         rc = r.reconfiguration
         absorbs = ""
         if len(rc):
@@ -421,10 +506,12 @@ class _Builder:
                        f"defaults, {t['distressed']} companies distressed (a loss of at least "
                        f"{r.params['distress_threshold']:.0%} of the buffer), {t['hit']} hit.")
                   + para(esc(r.sentence))
+                  + table(["", "economic (what creditors lose)", "gross (face value, upper bound)"], bases,
+                          "bases", numeric={1, 2})
                   + '<div id="stress-table"></div>'
-                  + table(["company", "buffer", "loss", "gross", "loss / buffer", "state", "owed", "stakes", "margin",
-                           "stranded", "secured rec.", "guaranteed", "other"], rows,
-                          numeric={1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12})
+                  + table(["company", "buffer", "loss", "gross", "loss / buffer", "state",
+                           *[n.replace("_", " ") for n in names]], rows,
+                          numeric={1, 2, 3, 4, *range(6, 6 + len(names))})
                   + absorbs + rescue
                   + para("Assumptions used (each can be changed with the option of the same name):") + assumptions
                   + para(esc(r.footer))
@@ -508,9 +595,9 @@ class _Builder:
 
     def _headline(self):
         if self.headline is None:
-            from ..measures.headline import measure
+            from ..findings import headline
 
-            self.headline = measure(self.ledger, as_of=self.as_of, explain=True, top=TOP)
+            self.headline = headline(self.ledger, as_of=self.as_of, explain=True, top=TOP)
         return self.headline
 
     def build(self) -> list[Section]:

@@ -18,6 +18,7 @@ from matplotlib.path import Path as MplPath
 from ..palette import STATUS_COLOURS, TYPE_COLOURS
 from ..vocabulary import BINDING_STATUSES, COMPANY_TYPES, KINDS, STATUS_LABELS
 from ..vocabulary import STATUS_ORDER as STATUSES
+from ..vocabulary import STATUSES as STATUS_MEANINGS
 
 #: legend words, from the one vocabulary
 KIND_LABELS = {k: m.plural for k, m in KINDS.items()}
@@ -208,9 +209,93 @@ def promises_chart(series: pd.DataFrame, statuses=STATUSES) -> Figure:
     return fig
 
 
-def circular_share_chart(series: pd.DataFrame) -> Figure:
+#: the three groups of the "how much is real" chart: paid in full, binding but not (fully) paid,
+#: only promised; read from the vocabulary's status meanings (group and how much is paid)
+MONEY_GROUPS: dict[str, tuple[str, ...]] = {
+    "paid": tuple(k for k, m in STATUS_MEANINGS.items() if m.group == "binding" and m.paid == "all"),
+    "signed, not (fully) paid": tuple(k for k, m in STATUS_MEANINGS.items() if m.group == "binding" and m.paid != "all"),
+    "only promised": tuple(k for k, m in STATUS_MEANINGS.items() if m.group == "promised"),
+}
+_GROUP_COLOURS = {"paid": STATUS_COLOURS["funded"], "signed, not (fully) paid": STATUS_COLOURS["definitive"],
+                  "only promised": STATUS_COLOURS["announced_loi"]}
+
+
+def money_groups(series: pd.DataFrame) -> pd.DataFrame:
+    """Quarter by quarter, the high-end dollars of :data:`MONEY_GROUPS` (one column each), from
+    ``promises(ledger).series``; quarters with no dollars left out."""
+    wide = series.pivot_table(index="quarter", columns="status", values="high", aggfunc="sum").fillna(0.0)
+    out = pd.DataFrame({g: wide[[s for s in members if s in wide.columns]].sum(axis=1)
+                        for g, members in MONEY_GROUPS.items()}, index=wide.index)
+    return out.loc[out.sum(axis=1) > 0]
+
+
+def money_chart(series: pd.DataFrame, width: float = 6.4, height: float = 3.6) -> Figure:
+    """Paid, signed (binding, not yet fully paid) and only promised deal dollars at each quarter
+    end (stacked areas, high end of each range, USD bn), from ``promises(ledger).series``."""
+    data = money_groups(series)
+    fig = _figure(width, height)
+    ax = fig.add_subplot()
+    x = np.arange(len(data))
+    ax.stackplot(x, *[data[g].to_numpy() for g in data.columns], labels=list(data.columns),
+                 colors=[_GROUP_COLOURS[g] for g in data.columns], alpha=0.9)
+    if len(data):
+        last = data.iloc[-1]
+        ax.annotate(f"paid {_money(last.iloc[0])}\nsigned {_money(last.iloc[1])}\npromised {_money(last.iloc[2])}",
+                    (x[-1], float(last.sum())), xytext=(-4, -2), textcoords="offset points", ha="right", va="top",
+                    fontsize=7)
+    step = max(1, len(data) // 8)
+    ax.set_xticks(x[::step], data.index[::step], rotation=45, fontsize=7)
+    ax.set_ylabel("USD bn (high end)", fontsize=8)
+    ax.tick_params(axis="y", labelsize=7)
+    ax.legend(fontsize=7, frameon=False, loc="upper left")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title("Paid, signed and only promised, quarter by quarter", fontsize=9, loc="left")
+    return fig
+
+
+def loops_chart(loops: list[dict], n: int = 3) -> Figure:
+    """The ``n`` largest loops as small diagrams: the companies on a circle, an arrow per hop
+    labelled with its dollars (USD bn), the loop's bottleneck (what could go once round it) in
+    its title. ``loops`` are the headline trace's ``top_cycles`` (``names``, ``bottleneck``,
+    ``hops`` with ``payer``, ``payee``, ``amount``)."""
+    loops = loops[:n]
+    fig = _figure(3.0 * max(1, len(loops)), 3.0)
+    for i, c in enumerate(loops):
+        ax = fig.add_subplot(1, max(1, len(loops)), i + 1)
+        names = list(c["names"])
+        k = len(names)
+        angle = np.pi / 2 - 2 * np.pi * np.arange(k) / k
+        xy = np.c_[np.cos(angle), np.sin(angle)]
+        for j, hop in enumerate(c["hops"]):
+            a, b = xy[j], xy[(j + 1) % k]
+            bottleneck = abs(hop["amount"] - c["bottleneck"]) < 1e-9
+            ax.annotate("", xy=b * 0.78 + a * 0.22, xytext=a * 0.78 + b * 0.22,
+                        arrowprops=dict(arrowstyle="-|>", lw=2.2 if bottleneck else 1.2,
+                                        color="#c0392b" if bottleneck else "#566573",
+                                        connectionstyle="arc3,rad=0.25" if k == 2 else "arc3,rad=0.1"))
+            mid = (a + b) / 2
+            # the label sits beside its own arrow: outward for a triangle or more, on the side the
+            # arc bows to for a two-company loop
+            off = np.array([-(b - a)[1], (b - a)[0]]) * (-0.28 if k == 2 else 0.12)
+            ax.text(*(mid + off), _money(hop["amount"]), fontsize=7, ha="center", va="center",
+                    color="#c0392b" if bottleneck else "#1c2833",
+                    bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
+        for j, name in enumerate(names):
+            ax.text(*xy[j], name, ha="center", va="center", fontsize=8, fontweight="bold",
+                    bbox=dict(boxstyle="round,pad=0.3", fc="#eaf2f8", ec="#1b4f72"))
+        ax.set_xlim(-1.5, 1.5)
+        ax.set_ylim(-1.4, 1.45)
+        ax.set_aspect("equal")
+        ax.axis("off")
+        ax.set_title(f"#{c['rank']}: up to {_money(c['bottleneck'])} once round", fontsize=8)
+    return fig
+
+
+def circular_share_chart(series: pd.DataFrame, small_base: float = 100.0) -> Figure:
     """The circular share (maximum circulation / all deal dollars in view) at each quarter end,
-    with the dollars in view behind it, from :func:`loopledger.report.data.circular_share_series`."""
+    with the dollars in view behind it, from :func:`loopledger.report.data.circular_share_series`.
+    Quarters whose share rests on less than ``small_base`` USD bn are drawn hollow and grey:
+    a single deal moves them by many points."""
     data = series[series["flow_total"] > 0]
     fig = _figure(10, 4.2)
     ax = fig.add_subplot()
@@ -219,6 +304,12 @@ def circular_share_chart(series: pd.DataFrame) -> Figure:
     ax2.bar(x, data["flow_total"], color="#d6eaf8", width=0.8, label="deal dollars in view (USD bn)")
     ax2.set_ylabel("USD bn in view", color="#5d6d7e")
     ax.plot(x, 100 * data["share"], color="#c0392b", marker="o", markersize=3, label="circular share")
+    small = (data["flow_total"] < small_base).to_numpy()
+    if small.any():
+        ax.plot(x[small], 100 * data["share"].to_numpy()[small], linestyle="none", marker="o", markersize=6,
+                markerfacecolor="white", markeredgecolor="#7f8c8d",
+                label=f"rests on less than {_money(small_base)} of deals")
+        ax.legend(fontsize=7, frameon=False, loc="upper left")
     ax.set_zorder(ax2.get_zorder() + 1)
     ax.patch.set_visible(False)
     ax.set_ylabel("circular share (%)", color="#c0392b")
@@ -303,6 +394,38 @@ def stress_chart(companies: pd.DataFrame, top: int = 15, title: str | None = Non
                       "loss, USD bn", title)
 
 
+#: colours of the loss components, in the order the stress result lists them (cycled)
+_COMPONENT_COLOURS = ("#c0392b", "#e67e22", "#f1c40f", "#16a085", "#2980b9", "#8e44ad", "#7f8c8d", "#d35400",
+                      "#27ae60", "#34495e")
+
+
+def bases_chart(totals: dict, components: list[str], title: str | None = None) -> Figure:
+    """The stress result as two bars (USD bn): the economic loss to the others stacked by its
+    components (``totals["components"]``, in the result's own order, whatever their names),
+    beside the gross upper bound (``totals["total_loss_gross"]``)."""
+    fig = _figure(8.0, 2.6)
+    ax = fig.add_subplot(111)
+    left = 0.0
+    for i, name in enumerate(components):
+        v = float(totals["components"][name])
+        ax.barh(1, v, left=left, color=_COMPONENT_COLOURS[i % len(_COMPONENT_COLOURS)], edgecolor="white",
+                label=f"{name.replace('_', ' ')} {_money(v)}")
+        left += v
+    gross = float(totals["total_loss_gross"])
+    ax.barh(0, gross, color="#bdc3c7", edgecolor="#7f8c8d", label=f"gross bound {_money(gross)}")
+    ax.text(left, 1, f"  {_money(float(totals['total_loss_economic']))}", va="center", fontsize=9)
+    ax.text(gross, 0, f"  {_money(gross)}", va="center", fontsize=9)
+    ax.set_yticks([0, 1], ["gross (face value)", "economic"])
+    ax.set_xlabel("loss to the other companies, USD bn")
+    ax.set_xlim(0, max(gross, left) * 1.18 or 1.0)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35), ncol=3, fontsize=8, frameon=False)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    if title:
+        ax.set_title(title, fontsize=11, loc="left")
+    return fig
+
+
 def systemic_chart(table: pd.DataFrame, top: int = 15) -> Figure:
     """The too-big-to-fail ranking: total loss to the others when each company fails alone
     (USD bn), from ``systemic(...).table``."""
@@ -312,5 +435,5 @@ def systemic_chart(table: pd.DataFrame, top: int = 15) -> Figure:
 
 __all__ = [
     "circular_share_chart", "flow_table", "flows_sankey", "lookthrough_chart", "network_map",
-    "promises_chart", "round_trip_chart", "stress_chart", "systemic_chart",
+    "bases_chart", "loops_chart", "money_chart", "money_groups", "promises_chart", "round_trip_chart", "stress_chart", "systemic_chart",
 ]

@@ -15,12 +15,12 @@ from typing import Annotated, Any, Literal, Optional
 from fastapi import APIRouter, Query
 
 from ...errors import NotFoundError
+from ...findings import headline as headline_with_findings
 from ...ledger.view import View
 from ...measures.circulation import circulation as run_circulation
 from ...measures.cycles import cycles as run_cycles
 from ...measures.encumbrance import encumbrance as run_claims
 from ...measures.exposure import exposure as run_exposure
-from ...measures.headline import measure
 from ...measures.lookthrough import lookthrough_from_ledger
 from ...measures.promises import promises as run_promises
 from ...stresstest.params import StressParams
@@ -46,8 +46,8 @@ def cycles(
     ``nodes`` in order, ``bottleneck`` (smallest hop, USD bn) and the deal legs of every hop.
     Default statuses: the binding ones."""
     return site.json(("cycles", *view.key(), max_len, max_cycles),
-                     lambda led: run_cycles(led.network(view=view), max_len=max_len, max_cycles=max_cycles,
-                                            time_limit=CYCLE_TIME_LIMIT).to_dict())
+                     lambda led: {**run_cycles(led.network(view=view), max_len=max_len, max_cycles=max_cycles,
+                                               time_limit=CYCLE_TIME_LIMIT).to_dict(), "counting": view.counting()})
 
 
 @router.get("/circulation", summary="Maximum circulation and round-trip shares")
@@ -117,10 +117,13 @@ def lookthrough(
 
 @router.get("/headline", summary="Headline figures")
 def headline(site: SiteDep, as_of: AsOf) -> dict[str, Any]:
-    """The figures of ``loopledger measure``: circular share, top cycles, round-trip shares,
-    promises by status and the look-through estimate."""
+    """The figures of ``loopledger measure``: the one ``basis`` every share is a share of (with
+    the cash actually ``paid``), circular share, top cycles, round-trip shares, promises by
+    status, the look-through estimate, the significance test, the stress test of the largest
+    player (economic loss with the gross bound), ``hints`` where a loop is small because of the
+    view, the ``findings`` in words and the ``counting`` line."""
     view = View.of(as_of=as_of)
-    return site.json(("headline", as_of), lambda led: measure(led, view=view).to_dict())
+    return site.json(("headline", as_of), lambda led: headline_with_findings(led, view=view).to_dict())
 
 
 @router.post("/stress", tags=["stress"], summary="Stress test: if a company fails")

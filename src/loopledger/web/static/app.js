@@ -151,6 +151,7 @@
   function renderDealsTable() {
     const rows = (net ? net.edges : []).slice().sort((a, b) => (b.amount || 0) - (a.amount || 0));
     $("#deals-caption").textContent = `Deal legs in view (${rows.length}, as of ${state.as_of})`;
+    $("#deals-counting").textContent = (net && net.params && net.params.counting) || "";
     const q = ($("#company-search").value || "").trim().toLowerCase();
     $("#deals-table tbody").innerHTML = rows.filter((e) => !q || (names[e.source] || "").toLowerCase().includes(q) || (names[e.target] || "").toLowerCase().includes(q))
       .map((e) => `<tr data-deal="${esc(e.id)}" class="${state.company && (e.source === state.company || e.target === state.company) ? "selected" : ""}">
@@ -168,26 +169,40 @@
     try {
       const s = await api("/api/summary?" + query());
       if (stale()) return;
-      const b = BINDING.filter((x) => state.status.includes(x)).reduce((t, k) => t + (s.by_status[k] ? s.by_status[k].high : 0), 0);
-      $("#fig-binding").textContent = "$" + money(b);
-      $("#fig-promised").textContent = state.status.includes("announced_loi") ? "$" + money(s.by_status.announced_loi.high) : "hidden";
       $("#fig-reaches").textContent = s.data_reaches ? "latest event " + s.data_reaches : "—";
-    } catch (e) { $("#fig-binding").textContent = "—"; }
+    } catch (e) { $("#fig-reaches").textContent = "—"; }
+    // the company panel's round-trip shares follow the filters (statuses and kinds shown)
     try {
       const c = await api("/api/circulation?" + query({ status: measureStatuses(), kind: state.kind }));
       if (stale()) return;
-      $("#fig-circular").textContent = pct(c.share) + " ($" + money(c.total) + " bn)";
       window.__circulation = c;
-    } catch (e) { $("#fig-circular").textContent = e.status === 501 ? "not available" : "—"; window.__circulation = null; }
+    } catch (e) { window.__circulation = null; }
+    // every share on the cards is a share of one base: the headline's (binding deals that move cash)
     try {
       const h = await api("/api/headline?" + query());
       if (stale()) return;
+      const b = h.basis || {}, c = h.circulation || {};
+      $("#fig-binding").textContent = "$" + money(b.binding) + " bn";
+      $("#fig-paid").textContent = b.paid_legs ? "$" + money(b.paid) + " bn" : "not recorded";
+      $("#fig-paid").title = `${b.paid_legs || 0} of ${b.legs || 0} legs have payment records (${pct(b.paid_share)} of the base)`;
+      const loi = (b.outside || {}).announced_loi;
+      $("#fig-promised").textContent = loi ? "$" + money(loi.amount) + " bn" : "—";
+      $("#fig-circular").textContent = pct(c.share) + " ($" + money(c.total) + " bn)";
+      $("#fig-cycles").textContent = h.cycles ? h.cycles.count + (h.cycles.complete ? "" : "+") : "—";
+      $("#headline-counting").textContent = h.counting || "";
+      const hints = (h.hints || []).map((x) => `<li class="hint-loop">${esc(x.text)}</li>`).join("");
+      $("#findings").innerHTML = `<h3 id="findings-title">In short</h3><ul class="findings">` +
+        (h.findings || []).map((f) => `<li>${esc(f)}</li>`).join("") + "</ul>" +
+        (hints ? `<ul class="hints" id="headline-hints">${hints}</ul>` : "");
       const lt = h.lookthrough;
-      if (lt && lt.low != null) {
-        $("#fig-lookthrough").textContent = `$${money(lt.low)}–${money(lt.high)}`;
-        $("#fig-lookthrough-label").innerHTML = `${esc(lt.investee_name)}'s implied loss, ${esc(lt.period)} <span class="unit">(from ${esc(lt.investor_name)}'s share, USD bn)</span>`;
-      } else { $("#fig-lookthrough").textContent = "—"; }
-    } catch (e) { $("#fig-lookthrough").textContent = e.status === 501 ? "not available" : "—"; }
+      $("#lookthrough-note").textContent = lt && lt.low != null
+        ? `Look-through (docs/methods.md 8): ${lt.investee_name}'s implied net loss in ${lt.period}, from ${lt.investor_name}'s filings, $${money(lt.low)}–${money(lt.high)} bn (derived; best estimate $${money(lt.estimate)} bn).`
+        : "";
+      window.__headline = h;
+    } catch (e) {
+      for (const id of ["#fig-binding", "#fig-paid", "#fig-promised", "#fig-circular"]) $(id).textContent = e.status === 501 ? "not available" : "—";
+      $("#findings").innerHTML = `<p class="error">${esc(errorText(e))}</p>`;
+    }
   }
 
   async function loadCycles() {
@@ -197,11 +212,10 @@
       const r = await api("/api/cycles?" + query({ status: measureStatuses(), kind: state.kind }));
       if (seq !== viewSeq) return;
       cycles = r.cycles || [];
-      $("#fig-cycles").textContent = r.count + (r.complete ? "" : "+");
+      $("#cycles-counting").textContent = r.counting || "";
     } catch (e) {
       if (seq !== viewSeq) return;
       cycles = [];
-      $("#fig-cycles").textContent = "—";
       list.innerHTML = `<li>${esc(e.status === 501 ? "Cycles are not available in this version." : e.message)}</li>`;
       body.innerHTML = "";
       return;
@@ -323,16 +337,37 @@
       `<p id="stress-totals">Total loss to others: <strong>$${money(t.total_loss)} bn</strong> on the ${esc(basis)} basis
        (economic $${money(t.total_loss_economic)} bn; gross upper bound $${money(t.total_loss_gross)} bn; direct $${money(t.direct_loss)} bn,
        knock-on $${money(t.indirect_loss)} bn); ${t.defaults ?? 0} other companies default, ${t.distressed ?? 0} are distressed, ${t.hit ?? 0} lose something.</p>` +
-      (comps.length ? `<p id="stress-components">Made of: ${comps.map(([k, v]) => `${esc(k.replace(/_/g, " "))} $${money(v)} bn`).join("; ")}.</p>` : "") +
       (r.sentence ? `<p id="stress-sentence">${esc(r.sentence)}</p>` : "") +
+      basesTable(r, comps) +
       `<details><summary>All losses as a table</summary><table id="stress-table"><thead><tr><th scope="col">Company</th><th scope="col" class="num">Loss (USD bn)</th><th scope="col" class="num">Gross bound</th><th scope="col" class="num">Loss / buffer</th><th scope="col">State</th>` +
       compNames.map((k) => `<th scope="col" class="num">${esc(k.replace(/_/g, " "))}</th>`).join("") + `</tr></thead><tbody>` +
       rows.map((x) => `<tr><td>${esc(x.name)}</td><td class="num">${money(x.loss)}</td><td class="num">${money(x.gross)}</td><td class="num">${pct(x.share)}${x.flag ? " (" + esc(x.flag) + " buffer)" : ""}</td><td>${esc(x.state)}</td>` +
         compNames.map((k) => `<td class="num">${money((x.components || {})[k])}</td>`).join("") + "</tr>").join("") +
       "</tbody></table></details>" + absorbTable(r) +
-      `<p class="hint" id="stress-assumptions">${esc(r.footer || "")}</p>` +
+      `<p class="counting" id="stress-assumptions">${esc(r.footer || "")}</p>` + assumptionsTable(r) +
       "<p class=\"hint\">Map colours: share of each company's buffer lost (white none, dark red all); the failing company is drawn black.</p>";
     colourByLoss(all);
+  }
+  // the economic and gross views side by side; the components are the result's own list
+  // (whatever the stress engine names), each in the column of the basis it was computed on
+  function basesTable(r, comps) {
+    const t = r.totals || {};
+    const econ = (r.loss_basis || "economic") === "economic";
+    const side = (v) => econ ? `<td class="num">${v}</td><td class="num">—</td>` : `<td class="num">—</td><td class="num">${v}</td>`;
+    return `<table id="stress-bases"><caption>Economic losses beside the gross bound (USD bn)</caption><thead><tr><th scope="col"></th>` +
+      `<th scope="col" class="num">Economic (what creditors lose)</th><th scope="col" class="num">Gross (face value, upper bound)</th></tr></thead><tbody>` +
+      `<tr><th scope="row">Total loss to others</th><td class="num">${money(t.total_loss_economic)}</td><td class="num">${money(t.total_loss_gross)}</td></tr>` +
+      `<tr><th scope="row">Other companies that default</th>${econ ? `<td class="num">${t.defaults ?? 0}</td><td class="num">${t.defaults_gross ?? "—"}</td>` : `<td class="num">—</td><td class="num">${t.defaults ?? 0}</td>`}</tr>` +
+      (t.total_loss_without_substitution != null ? `<tr><th scope="row">Without the market's reconfiguration</th>${side(money(t.total_loss_without_substitution))}</tr>` : "") +
+      comps.map(([k, v]) => `<tr class="component" data-component="${esc(k)}"><th scope="row">${esc(k.replace(/_/g, " "))}</th>${side(money(v))}</tr>`).join("") +
+      "</tbody></table>";
+  }
+  function assumptionsTable(r) {
+    const a = r.assumptions || [];
+    if (!a.length) return "";
+    return `<details id="stress-assumption-list"><summary>Assumptions used (${a.length}; each is an option of the same name)</summary><table><thead><tr><th scope="col">Assumption</th><th scope="col">Value</th><th scope="col">Basis</th><th scope="col">Source</th></tr></thead><tbody>` +
+      a.map((x) => `<tr><td>${esc(String(x.name).replace(/_/g, " "))}</td><td>${esc(String(x.value))}${x.unit ? " " + esc(x.unit) : ""}</td><td>${esc(x.basis || "")}</td><td>${esc(x.source || "")}${x.url ? ` <a href="${esc(x.url)}" rel="noopener noreferrer" target="_blank">source</a>` : ""}</td></tr>`).join("") +
+      "</tbody></table></details>";
   }
   function absorbTable(r) {
     const rc = r.reconfiguration || [];
