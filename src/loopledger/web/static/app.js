@@ -191,9 +191,14 @@
       $("#fig-cycles").textContent = h.cycles ? h.cycles.count + (h.cycles.complete ? "" : "+") : "—";
       $("#headline-counting").textContent = h.counting || "";
       const hints = (h.hints || []).map((x) => `<li class="hint-loop">${esc(x.text)}</li>`).join("");
-      $("#findings").innerHTML = `<h3 id="findings-title">In short</h3><ul class="findings">` +
-        (h.findings || []).map((f) => `<li>${esc(f)}</li>`).join("") + "</ul>" +
-        (hints ? `<ul class="hints" id="headline-hints">${hints}</ul>` : "");
+      // the first two findings (the base, the cash paid) stay in sight; the others fold under
+      // them so the map still starts on the first screen at 1440x900
+      const fs = (h.findings || []).map((f) => `<li>${esc(f)}</li>`);
+      const rest = fs.slice(2).join("");
+      $("#findings").innerHTML = `<h3 id="findings-title">In short</h3><ul class="findings">` + fs.slice(0, 2).join("") + "</ul>" +
+        (rest || hints ? `<details id="findings-more"><summary>${fs.length - 2} more findings: how much could go round, the largest loop, ` +
+          `the significance test, if the largest player fails</summary><ul class="findings">${rest}</ul>` +
+          (hints ? `<ul class="hints" id="headline-hints">${hints}</ul>` : "") + "</details>" : "");
       const lt = h.lookthrough;
       $("#lookthrough-note").textContent = lt && lt.low != null
         ? `Look-through (docs/methods.md 8): ${lt.investee_name}'s implied net loss in ${lt.period}, from ${lt.investor_name}'s filings, $${money(lt.low)}–${money(lt.high)} bn (derived; best estimate $${money(lt.estimate)} bn).`
