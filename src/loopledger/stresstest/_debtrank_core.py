@@ -176,3 +176,31 @@ def propagate_steps(row_ptr, cols, col_ptr, col_rows, lam, battiston, tol, cap, 
                 for b in range(B):
                     first[i, b] = h[i, b]
     return steps, converged
+
+
+@_jit
+def loss_sums(rows, cols, A, E, finite, battiston, passed, h, h0,
+              raw, direct_raw, raw_full):  # pragma: no cover - compiled
+    """Per holder (rows of ``raw`` etc., (n, B), zeros on entry), summed over the pairs in
+    their order as the incidence product ``P_rows @ x`` sums them: ``raw`` the pairs' exposure
+    (capped at the holder's buffer under the original rule) times the distress the counterparty
+    passed on (its final distress for a holder without a finite buffer), ``direct_raw`` the same
+    exposure times the counterparty's initial shock, ``raw_full`` the uncapped exposure times
+    what was passed on. One pass over the pairs instead of the array version's copies, gathers
+    and three sparse products."""
+    m, B = A.shape
+    for q in range(m):
+        r = rows[q]
+        c = cols[q]
+        fin = finite[r]
+        e = E[r]
+        for b in range(B):
+            a = A[q, b]
+            ca = a
+            if battiston and fin:
+                ca = e if e < a else a  # np.minimum(a, e): a NaN stays NaN
+            ps = passed[c, b] if fin else h[c, b]
+            raw[r, b] += ca * ps
+            x = h0[c, b]
+            direct_raw[r, b] += ca * (x if x > 0 else 0.0)
+            raw_full[r, b] += a * ps
