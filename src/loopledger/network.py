@@ -16,13 +16,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from .errors import LedgerError, Problem, ValidationError
+
+if TYPE_CHECKING:  # pragma: no cover - scipy is imported where a matrix is built
+    import scipy.sparse as sp
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,6 +81,8 @@ class FlowNetwork:
 
         Pairs whose legs all lack an amount, and non-cash legs, are absent (see
         ``structure``)."""
+        import scipy.sparse as sp
+
         e = self.edges
         keep = e["in_flow"].to_numpy(bool) & e["amount"].notna().to_numpy()
         data = e["amount"].to_numpy(float)[keep]
@@ -92,6 +96,8 @@ class FlowNetwork:
     @cached_property
     def structure(self) -> sp.csr_matrix:
         """0/1 matrix of every ordered pair with at least one leg (any kind, any amount)."""
+        import scipy.sparse as sp
+
         e = self.edges
         ones = np.ones(len(e), dtype=np.float64)
         mat = sp.coo_matrix((ones, (e["u"].to_numpy(), e["v"].to_numpy())), shape=(self.n, self.n)).tocsr()

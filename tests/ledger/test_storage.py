@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from loopledger import ConflictError, Ledger, LedgerError, ValidationError
-from loopledger.ledger.storage import METADATA, Store
+from loopledger.ledger.storage import METADATA, SCHEMA_HEAD, Store, stored_revision
 
 
 def test_migrated_schema_equals_the_model(db_url):
@@ -18,6 +18,50 @@ def test_migrated_schema_equals_the_model(db_url):
         ctx = MigrationContext.configure(conn)
         diff = compare_metadata(ctx, METADATA)
     assert diff == [], diff
+
+
+def test_schema_head_is_the_newest_migration():
+    """The constant that lets an up-to-date database open without Alembic names the head of
+    the migrations folder (a new migration must move it)."""
+    from pathlib import Path
+
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    import loopledger.ledger.storage as storage
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(storage.__file__).parent / "migrations"))
+    assert ScriptDirectory.from_config(cfg).get_heads() == [SCHEMA_HEAD]
+
+
+def test_an_up_to_date_database_opens_without_alembic_and_an_old_one_is_upgraded(db_url, monkeypatch):
+    from pathlib import Path
+
+    from alembic import command
+    from alembic.config import Config
+
+    import loopledger.ledger.storage as storage
+
+    store = Store.open(db_url)
+    assert stored_revision(store.engine) == SCHEMA_HEAD
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(storage.__file__).parent / "migrations"))
+    with store.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0003")
+    assert stored_revision(store.engine) == "0003"
+    store.engine.dispose()
+    upgrades = []
+    real_upgrade = command.upgrade
+    monkeypatch.setattr(command, "upgrade", lambda *a, **k: (upgrades.append(a[1]), real_upgrade(*a, **k)))
+    store = Store.open(db_url)  # at 0003: Alembic runs
+    assert upgrades == ["head"] and stored_revision(store.engine) == SCHEMA_HEAD
+    with store.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), METADATA) == []
+    store.engine.dispose()
+    Store.open(db_url).engine.dispose()  # at the head: no Alembic
+    assert upgrades == ["head"]
 
 
 def test_sqlite_file_uses_wal(tmp_path):

@@ -238,10 +238,10 @@ class Ledger:
         return pd.DataFrame([r.model_dump() for r in self.records("sources")], columns=cols)
 
     def _source_refs(self, ids: Iterable[str]) -> list[dict[str, Any]]:
-        by_id = self._cache.setdefault(
-            "source_map",
-            {s.id: s for s in self.records("sources", include_retracted=True)},
-        )
+        by_id = self._cache.get("source_map")
+        if by_id is None:  # built once per cache (not once per call, as setdefault's argument would be)
+            by_id = self._cache["source_map"] = {
+                s.id: s for s in self.records("sources", include_retracted=True)}
         out = []
         for sid in ids:
             s = by_id.get(sid)
@@ -371,18 +371,18 @@ class Ledger:
         (or, lacking one, low) amount is at least that many billions. ``sources`` holds a list
         of ``{id, url, publisher, date, type}`` per leg.
         """
-        st = self.status_table(as_of).set_index("deal")
+        st = self.status_table(as_of).set_index("deal").to_dict("index")  # one row per deal
         names = self.company_names()
         rows = []
         for d in self.records("deals", include_retracted):
-            if d.id not in st.index:
+            if d.id not in st:
                 continue
             row = d.model_dump()
             row["amount_low"] = np.nan if d.usd_low is None else d.usd_low
             row["amount_high"] = np.nan if d.usd_high is None else d.usd_high
             row["payer_name"] = names.get(d.payer, d.payer)
             row["payee_name"] = names.get(d.payee, d.payee)
-            s = st.loc[d.id]
+            s = st[d.id]
             row["status"] = s["status"] if isinstance(s["status"], str) else None
             row["status_date"] = s["status_date"] if isinstance(s["status_date"], str) else None
             row["first_date"] = s["first_date"]

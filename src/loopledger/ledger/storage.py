@@ -172,8 +172,27 @@ def _is_key(value: Any) -> bool:
     return isinstance(value, str) and "\x00" not in value
 
 
+#: the newest revision under ``migrations/versions`` (tests/ledger/test_storage.py checks that it
+#: is Alembic's head), so that opening an up-to-date database does not import Alembic
+SCHEMA_HEAD = "0004"
+
+
+def stored_revision(engine: Engine) -> str | None:
+    """The schema revision recorded in the database (Alembic's ``alembic_version`` table): one
+    SELECT; None when the table is missing, empty or holds several heads."""
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT version_num FROM alembic_version")).all()
+    except (sa.exc.OperationalError, sa.exc.ProgrammingError):  # no such table (yet)
+        return None
+    return rows[0][0] if len(rows) == 1 else None
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the latest Alembic revision (creates it on first use)."""
+    """Bring the schema to the latest Alembic revision (creates it on first use). A database
+    already at :data:`SCHEMA_HEAD` is left as it is without loading Alembic."""
+    if stored_revision(engine) == SCHEMA_HEAD:
+        return
     from alembic import command
     from alembic.config import Config
 

@@ -188,15 +188,18 @@ class Propagation:
 
 
 def propagate(rows: np.ndarray, cols: np.ndarray, lam: np.ndarray, h0: np.ndarray, variant: str, *,
-              tol: float = 1e-12, max_rounds: int | None = None, history: bool = False) -> Propagation:
+              tol: float = 1e-12, max_rounds: int | None = None, history: bool = False,
+              array_steps: bool = False) -> Propagation:
     """Run DebtRank on a batch of B scenarios at once (docs/methods.md 5.4, 5.5).
 
     ``rows[k], cols[k]`` is a pair (i, j) with a relative impact ``lam[k] = A[i, j] / E[i]``
     (uncapped; one entry per pair, no duplicates); ``lam`` is (m, 1) for one network or
     (m, B) when each scenario has its own amounts. ``h0`` is (n, B). Each step gathers the
-    distress of the pairs' counterparties and adds it up per row with ``np.add.reduceat`` over
-    pairs sorted by row, restricted to counterparties that can still pass distress on, so the
-    cost is that of a few sparse products per step.
+    distress of the pairs' counterparties and adds it up per row, in the order of the pairs
+    sorted by row, restricted to counterparties that can still pass distress on, so the
+    cost is that of a few sparse products per step. The steps run in a compiled kernel
+    (:mod:`loopledger.stresstest._debtrank_core`) that gives identical arrays without the
+    temporaries; ``array_steps=True`` (and ``history``) runs them with numpy arrays instead.
     """
     n, B = h0.shape
     order = np.argsort(rows, kind="stable")
@@ -207,10 +210,23 @@ def propagate(rows: np.ndarray, cols: np.ndarray, lam: np.ndarray, h0: np.ndarra
         raise LedgerError(f"unknown DebtRank variant '{variant}': expected {' or '.join(VARIANTS)}")
     cap = max_rounds if max_rounds is not None else (n + 1 if variant == "battiston2012" else 100_000)
 
-    h = np.array(h0, dtype=np.float64, copy=True)
+    h = np.array(h0, dtype=np.float64, copy=True, order="C")
     rd = np.where(h > 0, 0, -1).astype(np.int64)
     rdef = np.where(h >= DEFAULT_LEVEL, 0, -1).astype(np.int64)
     record = history and B == 1
+    if not record and not array_steps:
+        from ._debtrank_core import propagate_steps
+
+        first, passed = np.empty_like(h), np.zeros_like(h)
+        rows64, cols64 = rows.astype(np.int64), cols.astype(np.int64)
+        by_col = np.argsort(cols64, kind="stable")
+        steps, converged = propagate_steps(
+            np.searchsorted(rows64, np.arange(n + 1)), np.ascontiguousarray(cols64),
+            np.searchsorted(cols64[by_col], np.arange(n + 1)), np.ascontiguousarray(rows64[by_col]),
+            np.ascontiguousarray(lam, dtype=np.float64), variant == "battiston2012",
+            float(tol), int(cap), DEFAULT_LEVEL, h, first, rd, rdef, passed)
+        return Propagation(h=h, first=first, round_distressed=rd, round_defaulted=rdef, steps=int(steps),
+                           converged=bool(converged), history=[], passed=passed)
     hist = [h[:, 0].copy()] if record else []
     if variant == "battiston2012":
         active = h > 0                    # state D
@@ -270,8 +286,15 @@ def propagate(rows: np.ndarray, cols: np.ndarray, lam: np.ndarray, h0: np.ndarra
 
 
 def _row_sums(rows_sorted: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sum (k, B) values over equal consecutive rows: (unique rows, (u, B) sums)."""
+    """Sum (k, B) values over equal consecutive rows: (unique rows, (u, B) sums), added one
+    value after the other in their order (the compiled kernel's order; numpy's
+    ``add.reduceat`` sums in an order of its own)."""
     if len(rows_sorted) == 0:
         return rows_sorted, values
     starts = np.flatnonzero(np.r_[True, rows_sorted[1:] != rows_sorted[:-1]])
-    return rows_sorted[starts], np.add.reduceat(values, starts, axis=0)
+    lengths = np.diff(np.r_[starts, len(rows_sorted)])
+    acc = values[starts].copy()
+    for j in range(1, int(lengths.max())):
+        more = np.flatnonzero(lengths > j)
+        acc[more] += values[starts[more] + j]
+    return rows_sorted[starts], acc

@@ -48,7 +48,6 @@ from .scenario import (
     read_options,
     resolve_companies,
     run_basis,
-    states,
 )
 from .shocks import ShockModel
 from .wording import basis_note, footer
@@ -334,9 +333,8 @@ def run_chunk(plan: Plan, task: tuple[int, np.random.SeedSequence, int]) -> dict
         R_dr = plan.weights @ (np.nan_to_num(out.h) - h0)
     else:
         R_dr = np.full(B, np.nan)
-    st = states(loss, eng.E, out.defaulted, p.distress_threshold)
     defaulted = out.defaulted & others
-    distress = np.isin(st, ("distressed", "defaulted")) & others
+    distress = (out.defaulted | distressed(loss, eng.E, p.distress_threshold)) & others
     total, dsum = loss.sum(axis=0), direct.sum(axis=0)
     return dict(
         scalars=dict(debtrank=R_dr, total_loss=total, total_loss_gross=gross.loss.sum(axis=0), direct_loss=dsum,
@@ -347,6 +345,16 @@ def run_chunk(plan: Plan, task: tuple[int, np.random.SeedSequence, int]) -> dict
         distressed=distress.sum(axis=1),
         hit=((loss > 0) & others).sum(axis=1),
     )
+
+
+def distressed(loss: np.ndarray, E: np.ndarray, threshold: float) -> np.ndarray:
+    """(n, B) whether a company with a finite buffer lost at least ``threshold`` of it: the
+    ``distressed`` state of :func:`~loopledger.stresstest.scenario.states` (or ``defaulted``),
+    without its text array."""
+    finite = np.isfinite(E)[:, None]
+    positive = finite & (E > 0)[:, None]
+    share = np.divide(loss, np.where(positive, E[:, None], 1.0), out=np.zeros_like(loss), where=positive)
+    return finite & (share >= threshold)
 
 
 def tail_mean(x: np.ndarray, level: float) -> float:

@@ -211,7 +211,7 @@ class ShockModel:
         ratio = scale_of(rem, self.base_remaining()[:, 0])
         rho = np.zeros((k, B))
         info = None
-        comp = np.zeros((len(COMPONENTS), k, B)) if comps or inp.basis == "economic" else None
+        comp = np.zeros((len(COMPONENTS), k, B)) if comps else None
         if inp.basis == "gross":
             leg = gross
             if comp is not None:
@@ -228,34 +228,70 @@ class ShockModel:
                 rho_m, rho_c = rho * lag * (1 - p.price_cut), rho * (1 - p.price_cut)
             else:  # a fixed share redeploys at the old price, as on the gross basis
                 rho_m, rho_c = rho * lag, rho
-            b = self.book
-            role = b.role[:, None]
-            assert comp is not None  # the economic basis always splits its legs
             keep = 1.0 if inp.clearing else (1.0 - R)
-            margin = margin_of(b, inp.margin_factor if inp.margin_factor is not None else np.ones(B))
-            comp[C["due_within_horizon"]] = np.where(role == "commercial", b.recv[:, None] * ratio * keep,
-                                                     np.where(role == "claim", gross if inp.clearing else rem * keep, 0.0))
-            comp[C["lost_margin"]] = np.where(role == "commercial", b.rev_h[:, None] * ratio * margin * (1 - rho_m), 0.0)
-            comp[C["stranded_assets"]] = np.where(role == "commercial", b.capital[:, None] * ratio * (1 - rho_c), 0.0)
-            comp[C["lost_funding"]] = np.where(role == "funding", p.funding_loss_share * b.funding_due[:, None] * ratio, 0.0)
-            total = comp.sum(axis=0)
-            scale = np.divide(gross, total, out=np.ones_like(total), where=total > gross)
-            comp *= np.minimum(1.0, scale)[None]
+            if comp is None:  # only the legs' totals: the same components without storing them
+                leg = self._economic_legs(inp, rem, gross, ratio, rho_m, rho_c, keep)
+            else:
+                self._economic_components(comp, inp, rem, gross, ratio, rho_m, rho_c, keep)
             if self.collateral is not None and len(self.collateral):
                 # a secured lender recovers from the failed borrower's collateral first; the rest
                 # of its claim is unsecured and recovers at R like any other
                 rec = self.collateral.recovered(rem, D)
-                sr = np.where(role == "claim", np.minimum(rec * keep, comp[C["due_within_horizon"]]), 0.0)
-                comp[C["secured_recovery"]] = -sr
-            leg = comp.sum(axis=0)
+                role = self.book.role[:, None]
+                if comp is None:
+                    leg -= np.where(role == "claim", np.minimum(rec * keep, leg), 0.0)
+                else:
+                    sr = np.where(role == "claim", np.minimum(rec * keep, comp[C["due_within_horizon"]]), 0.0)
+                    comp[C["secured_recovery"]] = -sr
+            if comp is not None:
+                leg = comp.sum(axis=0)
             mark = (self.e_value[:, None] if inp.equity is None else inp.equity) * np.ones((1, B))
             ratio_e = np.divide(mark, self.e_value[:, None], out=np.zeros_like(mark), where=self.e_value[:, None] > 0)
             stake = np.minimum(mark, self.book.stake_carrying[:, None] * ratio_e)
-        leg = leg.copy()
+        if comp is not None or inp.basis == "gross":
+            leg = leg.copy()
         guarantee = self._backstops(leg, comp, w, D, inp)
         secured = self._secured(leg, comp, w, inp)
-        return Valuation(leg=leg, comps=comp if comps else None, stake=stake, guarantee=guarantee,
+        return Valuation(leg=leg, comps=comp, stake=stake, guarantee=guarantee,
                          secured=secured, rho=rho, info=info)
+
+    def _economic_components(self, comp, inp, rem, gross, ratio, rho_m, rho_c, keep) -> None:
+        """The economic basis leg by leg, in components (components, k, B), scaled down where
+        their sum exceeds the leg's gross loss."""
+        b, p, B = self.book, self.params, rem.shape[1]
+        role = b.role[:, None]
+        margin = margin_of(b, inp.margin_factor if inp.margin_factor is not None else np.ones(B))
+        comp[C["due_within_horizon"]] = np.where(role == "commercial", b.recv[:, None] * ratio * keep,
+                                                 np.where(role == "claim", gross if inp.clearing else rem * keep, 0.0))
+        comp[C["lost_margin"]] = np.where(role == "commercial", b.rev_h[:, None] * ratio * margin * (1 - rho_m), 0.0)
+        comp[C["stranded_assets"]] = np.where(role == "commercial", b.capital[:, None] * ratio * (1 - rho_c), 0.0)
+        comp[C["lost_funding"]] = np.where(role == "funding", p.funding_loss_share * b.funding_due[:, None] * ratio, 0.0)
+        total = comp.sum(axis=0)
+        scale = np.divide(gross, total, out=np.ones_like(total), where=total > gross)
+        comp *= np.minimum(1.0, scale)[None]
+
+    def _economic_legs(self, inp, rem, gross, ratio, rho_m, rho_c, keep) -> np.ndarray:
+        """What :meth:`_economic_components` sums to, (k, B), computed role by role on the legs
+        of that role only (the Monte Carlo's path: no components array): the sum of the
+        components, capped at the leg's gross loss."""
+        b, p = self.book, self.params
+        k, B = rem.shape
+        total = np.zeros((k, B))
+        keep_a = np.broadcast_to(np.asarray(keep, dtype=float), (1, B))
+        com = np.flatnonzero(b.role == "commercial")
+        if len(com):
+            f = inp.margin_factor if inp.margin_factor is not None else np.ones(B)
+            margin = np.minimum(1.0, b.margin[com, None] * f[None, :])
+            r = ratio[com]
+            total[com] = (b.recv[com, None] * r * keep_a + b.rev_h[com, None] * r * margin * (1 - rho_m[com])) \
+                + b.capital[com, None] * r * (1 - rho_c[com])
+        claim = np.flatnonzero(b.role == "claim")
+        if len(claim):
+            total[claim] = gross[claim] if inp.clearing else rem[claim] * keep_a
+        funding = np.flatnonzero(b.role == "funding")
+        if len(funding):
+            total[funding] = p.funding_loss_share * b.funding_due[funding, None] * ratio[funding]
+        return np.minimum(total, gross, out=total, where=total > gross)
 
     def _backstops(self, leg, comp, w, D, inp) -> list:
         """Move min(cap, loss) of the beneficiary's loss on covered legs of debtors that do not

@@ -100,7 +100,7 @@ def _split(comps_pairs: np.ndarray | None, A: np.ndarray, contrib: np.ndarray, P
 def debtrank_waves(model: ShockModel, inp: Inputs, h0: np.ndarray, variant: str, tol: float = 1e-12,
                    threshold: float = 1.0, comps: bool = False, detail: bool = False,
                    max_rounds: int | None = None, max_waves: int | None = None,
-                   E: np.ndarray | None = None) -> Outcome:
+                   E: np.ndarray | None = None, array_sums: bool = False) -> Outcome:
     """DebtRank in waves of defaults (module docstring); ``h0`` (n, B) the initial relative
     losses (1 = fails). Distress spreads from ``h0`` in every wave, over legs valued given the
     defaults of the wave before (a company's distress reaches its creditors whether or not it
@@ -108,12 +108,13 @@ def debtrank_waves(model: ShockModel, inp: Inputs, h0: np.ndarray, variant: str,
     the market redeploys); the defaults are then read afresh, until they no longer change (a set
     that keeps alternating, such as a guarantor that fails only because it pays, is settled as
     the union of its states). ``max_waves=0`` stops after the first propagation; ``E``
-    overrides the buffers (a rescue's support added)."""
+    overrides the buffers (a rescue's support added). Without components the per-holder sums
+    run in a compiled pass over the pairs (the same sums in the same order as the array
+    version, which ``array_sums=True`` runs)."""
     n, B = h0.shape
     E = model.E if E is None else E
     finite = np.isfinite(E)
     F = h0 >= 1.0
-    shocked = h0 > 0
     D = F.copy()
     union = F.copy()
     wave = np.where(F, 0, -1)
@@ -142,9 +143,37 @@ def debtrank_waves(model: ShockModel, inp: Inputs, h0: np.ndarray, variant: str,
     wave = np.where(D, wave, -1)
     round_def = np.where(F, 0, np.where(D, run.round_defaulted, -1))
     round_hit = _hit_rounds(model, run, A, keep)
+    battiston = variant == "battiston2012"
+    cmp = None
+    if Acomp is None and not array_sums:
+        from ._debtrank_core import loss_sums
+
+        raw, direct_raw, raw_full = np.zeros((n, B)), np.zeros((n, B)), np.zeros((n, B))
+        loss_sums(rows, cols, np.ascontiguousarray(A, dtype=float), E.astype(float), finite, battiston,
+                  np.ascontiguousarray(run.passed), np.ascontiguousarray(run.h),
+                  np.ascontiguousarray(h0, dtype=float), raw, direct_raw, raw_full)
+    else:
+        raw, direct_raw, raw_full, contrib, passed = _loss_sums(rows, cols, A, E, finite, battiston, run, h0, n)
+    room = np.where(finite, E, np.inf)[:, None] * (1.0 - np.where(F, 0.0, h0))
+    loss = np.where(F, 0.0, np.minimum(raw, room))
+    direct = np.minimum(direct_raw, loss)
+    h = np.where(finite[:, None], run.h, np.nan)
+    if Acomp is not None:
+        cmp = _split(Acomp, A, contrib, _incidence(rows, n), raw, loss, passed)
+    loss, cmp = _write_off(loss, cmp, D, F, E)
+    return Outcome(loss=loss, direct=direct, comps=cmp, failed=F,
+                   defaulted=D, wave=wave, round=round_hit, round_defaulted=round_def, h=h, valuation=v,
+                   waves=int(wave.max(initial=0)), steps=run.steps, converged=run.converged,
+                   raw=np.where(F, 0.0, raw_full))
+
+
+def _loss_sums(rows, cols, A, E, finite, battiston, run, h0, n):
+    """The array version of :func:`~loopledger.stresstest._debtrank_core.loss_sums` (and the
+    pairs' contributions and what each counterparty passed, which the components need)."""
+    shocked = h0 > 0
     capA = A.copy()
     fin_rows = finite[rows]
-    if variant == "battiston2012":
+    if battiston:
         capA[fin_rows] = np.minimum(A[fin_rows], E[rows[fin_rows]][:, None])
     passed = np.zeros_like(A)
     assert run.passed is not None  # kept by the run this reads
@@ -152,18 +181,8 @@ def debtrank_waves(model: ShockModel, inp: Inputs, h0: np.ndarray, variant: str,
     passed[~fin_rows] = run.h[cols[~fin_rows]]
     contrib = capA * passed
     P_rows = _incidence(rows, n)
-    raw = P_rows @ contrib
-    room = np.where(finite, E, np.inf)[:, None] * (1.0 - np.where(F, 0.0, h0))
-    loss = np.where(F, 0.0, np.minimum(raw, room))
     direct_raw = P_rows @ (capA * np.where(shocked[cols], h0[cols], 0.0))
-    direct = np.minimum(direct_raw, loss)
-    h = np.where(finite[:, None], run.h, np.nan)
-    cmp = _split(Acomp, A, contrib, P_rows, raw, loss, passed)
-    loss, cmp = _write_off(loss, cmp, D, F, E)
-    return Outcome(loss=loss, direct=direct, comps=cmp, failed=F,
-                   defaulted=D, wave=wave, round=round_hit, round_defaulted=round_def, h=h, valuation=v,
-                   waves=int(wave.max(initial=0)), steps=run.steps, converged=run.converged,
-                   raw=np.where(F, 0.0, P_rows @ (A * passed)))
+    return P_rows @ contrib, direct_raw, P_rows @ (A * passed), contrib, passed
 
 
 def _hit_rounds(model: ShockModel, run, A: np.ndarray, keep: np.ndarray) -> np.ndarray:
