@@ -64,8 +64,11 @@ class LedgerConsole(Console):
     numbers whole) and followed by the URLs of its source column, one per line, never wrapped
     (the terminal may fold a long one, but it stays one clickable string)."""
 
+    wrap_prose = True
+
     def print(self, *objects: Any, **kwargs: Any) -> None:  # type: ignore[override]
-        if kwargs.get("soft_wrap") and all(isinstance(o, str) and "://" not in o for o in objects):
+        if (self.wrap_prose and kwargs.get("soft_wrap")
+                and all(isinstance(o, str) and "://" not in o for o in objects)):
             kwargs["soft_wrap"] = False  # prose wraps at the width at spaces; only URLs stay whole
         for o in objects:
             if isinstance(o, Table):
@@ -92,7 +95,11 @@ class LedgerConsole(Console):
 def console() -> Console:
     """stdout console; wide enough for tables when not attached to a terminal."""
     width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "0") or 0) or 160
-    return LedgerConsole(width=width, highlight=False, soft_wrap=False)
+    con = LedgerConsole(width=width, highlight=False, soft_wrap=False)
+    # on a terminal (or a width set in COLUMNS) prose wraps at the width; piped output keeps one
+    # line per sentence, so that grep finds a phrase whole
+    con.wrap_prose = sys.stdout.isatty() or bool(os.environ.get("COLUMNS"))
+    return con
 
 
 def err_console() -> Console:
