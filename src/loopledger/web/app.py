@@ -114,9 +114,9 @@ def create_app(db_url: str | None = None, private: bool = False, *, ledger: Ledg
     """
     if ledger is None:
         ledger = Ledger.open("sqlite://" if user_map is not None and db_url is None else db_url)
-    # views are cached under the latest audit id read from the database, so the ledger must
-    # not answer from reads older than that id (another process may have written meanwhile)
-    ledger.FRESHNESS_SECONDS = 0
+    # views are cached under the latest audit id read from the database: the Site asks the
+    # ledger to check that id (Ledger.refresh) at the start of every read, edit and computed
+    # view, so it never answers from reads older than the state a view is kept under
     secure = secure_cookies or https_only
     site = Site(ledger=ledger, private=private, session_lifetime=session_lifetime,
                 logins=login_throttle or FailureThrottle(),

@@ -100,6 +100,7 @@ class Site:
         computed view is invalidated when it returns (a write that fails part way has
         written an audit record, which invalidates them too)."""
         with self.lock:
+            self.ledger.refresh()
             out = fn(self.ledger, *args, **kwargs)
             self.generation += 1
             return out
@@ -107,6 +108,7 @@ class Site:
     def read(self, fn: Callable[..., Any], *args, **kwargs) -> Any:
         """Call ``fn(ledger, ...)`` for a read that is not kept: no lock (the ledger guards its
         own caches), so a read never waits for an edit or a computation."""
+        self.ledger.refresh()
         return fn(self.ledger, *args, **kwargs)
 
     def json(self, key: tuple, fn: Callable[[Ledger], Any]) -> Response:
@@ -128,7 +130,13 @@ class Site:
         return self._cached(self.state(), key, fn)
 
     def _cached(self, state: State, key: tuple, fn: Callable[[Ledger], Any]) -> Any:
-        return self._views.get((state, *key), lambda: fn(self.ledger), self._charge)
+        def compute():
+            # the ledger's own caches checked against the database now (they may be older
+            # than ``state``, if another process wrote); then trusted for the computation
+            self.ledger.refresh()
+            return fn(self.ledger)
+
+        return self._views.get((state, *key), compute, self._charge)
 
     def _charge(self) -> None:
         """A view is about to be computed: charge the client one token of its rate limit."""
