@@ -79,6 +79,8 @@ class Site:
     user_map: Any = None
     #: edits made through this process (with the database's audit head: the ledger state)
     generation: int = 0
+    #: map layouts by the pairs of companies they draw (kept across edits that keep the pairs)
+    layouts: dict = field(default_factory=dict)
     _views: Flights = field(init=False)
     _head: HeadReader = field(init=False)
 

@@ -145,7 +145,7 @@ def network(
                            "this server shows the ledger", field=name)
 
     def build(led):
-        pos = site.cached(("layout",), ledger_layout) if layout == "ledger" else None
+        pos = site.cached(("layout",), lambda led: ledger_layout(led, site.layouts)) if layout == "ledger" else None
         return map_view(led, view, min_amount=min_amount, positions=pos)
 
     return site.json(("network", *view.key(), min_amount, layout), build)
