@@ -242,7 +242,7 @@ class FastViews:
     with a computed view of the current ledger state, from the kept bytes (see the module
     docstring). Anything else goes on to the app unchanged."""
 
-    def __init__(self, app, size: int = 1024):
+    def __init__(self, app, size: int = 256):
         self.app = app
         self.size = size
         self._known: OrderedDict[tuple[str, bytes], tuple[State, Encoded]] = OrderedDict()
@@ -257,7 +257,12 @@ class FastViews:
         key = (scope["path"], scope.get("query_string", b""))
         fast = not site.private and scope["path"].startswith("/api/")
         known = self._known.get(key) if fast else None
-        if known is not None and known[0] == site.state():
+        if known is not None and known[0] != site.state():
+            with self._lock:  # an older state's answer: never served again, so not kept
+                if self._known.get(key) is known:
+                    del self._known[key]
+            known = None
+        if known is not None:
             status, out, body = answer(known[1], headers.get("accept-encoding", ""),
                                        headers.get("if-none-match", ""), False, head=scope["method"] == "HEAD")
             await send({"type": "http.response.start", "status": status, "headers": out})
