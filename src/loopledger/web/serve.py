@@ -52,7 +52,8 @@ def serve(db_url: str, *, host: str, port: int, workers: int = 1, private: bool 
 
     common: dict[str, Any] = dict(host=host, port=port, log_level="info", server_header=False,
                                   proxy_headers=proxy_headers, forwarded_allow_ips=forwarded_allow_ips)
-    options = dict(private=private, secure_cookies=secure_cookies, view_rate=view_rate, view_burst=view_burst)
+    options: dict[str, Any] = dict(private=private, secure_cookies=secure_cookies, view_rate=view_rate,
+                                   view_burst=view_burst)
     if workers <= 1:
         application = create_app(db_url=None if ledger is not None else db_url, ledger=ledger, **options)
         uvicorn.run(application, **common)

@@ -238,7 +238,7 @@ EXCHANGE: ContextVar[dict | None] = ContextVar("loopledger_exchange", default=No
 
 
 class FastViews:
-    """ASGI middleware: answer a GET or HEAD whose path and query string were answered before
+    """ASGI middleware: answer a GET whose path and query string were answered before
     with a computed view of the current ledger state, from the kept bytes (see the module
     docstring). Anything else goes on to the app unchanged."""
 
@@ -249,7 +249,7 @@ class FastViews:
         self._lock = threading.Lock()
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+        if scope["type"] != "http" or scope["method"] != "GET":
             return await self.app(scope, receive, send)
         site = scope["app"].state.site
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]
@@ -264,7 +264,7 @@ class FastViews:
             known = None
         if known is not None:
             status, out, body = answer(known[1], headers.get("accept-encoding", ""),
-                                       headers.get("if-none-match", ""), False, head=scope["method"] == "HEAD")
+                                       headers.get("if-none-match", ""), False)
             await send({"type": "http.response.start", "status": status, "headers": out})
             await send({"type": "http.response.body", "body": body})
             return
