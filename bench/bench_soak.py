@@ -1,8 +1,9 @@
 """Soak: 20 editors making conflicting edits and 50 readers for 60 s against a real
 ``loopledger serve`` on PostgreSQL (issue 16, finding 9).
 
-The server runs over a fresh PostgreSQL schema holding the bundled ledger and 20 editor
-accounts (API tokens), with its default limits (sign-in throttle, view rate limit). Each
+The server (``--workers N``, one per core, as ``serve`` runs by default, so that edits
+through one worker must show in the views of the other) runs over a fresh PostgreSQL schema
+holding the bundled ledger and 20 editor accounts (API tokens), with its default limits (sign-in throttle, view rate limit). Each
 editor loops: read one of three "hot" deals and amend it with the version it read (so editors
 collide and get 409), add a status event to one, or add a deal of its own. Each reader loops
 over the map, the summary, the deal list, one deal, the cycles and the headline, at random
@@ -218,6 +219,7 @@ def run() -> None:
     from loopledger import Ledger
     from loopledger.web.auth import hash_token
     from loopledger.web.background import ServerProcess
+    from loopledger.web.serve import default_workers
 
     with tempfile.TemporaryDirectory(prefix="loopledger-soak-") as tmp, _schema(pg) as url:
         folder = Path(tmp)
@@ -229,8 +231,11 @@ def run() -> None:
             led.store.put_user(f"editor{n}", "editor", None, hash_token(tokens[n]), "bench",
                                token_expires=datetime.now(UTC) + timedelta(days=1))
         led.store.engine.dispose()
-        with ServerProcess(url, env={"LOOPLEDGER_SECRET": "soak"}, log=folder / "server.log") as server:
-            print(f"server: loopledger serve on {server.url} (PostgreSQL, bundled data, default limits); "
+        workers = default_workers()
+        with ServerProcess(url, env={"LOOPLEDGER_SECRET": "soak"}, log=folder / "server.log",
+                           workers=workers) as server:
+            print(f"server: loopledger serve --workers {workers} on {server.url} (PostgreSQL, bundled data, "
+                  "default limits); "
                   f"{EDITORS} editors and {READERS} readers for {SECONDS:.0f} s")
             edits, reads, wall = asyncio.run(_soak(server.url, tokens))
         _report(edits, reads, wall)

@@ -38,25 +38,34 @@ def serve(
     edges: Annotated[Optional[str], typer.Option(
         "--edges", help="Show this edge list (CSV or Parquet with source,target[,amount]) "
         "instead of the ledger, read-only; large networks are drawn as groups.")] = None,
+    workers: Annotated[Optional[int], typer.Option(
+        "--workers", help="Worker processes (default: as many as cores). Sign-in throttle and "
+        "view rate limit are counted per worker.")] = None,
 ) -> None:
     """Run the web dashboard and its JSON API (OpenAPI page at /docs). Reading is open unless
     --private; editing needs an editor (see `loopledger user add`). Sessions are signed with
     $LOOPLEDGER_SECRET (random per run if unset). With --edges FILE the page draws
-    that network instead (read-only, no ledger). See docs/web.md, "Security"."""
-    import uvicorn
-
-    from ..web import create_app
-
+    that network instead (read-only, no ledger). --workers N runs N processes (default: one
+    per core). See docs/web.md, "Security" and "Under load"."""
     if not 0 < port < 65536:
         raise LedgerError(f"--port {port} is not a TCP port (1-65535)")
     if view_rate < 0 or view_burst < 1:
         raise LedgerError("--view-rate must be at least 0 and --view-burst at least 1")
+    if workers is not None and workers < 1:
+        raise LedgerError(f"--workers {workers}: give at least 1")
     if edges is not None:
         _serve_edges(edges, db, host, port, private)
         return
+    from ..web.serve import default_workers, shareable_url
+    from ..web.serve import serve as run_server
+
     ledger = open_ledger(db)
-    application = create_app(ledger=ledger, private=private, secure_cookies=secure_cookies,
-                             view_rate=view_rate or None, view_burst=view_burst)
+    url = shareable_url(ledger)
+    n = default_workers() if workers is None else workers
+    if url is None and n > 1:
+        if workers is not None:
+            raise LedgerError("an in-memory database lives in one process: serve it with --workers 1")
+        n = 1
     if ledger.store.count("deals") == 0:
         err_console().print("warning: the ledger is empty; load the bundled data with `loopledger init`",
                             markup=False)
@@ -64,10 +73,10 @@ def serve(
         err_console().print("note: no editor yet; add one with `loopledger user add NAME --role editor`",
                             markup=False)
     console().print(f"loopledger on http://{host}:{port}/ ({'private' if private else 'public reading'}; "
-                    f"API docs at /docs). Ctrl-C stops.", markup=False)
-    # no "server: uvicorn" header: answers do not name what runs the server
-    uvicorn.run(application, host=host, port=port, log_level="info", server_header=False,
-                proxy_headers=proxy_headers, forwarded_allow_ips=forwarded_allow_ips)
+                    f"API docs at /docs; {n} worker{'s' if n > 1 else ''}). Ctrl-C stops.", markup=False)
+    run_server(url or "", host=host, port=port, workers=n, private=private, secure_cookies=secure_cookies,
+               proxy_headers=proxy_headers, forwarded_allow_ips=forwarded_allow_ips,
+               view_rate=view_rate or None, view_burst=view_burst, ledger=ledger)
 
 
 def _serve_edges(path: str, db: str | None, host: str, port: int, private: bool) -> None:

@@ -239,9 +239,9 @@ class Ledger:
 
     def _source_refs(self, ids: Iterable[str]) -> list[dict[str, Any]]:
         by_id = self._cache.get("source_map")
-        if by_id is None:  # built once per cache (not once per call, as setdefault's argument would be)
-            by_id = self._cache["source_map"] = {
-                s.id: s for s in self.records("sources", include_retracted=True)}
+        if by_id is None:  # built once per ledger state (not once per call)
+            by_id = {s.id: s for s in self.records("sources", include_retracted=True)}
+            self._cache["source_map"] = by_id
         out = []
         for sid in ids:
             s = by_id.get(sid)
@@ -255,6 +255,16 @@ class Ledger:
 
     def events(self, deal: str | None = None, include_retracted: bool = False) -> pd.DataFrame:
         """Status events, in date order per deal, with their sources."""
+        if deal is None:  # the whole table is the same for every date: kept per ledger state
+            with self._lock:
+                self._fresh()
+                key = f"events-frame:{include_retracted}"
+                if key not in self._cache:
+                    self._cache[key] = self._events(None, include_retracted)
+                return self._cache[key].copy()
+        return self._events(deal, include_retracted)
+
+    def _events(self, deal: str | None, include_retracted: bool) -> pd.DataFrame:
         rows = []
         for e in self.records("events", include_retracted):
             if deal is not None and e.deal != deal:
@@ -471,14 +481,18 @@ class Ledger:
     ) -> pd.DataFrame:
         """Dated company facts known by ``as_of`` (all if None); ``latest`` keeps the most
         recent value per company and metric."""
-        rows = []
-        for f in self.records("facts"):
-            d = f.model_dump()
-            d["date"] = _start(f.as_of)
-            d["sources"] = self._source_refs(f.sources)
-            rows.append(d)
-        cols = list(MODELS["facts"].model_fields) + ["date"]
-        frame = pd.DataFrame(rows, columns=cols)
+        with self._lock:
+            self._fresh()
+            if "facts-frame" not in self._cache:  # the same for every date: kept per ledger state
+                rows = []
+                for f in self.records("facts"):
+                    d = f.model_dump()
+                    d["date"] = _start(f.as_of)
+                    d["sources"] = self._source_refs(f.sources)
+                    rows.append(d)
+                cols = list(MODELS["facts"].model_fields) + ["date"]
+                self._cache["facts-frame"] = pd.DataFrame(rows, columns=cols)
+            frame = self._cache["facts-frame"].copy()
         if company is not None:
             frame = frame[frame["company"] == self.resolve_company(company)]
         if metric is not None:

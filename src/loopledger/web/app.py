@@ -11,6 +11,8 @@ what protects the ledger from its clients:
   names anything inside the server;
 * security headers on every response (:mod:`loopledger.web.headers`: CSP, no framing,
   nosniff, no referrer);
+* computed views kept as bytes per ledger state, gzip when accepted, ETag / 304 and
+  Cache-Control, repeated requests answered before routing (:mod:`loopledger.web.viewcache`);
 * signed session cookies (``secret_key``, default ``$LOOPLEDGER_SECRET`` or a random key per
   process, so sessions end when the server restarts), ``SameSite=Lax``, HTTP-only, ``Secure``
   with ``secure_cookies``; a session ends after ``session_idle`` seconds without a request
@@ -50,6 +52,7 @@ from .errors import ApiError, body
 from .headers import SecurityHeaders
 from .limits import ClientScope, FailureThrottle, RateLimiter
 from .site import Site, user_of
+from .viewcache import EXCHANGE, FastViews
 
 ENV_SECRET = "LOOPLEDGER_SECRET"
 MAX_BODY_BYTES = 1_000_000
@@ -111,9 +114,9 @@ def create_app(db_url: str | None = None, private: bool = False, *, ledger: Ledg
     """
     if ledger is None:
         ledger = Ledger.open("sqlite://" if user_map is not None and db_url is None else db_url)
-    # views are cached under the latest audit id read from the database, so the ledger must
-    # not answer from reads older than that id (another process may have written meanwhile)
-    ledger.FRESHNESS_SECONDS = 0
+    # views are cached under the latest audit id read from the database: the Site asks the
+    # ledger to check that id (Ledger.refresh) at the start of every read, edit and computed
+    # view, so it never answers from reads older than the state a view is kept under
     secure = secure_cookies or https_only
     site = Site(ledger=ledger, private=private, session_lifetime=session_lifetime,
                 logins=login_throttle or FailureThrottle(),
@@ -152,8 +155,9 @@ def create_app(db_url: str | None = None, private: bool = False, *, ledger: Ledg
     def healthz() -> dict[str, Any]:
         return {"ok": True}
 
-    # middleware: the last added runs first (headers and the last word on errors, the
-    # client's address, the body limit, then the session, then the private gate)
+    # middleware: the last added runs first (headers and the last word on errors, computed
+    # views answered from their bytes, the client's address, the body limit, then the
+    # session, then the private gate)
     app.add_middleware(PrivateGate)
     app.add_middleware(SessionMiddleware,
                        secret_key=secret_key or os.environ.get(ENV_SECRET) or secrets.token_urlsafe(32),
@@ -161,6 +165,7 @@ def create_app(db_url: str | None = None, private: bool = False, *, ledger: Ledg
                        same_site="lax", https_only=secure, max_age=session_idle)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     app.add_middleware(ClientScope)
+    app.add_middleware(FastViews)
     app.add_middleware(SecurityHeaders, hsts=secure)
     return app
 
@@ -267,6 +272,9 @@ class PrivateGate:
             response = JSONResponse(body(e.detail, e.errors), status_code=e.status, headers=e.headers)
             return await response(scope, receive, send)
         if user is not None:
+            exchange = EXCHANGE.get()
+            if exchange is not None:  # views are kept per user on a private server
+                exchange["user"] = user.name
             return await self.app(scope, receive, send)
         if path.startswith("/api/") or path in ("/openapi.json",) or path.startswith("/docs"):
             response = JSONResponse(body("this server is private: sign in or send an API token",

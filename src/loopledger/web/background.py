@@ -45,16 +45,19 @@ class ServerProcess:
     args : more options of ``loopledger serve`` (e.g. ``["--proxy-headers"]``).
     edges : an edge list to show instead of the ledger (``serve --edges``; ``db`` is then
         ignored).
+    workers : worker processes (``serve --workers``; default 1, so that the sign-in
+        throttle and the view rate limit count every request; None: one per core).
     """
 
     def __init__(self, db: str, host: str = "127.0.0.1", port: int | None = None,
                  private: bool = False, env: dict[str, str] | None = None,
                  log: str | Path | None = None, timeout: float = 60.0, args: list[str] | None = None,
-                 edges: str | Path | None = None):
+                 edges: str | Path | None = None, workers: int | None = 1):
         self.db, self.host, self.port = db, host, port or free_port(host)
         self.private, self.env, self.log_path, self.timeout = private, env or {}, log, timeout
         self.args = list(args or [])
         self.edges = edges
+        self.workers = workers
         self.url = f"http://{host}:{self.port}"
         self.process: subprocess.Popen | None = None
         self._log: Any = None
@@ -65,6 +68,8 @@ class ServerProcess:
         args += ["--edges", str(self.edges)] if self.edges is not None else ["--db", self.db]
         if self.private:
             args.append("--private")
+        if self.workers is not None and self.edges is None:
+            args += ["--workers", str(self.workers)]
         args += self.args
         self._log = open(self.log_path, "w") if self.log_path else open(os.devnull, "w")
         self.process = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT,

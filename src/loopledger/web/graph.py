@@ -39,7 +39,7 @@ Amounts are USD billions on the chosen basis (``high`` by default); an unknown a
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -80,6 +80,8 @@ WIDTH_MAX, WIDTH_MIN, WIDTH_UNKNOWN = 16.0, 1.5, 1.0
 #: Kamada-Kawai refines layouts of up to this many nodes (it is quadratic); larger ones keep
 #: the spring layout
 KK_LIMIT = 90
+#: ledger layouts kept by a caller's memo (see ledger_layout)
+LAYOUT_MEMO = 8
 
 #: kept for callers of the old names (the colours live in loopledger.palette)
 STATUS_STYLES = STATUS_LINES
@@ -205,11 +207,24 @@ class Layout:
         return self._cores[key]
 
 
-def ledger_layout(ledger: Ledger) -> Layout:
-    """One layout of every current deal, whatever its status or date (the deals known today)."""
+def ledger_layout(ledger: Ledger, memo: MutableMapping[Any, Layout] | None = None) -> Layout:
+    """One layout of every current deal, whatever its status or date (the deals known today).
+
+    The layout depends on the pairs of companies only, so with ``memo`` (a dict kept by the
+    caller) a ledger whose pairs did not change (an edit of an amount, a status, a note) gets
+    the same :class:`Layout` back, with the core layouts it already made."""
     deals = ledger.deals(as_of=date.today())
     pairs = sorted(set(zip(deals["payer"], deals["payee"])))
-    return Layout(pairs, spring_positions(pairs, list(deals["payer"]) + list(deals["payee"])))
+    nodes = sorted(set(deals["payer"]) | set(deals["payee"]))
+    key = (tuple(pairs), tuple(nodes))
+    if memo is not None and key in memo:
+        return memo[key]
+    layout = Layout(pairs, spring_positions(pairs, nodes))
+    if memo is not None:
+        while len(memo) >= LAYOUT_MEMO:
+            memo.pop(next(iter(memo)))
+        memo[key] = layout
+    return layout
 
 
 def ledger_positions(ledger: Ledger) -> dict[str, tuple[float, float]]:

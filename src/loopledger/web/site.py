@@ -1,11 +1,16 @@
 """What every request shares: the ledger, who is asking, and the view cache.
 
-One :class:`Site` per app holds the :class:`~loopledger.ledger.Ledger`, a lock and a small
-cache of computed views. The ledger keeps per-process caches that are not safe to fill from
-several threads at once, so the routers read and write it only through :meth:`Site.run`, which
-holds the lock; computed views (the map, cycles, circulation ...) are cached under the id of
-the latest audit record, so any edit invalidates them and a repeated view costs one indexed
-query.
+One :class:`Site` per app holds the :class:`~loopledger.ledger.Ledger`, the edit lock and the
+computed views. Edits go through :meth:`Site.run`, one at a time under the edit lock; reads go
+through :meth:`Site.read` and computed views (the map, cycles, circulation ...) through
+:meth:`Site.json` / :meth:`Site.cached`, which take no lock: a view is computed once per
+ledger state and key (single-flight: a second request for the same key waits for the first
+one's result, requests for other keys and views already computed never wait), encoded once
+and served as bytes, gzip-compressed when the client accepts it, with an ETag and a
+Cache-Control policy (:mod:`loopledger.web.viewcache`). The ledger state is the id of the
+latest audit record in the database, read per request, and the count of edits made through
+this process, so any edit, from any process, invalidates every view before its response is
+sent.
 
 A view the cache does not hold yet costs the client one token of its rate limit
 (:class:`~loopledger.web.limits.RateLimiter`, per client address); an answer from the cache
@@ -30,7 +35,6 @@ import logging
 import secrets
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -46,6 +50,7 @@ from ..vocabulary import BINDING_STATUSES, DealKind, Status
 from .auth import TokenChecker, User
 from .errors import ApiError
 from .limits import CLIENT, FailureThrottle, RateLimiter, retry_header
+from .viewcache import EXCHANGE, Encoded, Flights, HeadReader, State, response
 
 log = logging.getLogger("loopledger.web")
 
@@ -60,6 +65,7 @@ class Site:
     ledger: Ledger
     private: bool = False
     cache_size: int = 256
+    #: held by edits (:meth:`run`), one at a time; reads and computed views never take it
     lock: threading.RLock = field(default_factory=threading.RLock)
     tokens: TokenChecker = field(default_factory=TokenChecker)
     #: failed sign-ins and rejected tokens, per account and client address
@@ -71,44 +77,78 @@ class Site:
     #: a user's own network served instead of the ledger's map (``serve --edges FILE``):
     #: a :class:`~loopledger.web.usermap.UserMap`, read-only
     user_map: Any = None
-    _views: OrderedDict = field(default_factory=OrderedDict)
+    #: edits made through this process (with the database's audit head: the ledger state)
+    generation: int = 0
+    #: map layouts by the pairs of companies they draw (kept across edits that keep the pairs)
+    layouts: dict = field(default_factory=dict)
+    _views: Flights = field(init=False)
+    _head: HeadReader = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._views = Flights(self.cache_size)
+        self._head = HeadReader(self.ledger.store)
 
     @property
     def store(self):
         return self.ledger.store
 
+    def state(self) -> State:
+        """The ledger state views are cached under: the latest audit id in the database (any
+        process' writes) and this process' edit count (:mod:`loopledger.web.viewcache`)."""
+        return State(self._head(), self.generation)
+
     def run(self, fn: Callable[..., Any], *args, **kwargs) -> Any:
-        """Call ``fn(ledger, ...)`` holding the ledger lock."""
+        """Call ``fn(ledger, ...)`` holding the edit lock: for edits (one at a time). Every
+        computed view is invalidated when it returns (a write that fails part way has
+        written an audit record, which invalidates them too)."""
         with self.lock:
-            return fn(self.ledger, *args, **kwargs)
+            self.ledger.refresh()
+            out = fn(self.ledger, *args, **kwargs)
+            self.generation += 1
+            return out
+
+    def read(self, fn: Callable[..., Any], *args, **kwargs) -> Any:
+        """Call ``fn(ledger, ...)`` for a read that is not kept: no lock (the ledger guards its
+        own caches), so a read never waits for an edit or a computation."""
+        self.ledger.refresh()
+        return fn(self.ledger, *args, **kwargs)
 
     def json(self, key: tuple, fn: Callable[[Ledger], Any]) -> Response:
-        """Like :meth:`cached`, but keeps the encoded JSON, so a repeated view is sent without
-        encoding it again (the map and the cycles are tens of kilobytes)."""
-        body = self.cached(("json", *key), lambda led: json.dumps(
-            jsonable(fn(led)), ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode())
-        return Response(body, media_type="application/json")
+        """The view ``fn(ledger)`` as JSON, computed and encoded once per ledger state and key
+        (and per user on a private server), compressed when the client accepts gzip, 304
+        when its ``If-None-Match`` names it; see :mod:`loopledger.web.viewcache`."""
+        state = self.state()
+        exchange = EXCHANGE.get() or {}
+        if self.private:  # kept per user: never handed to another one
+            key = ("user", exchange.get("user"), *key)
+        entry: Encoded = self._cached(state, ("json", *key), lambda led: Encoded.of(json.dumps(
+            jsonable(fn(led)), ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()))
+        if not self.private:
+            exchange["entry"] = (state, entry)
+        return response(entry, exchange.get("headers") or {}, self.private)
 
     def cached(self, key: tuple, fn: Callable[[Ledger], Any]) -> Any:
-        """``fn(ledger)``, computed once per ledger state (the latest audit id) and key."""
-        head = self.store.audit_head()
-        full = (head, *key)
-        with self.lock:
-            if full in self._views:
-                self._views.move_to_end(full)
-                return self._views[full]
-            client = CLIENT.get()
-            if self.views is not None and client is not None:
-                wait = self.views.take(client)
-                if wait:
-                    raise ApiError(429, f"this address asked for too many views that had to be computed: "
-                                   f"try again in {max(1, round(wait))} s (views already computed are not limited)",
-                                   headers=retry_header(wait))
-            value = fn(self.ledger)
-            self._views[full] = value
-            while len(self._views) > self.cache_size:
-                self._views.popitem(last=False)
-            return value
+        """``fn(ledger)``, computed once per ledger state and key."""
+        return self._cached(self.state(), key, fn)
+
+    def _cached(self, state: State, key: tuple, fn: Callable[[Ledger], Any]) -> Any:
+        def compute():
+            # the ledger's own caches checked against the database now (they may be older
+            # than ``state``, if another process wrote); then trusted for the computation
+            self.ledger.refresh()
+            return fn(self.ledger)
+
+        return self._views.get((state, *key), compute, self._charge)
+
+    def _charge(self) -> None:
+        """A view is about to be computed: charge the client one token of its rate limit."""
+        client = CLIENT.get()
+        if self.views is not None and client is not None:
+            wait = self.views.take(client)
+            if wait:
+                raise ApiError(429, f"this address asked for too many views that had to be computed: "
+                               f"try again in {max(1, round(wait))} s (views already computed are not limited)",
+                               headers=retry_header(wait))
 
 
 def site(request: Request) -> Site:

@@ -85,14 +85,14 @@ def deals(
 @router.get("/deals/{deal_id:path}/history", summary="History of a deal")
 def history(site: SiteDep, deal_id: DealId) -> dict[str, Any]:
     """Its dated status events and every recorded change to it (``loopledger history``)."""
-    return site.run(lambda led: {"deal": deal_id, "history": jsonable(led.history(deal_id))})
+    return site.read(lambda led: {"deal": deal_id, "history": jsonable(led.history(deal_id))})
 
 
 @router.get("/deals/{deal_id:path}", summary="One deal")
 def deal(site: SiteDep, deal_id: DealId) -> dict[str, Any]:
     """All fields of a deal, its status history, sources and current ``version`` (send it
     back as ``expected_version`` when amending)."""
-    return site.run(lambda led: jsonable(led.deal(deal_id)))
+    return site.read(lambda led: jsonable(led.deal(deal_id)))
 
 
 @router.get("/facts", summary="Company facts")
@@ -108,7 +108,7 @@ def facts(
     from ..site import parse_date
 
     when = parse_date(as_of, "as_of")
-    frame = site.run(lambda led: led.facts(company=company, metric=metric, as_of=when, latest=latest))
+    frame = site.read(lambda led: led.facts(company=company, metric=metric, as_of=when, latest=latest))
     return {"count": len(frame), "facts": jsonable(frame)}
 
 
@@ -149,7 +149,7 @@ def network(
                            "this server shows the ledger", field=name)
 
     def build(led):
-        pos = site.cached(("layout",), ledger_layout) if layout == "ledger" else None
+        pos = site.cached(("layout",), lambda led: ledger_layout(led, site.layouts)) if layout == "ledger" else None
         return map_view(led, view, min_amount=min_amount, positions=pos)
 
     return site.json(("network", *view.key(), min_amount, layout), build)

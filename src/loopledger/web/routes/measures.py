@@ -94,7 +94,7 @@ def exposure(
                         lambda led: run_exposure(led, view=view).to_dict())
     if company is None:
         return site.json(("exposure-all", as_of, tuple(statuses or ()), amount), lambda led: whole)
-    cid = site.run(lambda led: led.resolve_company(company))
+    cid = site.read(lambda led: led.resolve_company(company))
     out = dict(whole)
     for part in ("companies", "counterparties", "facts_used", "missing"):
         out[part] = [r for r in whole.get(part) or [] if r.get("company") == cid]
@@ -152,7 +152,7 @@ def stress(site: SiteDep, body: StressRequest) -> dict[str, Any]:
 
 def _company(site, text: str, field: str) -> str:
     try:
-        return site.run(lambda led: led.resolve_company(text))
+        return site.read(lambda led: led.resolve_company(text))
     except NotFoundError as e:
         raise ApiError(404, str(e), field=field) from None
 
