@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Optional, TypeAlias
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, create_model
@@ -44,6 +44,7 @@ from pydantic import ValidationError as PydanticError
 from ..errors import LedgerError, Problem, ValidationError
 from ..results import Result, jsonable
 from ..vocabulary import FACT_UNITS
+from .changelog import AUDIT_TABLE
 from .model import (
     MODELS,
     Asset,
@@ -66,7 +67,6 @@ if TYPE_CHECKING:  # pragma: no cover
 import pandas as pd
 
 #: the audit trail's table name for applied change sets
-AUDIT_TABLE = "changesets"
 #: fields no amendment may set: ids, the source list (use add_sources) and retraction (retract)
 NOT_AMENDABLE = ("id", "sources", "retracted", "retracted_reason")
 ID_PATTERN = r"^\d{4}-\d{2}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*$"
@@ -92,7 +92,7 @@ def _entry_model(model: type[Record], name: str, drop: Iterable[str] = (), optio
             continue
         ann = info.annotation
         if fname in optional:
-            fields[fname] = (ann | None, Field(None, description=info.description))
+            fields[fname] = (Optional[ann], Field(None, description=info.description))  # type: ignore[valid-type]
         else:
             fields[fname] = (ann, info)
     for fname, spec in (extra or {}).items():
@@ -101,23 +101,34 @@ def _entry_model(model: type[Record], name: str, drop: Iterable[str] = (), optio
 
 
 _Refs = list[str]
-NewSource = _entry_model(Source, "NewSource", drop=("retracted",), optional=("id",))
-NewCompany = _entry_model(Company, "NewCompany", drop=("retracted",))
-NewDeal = _entry_model(Deal, "NewDeal", drop=("retracted", "retracted_reason"), extra={
-    "status": (str, Field(description="the first status event's status (required)")),
-    "status_date": (str, Field(description="its date (usually the announcement)")),
-    "status_note": (str | None, Field(None, description="its note")),
-    "status_sources": (_Refs | None, Field(None, description="its sources (default: the deal's)")),
-})
-NewEvent = _entry_model(StatusEvent, "NewEvent", drop=("retracted",), optional=("id",))
-NewDisbursement = _entry_model(Disbursement, "NewDisbursement", drop=("retracted",), optional=("id",))
-NewFact = _entry_model(Fact, "NewFact", drop=("retracted",), optional=("id",))
-NewAsset = _entry_model(Asset, "NewAsset", drop=("retracted",))
-NewPledge = _entry_model(Pledge, "NewPledge", drop=("retracted",), extra={
-    "lender": (str | None, Field(None, description="the loan's lender (its payer), checked, not "
-                                 "stored")),
-})
-NewGuarantee = _entry_model(Guarantee, "NewGuarantee", drop=("retracted",), optional=("id",))
+if TYPE_CHECKING:  # pragma: no cover - built at run time; to the type checker, pydantic models
+    NewSource: TypeAlias = BaseModel
+    NewCompany: TypeAlias = BaseModel
+    NewDeal: TypeAlias = BaseModel
+    NewEvent: TypeAlias = BaseModel
+    NewDisbursement: TypeAlias = BaseModel
+    NewFact: TypeAlias = BaseModel
+    NewAsset: TypeAlias = BaseModel
+    NewPledge: TypeAlias = BaseModel
+    NewGuarantee: TypeAlias = BaseModel
+else:
+    NewSource = _entry_model(Source, "NewSource", drop=("retracted",), optional=("id",))
+    NewCompany = _entry_model(Company, "NewCompany", drop=("retracted",))
+    NewDeal = _entry_model(Deal, "NewDeal", drop=("retracted", "retracted_reason"), extra={
+        "status": (str, Field(description="the first status event's status (required)")),
+        "status_date": (str, Field(description="its date (usually the announcement)")),
+        "status_note": (str | None, Field(None, description="its note")),
+        "status_sources": (_Refs | None, Field(None, description="its sources (default: the deal's)")),
+    })
+    NewEvent = _entry_model(StatusEvent, "NewEvent", drop=("retracted",), optional=("id",))
+    NewDisbursement = _entry_model(Disbursement, "NewDisbursement", drop=("retracted",), optional=("id",))
+    NewFact = _entry_model(Fact, "NewFact", drop=("retracted",), optional=("id",))
+    NewAsset = _entry_model(Asset, "NewAsset", drop=("retracted",))
+    NewPledge = _entry_model(Pledge, "NewPledge", drop=("retracted",), extra={
+        "lender": (str | None, Field(None, description="the loan's lender (its payer), checked, not "
+                                     "stored")),
+    })
+    NewGuarantee = _entry_model(Guarantee, "NewGuarantee", drop=("retracted",), optional=("id",))
 
 _Table = Literal["sources", "companies", "deals", "events", "disbursements", "facts", "assets", "pledges",
                  "guarantees"]
@@ -420,7 +431,7 @@ class _Plan:
             self.problem(place, "deal", f"unknown deal '{deal}'")
             return
         if not values.get("id"):
-            values["id"] = f"{deal}/{self._next_event_number(deal)}"
+            values["id"] = f"{deal}/{self._next_event_number(str(deal))}"
         self.add("events", values, place)
 
     def _next_event_number(self, deal: str) -> int:
@@ -671,35 +682,6 @@ def apply_all(ledger: Ledger, path: str | Path, actor: str | None = None,
         out.append(report)
         if dry_run and report.status == "checked":
             break
-    return out
-
-
-def bundled_notes(data: Path) -> list[dict[str, Any]]:
-    """Audit notes recording the change sets the bundled tables hold as applied (read from the
-    generated ``changelog.csv`` next to them)."""
-    import csv
-
-    path = Path(data) / "changelog.csv"
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    return [{"table_name": AUDIT_TABLE, "record_id": r["entry"], "action": "bundled",
-             "reason": f"{r['entry']}: held by the bundled dataset",
-             "after": {"digest": r.get("digest", ""), "date": r["date"], "summary": r["summary"],
-                       "why": r["why"], "file": Path(r.get("script") or "").name,
-                       "added": parse_counts(r["added"]), "changed": parse_counts(r["changed"]),
-                       "retracted": parse_counts(r["retracted"])}}
-            for r in rows]
-
-
-def parse_counts(text: str) -> dict[str, int]:
-    """'sources:3|deals:1' -> {'sources': 3, 'deals': 1} (blank -> {})."""
-    out: dict[str, int] = {}
-    for part in (text or "").split("|"):
-        if part.strip():
-            table, n = part.split(":")
-            out[table.strip()] = int(n)
     return out
 
 

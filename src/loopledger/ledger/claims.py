@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -27,8 +27,11 @@ from ..vocabulary import PRIORITY_RANKS
 from .dates import start_of
 from .view import View
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .ledger import Ledger
+
+class _Records(Protocol):
+    """What :func:`claims` reads of a :class:`~loopledger.ledger.ledger.Ledger`: its records."""
+
+    def records(self, table: str) -> list[Any]: ...
 
 ASSET_COLUMNS = ["id", "kind", "owner", "description", "gpu_count", "gpu_generation", "value", "value_as_of",
                  "value_note", "sources"]
@@ -73,7 +76,7 @@ def _float(value: Any) -> float:
     return float("nan") if value is None else float(value)
 
 
-def claims(ledger: Ledger, view: View) -> Claims:
+def claims(ledger: _Records, view: View) -> Claims:
     """The claims live at ``view.as_of`` (see the module docstring).
 
     >>> from loopledger import load_default

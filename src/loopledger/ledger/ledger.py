@@ -110,7 +110,7 @@ class Ledger:
         counts loaded; loads nothing if the database already holds deals."""
         if empty or self.store.count("deals") > 0:
             return {}
-        from .changes import bundled_notes
+        from .changelog import bundled_notes
 
         parsed, problems = validate_files(data_dir(), self.known())
         if problems:  # pragma: no cover - tests/data keeps the bundled files valid

@@ -144,7 +144,8 @@ def encumbrance_of(claims: Claims, legs: pd.DataFrame, counting: str = "",
         if is_asset:
             a = assets.loc[collateral] if collateral in assets.index else None
             value = float(a["value"]) if a is not None else np.nan
-            kind, owner, payer = (a["kind"], a["owner"], None) if a is not None else (None, None, None)
+            payer: Any = None
+            kind, owner = (a["kind"], a["owner"]) if a is not None else (None, None)
             description = a["description"] if a is not None else None
             basis = "stated value" if not np.isnan(value) else "value not known"
             sources = a["sources"] if a is not None else ""

@@ -438,7 +438,7 @@ def loop_hints(ledger: Ledger, view: View, cycles: pd.DataFrame, net=None,
                             "amount_with_added": float(amount_wide[(a, b)]), "deals": lifting},
                     "bottleneck_with_added": {"payer": hops[j][0], "payee": hops[j][1], "amount": with_extra},
                     "statuses": list(wider.statuses or ()), "text": text})
-    out.sort(key=lambda h: (-(h["with_added"] - h["bottleneck"]), h["names"]))
+    out.sort(key=lambda h: (-(float(h["with_added"]) - float(h["bottleneck"])), h["names"]))  # type: ignore[arg-type]
     return out[:limit]
 
 

@@ -34,7 +34,6 @@ from ..vocabulary import DEBT_KINDS, CompanyType
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..ledger import Ledger
-    from .encumbrance import Encumbrance
 
 VEHICLE_COLUMNS = ["vehicle", "name", "sponsors", "sponsor_basis", "owners", "debt", "loans", "lenders"]
 SPONSOR_COLUMNS = ["sponsor", "vehicles", "debt", "loans", "shared_with"]
@@ -88,8 +87,9 @@ def vehicle_sponsors(ledger: Ledger) -> dict[str, tuple[list[str], str, str | No
     return out
 
 
-def offbalance_of(ledger: Ledger, result: Encumbrance, view: View) -> OffBalance:
-    """The look-through of vehicles (module docstring) for the view of an encumbrance result."""
+def offbalance_of(ledger: Ledger, result: Any, view: View) -> OffBalance:
+    """The look-through of vehicles (module docstring) for the view of an encumbrance result
+    (an :class:`~loopledger.measures.encumbrance.Encumbrance`; only its ``claims`` table is read)."""
     legs = ledger.legs(view=view)
     names = ledger.company_names()
     sponsors = vehicle_sponsors(ledger)

@@ -7,13 +7,26 @@ amounts at the high end), computed once per report."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
+
+import pandas as pd
 
 from ..errors import LedgerError
 from ..measures.encumbrance import FLAG_WORDS, Encumbrance, encumbrance
+from .markup import Section, company_link, deal_link, esc, money, para, pct, source_links, table
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .build import Section, _Builder
+
+class _Builder(Protocol):
+    """What the claims sections read of the report's builder (:class:`.build._Builder`)."""
+
+    ledger: Any
+    as_of: Any
+    deals: pd.DataFrame
+    deal_by_id: dict[str, Any]
+
+    def name(self, cid: str) -> str: ...
+
+    def deal_refs(self, deal_ids: Any, with_sources: bool = True) -> str: ...
 
 
 def _result(b: _Builder) -> Encumbrance:
@@ -33,7 +46,6 @@ def _source_urls(b: _Builder) -> dict[str, str]:
 
 
 def _sources(b: _Builder, ids: Any) -> str:
-    from .build import source_links
 
     urls = _source_urls(b)
     return source_links([urls.get(s, s) for s in str(ids or "").split(";") if s])
@@ -41,21 +53,18 @@ def _sources(b: _Builder, ids: Any) -> str:
 
 def _company(b: _Builder, cid: str, name: str | None = None) -> str:
     """A link to the company's entry in the deals appendix, or its name when it has none."""
-    from .build import company_link, esc
 
     parties = set(b.deals["payer"]) | set(b.deals["payee"])
     return company_link(cid, name or b.name(cid)) if cid in parties else esc(name or b.name(cid))
 
 
 def _deal(b: _Builder, did: str) -> str:
-    from .build import deal_link, esc
 
     return deal_link(did) if did in b.deal_by_id else esc(did)
 
 
 def section_offbalance(b: _Builder, s: Section) -> None:
     """Off-balance-sheet debt by sponsor, and the debt resting on each company's contracts."""
-    from .build import esc, money, para, table
 
     e = _result(b)
     if e.by_sponsor is None or e.vehicles is None or e.resting_on is None:  # pragma: no cover - always computed
@@ -93,7 +102,6 @@ def section_offbalance(b: _Builder, s: Section) -> None:
 
 def section_multiple_claims(b: _Builder, s: Section) -> None:
     """Assets and contracts with more than one claim, and every flagged one."""
-    from .build import esc, money, para, pct, table
 
     e = _result(b)
     many = e.more_than_one_claim()

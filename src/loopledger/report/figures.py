@@ -277,11 +277,12 @@ def loops_chart(loops: list[dict], n: int = 3) -> Figure:
             # the label sits beside its own arrow: outward for a triangle or more, on the side the
             # arc bows to for a two-company loop
             off = np.array([-(b - a)[1], (b - a)[0]]) * (-0.28 if k == 2 else 0.12)
-            ax.text(*(mid + off), _money(hop["amount"]), fontsize=7, ha="center", va="center",
+            x, y = mid + off
+            ax.text(x, y, _money(hop["amount"]), fontsize=7, ha="center", va="center",
                     color="#c0392b" if bottleneck else "#1c2833",
                     bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
         for j, name in enumerate(names):
-            ax.text(*xy[j], name, ha="center", va="center", fontsize=8, fontweight="bold",
+            ax.text(xy[j][0], xy[j][1], name, ha="center", va="center", fontsize=8, fontweight="bold",
                     bbox=dict(boxstyle="round,pad=0.3", fc="#eaf2f8", ec="#1b4f72"))
         ax.set_xlim(-1.5, 1.5)
         ax.set_ylim(-1.4, 1.45)

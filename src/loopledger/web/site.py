@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, Literal, Optional
 
-from fastapi import Depends, Query, Request, Response
+from fastapi import Depends, Query, Request
 
 from ..ledger import Ledger
 from ..ledger.dates import PartialDate
@@ -113,8 +113,9 @@ class Site:
         self.ledger.refresh()
         return fn(self.ledger, *args, **kwargs)
 
-    def json(self, key: tuple, fn: Callable[[Ledger], Any]) -> Response:
-        """The view ``fn(ledger)`` as JSON, computed and encoded once per ledger state and key
+    def json(self, key: tuple, fn: Callable[[Ledger], Any]) -> Any:
+        """A :class:`Response` (typed ``Any`` so that routes keep their JSON return annotation,
+        which the OpenAPI page documents): the view ``fn(ledger)`` as JSON, computed and encoded once per ledger state and key
         (and per user on a private server), compressed when the client accepts gzip, 304
         when its ``If-None-Match`` names it; see :mod:`loopledger.web.viewcache`."""
         state = self.state()

@@ -33,7 +33,7 @@ import pandas as pd
 
 from ...results import Result, jsonable
 from ...vocabulary import BUFFER_BY_RULE, METRIC_FAMILIES, PRIMARY_SOURCE_TYPES, infinite_buffer_by_rule
-from ..changes import parse_counts
+from ..changelog import parse_counts
 
 __all__ = ["BUFFER_FAMILIES", "REQUIRED_FAMILIES", "BufferFacts", "Changelog", "SourceGaps", "buffer_facts",
            "changelog", "parse_counts", "source_gaps"]
