@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import struct
 from pathlib import Path
 
 import pytest
@@ -109,5 +110,13 @@ def test_first_screen_holds_a_figure_and_the_findings(html_text, tmp_path):
             assert findings["y"] >= 0 and findings["y"] + findings["height"] <= 900, findings
             assert figure["y"] >= 0 and figure["y"] + figure["height"] <= 900, figure
             assert figure["width"] > 300 and figure["height"] > 200
+            # the README's picture of the report's first screen: checked in, taken again when
+            # LOOPLEDGER_REGENERATE_SCREENSHOTS=1
+            shot = Path(__file__).resolve().parents[2] / "docs" / "images" / "report-page1.png"
+            if os.environ.get("LOOPLEDGER_REGENERATE_SCREENSHOTS") == "1":
+                pg.screenshot(path=str(shot), full_page=False)
+            assert shot.exists(), f"{shot} is missing: run with LOOPLEDGER_REGENERATE_SCREENSHOTS=1"
+            head = shot.read_bytes()[:24]
+            assert head[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", head[16:24]) == (1440, 900)
         finally:
             b.close()
