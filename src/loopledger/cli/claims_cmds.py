@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from ..errors import LedgerError
 from .app import (
@@ -63,14 +62,15 @@ def claims_cmd(
         lines = []
         for c in order.get_group(r.collateral).itertuples():
             rank = text(c.priority_label) or "priority not stated"
-            lines.append(escape(f"{rank}: {c.loan} ({c.lender}) {money(c.amount)}"
-                                + (f" x{c.share:g}" if c.share != 1 else "") + f" [{c.sources}]"))
+            # cells are plain text (no markup), so the source ids' brackets print as they are
+            lines.append(f"{rank}: {c.loan} ({c.lender}) {money(c.amount)}"
+                         + (f" x{c.share:g}" if c.share != 1 else "") + f" [{c.sources}]")
         rows.append([r.collateral, f"{r.collateral_type} ({text(r.kind)})", text(r.owner), money(r.value),
                      "\n".join(lines), money(r.pledged_total), _pct(r.pledged_share),
                      "; ".join(FLAG_WORDS[f] for f in r.flags)])
     con.print(table(f"Claims on assets and pledged contracts as of {e.as_of} (USD billions)",
                     ["collateral", "type", "owner", "value", "claims in priority order", "pledged", "pledged/value",
-                     "flags"], rows, right={"value", "pledged", "pledged/value"}))
+                     "flags"], rows, right={"value", "pledged", "pledged/value"}, whole={"collateral"}))
     if e.by_sponsor is not None and e.vehicles is not None and e.resting_on is not None:
         con.print(table("Off-balance-sheet debt by sponsor: debt borrowed by the vehicles each sponsors "
                         "(USD billions; a vehicle with two sponsors counts under both)",
