@@ -36,6 +36,11 @@ def _soak() -> Callable[[], None]:
     return bench_soak.run
 
 
+def _startup() -> Callable[[], None]:
+    from bench import bench_startup
+    return bench_startup.run
+
+
 def _stress() -> Callable[[], None]:
     from bench import bench_stress
     return bench_stress.run
@@ -54,6 +59,7 @@ BENCHMARKS: dict[str, Callable[[], Callable[[], None]]] = {
     "cycles": _cycles,
     "map": _map,
     "soak": _soak,
+    "startup": _startup,
     "stress": _stress,
     "web": _web,
 }
