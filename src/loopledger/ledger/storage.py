@@ -174,7 +174,7 @@ def _is_key(value: Any) -> bool:
 
 #: the newest revision under ``migrations/versions`` (tests/ledger/test_storage.py checks that it
 #: is Alembic's head), so that opening an up-to-date database does not import Alembic
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005"
 
 
 def stored_revision(engine: Engine) -> str | None:
