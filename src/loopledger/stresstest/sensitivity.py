@@ -131,9 +131,11 @@ def _apply(p: StressParams, name: str, value: Any) -> StressParams:
     return dataclasses.replace(p, **{option: value})
 
 
-def _used(p: StressParams, name: str) -> Any:
-    """The value the base run takes: the option's, else its stated default (a fact of the
-    ledger may take precedence over it in the run: "facts, else X")."""
+def _used(p: StressParams, name: str, used: Mapping[str, str] | None = None) -> Any:
+    """The value the base run takes: the option's, else what the base run's assumptions table
+    says it used (``used``: a value derived from the ledger where there is one, with its
+    basis), else its stated default (a fact of the ledger may take precedence over it in the
+    run: "facts, else X")."""
     option, _, key = name.partition(".")
     value = getattr(p, option)
     if key:
@@ -142,6 +144,8 @@ def _used(p: StressParams, name: str) -> Any:
         return value
     if option == "recovery":
         return DEFAULT_RECOVERY[p.loss_basis]
+    if used and name in used:
+        return used[name]
     if name in DEFAULTS:
         return f"facts, else {DEFAULTS[name].value}"
     return ""
@@ -190,17 +194,27 @@ def sensitivity(source, fail: str | Iterable[str] = (), *, ranges: Mapping[str, 
     variants = {name: (_apply(p, name, r.low), _apply(p, name, r.high)) for name, r in chosen.items()}
     names = [fail] if isinstance(fail, str) else list(fail)
 
-    def run(q: StressParams) -> dict[str, Any]:
-        t = run_stress(source, exposures_for(source, view, q, buffers), names, q).totals
+    used: dict[str, str] = {}
+
+    def run(q: StressParams, keep: bool = False) -> dict[str, Any]:
+        r = run_stress(source, exposures_for(source, view, q, buffers), names, q)
+        if keep and r.assumptions is not None and len(r.assumptions):
+            # what the base run took for each assumption (a value derived from the ledger's
+            # facts where there is one), so the table says what was varied around
+            for a in r.assumptions:
+                v, basis = a.get("value"), a.get("basis")
+                if isinstance(v, (int, float)) and not isinstance(v, bool):
+                    used[str(a["name"])] = f"{v:g} ({basis})" if basis else f"{v:g}"
+        t = r.totals
         return dict(loss=float(t["total_loss"]), gross=float(t["total_loss_gross"]),
                     defaults=int(t["defaults"]), distressed=int(t["distressed"]))
 
-    base = run(p)
+    base = run(p, keep=True)
     rows = []
     for name, (q_low, q_high) in variants.items():
         lo, hi = run(q_low), run(q_high)
         r = chosen[name]
-        rows.append(dict(assumption=name, value=_used(p, name), low=r.low, high=r.high,
+        rows.append(dict(assumption=name, value=_used(p, name, used), low=r.low, high=r.high,
                          loss_low=lo["loss"], loss_high=hi["loss"], swing=hi["loss"] - lo["loss"],
                          gross_low=lo["gross"], gross_high=hi["gross"],
                          defaults_low=lo["defaults"], defaults_high=hi["defaults"],
