@@ -183,3 +183,35 @@ def test_a_refused_edit_leaves_no_orphan_source(db_url, ledger_folder):
     # and an accepted amendment writes its new source with it
     ledger.amend("deals", "acme-bolt-1", {"amount_low": 1.5}, source=src, reason="ok")
     assert ledger.store.count("sources") == n_sources + 1
+
+
+def test_two_writers_adding_an_event_to_one_deal_at_once_both_land(db_url, ledger_folder):
+    """Two clients (two server processes) add an event to the same deal; the second read the
+    events before the first wrote, so it picks the same number: its insert meets the first's
+    id, and it takes the next number instead of failing (the soak benchmark's 500)."""
+    first, second = Ledger.open(db_url), Ledger.open(db_url)
+    first.import_path(ledger_folder)
+    src = {"url": "https://example.org/stall", "publisher": "Example", "date": "2026-02-01", "type": "news"}
+    second.refresh()
+    second.events()  # its cached view of the events, soon stale
+    a = first.add_event("bolt-acme-1", "cancelled_stalled", "2026-02-01", src, note="first")
+    b = second.add_event("bolt-acme-1", "definitive", "2026-03-01", src, note="second")
+    assert (a, b) == ("bolt-acme-1/2", "bolt-acme-1/3")
+    first.refresh()
+    assert set(first.events(deal="bolt-acme-1")["id"]) == {"bolt-acme-1/1", "bolt-acme-1/2", "bolt-acme-1/3"}
+
+
+def test_an_insert_that_meets_an_existing_id_is_a_conflict_and_writes_nothing(db_url, ledger_folder):
+    from loopledger.errors import ConflictError
+    from loopledger.ledger.model import Source
+
+    ledger = Ledger.open(db_url)
+    ledger.import_path(ledger_folder)
+    existing = ledger.records("sources")[0]
+    audit_before = len(ledger.store.audit())
+    fresh = Source(**{**existing.model_dump(), "id": "src-brand-new", "url": "https://example.org/new"})
+    with pytest.raises(ConflictError, match="at the same time"):
+        ledger.store.insert({"sources": [fresh, existing]}, "ed", "test")
+    assert ledger.store.count("sources") == len(ledger.records("sources"))
+    assert "src-brand-new" not in {s.id for s in Ledger.open(db_url).records("sources")}
+    assert len(ledger.store.audit()) == audit_before

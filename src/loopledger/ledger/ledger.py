@@ -25,7 +25,7 @@ from typing import Any, Literal, overload
 import numpy as np
 import pandas as pd
 
-from ..errors import LedgerError, NotFoundError, Problem, ValidationError
+from ..errors import ConflictError, LedgerError, NotFoundError, Problem, ValidationError
 from ..network import FlowNetwork
 from ..results import jsonable
 from ..vocabulary import BINDING_STATUSES, METRIC_FAMILIES, MONEY_UNIT, source_rank
@@ -684,15 +684,25 @@ class Ledger:
         """Record a deal's new status from a date on (status changes are events, never edits)."""
         self.record("deals", deal_id)
         sid, source_rows = self._source_rows(source)
-        n = 1 + max(
-            [int(e.id.rsplit("/", 1)[1]) for e in self.records("events", include_retracted=True)
-             if e.deal == deal_id and e.id.rsplit("/", 1)[-1].isdigit()] or [0]
-        )
-        eid = f"{deal_id}/{n}"
-        self.add({"sources": source_rows,
-                  "events": [dict(id=eid, deal=deal_id, date=date, status=status, note=note,
-                                  sources=[sid])]}, actor=actor, reason=note)
-        return eid
+        # the event's number is the next free one; when another writer takes it at the same
+        # moment (two editors, two server processes), read again and take the next
+        for attempt in range(5):
+            n = 1 + max(
+                [int(e.id.rsplit("/", 1)[1]) for e in self.records("events", include_retracted=True)
+                 if e.deal == deal_id and e.id.rsplit("/", 1)[-1].isdigit()] or [0]
+            )
+            eid = f"{deal_id}/{n}"
+            try:
+                self.add({"sources": source_rows,
+                          "events": [dict(id=eid, deal=deal_id, date=date, status=status, note=note,
+                                          sources=[sid])]}, actor=actor, reason=note)
+                return eid
+            except ConflictError:
+                if attempt == 4:
+                    raise
+                self.refresh()
+                sid, source_rows = self._source_rows(source)  # the source may now exist
+        raise AssertionError("unreachable")
 
     def amend(self, table: str, record_id: str, changes: Mapping[str, Any], source: Any = None,
               reason: str | None = None, actor: str | None = None,

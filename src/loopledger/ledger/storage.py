@@ -282,9 +282,15 @@ class Store:
         reason: str | None,
         action: str = "insert",
     ) -> dict[str, int]:
-        """Insert records of several tables in one transaction; audit each one."""
-        with self.engine.begin() as conn:
-            return self._insert(conn, records, actor, reason, action, _now())
+        """Insert records of several tables in one transaction; audit each one. A record whose
+        id another writer inserted first (two editors adding at once) raises ConflictError, and
+        nothing of the transaction is kept."""
+        try:
+            with self.engine.begin() as conn:
+                return self._insert(conn, records, actor, reason, action, _now())
+        except sa.exc.IntegrityError as e:
+            raise ConflictError("a record with one of these ids was added at the same time by another "
+                                "edit; nothing was written: read the ledger again and retry") from e
 
     def _insert(self, conn, records: Mapping[str, Iterable[Record]], actor: str, reason: str | None,
                 action: str, now: datetime) -> dict[str, int]:
