@@ -330,7 +330,9 @@ def run_chunk(plan: Plan, task: tuple[int, np.random.SeedSequence, int]) -> dict
     loss, direct = out.loss, out.direct
     others = (plan.h0 == 0)[:, None]
     if out.h is not None:
-        R_dr = plan.weights @ (np.nan_to_num(out.h) - h0)
+        # summed row by row, not by BLAS (whose threaded sums differ in the last bits with the
+        # thread count, so a Dask worker with one thread would not match this process)
+        R_dr = (plan.weights[:, None] * (np.nan_to_num(out.h) - h0)).sum(axis=0)
     else:
         R_dr = np.full(B, np.nan)
     defaulted = out.defaulted & others
