@@ -10,7 +10,6 @@ import typer
 
 from ..errors import LedgerError
 from ..ledger.dates import parse_as_of
-from ..ledger.view import View
 from ..vocabulary import KINDS, STATUS_LABELS, STATUSES, label
 from .app import AsOfOption, DbOption, JsonOption, app, console, counting, emit_json, money, open_ledger, table, text
 
@@ -158,6 +157,8 @@ def deals(
     con.print("* a summary or subset leg: listed, not added to the total (its parts are). The total adds "
               "stated lows, and highs (the low where only 'more than' is known); legs with no amount are "
               "counted, never added as 0. Words for kinds and statuses: loopledger show ID.", markup=False)
+    from ..ledger.view import View  # pandas: imported when a command runs, not for --help
+
     counting(con, View.of(as_of=d, statuses=status or None, kinds=kind or None))
 
 
@@ -300,6 +301,8 @@ def summary(db: DbOption = None, as_of: AsOfOption = None, json: JsonOption = Fa
         markup=False, soft_wrap=True,
     )
     con.print(f"Data reaches: latest event {s.data_reaches or 'none'}.", markup=False)
+    from ..ledger.view import View
+
     counting(con, View.of(as_of=s.as_of, statuses=None))
 
 

@@ -5,6 +5,18 @@ server-rendered page with the map, the cycles, the stress test and team editing.
 uvicorn. See ``docs/web.md``.
 """
 
-from .app import create_app
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["create_app"]
+
+
+def __getattr__(name: str) -> Any:
+    # FastAPI is imported when the app is built, not when a command only reads the accounts
+    # (``loopledger user list`` imports :mod:`loopledger.web.auth`)
+    if name == "create_app":
+        from .app import create_app
+
+        return create_app
+    raise AttributeError(name)
