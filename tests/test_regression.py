@@ -108,7 +108,9 @@ def secured_parties(led, d) -> set[str]:
     return {X.nodes[i] for i in set(sec.lender.tolist()) | set(sec.borrower.tolist())}
 
 
-GROSS = dict(loss_basis="gross", substitution=0)
+# buffer_fallback="none": the snapshot read market values only (the book-equity fallback for
+# companies without one came later, with the vehicles' first-loss equity)
+GROSS = dict(loss_basis="gross", substitution=0, buffer_fallback="none")
 
 
 def compare_stress(before, result, parties, loss_col="loss"):

@@ -106,7 +106,7 @@ def test_stress_prints_both_bases_components_the_sentence_and_what_it_counts(cli
     assert r.code == 0, r.err
     for word in ("economic losses", "gross", "stranded", "Components:", "If OpenAI fails", "Who absorbs what",
                  "Economic losses (stakes at cost); horizon 24 months; recovery 37% (default)",
-                 "buffers = market_value", "companies without a market_value figure"):
+                 "buffers = market_value (else book_equity)", "companies without a market_value or book_equity figure"):
         assert word in r.out, word
     g = cli("stress", "--fail", "OpenAI", "--as-of", AS_OF, "--db", db, "--loss-basis", "gross", "--json")
     e = cli("stress", "--fail", "OpenAI", "--as-of", AS_OF, "--db", db, "--json")

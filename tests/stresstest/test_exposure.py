@@ -181,6 +181,38 @@ def test_buffers_placeholders_and_missing_figures():
     assert early.buffers[list(early.nodes).index("seller")] == 80
 
 
+def test_a_company_without_a_market_value_falls_back_to_its_book_equity():
+    """A vehicle has no market value, only its first-loss equity: the default buffer basis
+    (market value) falls back to book equity for it, says so in its basis, and with
+    buffer_fallback="none" it is missing again; cash as the fallback takes cash."""
+    deals = [
+        dict(id="d1", payer="lab", payee="vehicle", kind="lease", status="definitive", date="2025-01-01",
+             amount_low=30, amount_high=30),
+        dict(id="d2", payer="lab", payee="listed", kind="cloud_contract", status="definitive", date="2025-01-01",
+             amount_low=10, amount_high=10),
+    ]
+    facts = [
+        dict(company="vehicle", metric="book_equity", value=7, as_of="2025-06-01"),
+        dict(company="vehicle", metric="cash", value=2, as_of="2025-06-01"),
+        dict(company="listed", metric="market_cap", value=50, as_of="2025-06-01"),
+        dict(company="listed", metric="book_equity", value=20, as_of="2025-06-01"),
+    ]
+    led = ledger_of(deals, facts)
+
+    def read(**kw):
+        X = build_exposures(led, as_of=AS_OF, **kw)
+        return dict(zip(X.nodes, X.buffers)), dict(zip(X.nodes, X.buffer_flag)), dict(zip(X.nodes, X.buffer_basis))
+
+    E, flags, basis = read()
+    assert E["vehicle"] == 7 and flags["vehicle"] == "" and "no market_value figure: book_equity instead" in basis["vehicle"]
+    assert E["listed"] == 50  # a company with a market value keeps it
+    assert np.isinf(E["lab"]) and flags["lab"] == "missing"
+    E, flags, _ = read(buffer_fallback="none")
+    assert np.isinf(E["vehicle"]) and flags["vehicle"] == "missing"
+    assert read(buffer_fallback="cash")[0]["vehicle"] == 2
+    assert read(buffer="book_equity")[0]["listed"] == 20
+
+
 def test_statuses_gpu_assets_and_bad_options():
     deals = [
         dict(id="loi", payer="lab", payee="chips", kind="compute_purchase", status="announced_loi",

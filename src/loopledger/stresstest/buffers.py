@@ -3,7 +3,9 @@
 
 A buffer is the latest figure of a metric family of :data:`loopledger.vocabulary.METRIC_FAMILIES`
 on or before the as-of date: ``market_value`` (market cap, else the latest private valuation),
-``book_equity`` or ``cash``. Placeholders (unnamed capital markets, bank lenders) and
+``book_equity`` or ``cash``; a company without a figure of that family takes one of the
+fallback family (``buffer_fallback``, default ``book_equity``: a financing vehicle's first-loss
+equity, the only buffer such a company has), else ``missing_buffer``. Placeholders (unnamed capital markets, bank lenders) and
 governments have infinite buffers. A company without a figure gets ``missing_buffer``:
 ``"infinite"`` (it absorbs and reports losses, never fails; flagged ``missing``), ``"exclude"``
 (dropped with its legs), ``"error"`` or a number of USD billions.
@@ -40,10 +42,17 @@ def is_placeholder(row: Any) -> bool:
 
 
 def buffers(ledger: Ledger, companies: pd.DataFrame, node_ids: list[str], family: str,
-            missing_buffer: Any, as_of: date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            missing_buffer: Any, as_of: date, fallback: str | None = None
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(buffers, basis, flag) per node: see the module docstring. ``flag`` is ``""``,
-    ``"placeholder"``, ``"missing"`` or ``"dropped"`` (with ``missing_buffer="exclude"``)."""
+    ``"placeholder"``, ``"missing"`` or ``"dropped"`` (with ``missing_buffer="exclude"``).
+    ``fallback`` (a family, or None / "none"): a company without a figure of ``family`` takes
+    its latest figure of this family instead, said in its basis."""
     figures = latest_figures(ledger, family, as_of)
+    if fallback and fallback not in ("none", family):
+        for c, (value, what) in latest_figures(ledger, fallback, as_of).items():
+            if c not in figures:
+                figures[c] = (value, f"{what} (no {family} figure: {fallback} instead)")
     info = companies.set_index("id")
     E, basis, flag, missing = [], [], [], []
     for c in node_ids:

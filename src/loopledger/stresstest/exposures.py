@@ -318,7 +318,8 @@ def build_exposures(ledger: Ledger, view: View | None = None, params: StressPara
     companies = ledger.companies()
     names = dict(zip(companies["id"], companies["name"]))
     node_ids = sorted(set(frame["holder"]) | set(frame["counterparty"]))
-    E, basis, flag = read_buffers(ledger, companies, node_ids, p.buffer, p.missing_buffer, view.as_of)
+    E, basis, flag = read_buffers(ledger, companies, node_ids, p.buffer, p.missing_buffer, view.as_of,
+                                  fallback=p.buffer_fallback)
     nodes = np.asarray(node_ids, dtype=object)
     dropped: list[str] = []
     if p.missing_buffer == "exclude":

@@ -48,6 +48,10 @@ class StressParams(ParamSet):
     buffer: str = param("market_value", "What absorbs a company's losses: its market value "
                         "(market cap or latest private valuation), book equity or cash.",
                         choices=BUFFER_BASES)
+    buffer_fallback: str = param("book_equity", "A company without a figure of the buffer basis "
+                                 "uses its latest figure of this one instead (a financing vehicle's "
+                                 "first-loss equity, a private company's book equity); none to go "
+                                 "straight to missing_buffer.", choices=(*BUFFER_BASES, "none"))
     missing_buffer: Any = param("infinite", "A company without that figure: infinite (absorbs, "
                                 "never fails; flagged), error, exclude (drop it and its legs) or "
                                 "a buffer in USD bn.", choices=MISSING_BUFFER_OPTIONS, number_ok=True,
@@ -176,7 +180,7 @@ class StressParams(ParamSet):
 
     def exposure_options(self) -> dict[str, Any]:
         """The options that say how exposures are read from the ledger."""
-        return dict(buffer=self.buffer, missing_buffer=self.missing_buffer,
+        return dict(buffer=self.buffer, buffer_fallback=self.buffer_fallback, missing_buffer=self.missing_buffer,
                     include_warrants=self.include_warrants, warrant_vested=self.warrant_vested,
                     loss_share=self.loss_share, termination_haircut=dict(self.termination_haircut),
                     paid=dict(self.paid), horizon_months=self.horizon_months)

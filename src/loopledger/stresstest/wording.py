@@ -42,6 +42,7 @@ def basis_note(X: Exposures, p: StressParams) -> dict[str, Any]:
         lag_quarters=p.lag_quarters,
         price_cut=p.price_cut,
         buffer=p.buffer,
+        buffer_fallback=p.buffer_fallback,
         missing_buffer=mb,
         companies_without_buffer=len(missing),
         without_buffer=missing,
@@ -63,15 +64,18 @@ def footer(note: dict[str, Any], p: StressParams) -> str:
     sub_text = (f"substitution: the market's reconfiguration (lag {note['lag_quarters']} quarters, price cut "
                 f"{note['price_cut']:.0%})" if isinstance(sub, str) else f"substitution {sub:g}")
     n = note["companies_without_buffer"]
-    nb = (f"{n} companies without a {note['buffer']} figure, {note['without_buffer_treatment']}" if n
-          else f"every company has a {note['buffer']} figure")
+    fb = note.get("buffer_fallback")
+    fb = fb if fb and fb not in ("none", note["buffer"]) else None
+    what = f"{note['buffer']} or {fb}" if fb else note["buffer"]
+    nb = (f"{n} companies without a {what} figure, {note['without_buffer_treatment']}" if n
+          else f"every company has a {what} figure")
     statuses = ", ".join(note["statuses"] or []) if note.get("statuses") else "the view's statuses"
     claims = note.get("claims", "no claims recorded")
     if claims != "no claims recorded" and note["loss_basis"] == "economic":
         claims += f" (pledged assets sold at a {note.get('collateral_haircut', p.collateral_haircut):.0%} haircut)"
     return (f"{note['loss_basis'].capitalize()} losses (stakes at {note['stake_basis']}); horizon "
             f"{note['horizon_months']} months; recovery {note['recovery']:.0%} ({note['recovery_source']}); {sub_text}; "
-            f"buffers = {note['buffer']}; {nb}. Model {note['model']}; as of {note['as_of']}; statuses {statuses}; "
+            f"buffers = {note['buffer']}{f' (else {fb})' if fb else ''}; {nb}. Model {note['model']}; as of {note['as_of']}; statuses {statuses}; "
             f"amounts on the {note['amount']} basis. Claims: {claims}.")
 
 
