@@ -397,3 +397,55 @@ def test_two_editors_amending_the_same_deal_in_the_page(browser, server):
     shot(pages[1], "8_conflict")
     for pg in pages:
         pg.context.close()
+
+
+def test_the_claims_overlay_draws_each_pledge_from_lender_to_owner_and_hides(page, server):
+    """Issue 17 part 5: pledges drawn distinctly (dotted, their own colour and legend entry),
+    off by default and hidden again by the same control; the edges expected here are worked
+    out from /api/claims and /api/network, not from the page's code."""
+    open_dashboard(page, server)
+    cy = "window.loopledger.cy"
+    assert page.evaluate(f"{cy}.edges('.claim').length") == 0  # the first view: the flows alone
+    flows = page.evaluate(f"{cy}.edges().length")
+    page.check("#show-claims")
+    page.wait_for_function("() => Number(document.querySelector('#map').dataset.claims || 0) > 0")
+    today = date.today().isoformat()
+    claims = _get(f"{server.url}/api/claims?as_of={today}")
+    net = _get(f"{server.url}/api/network?as_of={today}&" + "&".join(f"status={s}" for s in ALL))
+    nodes = {n["id"] for n in net["nodes"]}
+    expected = {(r["lender"], c["owner"], c["collateral"]) for c in claims["collateral"] for r in c["claims_in_order"]
+                if r["lender"] and c["owner"] and r["lender"] != c["owner"] and {r["lender"], c["owner"]} <= nodes}
+    drawn = page.evaluate(f"{cy}.edges('.claim').map(e => [e.data('source'), e.data('target'), e.data('collateral')])")
+    assert {tuple(x) for x in drawn} == expected and len(drawn) == len(expected) > 5
+    assert page.evaluate(f"{cy}.edges().length") == flows + len(expected)  # the flows untouched
+    e = page.evaluate(f"(() => {{ const e = {cy}.edges('.claim')[0]; return [e.style('line-style'), e.style('line-color')]; }})()")
+    assert e[0] == "dotted"
+    colours = set(page.evaluate(f"{cy}.edges().not('.claim').map(e => e.style('line-color'))"))
+    assert e[1] not in colours  # a colour of its own
+    assert page.locator("#legend-claims").is_visible()
+    assert "claims=1" in page.url
+    page.uncheck("#show-claims")
+    page.wait_for_function("() => Number(document.querySelector('#map').dataset.claims) === 0")
+    assert page.evaluate(f"{cy}.edges().length") == flows and page.locator("#legend-claims").count() == 0
+
+
+def test_the_company_panel_lists_what_secures_its_loans_and_what_it_pledged(page, server):
+    today = date.today().isoformat()
+    api = _get(f"{server.url}/api/companies/coreweave?as_of={today}")
+    assert api["secured_by"] and api["pledged_to"]
+    open_dashboard(page, server, "?company=coreweave")
+    page.wait_for_selector("#company-secured-by tbody tr")
+    rows = page.eval_on_selector_all("#company-secured-by tbody tr", "rs => rs.map(r => r.dataset.pledge)")
+    assert rows == [x["pledge"] for x in api["secured_by"]]
+    pledged = page.eval_on_selector_all("#company-pledged-to tbody tr", "rs => rs.map(r => r.dataset.pledge)")
+    assert pledged == [x["pledge"] for x in api["pledged_to"]]
+    text = page.text_content("#company-secured-by")
+    assert api["secured_by"][0]["loan"] in text and api["secured_by"][0]["lender_name"] in text
+    links = page.eval_on_selector_all("#company-secured-by a", "as => as.map(a => a.href)")
+    assert links and all(u.startswith("http") for u in links)
+    # a company with none recorded says so
+    open_dashboard(page, server, "?company=nvidia")
+    page.wait_for_selector("#company-secured-by")
+    none = _get(f"{server.url}/api/companies/nvidia?as_of={today}")
+    if not none["secured_by"]:
+        assert "None recorded" in page.text_content("#company-secured-by")
