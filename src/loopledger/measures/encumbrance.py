@@ -228,9 +228,9 @@ def company_claims(ledger: Ledger, company: str, as_of: str | date | None = None
     binding legs as of the date."""
     e = encumbrance(ledger, as_of, lookthrough=False)
     info = e.collateral.set_index("collateral")
-    claims = e.claims.join(info[["collateral_type", "owner", "payer", "value", "description"]], on="collateral")
-    cols = ["collateral", "collateral_type", "description", "owner", "pledge", "loan", "lender", "borrower",
-            "priority_label", "amount", "share", "value", "sources"]
+    claims = e.claims.join(info[["collateral_type", "owner", "payer", "value"]], on="collateral")
+    cols = ["collateral", "collateral_type", "pledge", "loan", "lender", "borrower", "priority_label", "amount",
+            "share", "value", "sources"]
     secured = claims[(claims["borrower"] == company) | (claims["lender"] == company)].copy()
     secured.insert(0, "role", np.where(secured["borrower"] == company, "borrower", "lender"))
     owner = claims["owner"] == company

@@ -35,8 +35,7 @@ def company(site: SiteDep, as_of: AsOf, company: Annotated[str, Path(max_length=
     legs in view then (each with its sources, primary ones first, and ``paid``: cash recorded
     paid by the date), its backlog next to the contracts it holds, ``secured_by`` (the
     collateral securing the loans it borrowed or lent, with its ``role``), ``pledged_to`` (its
-    assets and contracts pledged to lenders: ``role`` owner, receivables or payer; docs/claims.md;
-    each row with the parties' names and ``source_refs``, its sources resolved)
+    assets and contracts pledged to lenders: ``role`` owner, receivables or payer; docs/claims.md)
     and ``data_reaches`` (the latest event in the ledger)."""
 
     def build(led):
@@ -49,21 +48,12 @@ def company(site: SiteDep, as_of: AsOf, company: Annotated[str, Path(max_length=
         deals = led.deals(as_of=as_of, company=cid)
         paid = led.paid(as_of)
         deals["paid"] = deals["id"].map(paid)
-        names = dict(zip(led.companies()["id"], led.companies()["name"]))
-        claims = {}
-        for part, frame in company_claims(led, cid, as_of).items():
-            rows = jsonable(frame)
-            for r in rows:  # the panel shows names and links, not ids
-                for who in ("lender", "borrower", "owner"):
-                    r[f"{who}_name"] = names.get(r.get(who), r.get(who))
-                r["source_refs"] = led._source_refs(str(r.get("sources") or "").split(";"))
-            claims[part] = rows
         return jsonable({
             "company": {"id": cid, **row.to_dict()},
             "facts": led.facts(company=cid, as_of=as_of),
             "deals": deals,
             "backlog": backlog[backlog["company"] == cid],
-            **claims,
+            **company_claims(led, cid, as_of),
             "data_reaches": led.latest_event(),
             "as_of": as_of,
         })

@@ -24,7 +24,7 @@
   const ALL_KINDS = $$('input[name=kind]').map((x) => x.value);
 
   const state = { as_of: TODAY, status: ALL_STATUSES.slice(), kind: ALL_KINDS.slice(), min: null,
-                  company: null, cycle: null, all: false, claims: false };
+                  company: null, cycle: null, all: false };
   let cy = null, map = null, net = null, cycles = [], names = {}, loadSeq = 0, viewSeq = 0, vocab = {};
 
   // ---------------------------------------------------------------- helpers
@@ -93,7 +93,6 @@
     state.company = p.get("company") || null;
     state.cycle = p.get("cycle") || null;
     state.all = p.get("all") === "1";
-    state.claims = p.get("claims") === "1";
   }
   function writeURL() {
     const p = new URLSearchParams();
@@ -104,7 +103,6 @@
     if (state.company) p.set("company", state.company);
     if (state.cycle) p.set("cycle", state.cycle);
     if (state.all) p.set("all", "1");
-    if (state.claims) p.set("claims", "1");
     const qs = p.toString();
     history.replaceState(null, "", location.pathname + (qs ? "?" + qs : ""));
   }
@@ -116,7 +114,6 @@
     $$('input[name=kind]').forEach((x) => { x.checked = state.kind.includes(x.value); });
     $("#min-amount").value = state.min === null ? "" : state.min;
     $("#show-all").checked = state.all;
-    $("#show-claims").checked = state.claims;
   }
 
   // ---------------------------------------------------------------- the map (drawn by map.js)
@@ -148,18 +145,6 @@
     $("#map").dataset.asof = state.as_of;
     $("#fig-legs").textContent = data.counts.edges;
     renderDealsTable();
-    if (state.claims) loadClaims(seq);
-    if (state.company) showCompanySelection();
-  }
-  // the claims overlay (docs/web.md): off by default, so the first view stays the flows alone
-  async function loadClaims(seq) {
-    if (!map) return;
-    if (!state.claims) { map.setClaims([], false); return; }
-    let c;
-    try { c = await api("/api/claims?" + query()); }
-    catch (e) { $("#map-status").textContent = "(claims: " + e.message + ")"; return; }
-    if (seq !== undefined && seq !== loadSeq) return;
-    map.setClaims(c.collateral || [], true);
     if (state.company) showCompanySelection();
   }
 
@@ -294,10 +279,6 @@
         const out = d.payer === co.id;
         return `<tr><td>${out ? "pays " + esc(d.payee_name) : "from " + esc(d.payer_name)}</td><td>${esc(d.kind.replace(/_/g, " "))}, ${esc(d.status.replace(/_/g, " "))}</td><td class="num">${money(d.amount_high == null ? d.amount_low : d.amount_high)}</td><td class="num">${d.paid == null ? "—" : money(d.paid)}</td><td>${sourcesHtml(d.sources)}</td></tr>`;
       }).join("") + "</tbody></table></div>";
-    html += claimsHtml("company-secured-by", "Secured by", co, c.secured_by || [],
-      "loans it borrowed or lent, and what secures them") +
-      claimsHtml("company-pledged-to", "Pledged to", co, c.pledged_to || [],
-        "its assets and contracts pledged to lenders, and the contracts it pays whose receivables back a loan");
     (c.backlog || []).forEach((b) => {
       html += `<h3>Backlog</h3><dl class="kv" id="company-backlog"><dt>Remaining performance obligations</dt><dd>$${money(b.backlog)} bn (${esc(b.backlog_metric)}, ${esc(b.backlog_as_of)})</dd>` +
         (b.customer ? `<dt>Tied to one customer</dt><dd>${esc(b.customer.replace(/_/g, " "))}: ${b.customer_share}% (about $${money(b.customer_amount)} bn, derived; ${esc(b.customer_share_as_of)})</dd>` : "") +
@@ -307,23 +288,6 @@
     box.innerHTML = html;
     loadExposure(co.id);
     loadPromises(co.id);
-  }
-  // claims (docs/claims.md): one row per pledge, in the words of the panel, with its sources
-  const CLAIM_ROLES = {
-    borrower: "it borrowed", lender: "it lent", owner: "its asset",
-    receivables: "its receivables", payer: "a contract it pays",
-  };
-  function claimsHtml(id, title, co, rows, what) {
-    if (!rows.length) return `<h3>${esc(title)}</h3><p class="hint" id="${id}">None recorded (${esc(what)}).</p>`;
-    return `<h3>${esc(title)} (${rows.length})</h3><div class="tablebox" tabindex="0" role="region" aria-label="${esc(title)}: ${esc(co.name)}">` +
-      `<table id="${id}"><caption class="hint">${esc(what[0].toUpperCase() + what.slice(1))}.</caption><thead><tr><th scope="col">Loan</th><th scope="col">Lender → borrower</th>` +
-      `<th scope="col">Collateral</th><th scope="col">Priority</th><th scope="col" class="num">USD bn</th><th scope="col">Sources</th></tr></thead><tbody>` +
-      rows.map((r) => `<tr data-pledge="${esc(r.pledge)}"><td>${esc(r.loan)} <span class="hint">(${esc(CLAIM_ROLES[r.role] || r.role)})</span></td>` +
-        `<td>${esc(r.lender_name)} → ${esc(r.borrower_name)}</td>` +
-        `<td>${esc(r.description || r.collateral)}${r.collateral_type === "contract" ? "" : ` <span class="hint">(${esc(r.owner_name)}'s)</span>`}</td>` +
-        `<td>${esc(r.priority_label || "not stated")}</td>` +
-        `<td class="num">${r.amount == null ? "—" : money(r.amount)}${r.share != null && r.share !== 1 ? ` × ${esc(r.share)}` : ""}</td>` +
-        `<td>${sourcesHtml(r.source_refs)}</td></tr>`).join("") + "</tbody></table></div>";
   }
   async function loadExposure(id) {
     const box = $("#company-exposure");
@@ -606,7 +570,6 @@
     });
     $("#stress-form").addEventListener("submit", runStress);
     $("#show-all").addEventListener("change", (e) => { state.all = e.target.checked; writeURL(); if (map) map.setAll(state.all); });
-    $("#show-claims").addEventListener("change", (e) => { state.claims = e.target.checked; writeURL(); loadClaims(); });
   }
 
   // for the browser tests and the curious: the map and the view state

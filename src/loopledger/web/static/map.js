@@ -38,14 +38,10 @@
     return `<svg class="dot" width="12" height="12" aria-hidden="true"><circle cx="6" cy="6" r="${double ? 4 : 5}" fill="${esc(colour)}" stroke="#57606a" stroke-width="${double ? 2 : 1}"/></svg>`;
   }
 
-  // one colour for claims on collateral, used by nothing else on the map
-  const CLAIM_COLOUR = "#8e44ad";
-
   function LoopMap(opts) {
     const container = opts.container, tip = opts.tip, legendBox = opts.legend, note = opts.note;
     const words = () => opts.words || {};
     let cy = null, data = null, all = false, selected = null, cycle = null, names = {}, legs = {};
-    let claims = [], claimsOn = false;  // the claims overlay: pledges, lender -> owner of the collateral
     const extras = new Set();
     let lastSize = "";
 
@@ -76,10 +72,6 @@
             label: "", "source-label": "data(money)", "source-text-offset": "data(along)", "source-text-margin-y": "data(my)", "font-size": p.font - 1,
             "font-weight": "bold", color: "#1b1f24", "text-background-color": "#ffffff", "text-background-opacity": 0.9,
             "text-background-padding": 2, "text-background-shape": "roundrectangle", "text-events": "no" } },
-        { selector: "edge.claim", style: {
-          "line-style": "dotted", "line-color": CLAIM_COLOUR, "target-arrow-color": CLAIM_COLOUR,
-          "target-arrow-shape": "square", "arrow-scale": 0.9, width: 2.5, "curve-style": "bezier",
-          "control-point-step-size": 28, opacity: 0.95, "z-index": 5, label: "" } },
         { selector: "edge.hover", style: { "underlay-color": "#f0b400", "underlay-opacity": 0.55, "underlay-padding": 4 } },
         { selector: ".dim", style: { opacity: 0.12, "text-opacity": 0.35, events: "no" } },
         { selector: "edge.dim", style: { opacity: 0.06 } },
@@ -138,16 +130,8 @@
       const range = lo != null && hi != null && lo !== hi ? `$${money(lo)}–${money(hi)} bn` : `$${money(d.amount)} bn`;
       return (d.complete ? "" : "at least ") + range + (d.complete ? "" : ` (${d.legs > 1 ? "some legs have" : "it has"} no amount)`);
     }
-    function claimTip(d) {
-      const rows = d.rows || [];
-      return `<strong>${esc(names[d.source] || d.source)} → ${esc(names[d.target] || d.target)}</strong><br>` +
-        `claim on collateral (pledge): ${esc(d.description)}<br><ul>` +
-        rows.map((r) => `<li>${esc(r.loan)}: ${r.amount == null ? "amount unknown" : "$" + money(r.amount) + " bn"}, ` +
-          `${esc(r.priority_label || "priority not stated")}</li>`).join("") + "</ul>";
-    }
     function edgeTip(e) {
       const d = e.data();
-      if (e.hasClass("claim")) return claimTip(d);
       let html = `<strong>${esc(names[d.source] || d.source)} → ${esc(names[d.target] || d.target)}</strong><br>`;
       if (d.kind) html += `${esc(kindWords(d.kind))} · ${esc(strokeWords(d.stroke))}<br>`;
       html += `${esc(amountText(d))}; ${d.legs} ${d.legs === 1 ? "leg" : "legs"}`;
@@ -205,38 +189,8 @@
       cy.endBatch();
       applyMode();
       place();
-      drawClaims();
       drawLegend();
       describe();
-    }
-    // ------------------------------------------------------------ the claims overlay
-    // one dotted edge per lender and collateral: from the lender to the company that owns the
-    // pledged asset, or is paid under the pledged contract; only between companies on the map
-    function claimEdges() {
-      const by = new Map();
-      claims.forEach((c) => (c.claims_in_order || []).forEach((r) => {
-        if (!r.lender || !c.owner || r.lender === c.owner) return;
-        if (cy.getElementById(r.lender).empty() || cy.getElementById(c.owner).empty()) return;
-        const id = "claim:" + r.lender + ">" + c.owner + ":" + c.collateral;
-        if (!by.has(id)) by.set(id, { id, source: r.lender, target: c.owner, collateral: c.collateral,
-                                      description: c.description || c.collateral, rows: [] });
-        by.get(id).rows.push(r);
-      }));
-      return [...by.values()];
-    }
-    function drawClaims() {
-      cy.batch(() => {
-        cy.edges(".claim").remove();
-        if (claimsOn) cy.add(claimEdges().map((d) => ({ group: "edges", data: d, classes: "claim" })));
-      });
-      container.dataset.claims = String(cy.edges(".claim").length);
-    }
-    function setClaims(list, on) {
-      claims = list || [];
-      claimsOn = !!on;
-      hideTip();
-      drawClaims();
-      drawLegend();
     }
     function applyMode() {
       const keep = new Set(extras);
@@ -441,7 +395,7 @@
         cycle.nodes.forEach((n, i) => {
           const next = cycle.nodes[(i + 1) % cycle.nodes.length];
           cy.getElementById(n).removeClass("faded").addClass("hl");
-          cy.edges().filter((e) => !e.hasClass("claim") && e.data("source") === n && e.data("target") === next &&
+          cy.edges().filter((e) => e.data("source") === n && e.data("target") === next &&
             (deals.size === 0 || (e.data("deals") || []).some((d) => deals.has(d)))).removeClass("faded").addClass("hl");
         });
       });
@@ -465,11 +419,6 @@
       html += "<h3>Width: dollars</h3>";
       if (ws.length) html += '<ul class="keys widths">' + ws.map((w) => `<li>${lineSvg("solid", 1, w.width * P().edge, "#57606a")}${esc(short(w.amount))}</li>`).join("") + "</ul>";
       html += `<p class="hint">${esc(L.width || "")}. Figures on the arrows: the largest flows, in USD billions.</p>`;
-      if (claimsOn) {
-        html += `<h3>Claims on collateral</h3><ul class="keys" id="legend-claims"><li>${lineSvg("dotted", 1, 3, CLAIM_COLOUR)}` +
-          "pledge: lender → owner of the pledged asset or contract</li></ul>" +
-          '<p class="hint">Guarantees are deals of their own kind (backstop or guarantee), drawn with the flows.</p>';
-      }
       legendBox.innerHTML = html;
     }
     function describe() {
@@ -511,8 +460,7 @@
 
     return {
       get cy() { return cy; },
-      render, select, highlightCycle, setAll, overlaps, hideTip, setClaims,
-      get claimsOn() { return claimsOn; },
+      render, select, highlightCycle, setAll, overlaps, hideTip,
       get all() { return all; },
       get data() { return data; },
       set words(v) { opts.words = v; },
