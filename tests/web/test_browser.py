@@ -397,3 +397,38 @@ def test_two_editors_amending_the_same_deal_in_the_page(browser, server):
     shot(pages[1], "8_conflict")
     for pg in pages:
         pg.context.close()
+
+
+# ---------------------------------------------------------------- claims (issue 17, part 5)
+
+def test_the_company_panel_lists_what_secures_its_loans_and_what_it_pledged(page, server):
+    today = date.today().isoformat()
+    api = _get(f"{server.url}/api/companies/coreweave?as_of={today}")
+    assert api["secured_by"] and api["pledged_to"]
+    open_dashboard(page, server, "?company=coreweave")
+    page.wait_for_selector("#company-secured-by tbody tr")
+    for table, rows in (("#company-secured-by", api["secured_by"]), ("#company-pledged-to", api["pledged_to"])):
+        assert page.locator(f"{table} tbody tr").count() == len(rows)
+        drawn = page.eval_on_selector_all(f"{table} tbody tr", "rs => rs.map(r => r.dataset.pledge)")
+        assert sorted(drawn) == sorted(r["pledge"] for r in rows)
+        text = page.inner_text(table)
+        assert rows[0]["loan"] in text
+        # words, not codes: the collateral described, a missing priority said in words
+        assert rows[0]["description"] in text
+        assert "_" not in text and "None" not in text and "null" not in text
+        if any(r["priority_label"] is None for r in rows):
+            assert "not stated" in text
+        # the sources as links, as for the deals: every source of every row, opening a new tab
+        hrefs = page.eval_on_selector_all(f"{table} a[href^='http']", "as => as.map(a => a.href)")
+        ids = {s for r in rows for s in r["sources"].split(";") if s}
+        assert len(hrefs) == sum(len(r["source_refs"]) for r in rows) >= len(ids) > 0
+        assert {s["id"] for r in rows for s in r["source_refs"]} == ids
+        assert page.locator(f"{table} a[href^='http']").first.get_attribute("target") == "_blank"
+    # a company without collateral on its loans says so in one line
+    assert _get(f"{server.url}/api/companies/meta?as_of={today}")["secured_by"] == []
+    page.locator("#deals-table tbody button[data-company='meta']").first.click()
+    page.wait_for_function("() => document.querySelector('#company-title').textContent === 'Meta'")
+    page.wait_for_selector("#company-secured-by-none")
+    assert page.locator("#company-secured-by").count() == 0
+    assert page.locator("#company-pledged-to tbody tr").count() == len(_get(f"{server.url}/api/companies/meta?as_of={today}")["pledged_to"])
+

@@ -279,6 +279,7 @@
         const out = d.payer === co.id;
         return `<tr><td>${out ? "pays " + esc(d.payee_name) : "from " + esc(d.payer_name)}</td><td>${esc(d.kind.replace(/_/g, " "))}, ${esc(d.status.replace(/_/g, " "))}</td><td class="num">${money(d.amount_high == null ? d.amount_low : d.amount_high)}</td><td class="num">${d.paid == null ? "—" : money(d.paid)}</td><td>${sourcesHtml(d.sources)}</td></tr>`;
       }).join("") + "</tbody></table></div>";
+    html += claimsTables(co, c.secured_by || [], c.pledged_to || []);
     (c.backlog || []).forEach((b) => {
       html += `<h3>Backlog</h3><dl class="kv" id="company-backlog"><dt>Remaining performance obligations</dt><dd>$${money(b.backlog)} bn (${esc(b.backlog_metric)}, ${esc(b.backlog_as_of)})</dd>` +
         (b.customer ? `<dt>Tied to one customer</dt><dd>${esc(b.customer.replace(/_/g, " "))}: ${b.customer_share}% (about $${money(b.customer_amount)} bn, derived; ${esc(b.customer_share_as_of)})</dd>` : "") +
@@ -288,6 +289,29 @@
     box.innerHTML = html;
     loadExposure(co.id);
     loadPromises(co.id);
+  }
+  // what secures the loans of the company, and what it pledged (GET /api/companies/{id}:
+  // secured_by and pledged_to; docs/claims.md), in words, with the sources as links
+  const ROLE_WORDS = { owner: "its asset", receivables: "receivables of a contract it is paid under",
+                       payer: "a contract it pays, whose receivables the payee pledged" };
+  function claimsTables(co, secured, pledged) {
+    const who = (id) => esc(names[id] || String(id || "").replace(/-/g, " "));
+    const what = (x) => `${esc(x.description || x.collateral)} <span class="hint">(${esc(word(x.kind))}${x.collateral_type === "contract" ? ", a contract" : ""})</span>`;
+    const tail = (x) => `<td>${esc(x.priority_label || "not stated")}</td><td class="num">${x.amount == null ? "not known" : money(x.amount)}</td>` +
+      `<td class="num">${pct(x.share)}</td><td>${sourcesHtml(x.source_refs)}</td>`;
+    const head = (first, second) => `<thead><tr><th scope="col">${first}</th><th scope="col">${second}</th><th scope="col">Loan</th><th scope="col">Priority</th>` +
+      `<th scope="col" class="num">USD bn</th><th scope="col" class="num">Share of the loan</th><th scope="col">Sources</th></tr></thead>`;
+    let html = `<h3>Secured by (${secured.length})</h3>`;
+    html += secured.length ? `<div class="tablebox" tabindex="0" role="region" aria-label="What secures the loans of ${esc(co.name)}"><table id="company-secured-by">` +
+      head("Collateral", "Lender") + "<tbody>" + secured.map((x) => `<tr data-pledge="${esc(x.pledge)}"><td>${what(x)}</td>` +
+        `<td>${x.role === "lender" ? "it lends, to " + who(x.borrower) : who(x.lender)}</td><td>${esc(x.loan)}</td>${tail(x)}</tr>`).join("") + "</tbody></table></div>"
+      : '<p class="hint" id="company-secured-by-none">No collateral recorded for its loans.</p>';
+    html += `<h3>Pledged to (${pledged.length})</h3>`;
+    html += pledged.length ? `<div class="tablebox" tabindex="0" role="region" aria-label="What ${esc(co.name)} pledged"><table id="company-pledged-to">` +
+      head("What is pledged", "To (lender)") + "<tbody>" + pledged.map((x) => `<tr data-pledge="${esc(x.pledge)}"><td>${what(x)}<br><span class="hint">${esc(ROLE_WORDS[x.role] || word(x.role))}</span></td>` +
+        `<td>${who(x.lender)}</td><td>${esc(x.loan)} <span class="hint">(borrower ${who(x.borrower)})</span></td>${tail(x)}</tr>`).join("") + "</tbody></table></div>"
+      : '<p class="hint" id="company-pledged-to-none">No pledges of its assets or contracts recorded.</p>';
+    return html;
   }
   async function loadExposure(id) {
     const box = $("#company-exposure");
