@@ -1,6 +1,6 @@
 /* loopledger dashboard: fills the server-rendered page from the JSON API.
    No build step, no framework: plain DOM, the vendored Cytoscape.js and the map (map.js).
-   The URL holds the view (as_of, status, kind, min, company, cycle, all) so a view can be
+   The URL holds the view (as_of, status, kind, min, company, cycle, all, claims) so a view can be
    shared. The words of every code come from GET /api/vocabulary, never retyped here. */
 (function () {
   "use strict";
@@ -24,7 +24,7 @@
   const ALL_KINDS = $$('input[name=kind]').map((x) => x.value);
 
   const state = { as_of: TODAY, status: ALL_STATUSES.slice(), kind: ALL_KINDS.slice(), min: null,
-                  company: null, cycle: null, all: false };
+                  company: null, cycle: null, all: false, claims: false };
   let cy = null, map = null, net = null, cycles = [], names = {}, loadSeq = 0, viewSeq = 0, vocab = {};
 
   // ---------------------------------------------------------------- helpers
@@ -93,6 +93,7 @@
     state.company = p.get("company") || null;
     state.cycle = p.get("cycle") || null;
     state.all = p.get("all") === "1";
+    state.claims = p.get("claims") === "1";
   }
   function writeURL() {
     const p = new URLSearchParams();
@@ -103,6 +104,7 @@
     if (state.company) p.set("company", state.company);
     if (state.cycle) p.set("cycle", state.cycle);
     if (state.all) p.set("all", "1");
+    if (state.claims) p.set("claims", "1");
     const qs = p.toString();
     history.replaceState(null, "", location.pathname + (qs ? "?" + qs : ""));
   }
@@ -114,6 +116,7 @@
     $$('input[name=kind]').forEach((x) => { x.checked = state.kind.includes(x.value); });
     $("#min-amount").value = state.min === null ? "" : state.min;
     $("#show-all").checked = state.all;
+    $("#show-claims").checked = state.claims;
   }
 
   // ---------------------------------------------------------------- the map (drawn by map.js)
@@ -146,6 +149,30 @@
     $("#fig-legs").textContent = data.counts.edges;
     renderDealsTable();
     if (state.company) showCompanySelection();
+    if (state.claims) await loadClaims();
+  }
+
+  // the claims overlay (docs/web.md): one edge per pledge, from the lender to the owner of the
+  // collateral (the owner of an asset, the payee of a pledged contract), from GET /api/claims
+  let claimsCache = { as_of: null, list: null };
+  async function loadClaims() {
+    if (!map) return;
+    if (!state.claims) { map.setClaims(null); return; }
+    const asOf = state.as_of;
+    if (claimsCache.as_of !== asOf) {
+      let r;
+      try { r = await api("/api/claims?" + query()); }
+      catch (e) { $("#map-status").textContent = "(claims: " + e.message + ")"; return; }
+      const list = [];
+      (r.collateral || []).forEach((c) => (c.claims_in_order || []).forEach((x) => {
+        if (!x.lender || !c.owner) return;
+        list.push({ pledge: x.pledge, source: x.lender, target: c.owner, loan: x.loan, borrower: x.borrower,
+                    amount: x.amount, priority_label: x.priority_label, collateral: c.collateral,
+                    collateral_type: c.collateral_type, collateral_kind: c.kind, description: c.description });
+      }));
+      claimsCache = { as_of: asOf, list };
+    }
+    if (state.claims && state.as_of === asOf) map.setClaims(claimsCache.list);
   }
 
   function renderDealsTable() {
@@ -594,6 +621,7 @@
     });
     $("#stress-form").addEventListener("submit", runStress);
     $("#show-all").addEventListener("change", (e) => { state.all = e.target.checked; writeURL(); if (map) map.setAll(state.all); });
+    $("#show-claims").addEventListener("change", (e) => { state.claims = e.target.checked; writeURL(); loadClaims(); });
   }
 
   // for the browser tests and the curious: the map and the view state
