@@ -446,13 +446,13 @@ def test_the_claims_overlay_draws_one_edge_per_pledge_and_hides(page, server):
     count = "() => window.loopledger.cy.edges('.claim').length"
     # off by default: the map is the deal map, its legend says how to show the claims
     assert not page.is_checked("#show-claims")
-    assert page.evaluate(count) == 0
+    assert page.evaluate(count) == 0 and page.get_attribute("#map", "data-claims") is None
     assert "pledge: lender → owner of the collateral" in page.inner_text("#legend")
     assert "backstop or guarantee: guarantor → beneficiary" in page.inner_text("#legend")
     flows_before = page.evaluate("window.loopledger.cy.edges().length")
     legs_before = legs(page)
     page.check("#show-claims")
-    page.wait_for_selector("#map[data-claims]")
+    page.wait_for_selector(f"#map[data-claims-asof='{today}']")
     got = page.evaluate("""() => window.loopledger.cy.edges('.claim').map(e => [e.data('pledge'), e.source().id(), e.target().id()])""")
     assert sorted(got) == expected
     assert int(page.get_attribute("#map", "data-claims")) == len(expected)
@@ -493,9 +493,24 @@ def test_the_claims_overlay_draws_one_edge_per_pledge_and_hides(page, server):
     assert sorted(links) == sorted(e["id"] for e in net["edges"] if "coreweave" in (e["source"], e["target"]))
     mine = {p for p, lender, owner in expected if "coreweave" in (lender, owner)}
     assert set(page.evaluate("window.loopledger.cy.edges('.claim-link').map(e => e.data('pledge'))")) == mine
+    # another date: the claims live then, with the map of then
+    page.fill("#asof-date", "2025-06-01")
+    page.press("#asof-date", "Tab")
+    page.wait_for_selector("#map[data-asof='2025-06-01']")
+    net = _get(f"{server.url}/api/network?as_of=2025-06-01&" + "&".join(f"status={s}" for s in ALL))
+    claims = _get(f"{server.url}/api/claims?as_of=2025-06-01")
+    on_map = {n["id"] for n in net["nodes"]}
+    then = sorted([x["pledge"], x["lender"], c["owner"]] for c in claims["collateral"] for x in c["claims_in_order"]
+                  if x["lender"] in on_map and c["owner"] in on_map)
+    assert then != expected
+    page.wait_for_selector("#map[data-claims-asof='2025-06-01']")
+    got = page.evaluate("""() => window.loopledger.cy.edges('.claim').map(e => [e.data('pledge'), e.source().id(), e.target().id()])""")
+    assert sorted(got) == then
+    flows_before = page.evaluate("window.loopledger.cy.edges().not('.claim').length")
     # and the overlay goes as it came
     page.uncheck("#show-claims")
     assert page.evaluate(count) == 0
     assert "claims=1" not in page.url
     assert page.evaluate("window.loopledger.cy.edges().length") == flows_before
     assert page.get_attribute("#map", "data-claims") is None
+    assert page.get_attribute("#map", "data-claims-asof") is None

@@ -122,7 +122,7 @@
   // ---------------------------------------------------------------- the map (drawn by map.js)
   function initMap() {
     map = window.LoopMap ? window.LoopMap({
-      container: $("#map"), tip: $("#tip"), legend: $("#legend"), note: $("#map-core"),
+      container: $("#map"), tip: $("#tip"), legend: $("#legend"), note: $("#map-core"), claims: true,
       onTapNode: (id) => selectCompany(id),
       onBackground: () => { if (state.company) { state.company = null; writeURL(); showCompanySelection(); } },
     }) : null;
@@ -157,7 +157,7 @@
   let claimsCache = { as_of: null, list: null };
   async function loadClaims() {
     if (!map) return;
-    if (!state.claims) { map.setClaims(null); return; }
+    if (!state.claims) { map.setClaims(null); delete $("#map").dataset.claimsAsof; return; }
     const asOf = state.as_of;
     if (claimsCache.as_of !== asOf) {
       let r;
@@ -172,7 +172,7 @@
       }));
       claimsCache = { as_of: asOf, list };
     }
-    if (state.claims && state.as_of === asOf) map.setClaims(claimsCache.list);
+    if (state.claims && state.as_of === asOf) { map.setClaims(claimsCache.list); $("#map").dataset.claimsAsof = asOf; }
   }
 
   function renderDealsTable() {

@@ -227,13 +227,12 @@
       const keep = (claimList || []).filter((c) => isNode(c.source) && isNode(c.target));
       cy.add(keep.map((c) => ({ group: "edges", classes: "claim",
         data: Object.assign({}, c, { id: "claim:" + c.pledge, px: 2, colour: CLAIM, line: "dashed", opacity: 0.9 }) })));
-      container.dataset.claims = String(keep.length);
+      if (claimList) container.dataset.claims = String(keep.length); else delete container.dataset.claims;
     }
     function setClaims(list) {
       claimList = list && list.length ? list.slice() : (list ? [] : null);
       hideTip();
       cy.batch(addClaims);
-      if (!claimList) delete container.dataset.claims;
       // a selection or a cycle shown keeps its look with the overlay
       if (cycle) highlightCycle(cycle); else if (selected) select(selected, false);
       drawLegend();
@@ -458,9 +457,11 @@
       const strokes = L.stroke_items || [];
       if (strokes.length > 1 || !user) html += '<h3>Lines</h3><ul class="keys">' + strokes.map((s) => `<li>${lineSvg(s.line, s.opacity, 3)}${esc(s.label)}</li>`).join("") + "</ul>";
       const guarantee = kinds.find((k) => k.code === "capacity_backstop");
-      html += '<h3 id="legend-claims">Claims</h3><ul class="keys">' +
-        `<li>${lineSvg("claim", 0.9, 2, CLAIM)}pledge: lender → owner of the collateral${claimList ? "" : " (tick “Pledges”)"}</li>` +
-        (guarantee ? `<li>${lineSvg("solid", 1, 4, guarantee.colour)}${esc(guarantee.label)}: guarantor → beneficiary, a diamond head</li>` : "") + "</ul>";
+      if (opts.claims || guarantee) {  // opts.claims: the page can draw the claims overlay
+        html += '<h3 id="legend-claims">Claims</h3><ul class="keys">' +
+          (opts.claims ? `<li>${lineSvg("claim", 0.9, 2, CLAIM)}pledge: lender → owner of the collateral${claimList ? "" : " (tick “Pledges”)"}</li>` : "") +
+          (guarantee ? `<li>${lineSvg("solid", 1, 4, guarantee.colour)}${esc(guarantee.label)}: guarantor → beneficiary, a diamond head</li>` : "") + "</ul>";
+      }
       const ws = L.width_samples || [];
       html += "<h3>Width: dollars</h3>";
       if (ws.length) html += '<ul class="keys widths">' + ws.map((w) => `<li>${lineSvg("solid", 1, w.width * P().edge, "#57606a")}${esc(short(w.amount))}</li>`).join("") + "</ul>";
