@@ -397,3 +397,120 @@ def test_two_editors_amending_the_same_deal_in_the_page(browser, server):
     shot(pages[1], "8_conflict")
     for pg in pages:
         pg.context.close()
+
+
+# ---------------------------------------------------------------- claims (issue 17, part 5)
+
+def test_the_company_panel_lists_what_secures_its_loans_and_what_it_pledged(page, server):
+    today = date.today().isoformat()
+    api = _get(f"{server.url}/api/companies/coreweave?as_of={today}")
+    assert api["secured_by"] and api["pledged_to"]
+    open_dashboard(page, server, "?company=coreweave")
+    page.wait_for_selector("#company-secured-by tbody tr")
+    for table, rows in (("#company-secured-by", api["secured_by"]), ("#company-pledged-to", api["pledged_to"])):
+        assert page.locator(f"{table} tbody tr").count() == len(rows)
+        drawn = page.eval_on_selector_all(f"{table} tbody tr", "rs => rs.map(r => r.dataset.pledge)")
+        assert sorted(drawn) == sorted(r["pledge"] for r in rows)
+        text = page.inner_text(table)
+        assert rows[0]["loan"] in text
+        # words, not codes: the collateral described, a missing priority said in words
+        assert rows[0]["description"] in text
+        assert "_" not in text and "None" not in text and "null" not in text
+        if any(r["priority_label"] is None for r in rows):
+            assert "not stated" in text
+        # the sources as links, as for the deals: every source of every row, opening a new tab
+        hrefs = page.eval_on_selector_all(f"{table} a[href^='http']", "as => as.map(a => a.href)")
+        ids = {s for r in rows for s in r["sources"].split(";") if s}
+        assert len(hrefs) == sum(len(r["source_refs"]) for r in rows) >= len(ids) > 0
+        assert {s["id"] for r in rows for s in r["source_refs"]} == ids
+        assert page.locator(f"{table} a[href^='http']").first.get_attribute("target") == "_blank"
+    # a company without collateral on its loans says so in one line
+    assert _get(f"{server.url}/api/companies/meta?as_of={today}")["secured_by"] == []
+    page.locator("#deals-table tbody button[data-company='meta']").first.click()
+    page.wait_for_function("() => document.querySelector('#company-title').textContent === 'Meta'")
+    page.wait_for_selector("#company-secured-by-none")
+    assert page.locator("#company-secured-by").count() == 0
+    assert page.locator("#company-pledged-to tbody tr").count() == len(_get(f"{server.url}/api/companies/meta?as_of={today}")["pledged_to"])
+
+
+def test_the_claims_overlay_draws_one_edge_per_pledge_and_hides(page, server):
+    today = date.today().isoformat()
+    net = _get(f"{server.url}/api/network?as_of={today}&" + "&".join(f"status={s}" for s in ALL))
+    claims = _get(f"{server.url}/api/claims?as_of={today}")
+    on_map = {n["id"] for n in net["nodes"]}
+    # the test's own oracle: lender -> owner of the collateral, both companies on the map
+    expected = sorted([x["pledge"], x["lender"], c["owner"]] for c in claims["collateral"] for x in c["claims_in_order"]
+                      if x["lender"] in on_map and c["owner"] in on_map)
+    assert expected
+    open_dashboard(page, server)
+    count = "() => window.loopledger.cy.edges('.claim').length"
+    # off by default: the map is the deal map, its legend says how to show the claims
+    assert not page.is_checked("#show-claims")
+    assert page.evaluate(count) == 0 and page.get_attribute("#map", "data-claims") is None
+    assert "pledge: lender → owner of the collateral" in page.inner_text("#legend")
+    assert "backstop or guarantee: guarantor → beneficiary" in page.inner_text("#legend")
+    flows_before = page.evaluate("window.loopledger.cy.edges().length")
+    legs_before = legs(page)
+    page.check("#show-claims")
+    page.wait_for_selector(f"#map[data-claims-asof='{today}']")
+    got = page.evaluate("""() => window.loopledger.cy.edges('.claim').map(e => [e.data('pledge'), e.source().id(), e.target().id()])""")
+    assert sorted(got) == expected
+    assert int(page.get_attribute("#map", "data-claims")) == len(expected)
+    assert "claims=1" in page.url
+    # drawn unlike any deal: its own colour and a dash-dot line, never counted as a deal leg
+    looks = page.evaluate("""() => {
+      const cy = window.loopledger.cy;
+      return {claim: cy.edges('.claim').map(e => [e.style('line-color'), e.style('line-style'), e.style('line-dash-pattern')]),
+              deals: cy.edges().not('.claim').map(e => e.style('line-color')),
+              guarantee: cy.edges('[kind = "capacity_backstop"]').map(e => e.style('target-arrow-shape'))};
+    }""")
+    deal_colours = set(looks["deals"])
+    assert all(c not in deal_colours and s == "dashed" for c, s, _ in looks["claim"])
+    assert looks["guarantee"] and set(looks["guarantee"]) == {"diamond"}
+    assert legs(page) == legs_before
+    assert page.evaluate("window.loopledger.cy.edges().not('.claim').length") == flows_before == net["counts"]["flows"]
+    assert page.evaluate("window.loopledger.cy.edges().not('.claim').map(e => e.data('deals')).flat().length") == net["counts"]["edges"]
+    # the tooltip of a pledge names the loan, the collateral and the amount
+    box = page.locator("#map").bounding_box()
+    spots = page.evaluate("""() => window.loopledger.cy.edges('.claim').filter(e => e.visible())
+      .map(e => ({id: e.id(), loan: e.data('loan'), at: e.renderedMidpoint()}))""")
+    assert spots
+    for spot in spots:  # the midpoint of a pledge, unless a node or another pledge is drawn there
+        page.mouse.move(box["x"] + spot["at"]["x"], box["y"] + spot["at"]["y"])
+        page.wait_for_timeout(50)
+        if page.get_attribute("#tip", "data-element") == spot["id"] and page.is_visible("#tip"):
+            break
+    else:
+        raise AssertionError("no pledge shows its tooltip under the pointer")
+    text = page.inner_text("#tip")
+    assert "pledge" in text and spot["loan"] in text and ("bn" in text or "amount unknown" in text)
+    assert "holds a claim on" in text
+    shot(page, "9_claims")
+    # a selection still highlights exactly the company's deal legs
+    page.locator("#deals-table tbody button[data-company='coreweave']").first.click()
+    page.wait_for_selector("#map[data-selected='coreweave']")
+    links = page.evaluate("window.loopledger.cy.edges('.link').map(e => e.data('deals')).flat()")
+    assert sorted(links) == sorted(e["id"] for e in net["edges"] if "coreweave" in (e["source"], e["target"]))
+    mine = {p for p, lender, owner in expected if "coreweave" in (lender, owner)}
+    assert set(page.evaluate("window.loopledger.cy.edges('.claim-link').map(e => e.data('pledge'))")) == mine
+    # another date: the claims live then, with the map of then
+    page.fill("#asof-date", "2025-06-01")
+    page.press("#asof-date", "Tab")
+    page.wait_for_selector("#map[data-asof='2025-06-01']")
+    net = _get(f"{server.url}/api/network?as_of=2025-06-01&" + "&".join(f"status={s}" for s in ALL))
+    claims = _get(f"{server.url}/api/claims?as_of=2025-06-01")
+    on_map = {n["id"] for n in net["nodes"]}
+    then = sorted([x["pledge"], x["lender"], c["owner"]] for c in claims["collateral"] for x in c["claims_in_order"]
+                  if x["lender"] in on_map and c["owner"] in on_map)
+    assert then != expected
+    page.wait_for_selector("#map[data-claims-asof='2025-06-01']")
+    got = page.evaluate("""() => window.loopledger.cy.edges('.claim').map(e => [e.data('pledge'), e.source().id(), e.target().id()])""")
+    assert sorted(got) == then
+    flows_before = page.evaluate("window.loopledger.cy.edges().not('.claim').length")
+    # and the overlay goes as it came
+    page.uncheck("#show-claims")
+    assert page.evaluate(count) == 0
+    assert "claims=1" not in page.url
+    assert page.evaluate("window.loopledger.cy.edges().length") == flows_before
+    assert page.get_attribute("#map", "data-claims") is None
+    assert page.get_attribute("#map", "data-claims-asof") is None

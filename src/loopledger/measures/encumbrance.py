@@ -225,12 +225,13 @@ def company_claims(ledger: Ledger, company: str, as_of: str | date | None = None
     ``pledged_to``, its property pledged to lenders: assets it owns (``role`` owner), the
     receivables of contracts it is paid under (``receivables``) and contracts it pays whose
     receivables are pledged (``payer``: debt resting on its contracts). Amounts from the
-    binding legs as of the date."""
+    binding legs as of the date; each row names the collateral's ``kind``, ``owner`` and
+    ``description`` (the words the panel shows)."""
     e = encumbrance(ledger, as_of, lookthrough=False)
     info = e.collateral.set_index("collateral")
-    claims = e.claims.join(info[["collateral_type", "owner", "payer", "value"]], on="collateral")
-    cols = ["collateral", "collateral_type", "pledge", "loan", "lender", "borrower", "priority_label", "amount",
-            "share", "value", "sources"]
+    claims = e.claims.join(info[["collateral_type", "kind", "owner", "payer", "description", "value"]], on="collateral")
+    cols = ["collateral", "collateral_type", "kind", "owner", "description", "pledge", "loan", "lender", "borrower",
+            "priority_label", "amount", "share", "value", "sources"]
     secured = claims[(claims["borrower"] == company) | (claims["lender"] == company)].copy()
     secured.insert(0, "role", np.where(secured["borrower"] == company, "borrower", "lender"))
     owner = claims["owner"] == company

@@ -35,8 +35,9 @@ def company(site: SiteDep, as_of: AsOf, company: Annotated[str, Path(max_length=
     legs in view then (each with its sources, primary ones first, and ``paid``: cash recorded
     paid by the date), its backlog next to the contracts it holds, ``secured_by`` (the
     collateral securing the loans it borrowed or lent, with its ``role``), ``pledged_to`` (its
-    assets and contracts pledged to lenders: ``role`` owner, receivables or payer; docs/claims.md)
-    and ``data_reaches`` (the latest event in the ledger)."""
+    assets and contracts pledged to lenders: ``role`` owner, receivables or payer; docs/claims.md),
+    each row with ``source_refs`` (its sources as objects, like a deal's ``sources``), and
+    ``data_reaches`` (the latest event in the ledger)."""
 
     def build(led):
         from ...measures.encumbrance import company_claims
@@ -48,12 +49,15 @@ def company(site: SiteDep, as_of: AsOf, company: Annotated[str, Path(max_length=
         deals = led.deals(as_of=as_of, company=cid)
         paid = led.paid(as_of)
         deals["paid"] = deals["id"].map(paid)
+        claims = company_claims(led, cid, as_of)
+        for frame in claims.values():  # "src-a;src-b" -> the sources themselves, for the links
+            frame["source_refs"] = [led._source_refs([x for x in str(v or "").split(";") if x]) for v in frame["sources"]]
         return jsonable({
             "company": {"id": cid, **row.to_dict()},
             "facts": led.facts(company=cid, as_of=as_of),
             "deals": deals,
             "backlog": backlog[backlog["company"] == cid],
-            **company_claims(led, cid, as_of),
+            **claims,
             "data_reaches": led.latest_event(),
             "as_of": as_of,
         })

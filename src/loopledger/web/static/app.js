@@ -1,6 +1,6 @@
 /* loopledger dashboard: fills the server-rendered page from the JSON API.
    No build step, no framework: plain DOM, the vendored Cytoscape.js and the map (map.js).
-   The URL holds the view (as_of, status, kind, min, company, cycle, all) so a view can be
+   The URL holds the view (as_of, status, kind, min, company, cycle, all, claims) so a view can be
    shared. The words of every code come from GET /api/vocabulary, never retyped here. */
 (function () {
   "use strict";
@@ -24,7 +24,7 @@
   const ALL_KINDS = $$('input[name=kind]').map((x) => x.value);
 
   const state = { as_of: TODAY, status: ALL_STATUSES.slice(), kind: ALL_KINDS.slice(), min: null,
-                  company: null, cycle: null, all: false };
+                  company: null, cycle: null, all: false, claims: false };
   let cy = null, map = null, net = null, cycles = [], names = {}, loadSeq = 0, viewSeq = 0, vocab = {};
 
   // ---------------------------------------------------------------- helpers
@@ -93,6 +93,7 @@
     state.company = p.get("company") || null;
     state.cycle = p.get("cycle") || null;
     state.all = p.get("all") === "1";
+    state.claims = p.get("claims") === "1";
   }
   function writeURL() {
     const p = new URLSearchParams();
@@ -103,6 +104,7 @@
     if (state.company) p.set("company", state.company);
     if (state.cycle) p.set("cycle", state.cycle);
     if (state.all) p.set("all", "1");
+    if (state.claims) p.set("claims", "1");
     const qs = p.toString();
     history.replaceState(null, "", location.pathname + (qs ? "?" + qs : ""));
   }
@@ -114,12 +116,13 @@
     $$('input[name=kind]').forEach((x) => { x.checked = state.kind.includes(x.value); });
     $("#min-amount").value = state.min === null ? "" : state.min;
     $("#show-all").checked = state.all;
+    $("#show-claims").checked = state.claims;
   }
 
   // ---------------------------------------------------------------- the map (drawn by map.js)
   function initMap() {
     map = window.LoopMap ? window.LoopMap({
-      container: $("#map"), tip: $("#tip"), legend: $("#legend"), note: $("#map-core"),
+      container: $("#map"), tip: $("#tip"), legend: $("#legend"), note: $("#map-core"), claims: true,
       onTapNode: (id) => selectCompany(id),
       onBackground: () => { if (state.company) { state.company = null; writeURL(); showCompanySelection(); } },
     }) : null;
@@ -146,6 +149,30 @@
     $("#fig-legs").textContent = data.counts.edges;
     renderDealsTable();
     if (state.company) showCompanySelection();
+    if (state.claims) await loadClaims();
+  }
+
+  // the claims overlay (docs/web.md): one edge per pledge, from the lender to the owner of the
+  // collateral (the owner of an asset, the payee of a pledged contract), from GET /api/claims
+  let claimsCache = { as_of: null, list: null };
+  async function loadClaims() {
+    if (!map) return;
+    if (!state.claims) { map.setClaims(null); delete $("#map").dataset.claimsAsof; return; }
+    const asOf = state.as_of;
+    if (claimsCache.as_of !== asOf) {
+      let r;
+      try { r = await api("/api/claims?" + query()); }
+      catch (e) { $("#map-status").textContent = "(claims: " + e.message + ")"; return; }
+      const list = [];
+      (r.collateral || []).forEach((c) => (c.claims_in_order || []).forEach((x) => {
+        if (!x.lender || !c.owner) return;
+        list.push({ pledge: x.pledge, source: x.lender, target: c.owner, loan: x.loan, borrower: x.borrower,
+                    amount: x.amount, priority_label: x.priority_label, collateral: c.collateral,
+                    collateral_type: c.collateral_type, collateral_kind: c.kind, description: c.description });
+      }));
+      claimsCache = { as_of: asOf, list };
+    }
+    if (state.claims && state.as_of === asOf) { map.setClaims(claimsCache.list); $("#map").dataset.claimsAsof = asOf; }
   }
 
   function renderDealsTable() {
@@ -279,6 +306,7 @@
         const out = d.payer === co.id;
         return `<tr><td>${out ? "pays " + esc(d.payee_name) : "from " + esc(d.payer_name)}</td><td>${esc(d.kind.replace(/_/g, " "))}, ${esc(d.status.replace(/_/g, " "))}</td><td class="num">${money(d.amount_high == null ? d.amount_low : d.amount_high)}</td><td class="num">${d.paid == null ? "—" : money(d.paid)}</td><td>${sourcesHtml(d.sources)}</td></tr>`;
       }).join("") + "</tbody></table></div>";
+    html += claimsTables(co, c.secured_by || [], c.pledged_to || []);
     (c.backlog || []).forEach((b) => {
       html += `<h3>Backlog</h3><dl class="kv" id="company-backlog"><dt>Remaining performance obligations</dt><dd>$${money(b.backlog)} bn (${esc(b.backlog_metric)}, ${esc(b.backlog_as_of)})</dd>` +
         (b.customer ? `<dt>Tied to one customer</dt><dd>${esc(b.customer.replace(/_/g, " "))}: ${b.customer_share}% (about $${money(b.customer_amount)} bn, derived; ${esc(b.customer_share_as_of)})</dd>` : "") +
@@ -288,6 +316,29 @@
     box.innerHTML = html;
     loadExposure(co.id);
     loadPromises(co.id);
+  }
+  // what secures the loans of the company, and what it pledged (GET /api/companies/{id}:
+  // secured_by and pledged_to; docs/claims.md), in words, with the sources as links
+  const ROLE_WORDS = { owner: "its asset", receivables: "receivables of a contract it is paid under",
+                       payer: "a contract it pays, whose receivables the payee pledged" };
+  function claimsTables(co, secured, pledged) {
+    const who = (id) => esc(names[id] || String(id || "").replace(/-/g, " "));
+    const what = (x) => `${esc(x.description || x.collateral)} <span class="hint">(${esc(word(x.kind))}${x.collateral_type === "contract" ? ", a contract" : ""})</span>`;
+    const tail = (x) => `<td>${esc(x.priority_label || "not stated")}</td><td class="num">${x.amount == null ? "not known" : money(x.amount)}</td>` +
+      `<td class="num">${pct(x.share)}</td><td>${sourcesHtml(x.source_refs)}</td>`;
+    const head = (first, second) => `<thead><tr><th scope="col">${first}</th><th scope="col">${second}</th><th scope="col">Loan</th><th scope="col">Priority</th>` +
+      `<th scope="col" class="num">USD bn</th><th scope="col" class="num">Share of the loan</th><th scope="col">Sources</th></tr></thead>`;
+    let html = `<h3>Secured by (${secured.length})</h3>`;
+    html += secured.length ? `<div class="tablebox" tabindex="0" role="region" aria-label="What secures the loans of ${esc(co.name)}"><table id="company-secured-by">` +
+      head("Collateral", "Lender") + "<tbody>" + secured.map((x) => `<tr data-pledge="${esc(x.pledge)}"><td>${what(x)}</td>` +
+        `<td>${x.role === "lender" ? "it lends, to " + who(x.borrower) : who(x.lender)}</td><td>${esc(x.loan)}</td>${tail(x)}</tr>`).join("") + "</tbody></table></div>"
+      : '<p class="hint" id="company-secured-by-none">No collateral recorded for its loans.</p>';
+    html += `<h3>Pledged to (${pledged.length})</h3>`;
+    html += pledged.length ? `<div class="tablebox" tabindex="0" role="region" aria-label="What ${esc(co.name)} pledged"><table id="company-pledged-to">` +
+      head("What is pledged", "To (lender)") + "<tbody>" + pledged.map((x) => `<tr data-pledge="${esc(x.pledge)}"><td>${what(x)}<br><span class="hint">${esc(ROLE_WORDS[x.role] || word(x.role))}</span></td>` +
+        `<td>${who(x.lender)}</td><td>${esc(x.loan)} <span class="hint">(borrower ${who(x.borrower)})</span></td>${tail(x)}</tr>`).join("") + "</tbody></table></div>"
+      : '<p class="hint" id="company-pledged-to-none">No pledges of its assets or contracts recorded.</p>';
+    return html;
   }
   async function loadExposure(id) {
     const box = $("#company-exposure");
@@ -570,6 +621,7 @@
     });
     $("#stress-form").addEventListener("submit", runStress);
     $("#show-all").addEventListener("change", (e) => { state.all = e.target.checked; writeURL(); if (map) map.setAll(state.all); });
+    $("#show-claims").addEventListener("change", (e) => { state.claims = e.target.checked; writeURL(); loadClaims(); });
   }
 
   // for the browser tests and the curious: the map and the view state

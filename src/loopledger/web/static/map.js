@@ -14,7 +14,11 @@
    - a tooltip for the element under the pointer (dimmed elements take no pointer events, and
      the tip is hidden whenever the map changes), a legend drawn from the answer's words;
    - select(id): the company, its links and its counterparties stand out, the rest is dimmed,
-     and the map zooms to them (counterparties outside the core are shown for the time).
+     and the map zooms to them (counterparties outside the core are shown for the time);
+   - setClaims(list): the claims overlay (docs/web.md), one edge of class "claim" per pledge
+     from the lender to the owner of the collateral, drawn dash-dot in its own colour, only
+     where both ends are nodes of the answer; setClaims(null) removes it. Claim edges carry no
+     deal legs: dollar figures, selections and cycles count only the deal edges.
    Nothing here is inline in the page, so a strict Content-Security-Policy works. */
 (function () {
   "use strict";
@@ -29,7 +33,9 @@
     const d = x >= 10 ? 0 : x >= 1 ? 1 : 2;
     return "$" + Number(x).toLocaleString("en-US", { maximumFractionDigits: d }) + "B";
   }
-  const DASH = { solid: "", dashed: ' stroke-dasharray="6 3"', dotted: ' stroke-dasharray="2 3"' };
+  const DASH = { solid: "", dashed: ' stroke-dasharray="6 3"', dotted: ' stroke-dasharray="2 3"', claim: ' stroke-dasharray="8 3 2 3"' };
+  // the claims overlay: a colour no deal kind or company type uses, and a dash-dot line
+  const CLAIM = "#5e3c99";
   function lineSvg(line, opacity, width, colour) {
     const w = Math.max(1, width || 3);
     return `<svg class="linekey" width="30" height="${Math.max(8, Math.ceil(w) + 4)}" aria-hidden="true"><line x1="1" y1="${(Math.max(8, Math.ceil(w) + 4)) / 2}" x2="29" y2="${(Math.max(8, Math.ceil(w) + 4)) / 2}" stroke="${esc(colour || "#1b1f24")}" stroke-width="${w}" stroke-opacity="${opacity == null ? 1 : opacity}"${DASH[line] || ""}/></svg>`;
@@ -41,7 +47,7 @@
   function LoopMap(opts) {
     const container = opts.container, tip = opts.tip, legendBox = opts.legend, note = opts.note;
     const words = () => opts.words || {};
-    let cy = null, data = null, all = false, selected = null, cycle = null, names = {}, legs = {};
+    let cy = null, data = null, all = false, selected = null, cycle = null, names = {}, legs = {}, claimList = null;
     const extras = new Set();
     let lastSize = "";
 
@@ -64,6 +70,11 @@
             width: "data(px)", "line-color": "data(colour)", "target-arrow-color": "data(colour)",
             "target-arrow-shape": "triangle", "arrow-scale": 0.9, "curve-style": "bezier",
             "control-point-step-size": 20, "line-style": "data(line)", opacity: "data(opacity)", "z-index": 1 } },
+        // a guarantee (a deal of kind capacity_backstop) ends in a diamond, not an arrow
+        { selector: 'edge[kind = "capacity_backstop"]', style: { "target-arrow-shape": "diamond", "arrow-scale": 1.1 } },
+        { selector: "edge.claim", style: {
+            width: 2, "line-color": CLAIM, "target-arrow-color": CLAIM, "target-arrow-shape": "square", "arrow-scale": 0.7,
+            "line-style": "dashed", "line-dash-pattern": [8, 3, 2, 3], opacity: 0.9, "curve-style": "bezier", "z-index": 3 } },
         { selector: "edge.money", style: {
             label: "data(money)", "text-margin-x": "data(mx)", "text-margin-y": "data(my)", "font-size": p.font - 1, "font-weight": "bold", color: "#1b1f24",
             "text-background-color": "#ffffff", "text-background-opacity": 0.9, "text-background-padding": 2,
@@ -130,7 +141,17 @@
       const range = lo != null && hi != null && lo !== hi ? `$${money(lo)}–${money(hi)} bn` : `$${money(d.amount)} bn`;
       return (d.complete ? "" : "at least ") + range + (d.complete ? "" : ` (${d.legs > 1 ? "some legs have" : "it has"} no amount)`);
     }
+    function claimTip(e) {
+      const d = e.data();
+      let html = `<strong>pledge (a claim): ${esc(names[d.source] || d.source)} → ${esc(names[d.target] || d.target)}</strong><br>`;
+      html += `${esc(names[d.source] || d.source)} holds a claim on ${esc(d.description || d.collateral)}` +
+        ` (${esc(d.collateral_type === "contract" ? "a contract's receivables" : "an asset")} of ${esc(names[d.target] || d.target)})<br>`;
+      html += `loan ${esc(d.loan)}: ${d.amount == null ? "amount unknown" : "$" + money(d.amount) + " bn"}` +
+        `${d.borrower ? ", borrowed by " + esc(names[d.borrower] || d.borrower) : ""}; priority ${esc(d.priority_label || "not stated")}`;
+      return html;
+    }
     function edgeTip(e) {
+      if (e.hasClass("claim")) return claimTip(e);
       const d = e.data();
       let html = `<strong>${esc(names[d.source] || d.source)} → ${esc(names[d.target] || d.target)}</strong><br>`;
       if (d.kind) html += `${esc(kindWords(d.kind))} · ${esc(strokeWords(d.stroke))}<br>`;
@@ -186,6 +207,7 @@
       cy.add((answer.flows || []).map((f) => ({ group: "edges", data: Object.assign({}, f, {
         id: "flow:" + f.id, flow: f.id, px: Math.max(1, Math.round(f.width * p.edge * 10) / 10),
         colour: f.colour || "#57606a", money: short(f.amount), mx: 0, my: 0, along: 0 }) })));
+      addClaims();
       cy.endBatch();
       applyMode();
       place();
@@ -197,6 +219,24 @@
       cy.batch(() => cy.nodes().forEach((n) => n.toggleClass("off", !(all || n.data("core") || keep.has(n.id())))));
     }
     const drawn = () => cy.nodes().not(".off");
+    const dealEdges = (n) => n.connectedEdges().not(".claim");
+    const dealNb = (n) => dealEdges(n).connectedNodes().not(n);
+    function addClaims() {  // the overlay, where both ends are nodes of the answer
+      cy.edges(".claim").remove();
+      const isNode = (id) => { const x = cy.getElementById(id); return x.nonempty() && x.isNode(); };
+      const keep = (claimList || []).filter((c) => isNode(c.source) && isNode(c.target));
+      cy.add(keep.map((c) => ({ group: "edges", classes: "claim",
+        data: Object.assign({}, c, { id: "claim:" + c.pledge, px: 2, colour: CLAIM, line: "dashed", opacity: 0.9 }) })));
+      if (claimList) container.dataset.claims = String(keep.length); else delete container.dataset.claims;
+    }
+    function setClaims(list) {
+      claimList = list && list.length ? list.slice() : (list ? [] : null);
+      hideTip();
+      cy.batch(addClaims);
+      // a selection or a cycle shown keeps its look with the overlay
+      if (cycle) highlightCycle(cycle); else if (selected) select(selected, false);
+      drawLegend();
+    }
     function boxOf(n, pad) {
       const b = n.boundingBox({ includeLabels: true, includeNodes: true, includeEdges: false, includeOverlays: false });
       const q = n.position();
@@ -239,7 +279,7 @@
       const cyy = base.reduce((t, n) => t + n.position("y"), 0) / base.length;
       const known = new Set(shown.map((n) => n.id()));
       news.sort((a, b) => (a.id() < b.id() ? -1 : 1)).forEach((n, k) => {
-        const nb = n.neighborhood().nodes().filter((m) => known.has(m.id()));
+        const nb = dealNb(n).filter((m) => known.has(m.id()));
         const bx = nb.length ? nb.reduce((t, m) => t + m.position("x"), 0) / nb.length : cx;
         const by = nb.length ? nb.reduce((t, m) => t + m.position("y"), 0) / nb.length : cyy;
         const a = k * 2.39996, r = 50 + 14 * Math.sqrt(k);
@@ -296,7 +336,7 @@
       const k = P().money;
       const grow = (b, g) => ({ x1: b.x1 - g, y1: b.y1 - g, x2: b.x2 + g, y2: b.y2 + g, w: b.w + 2 * g, h: b.h + 2 * g });
       const taken = drawn().map((n) => grow(n.boundingBox({ includeLabels: true, includeNodes: true, includeEdges: false }), 3));
-      const cands = cy.edges().filter((e) => e.visible() && e.data("amount") != null && e.data("stroke") !== "ended")
+      const cands = cy.edges().not(".claim").filter((e) => e.visible() && e.data("amount") != null && e.data("stroke") !== "ended")
         .sort((a, b) => (b.data("amount") - a.data("amount")) || (a.id() < b.id() ? -1 : 1)).slice(0, 3 * k);
       // at the middle of the arrow, else a little above, below or beside it
       const spots = [[0, 0], [0, -13], [0, 13], [-24, 0], [24, 0], [0, -24], [0, 24], [-30, -13], [30, 13], [30, -13], [-30, 13]];
@@ -341,7 +381,7 @@
     }
     function tidyExtras() {
       const need = new Set();
-      if (selected) { const n = cy.getElementById(selected); n.union(n.neighborhood().nodes()).forEach((x) => need.add(x.id())); }
+      if (selected) { const n = cy.getElementById(selected); n.union(dealNb(n)).forEach((x) => need.add(x.id())); }
       if (cycle) cycle.nodes.forEach((x) => need.add(x));
       Array.from(extras).forEach((id) => { if (!need.has(id)) { extras.delete(id); cy.getElementById(id).addClass("off"); } });
       container.dataset.drawn = String(drawn().length);
@@ -355,22 +395,23 @@
       cy.animate({ zoom: z, pan: { x: W / 2 - z * (bb.x1 + bb.w / 2), y: H / 2 - z * (bb.y1 + bb.h / 2) } }, { duration: 250 });
     }
     function select(id, zoom) {
-      cy.elements().removeClass("selected link counterparty dim");
+      cy.elements().removeClass("selected link claim-link counterparty dim");
       selected = null;
       if (!id) { tidyExtras(); delete container.dataset.selected; return false; }
       const node = cy.getElementById(id);
       if (node.empty()) { tidyExtras(); delete container.dataset.selected; return false; }
       if (cycle) clearCycle();
       selected = id;
-      const nb = node.neighborhood().nodes();
+      const nb = dealNb(node);
       reveal(node.union(nb));
       tidyExtras();
-      const links = node.connectedEdges();
+      const links = dealEdges(node), pledges = node.connectedEdges(".claim");
       cy.batch(() => {
         node.addClass("selected");
         links.addClass("link");
+        pledges.addClass("claim-link");
         nb.addClass("counterparty");
-        cy.elements().not(node).not(links).not(nb).addClass("dim");
+        cy.elements().not(node).not(links).not(pledges).not(nb).addClass("dim");
       });
       container.dataset.selected = id;
       if (zoom !== false) zoomTo(node.union(nb));
@@ -385,7 +426,7 @@
       cy.elements().removeClass("hl faded");
       cycle = c && c.nodes && c.nodes.length ? c : null;
       if (!cycle) { tidyExtras(); container.dataset.highlighted = "0"; return; }
-      cy.elements().removeClass("selected link counterparty dim");
+      cy.elements().removeClass("selected link claim-link counterparty dim");
       selected = null;
       reveal(cy.nodes().filter((n) => cycle.nodes.includes(n.id())));
       tidyExtras();
@@ -395,7 +436,7 @@
         cycle.nodes.forEach((n, i) => {
           const next = cycle.nodes[(i + 1) % cycle.nodes.length];
           cy.getElementById(n).removeClass("faded").addClass("hl");
-          cy.edges().filter((e) => e.data("source") === n && e.data("target") === next &&
+          cy.edges().not(".claim").filter((e) => e.data("source") === n && e.data("target") === next &&
             (deals.size === 0 || (e.data("deals") || []).some((d) => deals.has(d)))).removeClass("faded").addClass("hl");
         });
       });
@@ -415,6 +456,12 @@
       if (kinds.length) html += '<h3>Deals, by kind</h3><ul class="keys">' + kinds.map((k) => `<li>${lineSvg("solid", 1, 4, k.colour)}${esc(k.label)}</li>`).join("") + "</ul>";
       const strokes = L.stroke_items || [];
       if (strokes.length > 1 || !user) html += '<h3>Lines</h3><ul class="keys">' + strokes.map((s) => `<li>${lineSvg(s.line, s.opacity, 3)}${esc(s.label)}</li>`).join("") + "</ul>";
+      const guarantee = kinds.find((k) => k.code === "capacity_backstop");
+      if (opts.claims || guarantee) {  // opts.claims: the page can draw the claims overlay
+        html += '<h3 id="legend-claims">Claims</h3><ul class="keys">' +
+          (opts.claims ? `<li>${lineSvg("claim", 0.9, 2, CLAIM)}pledge: lender → owner of the collateral${claimList ? "" : " (tick “Pledges”)"}</li>` : "") +
+          (guarantee ? `<li>${lineSvg("solid", 1, 4, guarantee.colour)}${esc(guarantee.label)}: guarantor → beneficiary, a diamond head</li>` : "") + "</ul>";
+      }
       const ws = L.width_samples || [];
       html += "<h3>Width: dollars</h3>";
       if (ws.length) html += '<ul class="keys widths">' + ws.map((w) => `<li>${lineSvg("solid", 1, w.width * P().edge, "#57606a")}${esc(short(w.amount))}</li>`).join("") + "</ul>";
@@ -439,7 +486,7 @@
       all = !!on;
       const keepSel = selected, keepCycle = cycle;
       selected = null; cycle = null; extras.clear();
-      cy.elements().removeClass("selected link counterparty dim hl faded");
+      cy.elements().removeClass("selected link claim-link counterparty dim hl faded");
       applyMode();
       place();
       describe();
@@ -460,7 +507,8 @@
 
     return {
       get cy() { return cy; },
-      render, select, highlightCycle, setAll, overlaps, hideTip,
+      render, select, highlightCycle, setAll, overlaps, hideTip, setClaims,
+      get claims() { return claimList; },
       get all() { return all; },
       get data() { return data; },
       set words(v) { opts.words = v; },
