@@ -237,7 +237,9 @@ class Ledger:
         cols = list(MODELS["sources"].model_fields)
         return pd.DataFrame([r.model_dump() for r in self.records("sources")], columns=cols)
 
-    def _source_refs(self, ids: Iterable[str]) -> list[dict[str, Any]]:
+    def source_refs(self, ids: Iterable[str]) -> list[dict[str, Any]]:
+        """The sources of these ids as dicts (id, url, publisher, date, type, original
+        publisher), primary ones first; unknown ids are left out."""
         by_id = self._cache.get("source_map")
         if by_id is None:  # built once per ledger state (not once per call)
             by_id = {s.id: s for s in self.records("sources", include_retracted=True)}
@@ -271,7 +273,7 @@ class Ledger:
                 continue
             d = e.model_dump()
             d["start"] = _start(e.date)
-            d["sources"] = self._source_refs(e.sources)
+            d["sources"] = self.source_refs(e.sources)
             rows.append(d)
         cols = list(MODELS["events"].model_fields) + ["start"]
         frame = pd.DataFrame(rows, columns=cols)
@@ -311,7 +313,7 @@ class Ledger:
             d = r.model_dump()
             d["start"] = start
             d["usd"] = r.usd
-            d["sources"] = self._source_refs(r.sources)
+            d["sources"] = self.source_refs(r.sources)
             rows.append(d)
         cols = list(MODELS["disbursements"].model_fields) + ["start", "usd"]
         frame = pd.DataFrame(rows, columns=cols)
@@ -396,7 +398,7 @@ class Ledger:
             row["status"] = s["status"] if isinstance(s["status"], str) else None
             row["status_date"] = s["status_date"] if isinstance(s["status_date"], str) else None
             row["first_date"] = s["first_date"]
-            row["sources"] = self._source_refs(d.sources)
+            row["sources"] = self.source_refs(d.sources)
             rows.append(row)
         cols = [
             "id", "group", "announced", "first_date", "payer", "payer_name", "payee",
@@ -426,7 +428,7 @@ class Ledger:
         """Everything about one deal: its fields, status history and sources."""
         d = self.record("deals", deal_id)
         out = d.model_dump()
-        out["sources"] = self._source_refs(d.sources)
+        out["sources"] = self.source_refs(d.sources)
         ev = self.events(deal_id, include_retracted=True)
         out["events"] = jsonable(
             [{k: v for k, v in r.items() if k != "start"} for r in ev.to_dict(orient="records")]
@@ -488,7 +490,7 @@ class Ledger:
                 for f in self.records("facts"):
                     d = f.model_dump()
                     d["date"] = _start(f.as_of)
-                    d["sources"] = self._source_refs(f.sources)
+                    d["sources"] = self.source_refs(f.sources)
                     rows.append(d)
                 cols = list(MODELS["facts"].model_fields) + ["date"]
                 self._cache["facts-frame"] = pd.DataFrame(rows, columns=cols)

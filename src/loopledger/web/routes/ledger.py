@@ -51,7 +51,7 @@ def company(site: SiteDep, as_of: AsOf, company: Annotated[str, Path(max_length=
         deals["paid"] = deals["id"].map(paid)
         claims = company_claims(led, cid, as_of)
         for frame in claims.values():  # "src-a;src-b" -> the sources themselves, for the links
-            frame["source_refs"] = [led._source_refs([x for x in str(v or "").split(";") if x]) for v in frame["sources"]]
+            frame["source_refs"] = [led.source_refs([x for x in str(v or "").split(";") if x]) for v in frame["sources"]]
         return jsonable({
             "company": {"id": cid, **row.to_dict()},
             "facts": led.facts(company=cid, as_of=as_of),
