@@ -114,7 +114,7 @@ def _flag_note(flagged) -> str | None:
     if missing.empty:
         return None
     return (f"{len(missing)} companies have no buffer figure and are treated per --missing-buffer: "
-            + ", ".join(missing["name"].tolist()))
+            + "; ".join(missing["name"].tolist()))  # "; ": some names hold a comma
 
 
 #: component columns of the stress table: (header, components summed)
