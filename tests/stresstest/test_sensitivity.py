@@ -81,3 +81,21 @@ def test_the_table_says_what_it_counts(small):
     d = s.to_dict()
     assert d["table"][0]["assumption"] == "horizon_months" and d["counting"] == s.counting
     assert "<table" in s._repr_html_()
+
+
+def test_the_value_column_is_what_the_base_run_used():
+    """A value the run derives from the ledger (capital intensity: a cloud contract without GW
+    takes the median of those that state it) is shown as the base stress run lists it, with
+    its basis, not the fallback default; an option given is shown as given."""
+    deals = [
+        deal("cloud", "lab", "cloud", "cloud_contract", 120, term_start="2025", term_end="2029", power_gw=1.0),
+        deal("cloud2", "lab", "cloud", "cloud_contract", 60, term_start="2025", term_end="2029"),
+        deal("loan", "bank", "lab", "loan_debt_spv", 30, status="funded"),
+    ]
+    led = build(deals, [cap("lab", 500), cap("cloud", 40), cap("bank", BIG)])
+    s = sensitivity(led, fail=["lab"], as_of=AS_OF, recovery=0.5).table.set_index("assumption")
+    used = {a["name"]: a for a in stress(led, fail=["lab"], as_of=AS_OF, recovery=0.5).assumptions}
+    a = used["capex_intensity.cloud_contract"]
+    assert a["basis"] == "derived"
+    assert s.loc["capex_intensity.cloud_contract", "value"] == f"{a['value']:g} (derived)"
+    assert s.loc["recovery", "value"] == 0.5
