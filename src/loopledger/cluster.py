@@ -95,11 +95,15 @@ def _dask() -> Any:
 
 
 class Runner:
-    """Runs ``func(shared, task)`` for every task, in this process (this class) or on Dask
+    """Runs ``func(shared, task)`` for every task, in this process (this class; on ``threads``
+    threads when more than one, for a ``func`` that releases the GIL) or on Dask
     (:class:`_DaskRunner`); ``slots`` is how many tasks can run at once."""
 
     where = "in process"
     slots = 1
+
+    def __init__(self, threads: int = 1):
+        self.slots = max(1, int(threads))
 
     def scatter(self, value: Any) -> Any:
         """A handle to ``value`` for :meth:`map` (here: the value itself)."""
@@ -108,6 +112,17 @@ class Runner:
     def map(self, func: Callable[[Any, Any], Any], shared: Any, tasks: Sequence[Any],
             done: Callable[[int], None] | None = None) -> list:
         """``[func(shared, t) for t in tasks]`` in task order; ``done(i)`` after task i."""
+        if self.slots > 1 and len(tasks) > 1:
+            from concurrent.futures import ThreadPoolExecutor, as_completed
+
+            with ThreadPoolExecutor(max_workers=min(self.slots, len(tasks))) as pool:
+                futures = {pool.submit(func, shared, t): i for i, t in enumerate(tasks)}
+                results: list[Any] = [None] * len(tasks)
+                for f in as_completed(futures):
+                    results[futures[f]] = f.result()
+                    if done is not None:
+                        done(futures[f])
+            return results
         out = []
         for i, task in enumerate(tasks):
             out.append(func(shared, task))
@@ -223,15 +238,16 @@ def _prepare_workers(client: Any, where: str) -> None:
 
 
 @contextmanager
-def connect(workers: int | None = None, scheduler: Any = None, *, processes: bool = True
+def connect(workers: int | None = None, scheduler: Any = None, *, processes: bool = True, threads: int = 1
             ) -> Iterator[Runner]:
     """A :class:`Runner`: this process (neither option), a local cluster of ``workers`` worker
     processes on 127.0.0.1 (one task thread each; ``processes=False``: threads of this
     process), closed on exit, or the running cluster whose scheduler is at ``scheduler`` (an
-    address, or a connected ``distributed.Client``, which is left open)."""
+    address, or a connected ``distributed.Client``, which is left open). ``threads``: how many
+    tasks this process runs at once (its own runner only)."""
     check_where(workers, scheduler)
     if workers is None and scheduler is None:
-        yield Runner()
+        yield Runner(threads)
         return
     distributed = _dask()
     where = describe(workers, scheduler)
@@ -268,17 +284,20 @@ def connect(workers: int | None = None, scheduler: Any = None, *, processes: boo
 
 def run_chunks(func: Callable[[Any, Any], Any], shared: Any, tasks: Sequence[Any], *,
                workers: int | None = None, scheduler: Any = None, processes: bool = True,
-               progress: bool | None = None, label: str = "scenarios", sizes: Sequence[int] | None = None) -> list:
+               progress: bool | None = None, label: str = "scenarios", sizes: Sequence[int] | None = None,
+               threads: int = 1) -> list:
     """``[func(shared, task) for task in tasks]``, in order, here or on Dask.
 
     ``func`` must be a module-level function (workers import it by name; they need the same
     loopledger version). ``shared`` is sent to the workers once; ``progress`` shows a Rich bar
     on stderr (default: when stderr is a terminal and there is more than one task); ``sizes``
-    are the units of work per task, for the bar (``label`` names them)."""
+    are the units of work per task, for the bar (``label`` names them). ``threads``: in this
+    process, run that many tasks at once on threads (for a ``func`` that releases the GIL; the
+    results are the same, in task order)."""
     check_where(workers, scheduler)
     show = (sys.stderr.isatty() and len(tasks) > 1) if progress is None else bool(progress)
     sizes = list(sizes) if sizes is not None else [1] * len(tasks)
-    with _bar(show, sum(sizes), label) as advance, connect(workers, scheduler, processes=processes) as runner:
+    with _bar(show, sum(sizes), label) as advance, connect(workers, scheduler, processes=processes, threads=threads) as runner:
         return runner.map(func, runner.scatter(shared), tasks, lambda i: advance(sizes[i]))
 
 

@@ -19,6 +19,8 @@ probability of default and of distress.
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -34,6 +36,8 @@ from ..results import Result, frame_html
 from ..vocabulary import BINDING_STATUSES
 from ..vocabulary import STATUS_ORDER as STATUSES
 from ._inputs import as_list
+from ._mc_block import BLOCK
+from .debtrank import DEFAULT_LEVEL
 from .distributed import describe, run_chunks
 from .params import MonteCarloParams, StressParams
 from .scenario import (
@@ -50,6 +54,7 @@ from .scenario import (
     run_basis,
 )
 from .shocks import ShockModel
+from .waves import _EPS as _WAVE_EPS
 from .wording import basis_note, footer
 
 QUANTILES = (0.05, 0.5, 0.95)
@@ -131,6 +136,8 @@ class Plan:
     margin_spread: float
     substitution_spread: float
     weights: np.ndarray
+    #: the arrays of the compiled path when the network is plain (:func:`plain_arrays`)
+    plain: dict[str, Any] | None = None
 
 
 @with_params(MonteCarloParams, StressParams, view=VIEW_OPTIONS, extra=_EXTRA)
@@ -196,8 +203,11 @@ def monte_carlo(source, fail: str | Iterable[str] = (), **options: Any) -> Monte
     sizes = [min(chunk_size, scenarios - c * chunk_size) for c in range(n_chunks)]
     tasks = list(zip(range(n_chunks), seq.spawn(n_chunks), sizes))
     t0 = time.perf_counter()
+    # a plain network's chunks run in a compiled kernel that releases the GIL: in this process,
+    # as many at once as there are cores (the results do not depend on it)
+    threads = (os.cpu_count() or 1) if plan.plain is not None else 1
     parts = run_chunks(run_chunk, plan, tasks, workers=workers, scheduler=scheduler, progress=progress,
-                       sizes=sizes)
+                       sizes=sizes, threads=threads)
     seconds = time.perf_counter() - t0
     samples = pd.DataFrame({k: np.concatenate([part["scalars"][k] for part in parts]) for k in SCALARS})
     losses = sp.hstack([part["loss"] for part in parts], format="csr")
@@ -275,13 +285,104 @@ def _plan(engine: ShockModel, p: StressParams, h0, e, prob, mc: MonteCarloParams
         engine=engine, p=p, h0=h0, e=e, c_lo=c_lo, c_hi=c_hi, c_paid=np.nan_to_num(paid),
         c_coef=np.where(np.isnan(rf), share, rf),
         c_group=c_group, c_p=c_p, e_group=e_group, e_p=e_p, b_lo=b_lo, b_hi=b_hi, b_group=b_group, b_p=b_p,
-        n_groups=len(groups), c_ranged=np.flatnonzero(c_hi > c_lo), b_ranged=np.flatnonzero(b_hi > b_lo),
+        n_groups=len(groups), c_ranged=_by_pair(np.flatnonzero(c_hi > c_lo), engine), b_ranged=np.flatnonzero(b_hi > b_lo),
         random_groups=random_groups, c_fixed=np.zeros(0), recovery_beta=mc.recovery_beta,
         margin_spread=mc.margin_spread, substitution_spread=mc.substitution_spread,
         weights=v / v.sum() if v.sum() > 0 else v,
     )
     plan.c_fixed = _remaining(plan, c_lo[:, None], np.arange(len(c_lo)))[:, 0]
+    plan.plain = plain_arrays(plan)
     return plan
+
+
+def is_plain(engine: ShockModel, p: StressParams) -> bool:
+    """Whether the network is *plain* (:mod:`loopledger.stresstest._mc_core`): DebtRank, every
+    credit leg a claim and no backstop, pledge, secured loan or commercial contract, so that the
+    legs' values do not depend on who defaults and one propagation per basis is the waves'
+    fixed point."""
+    book = engine.book
+    return (p.model == "debtrank" and p.loss_basis in ("economic", "gross") and not len(engine.backstop)
+            and not engine.transfers and not len(book.secured)
+            and (engine.collateral is None or not len(engine.collateral))
+            and bool((book.role == "claim").all()) and not np.isnan(engine.E).any())
+
+
+def plain_arrays(plan: Plan) -> dict[str, Any] | None:
+    """The index and value arrays of :func:`~loopledger.stresstest._mc_core.plain_chunk`, or
+    None when the network is not plain or has an amount that is not a finite number (the array
+    path then runs)."""
+    eng, p = plan.engine, plan.p
+    if not is_plain(eng, p):
+        return None
+    lam = eng.c_lambda
+    carry = np.asarray(eng.book.stake_carrying, dtype=float)
+    numbers = (plan.c_lo, plan.c_hi, plan.c_paid, plan.c_coef, plan.c_fixed, lam, eng.e_value, carry, plan.h0)
+    if not all(np.isfinite(x).all() for x in numbers):
+        return None
+    n = eng.n
+    finite = np.isfinite(eng.E)
+    rows, cols = eng.rows.astype(np.int64), eng.cols.astype(np.int64)
+    order, position, n_keep = pair_order(eng)
+    rows, cols = rows[order], cols[order]
+    # the legs in pair order (a pair's legs in their own order, as the sparse sums add them);
+    # the ranged ones are drawn in that order (plan.c_ranged)
+    c_pair = position[_credit_pairs(eng)]
+    legs = np.lexsort((np.arange(len(c_pair)), c_pair))
+    e_pair = position[eng.P_equity.tocsc().indices.astype(np.int64)] if len(eng.e_holder) else np.zeros(0, np.int64)
+    stakes = np.lexsort((np.arange(len(e_pair)), e_pair))
+    draw = np.full(len(plan.c_lo), -1, dtype=np.int64)
+    draw[plan.c_ranged] = np.arange(len(plan.c_ranged))
+
+    def group_rows(group: np.ndarray, prob: np.ndarray) -> np.ndarray:
+        out = np.full(len(group), -1, dtype=np.int64)
+        chance = (prob > 0) & (prob < 1)
+        out[chance] = np.searchsorted(plan.random_groups, group[chance])
+        return out
+
+    level = min(min(p.threshold, 1.0) - _WAVE_EPS, DEFAULT_LEVEL)
+    c_row, e_row = group_rows(plan.c_group, plan.c_p), group_rows(plan.e_group, plan.e_p)
+    return dict(
+        n=n, c_lo=plan.c_lo[legs], c_span=(plan.c_hi - plan.c_lo)[legs], c_draw=draw[legs], c_paid=plan.c_paid[legs],
+        c_coef=plan.c_coef[legs], c_fixed=plan.c_fixed[legs], c_lam=lam.astype(float)[legs], c_pair=c_pair[legs],
+        c_row=c_row[legs], c_p=plan.c_p[legs],
+        e_value=eng.e_value.astype(float)[stakes], e_carry=carry[stakes], e_pair=e_pair[stakes],
+        e_row=e_row[stakes], e_p=plan.e_p[stakes],
+        rows=rows, cols=cols, col_ptr=np.searchsorted(cols[:n_keep], np.arange(n + 1)).astype(np.int64),
+        n_keep=int(n_keep),
+        E=eng.E.astype(float), finite=finite, h0=plan.h0.astype(float), weights=plan.weights.astype(float),
+        battiston=p.variant == "battiston2012", tol=float(p.tol),
+        cap=int(n + 1 if p.variant == "battiston2012" else 100_000), level=float(level),
+        distress_threshold=float(p.distress_threshold), economic=p.loss_basis == "economic",
+    )
+
+
+def _by_pair(legs: np.ndarray, engine: ShockModel) -> np.ndarray:
+    """Credit legs in the order of the pairs they belong to (:func:`pair_order`; a pair's
+    legs in their own order): the order in which their amounts are drawn, so that the compiled
+    path reads the draws and adds the legs up in one sweep."""
+    pair = pair_order(engine)[1][_credit_pairs(engine)]
+    return legs[np.lexsort((legs, pair[legs]))]
+
+
+def _credit_pairs(engine: ShockModel) -> np.ndarray:
+    """The pair (holder, debtor) of each credit leg."""
+    return engine.P_credit.tocsc().indices.astype(np.int64) if len(engine.c_holder) else np.zeros(0, np.int64)
+
+
+def pair_order(engine: ShockModel) -> tuple[np.ndarray, np.ndarray, int]:
+    """The compiled path's order of the model's pairs: first those whose holder has a finite
+    buffer (the ones DebtRank spreads over) by counterparty, then by holder; then the others
+    by holder. A holder's pairs stay in the order of their counterparties, as in the model, so
+    every holder's sums add the same terms in the same order. Returns (order, position of each
+    model pair in it, how many pairs spread)."""
+    rows, cols = engine.rows, engine.cols
+    finite = np.isfinite(engine.E)
+    keep = np.flatnonzero(finite[rows])
+    rest = np.flatnonzero(~finite[rows])
+    order = np.concatenate([keep[np.lexsort((rows[keep], cols[keep]))], rest]).astype(np.int64)
+    position = np.empty(len(order), dtype=np.int64)
+    position[order] = np.arange(len(order))
+    return order, position, len(keep)
 
 
 def _remaining(plan: Plan, a: np.ndarray, legs: np.ndarray) -> np.ndarray:
@@ -300,19 +401,41 @@ def _drop_unrealised(values: np.ndarray, plan: Plan, U: np.ndarray, group: np.nd
         values[chance] *= U[row] < p[chance, None]
 
 
-def run_chunk(plan: Plan, task: tuple[int, np.random.SeedSequence, int]) -> dict[str, Any]:
-    """Draw and evaluate one chunk of scenarios (module level, so Dask workers can run it)."""
-    _, seed, B = task
+def _draws(plan: Plan, seed: np.random.SeedSequence, B: int) -> tuple:
+    """The random numbers of one chunk, in the order that is part of the reproducibility
+    contract: the deal groups' uniforms and the ranged credit legs' uniforms (not yet scaled to
+    their ranges), both block by block (``(blocks, k, BLOCK)``: :data:`BLOCK` scenarios at a
+    time, the last block's unused columns drawn too), then the backstops' caps, the recovery,
+    the margin and redeployment factors."""
     rng = np.random.default_rng(seed)
-    # the order of the draws is part of the reproducibility contract
-    U = rng.random((len(plan.random_groups), B))
-    cr, br = plan.c_ranged, plan.b_ranged
-    a = plan.c_lo[cr, None] + (plan.c_hi - plan.c_lo)[cr, None] * rng.random((len(cr), B))
+    blocks = -(-B // BLOCK)
+    U = rng.random((blocks, len(plan.random_groups), BLOCK))
+    u_a = rng.random((blocks, len(plan.c_ranged), BLOCK))
+    br = plan.b_ranged
     caps = np.repeat(plan.b_lo[:, None], B, axis=1)
     caps[br] += (plan.b_hi - plan.b_lo)[br, None] * rng.random((len(br), B))
     R = rng.beta(*plan.recovery_beta, size=B) if plan.recovery_beta else None
     mf = 1.0 + plan.margin_spread * (2.0 * rng.random(B) - 1.0) if plan.margin_spread else None
     sf = 1.0 + plan.substitution_spread * (2.0 * rng.random(B) - 1.0) if plan.substitution_spread else None
+    return U, u_a, caps, R, mf, sf
+
+
+def _columns(blocks: np.ndarray, B: int) -> np.ndarray:
+    """(blocks, k, BLOCK) draws as (k, B): scenario b in column b."""
+    return blocks.transpose(1, 0, 2).reshape(blocks.shape[1], blocks.shape[0] * blocks.shape[2])[:, :B]
+
+
+def run_chunk(plan: Plan, task: tuple[int, np.random.SeedSequence, int], compiled: bool = True) -> dict[str, Any]:
+    """Draw and evaluate one chunk of scenarios (module level, so Dask workers can run it): a
+    plain network in the compiled kernel (``compiled=False``: always the array version, the
+    reference the tests compare it with)."""
+    _, seed, B = task
+    U, u_a, caps, R, mf, sf = _draws(plan, seed, B)
+    if compiled and plan.plain is not None:
+        return _plain_chunk(plan, U, u_a, R, B)
+    U, u_a = _columns(U, B), _columns(u_a, B)
+    cr = plan.c_ranged
+    a = plan.c_lo[cr, None] + (plan.c_hi - plan.c_lo)[cr, None] * u_a
 
     rem = np.repeat(plan.c_fixed[:, None], B, axis=1)
     rem[cr] = _remaining(plan, a, cr)
@@ -347,6 +470,45 @@ def run_chunk(plan: Plan, task: tuple[int, np.random.SeedSequence, int]) -> dict
         distressed=distress.sum(axis=1),
         hit=((loss > 0) & others).sum(axis=1),
     )
+
+
+def _plain_chunk(plan: Plan, U: np.ndarray, u_a: np.ndarray, R: np.ndarray | None, B: int) -> dict[str, Any]:
+    """:func:`run_chunk` of a plain network, in :func:`~loopledger.stresstest._mc_core.plain_chunk`."""
+    from ._mc_core import plain_chunk, positive_csr, workspace
+
+    a = plan.plain
+    assert a is not None
+    p = plan.p
+    n = a["n"]
+    R_e = np.full(B, p.recovery_for("economic" if a["economic"] else "gross")) if R is None else R
+    R_g = np.full(B, p.recovery_for("gross")) if R is None else R
+    loss = np.zeros((n, B))
+    scalars = np.zeros((len(SCALARS), B))
+    counts = [np.zeros(n, dtype=np.int64) for _ in range(3)]
+    plain_chunk(a["n"], a["c_lo"], a["c_span"], a["c_draw"], a["c_paid"], a["c_coef"], a["c_fixed"], a["c_lam"],
+                a["c_pair"], a["c_row"], a["c_p"], a["e_value"], a["e_carry"], a["e_pair"], a["e_row"], a["e_p"],
+                a["rows"], a["cols"], a["col_ptr"], a["n_keep"],
+                a["E"], a["finite"], a["h0"], a["weights"], a["battiston"], a["tol"], a["cap"], a["level"],
+                a["distress_threshold"], a["economic"], np.ascontiguousarray(U), np.ascontiguousarray(u_a),
+                np.ascontiguousarray(R_e, dtype=float), np.ascontiguousarray(R_g, dtype=float),
+                loss, scalars, *counts, _work(workspace, n, len(a["rows"]), a["n_keep"]))
+    out = {k: scalars[i] for i, k in enumerate(SCALARS)}
+    for k in ("defaults", "distressed", "hit"):
+        out[k] = out[k].astype(np.int64)
+    indptr, indices, data = positive_csr(loss)
+    return dict(scalars=out, loss=sp.csr_matrix((data, indices, indptr), shape=loss.shape), defaults=counts[0], distressed=counts[1], hit=counts[2])
+
+
+_local = threading.local()
+
+
+def _work(make, n: int, m: int, n_keep: int) -> tuple:
+    """This thread's work arrays for a network of this size (made once, kept for the chunks
+    that follow)."""
+    key = (n, m, n_keep)
+    if getattr(_local, "key", None) != key:
+        _local.key, _local.work = key, make(n, m, n_keep)
+    return _local.work
 
 
 def distressed(loss: np.ndarray, E: np.ndarray, threshold: float) -> np.ndarray:

@@ -314,7 +314,8 @@ def clamp_to_gross(econ: Outcome, gross: Outcome) -> tuple[Outcome, np.ndarray]:
     over = econ.loss > gross.loss + 1e-9
     if not over.any():
         return econ, over
-    loss = np.minimum(econ.loss, gross.loss)
+    # only where the cap binds (a loss above the bound by less than 1e-9 is a rounding, kept)
+    loss = np.where(over, gross.loss, econ.loss)
     scale = np.divide(loss, econ.loss, out=np.ones_like(loss), where=econ.loss > 0)
     comps = None if econ.comps is None else econ.comps * scale[None]
     return dataclasses.replace(econ, loss=loss, comps=comps, direct=np.minimum(econ.direct, loss)), over

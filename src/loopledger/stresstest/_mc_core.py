@@ -1,0 +1,464 @@
+"""Compiled Monte Carlo scenarios of a plain network (numba, cached on disk, the GIL released).
+
+A *plain* network is one whose legs are all claims (loans, bonds, obligations: what a user's
+edge list holds) and stakes, with no backstop, pledge, secured loan or commercial contract.
+Its legs' values then do not depend on who has defaulted (nothing redeploys, no guarantee or
+collateral is called), so the waves of :func:`~loopledger.stresstest.waves.debtrank_waves`
+reach their fixed point after one propagation: the second wave values the same legs, spreads
+the same distress and reads the same defaults. :func:`plain_chunk` runs, in blocks of
+:data:`~loopledger.stresstest._mc_block.BLOCK` scenarios whose arrays stay in the cache, what
+the array version runs on (n, B) arrays:
+
+1. each leg's amount from its draw, zero when its deal group is not realised, and what it
+   costs its holder on the economic basis (``min(remaining x (1 - R), gross)``) and on the
+   gross bound (``loss_share x remaining x (1 - R_gross)``); a stake its carrying value
+   (economic) or its mark (gross);
+2. per basis, the pairs' exposures, DebtRank (Battiston et al. 2012, or the linear rule of
+   Bardoscia et al. 2015) from the initial shock, step for step as in
+   :func:`~loopledger.stresstest._debtrank_core.propagate_steps`, the holders' losses capped
+   at their room, the defaulters' buffers written off;
+3. the economic loss capped company by company at the gross bound, and the outputs of
+   :func:`~loopledger.stresstest.montecarlo.run_chunk`.
+
+The array version stays the reference: a test checks that both give the same outputs on
+random plain networks (every sum adds the same terms in the same order; numpy's own sums of
+a one-scenario chunk are pairwise, hence a tolerance of 1e-12 relative).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from ._mc_block import BLOCK
+
+# The block width is read from the work arrays' shape inside the kernels, never from BLOCK:
+# numba's on-disk cache does not notice a change of a global it compiled in.
+
+
+def _jit(func):
+    """``njit(cache=True, nogil=True)``, or without the cache when numba finds nowhere to write it."""
+    try:
+        return njit(cache=True, nogil=True)(func)
+    except RuntimeError:  # numba: "cannot cache function ...: no locator available"
+        return njit(nogil=True)(func)
+
+
+@_jit
+def _spread(n, col_ptr, rows, lam, battiston, tol, cap, shocked, h, passed, src, acc, active, spent,
+            on, frontier, touched, visited, seen, top, running, nan_col):  # pragma: no cover - compiled
+    """DebtRank of a block of :data:`BLOCK` scenarios, in place on ``h`` (n, BLOCK; the initial
+    shock, non-zero only on the nodes ``shocked``) and ``passed`` (zeros): the steps of
+    :func:`~loopledger.stresstest._debtrank_core.propagate_steps`, pushed from the nodes that
+    pass distress on instead of gathered by the rows they reach. The pairs are sorted by
+    counterparty (``col_ptr``; ``rows`` their holders, ``lam`` their impacts). The frontier is
+    kept in ascending order, so a row adds its terms in the order of their counterparties, as
+    the gather over its pairs does: the same sums in the same order. A scenario that stops has
+    its distress to pass on set to zero, which adds nothing, as skipping it does. The work
+    arrays (``src`` ... ``seen``) come in zeroed and are left so."""
+    W = h.shape[1]
+    n_front = 0
+    n_seen = 0
+    for b in range(W):
+        nan_col[b] = False
+    for t in range(len(shocked)):
+        i = shocked[t]
+        any_ = False
+        for b in range(W):
+            x = h[i, b]
+            if battiston:
+                if x > 0:
+                    active[i, b] = True
+                    src[i, b] = x
+                    any_ = True
+            else:
+                if x != x:
+                    nan_col[b] = True
+                elif x != 0.0:
+                    src[i, b] = x
+                    any_ = True
+        if any_:
+            frontier[n_front] = i
+            n_front += 1
+    thr = 0.0 if battiston else tol
+    steps = 0
+    while True:
+        for b in range(W):
+            top[b] = 0.0
+        for f in range(n_front):
+            j = frontier[f]
+            for b in range(W):
+                x = src[j, b]
+                top[b] = x if x > top[b] else top[b]
+        any_run = False
+        every = True
+        for b in range(W):
+            running[b] = top[b] > thr and not nan_col[b]
+            any_run = any_run or running[b]
+            every = every and running[b]
+        if not any_run or steps >= cap:
+            break
+        steps += 1
+        n_touch = 0
+        for f in range(n_front):
+            j = frontier[f]
+            pj = False
+            if every:
+                for b in range(W):
+                    s = src[j, b]
+                    passed[j, b] += s
+                    pj = pj or s > 0.0
+            else:
+                for b in range(W):
+                    s = src[j, b] if running[b] else 0.0
+                    src[j, b] = s
+                    passed[j, b] += s
+                    pj = pj or s > 0.0
+            if battiston:
+                for b in range(W):
+                    spent[j, b] = spent[j, b] or active[j, b]
+                    active[j, b] = False
+                if not visited[j]:
+                    visited[j] = True
+                    seen[n_seen] = j
+                    n_seen += 1
+            if pj:
+                for q in range(col_ptr[j], col_ptr[j + 1]):
+                    r = rows[q]
+                    if not on[r]:
+                        on[r] = True
+                        touched[n_touch] = r
+                        n_touch += 1
+                    for b in range(W):
+                        acc[r, b] += lam[q, b] * src[j, b]
+            for b in range(W):
+                src[j, b] = 0.0
+        # the rows reached, in ascending order (the next frontier is read in that order)
+        if n_touch * 16 < n:
+            touched[:n_touch].sort()
+        else:
+            k = 0
+            for i in range(n):
+                if on[i]:
+                    touched[k] = i
+                    k += 1
+        n_front = 0
+        for t in range(n_touch):
+            r = touched[t]
+            on[r] = False
+            any_ = False
+            if every and battiston:  # the common case, without a branch per scenario
+                for b in range(W):
+                    v = h[r, b] + acc[r, b]
+                    v = 1.0 if v > 1.0 else v
+                    h[r, b] = v
+                    acc[r, b] = 0.0
+                    a = v > 0 and not spent[r, b]
+                    active[r, b] = a
+                    src[r, b] = v if a else 0.0
+                    any_ = any_ or a
+                if any_:
+                    frontier[n_front] = r
+                    n_front += 1
+                continue
+            for b in range(W):
+                if running[b]:
+                    old = h[r, b]
+                    v = old + acc[r, b]
+                    v = 1.0 if v > 1.0 else v  # np.minimum(1, v): a NaN stays NaN
+                    h[r, b] = v
+                    if not battiston:
+                        x = v - old
+                        src[r, b] = x
+                        if v != v:
+                            nan_col[b] = True
+                        if x != 0.0:
+                            any_ = True
+                    acc[r, b] = 0.0
+                if battiston and h[r, b] > 0 and not spent[r, b]:
+                    active[r, b] = True
+                    src[r, b] = h[r, b]
+                    any_ = True
+            if any_:
+                frontier[n_front] = r
+                n_front += 1
+    # leave the work arrays as they came
+    for f in range(n_front):
+        j = frontier[f]
+        for b in range(W):
+            src[j, b] = 0.0
+            active[j, b] = False
+    for t in range(n_seen):
+        j = seen[t]
+        visited[j] = False
+        for b in range(W):
+            spent[j, b] = False
+
+
+@_jit
+def _losses(n, rows, cols, n_keep, A, E, finite, battiston, col_ptr, Ef, tol, cap, level,
+            h0, shocked, failed, lam, h, passed, loss, direct, D,
+            src, acc, active, spent, on, frontier, touched, visited, seen, top, running, nan_col
+            ):  # pragma: no cover - compiled
+    """One basis of a block: the pairs' exposures ``A`` (m, BLOCK; the first ``n_keep`` pairs,
+    whose holders have a finite buffer, sorted by counterparty) spread from ``h0``; fills
+    ``h``, ``loss``, ``direct`` and the default set ``D`` (failed, or h at the default level),
+    all (n, BLOCK)."""
+    W = h.shape[1]
+    for q in range(n_keep):
+        e = Ef[rows[q]]
+        for b in range(W):
+            x = A[q, b] / e
+            lam[q, b] = (1.0 if x > 1.0 else x) if battiston else x
+    for i in range(n):
+        x = h0[i]
+        for b in range(W):
+            h[i, b] = x
+            passed[i, b] = 0.0
+            loss[i, b] = 0.0
+            direct[i, b] = 0.0
+    _spread(n, col_ptr, rows, lam, battiston, tol, cap, shocked, h, passed, src, acc, active, spent,
+            on, frontier, touched, visited, seen, top, running, nan_col)
+    # each holder's raw loss: its pairs' exposures (capped at its buffer under the original
+    # rule) times what the counterparty passed on (its final distress for a holder without a
+    # finite buffer), and the same times the counterparty's initial shock
+    for q in range(len(rows)):
+        r = rows[q]
+        c = cols[q]
+        x = h0[c]
+        x = x if x > 0 else 0.0
+        if finite[r]:
+            e = E[r]
+            for b in range(W):
+                a = A[q, b]
+                ca = (e if e < a else a) if battiston else a
+                loss[r, b] += ca * passed[c, b]
+                direct[r, b] += ca * x
+        else:
+            for b in range(W):
+                a = A[q, b]
+                loss[r, b] += a * h[c, b]
+                direct[r, b] += a * x
+    for i in range(n):
+        room = (E[i] if finite[i] else np.inf) * (1.0 - (0.0 if failed[i] else h0[i]))
+        fin = finite[i]
+        for b in range(W):
+            raw = loss[i, b]
+            li = 0.0 if failed[i] else (raw if raw < room else room)
+            di = direct[i, b] if direct[i, b] < li else li
+            d = failed[i] or (fin and h[i, b] >= level)
+            D[i, b] = d
+            if d and not failed[i] and fin:
+                short = E[i] - li
+                li += short if short > 0.0 else 0.0
+            loss[i, b] = li
+            direct[i, b] = di
+
+
+@_jit
+def _value_block(blk, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair, c_row, c_p,
+                 e_value, e_carry, e_pair, e_row, e_p, U, a_draws, keep_e, keep_g, A_e, A_g
+                 ):  # pragma: no cover - compiled
+    """The pairs' exposures of block ``blk`` on both bases, (m, BLOCK): each credit leg's
+    amount from its draw, zero unless its deal group is realised, valued as a claim (economic:
+    ``min(remaining x (1 - R), gross)``; gross: ``loss_share x remaining x (1 - R_gross)``),
+    summed per pair in leg order (the legs come sorted by pair); then each pair's stakes
+    (economic: the carrying value, never above the mark; gross: the mark) summed apart and
+    added, as the array version's two sparse products are."""
+    W = A_e.shape[1]
+    m = A_e.shape[0]
+    for q in range(m):
+        for b in range(W):
+            A_e[q, b] = 0.0
+            A_g[q, b] = 0.0
+    for leg in range(len(c_lo)):
+        d = c_draw[leg]
+        p = c_p[leg]
+        g = c_row[leg]
+        q = c_pair[leg]
+        lo, span, paid, coef, lam = c_lo[leg], c_span[leg], c_paid[leg], c_coef[leg], c_lam[leg]
+        for b in range(W):
+            if d >= 0:
+                x = lo + span * a_draws[blk, d, b] - paid
+                rem = (x if x > 0.0 else 0.0) * coef
+            else:
+                rem = c_fixed[leg]
+            if p <= 0.0:
+                rem = 0.0
+            elif p < 1.0:
+                rem *= 1.0 if U[blk, g, b] < p else 0.0
+            gross = lam * rem * keep_g[b]
+            econ = rem * keep_e[b]
+            A_e[q, b] += gross if econ > gross else econ
+            A_g[q, b] += gross
+    leg = 0
+    k = len(e_value)
+    while leg < k:
+        q = e_pair[leg]
+        end = leg
+        while end < k and e_pair[end] == q:
+            end += 1
+        for b in range(W):
+            s_e = 0.0
+            s_g = 0.0
+            for st in range(leg, end):
+                mark = e_value[st]
+                p = e_p[st]
+                if p <= 0.0:
+                    mark = 0.0
+                elif p < 1.0:
+                    mark *= 1.0 if U[blk, e_row[st], b] < p else 0.0
+                ratio = mark / e_value[st] if e_value[st] > 0 else 0.0
+                carry = e_carry[st] * ratio
+                s_e += mark if mark < carry else carry
+                s_g += mark
+            A_e[q, b] += s_e
+            A_g[q, b] += s_g
+        leg = end
+
+
+@_jit
+def _outputs_block(b0, bb, n, economic, E, finite, h0, weights, distress_threshold, loss_e, dir_e, h_e, D_e,
+                   loss_g, dir_g, h_g, D_g, loss_out, scalars, n_default, n_distress, n_hit, acc_f, acc_i
+                   ):  # pragma: no cover - compiled
+    """The outputs of :func:`~loopledger.stresstest.montecarlo.run_chunk` for the ``bb``
+    scenarios of a block that starts at ``b0``: the economic loss capped company by company at
+    the gross bound (where it is above it by more than 1e-9), DebtRank's R, the totals, the
+    defaults, the distressed and the companies hit, summed over the companies in their order."""
+    for b in range(bb):
+        for k in range(4):
+            acc_f[k, b] = 0.0
+        for k in range(3):
+            acc_i[k, b] = 0
+    for i in range(n):
+        other = h0[i] == 0.0
+        fin = finite[i]
+        e = E[i]
+        w = weights[i]
+        for b in range(bb):
+            lg = loss_g[i, b]
+            if economic:
+                li = loss_e[i, b]
+                di = dir_e[i, b]
+                if li > lg + 1e-9:
+                    li = lg
+                    di = di if di < li else li
+                hv = h_e[i, b] if fin else 0.0
+                de = D_e[i, b]
+            else:
+                li = lg
+                di = dir_g[i, b]
+                hv = h_g[i, b] if fin else 0.0
+                de = D_g[i, b]
+            acc_f[0, b] += w * (hv - h0[i])
+            acc_f[1, b] += li
+            acc_f[2, b] += lg
+            acc_f[3, b] += di
+            dis = fin and (li / e if e > 0 else 0.0) >= distress_threshold
+            if other:
+                if de:
+                    acc_i[0, b] += 1
+                    n_default[i] += 1
+                if de or dis:
+                    n_distress[i] += 1
+                    if not de:
+                        acc_i[1, b] += 1
+                if li > 0:
+                    acc_i[2, b] += 1
+                    n_hit[i] += 1
+            loss_out[i, b0 + b] = li if li > 0 else 0.0
+    for b in range(bb):
+        out = b0 + b
+        scalars[0, out] = acc_f[0, b]
+        scalars[1, out] = acc_f[1, b]
+        scalars[2, out] = acc_f[2, b]
+        scalars[3, out] = acc_f[3, b]
+        scalars[4, out] = acc_f[1, b] - acc_f[3, b]
+        scalars[5, out] = acc_i[0, b]
+        scalars[6, out] = acc_i[1, b]
+        scalars[7, out] = acc_i[2, b]
+
+
+@_jit
+def plain_chunk(n, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair, c_row, c_p,
+                e_value, e_carry, e_pair, e_row, e_p, rows, cols, col_ptr, n_keep,
+                E, finite, h0, weights, battiston, tol, cap, level, distress_threshold, economic,
+                U, a_draws, R, Rg, loss_out, scalars, n_default, n_distress, n_hit, work
+                ):  # pragma: no cover - compiled
+    """The B scenarios of a chunk (module docstring), block by block. The pairs come in the
+    order of :func:`~loopledger.stresstest.montecarlo.pair_order` (``rows``, ``cols``; the first
+    ``n_keep`` spread, by counterparty: ``col_ptr``). Per credit leg, sorted by pair: bounds
+    ``c_lo`` and ``c_span`` (high - low), ``c_draw`` its row of the draws (-1: the fixed amount
+    ``c_fixed``), the view's paid and remaining coefficient, loss share, pair, ``c_row`` its
+    deal group's row of ``U`` (-1: no draw) and probability ``c_p``; the same for stakes
+    (``e_value`` mark, ``e_carry`` carrying value). ``U`` and ``a_draws`` are (blocks, k,
+    BLOCK); ``R``/``Rg`` (B,) the recovery of each basis; ``economic`` False: the gross bound is
+    the loss basis (no economic run). Writes ``loss_out`` (n, B; the positive losses),
+    ``scalars`` (8, B) in the order of :data:`~loopledger.stresstest.montecarlo.SCALARS`, and
+    adds to the per-company counts. ``work``: the arrays of :func:`workspace`, which every
+    block leaves fit for the next (a thread reuses them from chunk to chunk)."""
+    B = loss_out.shape[1]
+    Ef = np.where(finite, E, 1.0)
+    failed = h0 >= 1.0
+    shocked = np.flatnonzero(h0 != 0.0)
+    (A_e, A_g, lam, h_e, h_g, passed, loss_e, loss_g, dir_e, dir_g, D_e, D_g, src, acc, active, spent,
+     on, visited, frontier, touched, seen, top, running, nan_col, keep_e, keep_g, acc_f, acc_i) = work
+    W = A_e.shape[1]
+    if U.shape[2] != W or a_draws.shape[2] != W:
+        raise ValueError("the draws and the work arrays have different block widths")
+    for blk in range(U.shape[0]):
+        b0 = blk * W
+        bb = min(W, B - b0)
+        for b in range(W):  # the unused columns of the last block repeat its first scenario
+            keep_e[b] = 1.0 - R[b0 + (b if b < bb else 0)]
+            keep_g[b] = 1.0 - Rg[b0 + (b if b < bb else 0)]
+        _value_block(blk, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair, c_row, c_p,
+                     e_value, e_carry, e_pair, e_row, e_p, U, a_draws, keep_e, keep_g, A_e, A_g)
+        if economic:
+            _losses(n, rows, cols, n_keep, A_e, E, finite, battiston, col_ptr, Ef, tol, cap, level,
+                    h0, shocked, failed, lam, h_e, passed, loss_e, dir_e, D_e,
+                    src, acc, active, spent, on, frontier, touched, visited, seen, top, running, nan_col)
+        _losses(n, rows, cols, n_keep, A_g, E, finite, battiston, col_ptr, Ef, tol, cap, level,
+                h0, shocked, failed, lam, h_g, passed, loss_g, dir_g, D_g,
+                src, acc, active, spent, on, frontier, touched, visited, seen, top, running, nan_col)
+        _outputs_block(b0, bb, n, economic, E, finite, h0, weights, distress_threshold, loss_e, dir_e, h_e, D_e,
+                       loss_g, dir_g, h_g, D_g, loss_out, scalars, n_default, n_distress, n_hit, acc_f, acc_i)
+
+
+def workspace(n: int, m: int, n_keep: int) -> tuple:
+    """The work arrays of :func:`plain_chunk` for a network of n companies and m pairs (n_keep
+    of them spread), zeroed: allocating and first touching them costs more than a block's
+    work, so a thread keeps one set for all its chunks."""
+    W = BLOCK
+    f = lambda *shape: np.zeros(shape)  # noqa: E731
+    z = lambda *shape: np.zeros(shape, dtype=np.bool_)  # noqa: E731
+    return (f(m, W), f(m, W), f(n_keep, W), f(n, W), f(n, W), f(n, W), f(n, W), f(n, W), f(n, W), f(n, W),
+            z(n, W), z(n, W), f(n, W), f(n, W), z(n, W), z(n, W), z(n), z(n),
+            np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64),
+            f(W), z(W), z(W), f(W), f(W), f(4, W), np.zeros((3, W), dtype=np.int64))
+
+
+@_jit
+def positive_csr(dense):  # pragma: no cover - compiled
+    """The positive entries of a dense (n, B) array as CSR arrays (indptr, indices, data), row
+    by row and in column order, as ``scipy.sparse.csr_matrix(np.where(dense > 0, dense, 0))``
+    stores them."""
+    n, B = dense.shape
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    for i in range(n):
+        k = 0
+        for b in range(B):
+            if dense[i, b] > 0:
+                k += 1
+        indptr[i + 1] = indptr[i] + k
+    indices = np.empty(indptr[n], dtype=np.int32)
+    data = np.empty(indptr[n])
+    for i in range(n):
+        k = indptr[i]
+        for b in range(B):
+            x = dense[i, b]
+            if x > 0:
+                indices[k] = b
+                data[k] = x
+                k += 1
+    return indptr, indices, data
