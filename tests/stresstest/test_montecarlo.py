@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from loopledger.errors import LedgerError
 from loopledger.stresstest.exposures import Exposures
-from loopledger.stresstest.montecarlo import monte_carlo, row_quantiles
+from loopledger.stresstest._mc_stats import company_stats
+from loopledger.stresstest.montecarlo import monte_carlo, tail_mean
 from loopledger.stresstest.scenario import stress
 
 _spec = importlib.util.spec_from_file_location("_tiny", Path(__file__).parents[1] / "measures" / "_tiny.py")
@@ -119,16 +120,30 @@ def test_seed_reproducibility_and_bad_options(point_ledger):
             monte_carlo(point_ledger, **({"fail": ["lab"], "as_of": AS_OF, "scenarios": 10} | bad))
 
 
-@settings(max_examples=80, deadline=None)
-@given(st.integers(1, 60), st.lists(st.integers(0, 50), min_size=1, max_size=200), st.integers(0, 5))
-def test_sparse_row_quantiles_equal_numpy(N, values, rows):
+@settings(max_examples=120, deadline=None)
+@given(st.integers(1, 60), st.lists(st.integers(0, 50), min_size=1, max_size=200), st.integers(0, 5),
+       st.integers(1, 7), st.sampled_from([0.5, 0.9, 0.95, 0.99]), st.integers(1, 3))
+def test_company_stats_equal_numpy_on_the_dense_losses(N, values, rows, chunk, level, threads):
+    """Each company's mean, quantiles and expected shortfall, read from the chunks' positive
+    losses, against numpy on the dense (companies x scenarios) matrix with its zeros."""
     rows = rows + 1
     rng = np.random.default_rng(len(values))
     dense = np.zeros((rows, N))
-    for _k, v in enumerate(values):
+    for v in values:
         dense[rng.integers(0, rows), rng.integers(0, N)] = v / 7
-    qs = (0.05, 0.5, 0.95)
-    np.testing.assert_allclose(row_quantiles(sp.csr_matrix(dense), N, qs), np.quantile(dense, qs, axis=1).T, atol=1e-12)
+    parts = []
+    for c0 in range(0, N, chunk):
+        m = sp.csr_matrix(dense[:, c0:c0 + chunk])
+        parts.append((m.indptr, m.data))
+    qs = (0.05, 0.5, 0.95, level)
+    mean, quant, es = company_stats(parts, rows, N, qs, level, threads=threads)
+    np.testing.assert_allclose(mean, dense.mean(axis=1), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(quant, np.quantile(dense, qs, axis=1).T, atol=1e-12)
+    k = max(1, int(np.ceil((1 - level) * N - 1e-9)))
+    worst = -np.sort(-dense, axis=1)[:, :k]
+    np.testing.assert_allclose(es, worst.mean(axis=1), rtol=1e-12, atol=1e-12)
+    for i in range(rows):  # the sample's own estimator, row by row
+        assert es[i] == pytest.approx(tail_mean(dense[i], level), rel=1e-12, abs=1e-12)
 
 
 def _synthetic(n=300, seed=0):

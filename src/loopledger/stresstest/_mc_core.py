@@ -196,20 +196,21 @@ def _spread(n, col_ptr, rows, lam, battiston, tol, cap, shocked, h, passed, src,
 
 
 @_jit
-def _losses(n, rows, cols, n_keep, A, E, finite, battiston, col_ptr, Ef, tol, cap, level,
-            h0, shocked, failed, lam, h, passed, loss, direct, D,
-            src, acc, active, spent, on, frontier, touched, visited, seen, top, running, nan_col
-            ):  # pragma: no cover - compiled
-    """One basis of a block: the pairs' exposures ``A`` (m, BLOCK; the first ``n_keep`` pairs,
-    whose holders have a finite buffer, sorted by counterparty) spread from ``h0``; fills
-    ``h``, ``loss``, ``direct`` and the default set ``D`` (failed, or h at the default level),
-    all (n, BLOCK)."""
-    W = h.shape[1]
+def _impacts(n_keep, rows, A, Ef, battiston, lam):  # pragma: no cover - compiled
+    """The spreading pairs' impacts: exposure over the holder's buffer (capped at 1 under the
+    original rule)."""
+    W = lam.shape[1]
     for q in range(n_keep):
         e = Ef[rows[q]]
         for b in range(W):
             x = A[q, b] / e
             lam[q, b] = (1.0 if x > 1.0 else x) if battiston else x
+
+
+@_jit
+def _reset(n, h0, h, passed, loss, direct):  # pragma: no cover - compiled
+    """Every scenario's distress at the initial shock; nothing passed on, lost or lost directly."""
+    W = h.shape[1]
     for i in range(n):
         x = h0[i]
         for b in range(W):
@@ -217,11 +218,14 @@ def _losses(n, rows, cols, n_keep, A, E, finite, battiston, col_ptr, Ef, tol, ca
             passed[i, b] = 0.0
             loss[i, b] = 0.0
             direct[i, b] = 0.0
-    _spread(n, col_ptr, rows, lam, battiston, tol, cap, shocked, h, passed, src, acc, active, spent,
-            on, frontier, touched, visited, seen, top, running, nan_col)
-    # each holder's raw loss: its pairs' exposures (capped at its buffer under the original
-    # rule) times what the counterparty passed on (its final distress for a holder without a
-    # finite buffer), and the same times the counterparty's initial shock
+
+
+@_jit
+def _raw_losses(rows, cols, A, E, finite, h0, battiston, passed, h, loss, direct):  # pragma: no cover - compiled
+    """Each holder's raw loss: its pairs' exposures (capped at its buffer under the original
+    rule) times what the counterparty passed on (its final distress for a holder without a
+    finite buffer), and the same times the counterparty's initial shock."""
+    W = h.shape[1]
     for q in range(len(rows)):
         r = rows[q]
         c = cols[q]
@@ -239,6 +243,13 @@ def _losses(n, rows, cols, n_keep, A, E, finite, battiston, col_ptr, Ef, tol, ca
                 a = A[q, b]
                 loss[r, b] += a * h[c, b]
                 direct[r, b] += a * x
+
+
+@_jit
+def _settle(n, E, finite, failed, h0, level, h, loss, direct, D):  # pragma: no cover - compiled
+    """The losses capped at each holder's room, the defaults (failed, or h at the default
+    level), a defaulter's whole buffer written off."""
+    W = h.shape[1]
     for i in range(n):
         room = (E[i] if finite[i] else np.inf) * (1.0 - (0.0 if failed[i] else h0[i]))
         fin = finite[i]
@@ -253,6 +264,23 @@ def _losses(n, rows, cols, n_keep, A, E, finite, battiston, col_ptr, Ef, tol, ca
                 li += short if short > 0.0 else 0.0
             loss[i, b] = li
             direct[i, b] = di
+
+
+@_jit
+def _losses(n, rows, cols, n_keep, A, E, finite, battiston, col_ptr, Ef, tol, cap, level,
+            h0, shocked, failed, lam, h, passed, loss, direct, D,
+            src, acc, active, spent, on, frontier, touched, visited, seen, top, running, nan_col
+            ):  # pragma: no cover - compiled
+    """One basis of a block: the pairs' exposures ``A`` (m, BLOCK; the first ``n_keep`` pairs,
+    whose holders have a finite buffer, sorted by counterparty) spread from ``h0``; fills
+    ``h``, ``loss``, ``direct`` and the default set ``D`` (failed, or h at the default level),
+    all (n, BLOCK). Each step is its own function: compiled as one, the loops ran 25 % slower."""
+    _impacts(n_keep, rows, A, Ef, battiston, lam)
+    _reset(n, h0, h, passed, loss, direct)
+    _spread(n, col_ptr, rows, lam, battiston, tol, cap, shocked, h, passed, src, acc, active, spent,
+            on, frontier, touched, visited, seen, top, running, nan_col)
+    _raw_losses(rows, cols, A, E, finite, h0, battiston, passed, h, loss, direct)
+    _settle(n, E, finite, failed, h0, level, h, loss, direct, D)
 
 
 @_jit
@@ -439,10 +467,10 @@ def workspace(n: int, m: int, n_keep: int) -> tuple:
 
 
 @_jit
-def positive_csr(dense):  # pragma: no cover - compiled
-    """The positive entries of a dense (n, B) array as CSR arrays (indptr, indices, data), row
-    by row and in column order, as ``scipy.sparse.csr_matrix(np.where(dense > 0, dense, 0))``
-    stores them."""
+def positive_rows(dense):  # pragma: no cover - compiled
+    """The positive entries of a dense (n, B) array, row by row and in column order, as CSR row
+    pointers and values (``scipy.sparse.csr_matrix(np.where(dense > 0, dense, 0))``'s
+    ``indptr`` and ``data``; the column indices are not needed)."""
     n, B = dense.shape
     indptr = np.zeros(n + 1, dtype=np.int64)
     for i in range(n):
@@ -451,14 +479,12 @@ def positive_csr(dense):  # pragma: no cover - compiled
             if dense[i, b] > 0:
                 k += 1
         indptr[i + 1] = indptr[i] + k
-    indices = np.empty(indptr[n], dtype=np.int32)
     data = np.empty(indptr[n])
     for i in range(n):
         k = indptr[i]
         for b in range(B):
             x = dense[i, b]
             if x > 0:
-                indices[k] = b
                 data[k] = x
                 k += 1
-    return indptr, indices, data
+    return indptr, data

@@ -210,7 +210,6 @@ def monte_carlo(source, fail: str | Iterable[str] = (), **options: Any) -> Monte
                        sizes=sizes, threads=threads)
     seconds = time.perf_counter() - t0
     samples = pd.DataFrame({k: np.concatenate([part["scalars"][k] for part in parts]) for k in SCALARS})
-    losses = sp.hstack([part["loss"] for part in parts], format="csr")
     defaults = sum(part["defaults"] for part in parts)
     distressed = sum(part["distressed"] for part in parts)
     hit = sum(part["hit"] for part in parts)
@@ -221,13 +220,18 @@ def monte_carlo(source, fail: str | Iterable[str] = (), **options: Any) -> Monte
              var=float(np.quantile(samples[k], level)), es=float(tail_mean(samples[k].to_numpy(float), level)))
         for k in SCALARS
     ])
-    qs = row_quantiles(losses, scenarios, (*QUANTILES, level))
+    # each company's positive losses, chunk after chunk (in scenario order), without joining
+    # them into one matrix
+    from ._mc_stats import company_stats
+
+    mean_loss, qs, es = company_stats([part["loss"] for part in parts], X.n, scenarios, (*QUANTILES, level), level,
+                                      threads=os.cpu_count() or 1)
     companies = pd.DataFrame({
         "company": X.nodes, "name": [X.label(i) for i in range(X.n)],
         "buffer": X.buffers, "buffer_flag": X.buffer_flag,
-        "mean_loss": np.asarray(losses.sum(axis=1)).ravel() / scenarios,
+        "mean_loss": mean_loss,
         "q05": qs[:, 0], "q50": qs[:, 1], "q95": qs[:, 2], "var": qs[:, 3],
-        "es": row_tail_means(losses, scenarios, level),
+        "es": es,
         "p_default": defaults / scenarios, "p_distress": distressed / scenarios, "p_loss": hit / scenarios,
         "failed": h0 >= 1.0,
     }).sort_values(["mean_loss", "company"], ascending=[False, True]).reset_index(drop=True)
@@ -465,7 +469,7 @@ def run_chunk(plan: Plan, task: tuple[int, np.random.SeedSequence, int], compile
         scalars=dict(debtrank=R_dr, total_loss=total, total_loss_gross=gross.loss.sum(axis=0), direct_loss=dsum,
                      indirect_loss=total - dsum, defaults=defaulted.sum(axis=0),
                      distressed=(distress & ~out.defaulted).sum(axis=0), hit=((loss > 0) & others).sum(axis=0)),
-        loss=sp.csr_matrix(np.where(loss > 0, loss, 0.0)),
+        loss=_positive_rows(loss),
         defaults=defaulted.sum(axis=1),
         distressed=distress.sum(axis=1),
         hit=((loss > 0) & others).sum(axis=1),
@@ -474,7 +478,7 @@ def run_chunk(plan: Plan, task: tuple[int, np.random.SeedSequence, int], compile
 
 def _plain_chunk(plan: Plan, U: np.ndarray, u_a: np.ndarray, R: np.ndarray | None, B: int) -> dict[str, Any]:
     """:func:`run_chunk` of a plain network, in :func:`~loopledger.stresstest._mc_core.plain_chunk`."""
-    from ._mc_core import plain_chunk, positive_csr, workspace
+    from ._mc_core import plain_chunk, positive_rows, workspace
 
     a = plan.plain
     assert a is not None
@@ -495,8 +499,14 @@ def _plain_chunk(plan: Plan, U: np.ndarray, u_a: np.ndarray, R: np.ndarray | Non
     out = {k: scalars[i] for i, k in enumerate(SCALARS)}
     for k in ("defaults", "distressed", "hit"):
         out[k] = out[k].astype(np.int64)
-    indptr, indices, data = positive_csr(loss)
-    return dict(scalars=out, loss=sp.csr_matrix((data, indices, indptr), shape=loss.shape), defaults=counts[0], distressed=counts[1], hit=counts[2])
+    return dict(scalars=out, loss=positive_rows(loss), defaults=counts[0], distressed=counts[1], hit=counts[2])
+
+
+def _positive_rows(loss: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each company's positive losses of an (n, B) chunk in scenario order, as CSR row pointers
+    and values (what :func:`~loopledger.stresstest._mc_stats.company_stats` reads)."""
+    m = sp.csr_matrix(np.where(loss > 0, loss, 0.0))
+    return m.indptr.astype(np.int64), m.data
 
 
 _local = threading.local()
@@ -527,34 +537,3 @@ def tail_mean(x: np.ndarray, level: float) -> float:
     x = np.sort(np.asarray(x, dtype=float))
     k = max(1, int(np.ceil((1.0 - level) * len(x) - 1e-9)))
     return float(x[-k:].mean()) if len(x) else float("nan")
-
-
-def row_tail_means(M: sp.csr_matrix, N: int, level: float) -> np.ndarray:
-    """:func:`tail_mean` of each row of a non-negative sparse (rows x N) matrix whose missing
-    entries are zeros."""
-    k = max(1, int(np.ceil((1.0 - level) * N - 1e-9)))
-    out = np.zeros(M.shape[0])
-    for i in range(M.shape[0]):
-        vals = np.sort(M.data[M.indptr[i]:M.indptr[i + 1]])[::-1]
-        top = vals[:k]
-        out[i] = top.sum() / k
-    return out
-
-
-def row_quantiles(M: sp.csr_matrix, N: int, qs: Iterable[float]) -> np.ndarray:
-    """Quantiles (numpy's linear rule) of each row of a non-negative sparse (rows x N) matrix
-    whose missing entries are zeros, without densifying it."""
-    qs = np.asarray(list(qs), dtype=float)
-    out = np.zeros((M.shape[0], len(qs)))
-    pos = qs * (N - 1)
-    lo, hi = np.floor(pos).astype(np.int64), np.ceil(pos).astype(np.int64)
-    frac = pos - lo
-    for i in range(M.shape[0]):
-        vals = np.sort(M.data[M.indptr[i]:M.indptr[i + 1]])
-        zeros = N - len(vals)
-        if len(vals) == 0:
-            continue
-        a_lo = np.where(lo < zeros, 0.0, vals[np.clip(lo - zeros, 0, len(vals) - 1)])
-        a_hi = np.where(hi < zeros, 0.0, vals[np.clip(hi - zeros, 0, len(vals) - 1)])
-        out[i] = a_lo + (a_hi - a_lo) * frac
-    return out

@@ -1,0 +1,120 @@
+"""Each company's loss statistics over the Monte Carlo's scenarios (numba, cached on disk, the
+GIL released), read from the chunks' positive losses without joining them into one matrix.
+
+A chunk returns, for each company, its positive losses in scenario order (CSR arrays: row
+``i`` from ``indptr[i]`` to ``indptr[i + 1]`` of ``data``; a missing scenario lost nothing).
+Gathering a company's values chunk after chunk gives them in the order of all the scenarios;
+:func:`company_stats` then computes, per company:
+
+* the mean loss: the values summed in scenario order, divided by the number of scenarios N;
+* quantiles by numpy's default (linear) rule on the N values with the zeros put back:
+  position ``q (N - 1)``, between the values at its floor and its ceiling;
+* the expected shortfall at a level: the mean of the worst ``k = ceil((1 - level) N)`` values
+  (Acerbi & Tasche 2002), the largest first, zeros when fewer than k are positive.
+
+Joining a hundred chunks into one sparse matrix first took longer than the scenarios
+themselves when most companies lose in most scenarios (87 million entries on the 10,000-node
+benchmark network); here each company's values are copied once, next to each other, and
+sorted where they lie.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+from numba import njit
+
+
+def _jit(func):
+    """``njit(cache=True, nogil=True)``, or without the cache when numba finds nowhere to write it."""
+    try:
+        return njit(cache=True, nogil=True)(func)
+    except RuntimeError:  # numba: "cannot cache function ...: no locator available"
+        return njit(nogil=True)(func)
+
+
+#: a company with at most this many positive losses is sorted in the compiled gather; a longer
+#: one by numpy (whose vectorised sort is several times faster per value than numba's)
+SHORT = 256
+
+
+@_jit
+def _gather(indptrs, datas, off, N, first, last, out, mean):  # pragma: no cover - compiled
+    """Copy the positive losses of companies ``first`` to ``last - 1`` from the chunks
+    (``datas[c]``, rows by ``indptrs[c]``) to ``out[off[i]:off[i + 1]]``, in scenario order;
+    their sum in that order over N is the mean; a short row is sorted here."""
+    C = indptrs.shape[0]
+    for i in range(first, last):
+        p = off[i]
+        s = 0.0
+        for c in range(C):
+            d = datas[c]
+            for t in range(indptrs[c, i], indptrs[c, i + 1]):
+                x = d[t]
+                out[p] = x
+                p += 1
+                s += x
+        mean[i] = s / N
+        if off[i + 1] - off[i] <= SHORT:
+            out[off[i]:off[i + 1]].sort()
+
+
+@_jit
+def _read_sorted(out, off, N, qs, k, first, last, quant, es):  # pragma: no cover - compiled
+    """Quantiles and expected shortfall of companies ``first`` to ``last - 1`` from their sorted
+    positive losses (module docstring)."""
+    for i in range(first, last):
+        a = off[i]
+        cnt = off[i + 1] - a
+        if cnt == 0:
+            continue
+        zeros = N - cnt
+        for j in range(len(qs)):
+            pos = qs[j] * (N - 1)
+            lo = int(np.floor(pos))
+            hi = int(np.ceil(pos))
+            frac = pos - lo
+            a_lo = 0.0 if lo < zeros else out[a + lo - zeros]
+            a_hi = 0.0 if hi < zeros else out[a + hi - zeros]
+            quant[i, j] = a_lo + (a_hi - a_lo) * frac
+        top = 0.0
+        for r in range(min(k, cnt)):
+            top += out[a + cnt - 1 - r]
+        es[i] = top / k
+
+
+def company_stats(parts: list[tuple[np.ndarray, np.ndarray]], n: int, N: int, qs, level: float,
+                  threads: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean, quantiles ``qs`` (n, len(qs)) and expected shortfall at ``level`` of each of ``n``
+    companies' losses over ``N`` scenarios, from the chunks' ``(indptr, data)`` in scenario
+    order (module docstring); the companies split among ``threads``."""
+    from numba.typed import List
+
+    indptrs = np.array([np.asarray(p[0], dtype=np.int64) for p in parts], dtype=np.int64).reshape(len(parts), n + 1)
+    counts = (indptrs[:, 1:] - indptrs[:, :-1]).sum(axis=0)
+    off = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    datas = List([np.asarray(p[1], dtype=float) for p in parts]) if parts else List([np.zeros(0)])
+    qs = np.asarray(list(qs), dtype=float)
+    k = max(1, int(np.ceil((1.0 - level) * N - 1e-9)))
+    out = np.empty(int(off[-1]))
+    mean, quant, es = np.zeros(n), np.zeros((n, len(qs))), np.zeros(n)
+    long_rows = np.flatnonzero(counts > SHORT)
+    cuts = np.linspace(0, n, max(1, threads) + 1).astype(np.int64)
+    spans = [(int(a), int(b)) for a, b in zip(cuts[:-1], cuts[1:]) if b > a]
+
+    def work(span):
+        first, last = span
+        if parts:
+            _gather(indptrs, datas, off, N, first, last, out, mean)
+        for i in long_rows[(long_rows >= first) & (long_rows < last)]:
+            out[off[i]:off[i + 1]].sort()  # numpy releases the GIL while it sorts
+        _read_sorted(out, off, N, qs, k, first, last, quant, es)
+
+    if len(spans) > 1:
+        with ThreadPoolExecutor(len(spans)) as pool:
+            list(pool.map(work, spans))
+    else:
+        for span in spans:
+            work(span)
+    return mean, quant, es
