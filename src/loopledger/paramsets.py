@@ -18,6 +18,7 @@ Mapping-valued options (``{company: share}``) take ``KEY=VALUE`` items on the co
 from __future__ import annotations
 
 import dataclasses
+import functools
 import inspect
 import math
 from collections.abc import Callable, Mapping
@@ -270,9 +271,16 @@ def parse_cli_value(name: str, raw: Any, meta: Mapping[str, Any], default: Any) 
 
 def field_type(cls: type[ParamSet], f: dataclasses.Field) -> Any:
     """The declared type of a field, resolved (``int | None`` -> ``Optional[int]``)."""
+    return _type_hints(cls)[f.name]
+
+
+@functools.cache
+def _type_hints(cls: type[ParamSet]) -> dict[str, Any]:
+    # resolved once per set: get_type_hints evaluates every annotation of the class, and the
+    # CLI asks for each field of each set while its commands register (at every start-up)
     import typing
 
-    return typing.get_type_hints(cls)[f.name]
+    return typing.get_type_hints(cls)
 
 
 def cli_type(cls: type[ParamSet], f: dataclasses.Field) -> Any:
