@@ -391,6 +391,10 @@ def _edge_frame(table: Any, path: Path) -> pd.DataFrame:
 def _read_edge_file(path: Path, labels: tuple[str, str] = ("source", "target")) -> pd.DataFrame:
     """The edge file as a frame whose label columns are Arrow-backed strings (no Python
     string objects are made: the columns share pyarrow's buffers)."""
+    if path.suffix.lower() in (".parquet", ".pq"):
+        if not path.exists():
+            raise LedgerError(f"{path}: no such file")
+        return _edge_frame(None, path)  # read once, by pandas
     return _edge_frame(_read_edge_table(path, labels), path)
 
 
