@@ -48,11 +48,12 @@ def jsonable(value: Any) -> Any:
     if "numpy" not in sys.modules and "pandas" not in sys.modules:
         return value
     import numpy as np
-    import pandas as pd
 
-    if isinstance(value, pd.DataFrame):
+    # pandas only if it is loaded: `cycles --edges` has numpy values and never imports pandas
+    pd = sys.modules.get("pandas")
+    if pd is not None and isinstance(value, pd.DataFrame):
         return [jsonable(r) for r in value.to_dict(orient="records")]
-    if isinstance(value, pd.Series):
+    if pd is not None and isinstance(value, pd.Series):
         return jsonable(value.to_dict())
     if isinstance(value, np.ndarray):
         return [jsonable(v) for v in value.tolist()]
@@ -63,6 +64,10 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, (np.floating, float)):
         f = float(value)
         return None if math.isnan(f) or math.isinf(f) else f
+    if pd is None:
+        if isinstance(value, (np.datetime64, np.timedelta64)) and np.isnat(value):
+            return None
+        return value
     if value is pd.NaT:
         return None
     try:
