@@ -12,6 +12,7 @@ Amounts are USD billions; an unknown amount is NaN, never 0.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,12 +20,47 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from .errors import LedgerError, Problem, ValidationError
 
-if TYPE_CHECKING:  # pragma: no cover - scipy is imported where a matrix is built
+if TYPE_CHECKING:  # pragma: no cover - pandas and scipy are imported where a frame or a matrix is built
+    import pandas as pd
     import scipy.sparse as sp
+
+
+@dataclass(frozen=True)
+class Legs:
+    """The columns of the edge table a search and its hop sums read, as numpy arrays: ``u``,
+    ``v`` (node indices, int64), ``amount`` (float, NaN when unknown) and ``in_flow`` (bool),
+    one entry per leg in edge-table order."""
+
+    u: np.ndarray
+    v: np.ndarray
+    amount: np.ndarray
+    in_flow: np.ndarray
+
+    @classmethod
+    def of(cls, edges: pd.DataFrame) -> Legs:
+        return cls(u=edges["u"].to_numpy(np.int64), v=edges["v"].to_numpy(np.int64),
+                   amount=edges["amount"].to_numpy(float), in_flow=edges["in_flow"].to_numpy(bool))
+
+
+class _EdgeTable:
+    """The ``edges`` field of :class:`FlowNetwork`: the frame given to the constructor, or, for
+    a network read by the lean reader (:func:`_lean_network`), a function that builds it on
+    first use, so that a command that never reads the frame never imports pandas."""
+
+    def __get__(self, obj: Any, owner: Any = None) -> pd.DataFrame:
+        if obj is None:
+            raise AttributeError("edges")  # no default: the field is required
+        value = obj.__dict__["_edges"]
+        if callable(value):
+            value = value()
+            obj.__dict__["_edges"] = value
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__["_edges"] = value
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,12 +75,14 @@ class FlowNetwork:
     """
 
     nodes: np.ndarray
-    edges: pd.DataFrame
+    edges: _EdgeTable = _EdgeTable()
     params: dict[str, Any] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
     #: the :class:`~loopledger.ledger.view.View` a ledger network was built from (None for
     #: a user edge list); ``params`` holds the same choices as JSON values
     view: Any = field(default=None, repr=False)
+    #: the leg arrays when the network was read without pandas (else taken from ``edges``)
+    _legs: Legs | None = field(default=None, repr=False)
 
     @property
     def n(self) -> int:
@@ -54,7 +92,23 @@ class FlowNetwork:
     @property
     def m(self) -> int:
         """Number of edge rows (legs)."""
-        return len(self.edges)
+        return len(self.legs.u) if self._legs is not None else len(self.edges)
+
+    @cached_property
+    def legs(self) -> Legs:
+        """``u``, ``v``, ``amount`` and ``in_flow`` of every leg as numpy arrays."""
+        return self._legs if self._legs is not None else Legs.of(self.edges)
+
+    @cached_property
+    def structure_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """``indptr`` (int64) and ``indices`` (int32) of ``structure`` (rows sorted, no
+        duplicates), made with numpy alone: what the cycle search reads."""
+        legs = self.legs
+        n = self.n
+        key = np.unique(legs.u * n + legs.v)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(key // n, minlength=n), out=indptr[1:])
+        return indptr, (key % n).astype(np.int32)
 
     def __repr__(self) -> str:
         return f"<FlowNetwork {self.n} nodes, {self.m} legs, {self.params}>"
@@ -98,9 +152,9 @@ class FlowNetwork:
         """0/1 matrix of every ordered pair with at least one leg (any kind, any amount)."""
         import scipy.sparse as sp
 
-        e = self.edges
-        ones = np.ones(len(e), dtype=np.float64)
-        mat = sp.coo_matrix((ones, (e["u"].to_numpy(), e["v"].to_numpy())), shape=(self.n, self.n)).tocsr()
+        legs = self.legs
+        ones = np.ones(len(legs.u), dtype=np.float64)
+        mat = sp.coo_matrix((ones, (legs.u, legs.v)), shape=(self.n, self.n)).tocsr()
         mat.sum_duplicates()
         mat.data[:] = 1.0
         return mat
@@ -113,6 +167,8 @@ class FlowNetwork:
         ``amount`` is NaN when none has one (docs/methods.md 1.3). Ledger networks also give
         ``amount_low`` / ``amount_high`` sums (a leg with only a low, "more than X", adds its
         low to the high sum and is counted in ``high_open``), ``deals`` and ``kinds``."""
+        import pandas as pd
+
         e = self.edges
         cash = e["in_flow"].astype(bool)
         known = e["amount"].notna() & cash
@@ -169,6 +225,8 @@ class FlowNetwork:
                    view: Any = None) -> FlowNetwork:
         """Build from a frame with ``source``, ``target`` and optionally ``amount`` and
         ``in_flow``; ``nodes`` fixes the node order (else order of first appearance)."""
+        import pandas as pd
+
         e = edges.reset_index(drop=True).copy()
         m = len(e)
         # sources and targets are looked up in one pass over both columns (millions of labels)
@@ -212,13 +270,23 @@ class FlowNetwork:
             if path.is_dir():
                 frame, parts = _read_edge_parts(path)
             else:
-                frame = _read_edge_file(path, (source, target))
-        elif isinstance(table_or_path, pd.DataFrame):
+                table = _read_edge_table(path, (source, target))
+                lean = _lean_network(table, str(path), source, target, amount)
+                if lean is not None:
+                    return lean
+                frame = _edge_frame(table, path)
+        elif _is_frame(table_or_path):
             frame = table_or_path
         else:
             raise LedgerError("from_edges takes a DataFrame, the path of a CSV or Parquet file, or a folder of "
                               "Parquet parts")
-        where = str(path) if path else "<edges>"
+        return cls._from_edge_frame(frame, str(path) if path else "<edges>", parts, source, target, amount)
+
+    @classmethod
+    def _from_edge_frame(cls, frame: pd.DataFrame, where: str, parts: list[tuple[Path, int]], source: str,
+                         target: str, amount: str | None) -> FlowNetwork:
+        """:meth:`from_edges` once the table is read: its checks, then :meth:`from_frame`."""
+        import pandas as pd
 
         def problem(i: int, column: str, reason: str) -> Problem:
             if not parts:
@@ -280,24 +348,130 @@ def _blank_rows(labels: pd.Series) -> np.ndarray:
     return np.flatnonzero(blank.to_numpy())
 
 
-def _read_edge_file(path: Path, labels: tuple[str, str] = ("source", "target")) -> pd.DataFrame:
-    """The edge file as a frame whose label columns are Arrow-backed strings (no Python
-    string objects are made: the columns share pyarrow's buffers)."""
+def _is_frame(value: Any) -> bool:
+    """Whether ``value`` is a pandas DataFrame (without importing pandas: a frame can only exist
+    once pandas is imported)."""
+    pd = sys.modules.get("pandas")
+    return pd is not None and isinstance(value, pd.DataFrame)
+
+
+def _read_edge_table(path: Path, labels: tuple[str, str] = ("source", "target")) -> Any:
+    """The edge file as a pyarrow Table, the label columns of a CSV read as strings."""
     if not path.exists():
         raise LedgerError(f"{path}: no such file")
-    suffix = path.suffix.lower()
     try:
-        if suffix in (".parquet", ".pq"):
-            return pd.read_parquet(path)
+        if path.suffix.lower() in (".parquet", ".pq"):
+            from pyarrow import parquet as pq
+
+            return pq.read_table(path)
         # pyarrow directly: pandas' pyarrow engine with a partial dtype map fails on a blank
         # amount ("cannot convert NA to integer")
         from pyarrow import csv as pa_csv
         from pyarrow import string as pa_string
 
         types = pa_csv.ConvertOptions(column_types={c: pa_string() for c in labels})
-        return pa_csv.read_csv(path, convert_options=types).to_pandas()
+        return pa_csv.read_csv(path, convert_options=types)
     except Exception as e:  # pyarrow / parser errors name the line themselves
         raise ValidationError([Problem(str(path), None, "", f"cannot read the edge list: {e}")]) from e
+
+
+def _edge_frame(table: Any, path: Path) -> pd.DataFrame:
+    """The frame of an edge table read by :func:`_read_edge_table` (label columns of a CSV as
+    Arrow-backed strings, sharing pyarrow's buffers; a Parquet file as pandas reads it)."""
+    try:
+        if path.suffix.lower() in (".parquet", ".pq"):
+            import pandas as pd
+
+            return pd.read_parquet(path)
+        return table.to_pandas()
+    except Exception as e:
+        raise ValidationError([Problem(str(path), None, "", f"cannot read the edge list: {e}")]) from e
+
+
+def _read_edge_file(path: Path, labels: tuple[str, str] = ("source", "target")) -> pd.DataFrame:
+    """The edge file as a frame whose label columns are Arrow-backed strings (no Python
+    string objects are made: the columns share pyarrow's buffers)."""
+    if path.suffix.lower() in (".parquet", ".pq"):
+        if not path.exists():
+            raise LedgerError(f"{path}: no such file")
+        return _edge_frame(None, path)  # read once, by pandas
+    return _edge_frame(_read_edge_table(path, labels), path)
+
+
+@dataclass(frozen=True)
+class _FrameOf:
+    """Builds the ``edges`` frame of a network read by :func:`_lean_network` when it is first
+    asked for: the pandas route of :meth:`FlowNetwork.from_edges` on the same table, so the
+    frame is the one that route gives (a picklable callable, not a closure)."""
+
+    table: Any
+    where: str
+    source: str
+    target: str
+    amount: str | None
+
+    def __call__(self) -> pd.DataFrame:
+        return FlowNetwork._from_edge_frame(self.table.to_pandas(), self.where, [], self.source, self.target,
+                                            self.amount).edges
+
+
+def _lean_network(table: Any, where: str, source: str, target: str, amount: str | None) -> FlowNetwork | None:
+    """The network of an edge table read by pyarrow, built with pyarrow and numpy alone (the
+    ``edges`` frame is made only when someone reads it), when the table needs none of pandas'
+    checks: string labels, none blank, and amounts (if any) numbers, none negative. Else None,
+    and :meth:`FlowNetwork.from_edges` takes the pandas route, which reports the problems.
+    Nodes come in the order of first appearance over sources then targets, as
+    :meth:`FlowNetwork.from_frame` gives them (pyarrow's dictionary encoding keeps that order)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    names = table.column_names
+    if source not in names or target not in names or table.num_rows == 0:
+        return None
+    labels = [table.column(source), table.column(target)]
+    if not all(pa.types.is_string(c.type) for c in labels):
+        return None
+    has_amount = amount is not None and amount in names
+    if has_amount:
+        col = table.column(amount)
+        if not (pa.types.is_integer(col.type) or pa.types.is_floating(col.type) or pa.types.is_null(col.type)):
+            return None
+        values = _buffer(col.cast(pa.float64()), np.float64)
+        if (values < 0).any():
+            return None
+    else:
+        values = np.ones(table.num_rows, dtype=np.float64)
+    both = pa.concat_arrays([*labels[0].chunks, *labels[1].chunks])
+    if both.null_count or not _buffer(pc.utf8_length(pc.utf8_trim_whitespace(both)), np.int32).all():
+        return None  # a blank label
+    encoded = pc.dictionary_encode(both)
+    codes = _buffer(encoded.indices.cast(pa.int64()), np.int64)
+    nodes = np.empty(len(encoded.dictionary), dtype=object)
+    nodes[:] = encoded.dictionary.to_pylist()
+    m = table.num_rows
+    legs = Legs(u=codes[:m], v=codes[m:], amount=values, in_flow=np.ones(m, dtype=bool))
+    params = {"from": where, "amount": "given" if has_amount else "1 per edge"}
+    return FlowNetwork(nodes=nodes, edges=_FrameOf(table, where, source, target, amount),  # type: ignore[arg-type]
+                       params=params, _legs=legs)
+
+
+def _buffer(values: Any, dtype: type) -> np.ndarray:
+    """A pyarrow array (or chunked array) of a fixed-width numeric type as a numpy array on its
+    buffer, nulls as NaN (a float type only). pyarrow's own ``to_numpy()`` and scalars import
+    pandas, which the lean reader avoids."""
+    import pyarrow as pa
+
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    lo, hi = values.offset, values.offset + len(values)
+    validity, data = values.buffers()[:2]
+    if data is None:  # a null-typed column cast: no values buffer
+        return np.full(len(values), np.nan, dtype=dtype)
+    out: np.ndarray = np.frombuffer(data, dtype=dtype)[lo:hi]
+    if values.null_count:
+        valid = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")[lo:hi].astype(bool)
+        out = np.where(valid, out, np.nan).astype(dtype)
+    return out
 
 
 def _natural(name: str) -> tuple:

@@ -270,9 +270,17 @@ def parse_cli_value(name: str, raw: Any, meta: Mapping[str, Any], default: Any) 
 
 def field_type(cls: type[ParamSet], f: dataclasses.Field) -> Any:
     """The declared type of a field, resolved (``int | None`` -> ``Optional[int]``)."""
-    import typing
+    hints = _TYPE_HINTS.get(cls)
+    if hints is None:
+        import typing
 
-    return typing.get_type_hints(cls)[f.name]
+        hints = _TYPE_HINTS[cls] = typing.get_type_hints(cls)
+    return hints[f.name]
+
+
+#: each set's resolved annotations: get_type_hints evaluates every annotation of the class, and
+#: the CLI asks for each field of each set while its commands register (at every start-up)
+_TYPE_HINTS: dict[type, dict[str, Any]] = {}
 
 
 def cli_type(cls: type[ParamSet], f: dataclasses.Field) -> Any:

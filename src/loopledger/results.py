@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import math
+import sys
 from datetime import date, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any
@@ -32,23 +33,28 @@ def jsonable(value: Any) -> Any:
         return value
     if isinstance(value, float):
         return None if math.isnan(value) or math.isinf(value) else value
-    import numpy as np
-    import pandas as pd
-
-    if isinstance(value, Enum):
-        return value.value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         if hasattr(value, "to_dict"):
             return value.to_dict()
         return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, pd.DataFrame):
-        return [jsonable(r) for r in value.to_dict(orient="records")]
-    if isinstance(value, pd.Series):
-        return jsonable(value.to_dict())
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
         return [jsonable(v) for v in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    # a numpy or pandas value can only exist once its library is imported: plain values (the
+    # CLI's rows) are converted without importing either
+    if "numpy" not in sys.modules and "pandas" not in sys.modules:
+        return value
+    import numpy as np
+
+    # pandas only if it is loaded: `cycles --edges` has numpy values and never imports pandas
+    pd = sys.modules.get("pandas")
+    if pd is not None and isinstance(value, pd.DataFrame):
+        return [jsonable(r) for r in value.to_dict(orient="records")]
+    if pd is not None and isinstance(value, pd.Series):
+        return jsonable(value.to_dict())
     if isinstance(value, np.ndarray):
         return [jsonable(v) for v in value.tolist()]
     if isinstance(value, (np.bool_, bool)):
@@ -58,8 +64,10 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, (np.floating, float)):
         f = float(value)
         return None if math.isnan(f) or math.isinf(f) else f
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
+    if pd is None:
+        if isinstance(value, (np.datetime64, np.timedelta64)) and np.isnat(value):
+            return None
+        return value
     if value is pd.NaT:
         return None
     try:

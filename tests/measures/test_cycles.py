@@ -439,7 +439,7 @@ def test_pair_sums_equal_flow_network_pairs(n, m, seed):
     key = net.edges["u"].to_numpy() * net.n + net.edges["v"].to_numpy()
     order = np.argsort(key, kind="stable")
     bounds = np.flatnonzero(np.diff(key[order])) + 1
-    mine = pd.DataFrame(cycles_mod._pair_sums(net, key, order, bounds))
+    mine = pd.DataFrame(cycles_mod._pair_sums(net.legs, net.n, net.nodes, key, order, bounds))
     pd.testing.assert_frame_equal(mine, net.pairs(), check_exact=False, rtol=1e-12, atol=0)
 
 

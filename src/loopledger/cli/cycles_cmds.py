@@ -99,20 +99,29 @@ def _print(report, net, top: int) -> None:
     con.print(f"Strongly connected groups that can hold cycles: {len(sccs)}"
               + (f" (sizes {', '.join(map(str, sccs[:10]))}{' ...' if len(sccs) > 10 else ''})" if sccs else "")
               + (f"; {report.self_loops} self-loops" if report.self_loops else "") + ".", markup=False)
-    frame = report.cycles
-    if report.params.get("count_only") or not len(frame):
+    if report.params.get("count_only") or not report.rows:
         return
-    ranked = frame.assign(_b=frame["bottleneck"].fillna(-1.0)).sort_values(
-        ["_b", "length"], ascending=[False, True], kind="stable").head(top)
-    ledger_view = "bottleneck_low" in frame
+    import numpy as np
+
+    # the table is printed from the report's columns (no frame, so no pandas): ranked by
+    # bottleneck, largest first (unknown last), then by length, ties in the report's order
+    col = report.column
+    bottleneck = np.asarray(col("bottleneck"), dtype=float)
+    length = np.asarray(col("length"))
+    ranked = np.lexsort((length, -np.where(np.isnan(bottleneck), -1.0, bottleneck)))[:top].tolist()
+    ledger_view = _has(report, "bottleneck_low")
+    names_of, complete = col("names"), col("amount_complete")
     rows = []
-    for rank, r in enumerate(ranked.itertuples(), start=1):
-        names = list(r.names)
+    for rank, i in enumerate(ranked, start=1):
+        names = list(names_of[i])
         path = " -> ".join(names + [names[0]])
-        row = [rank, r.length, path, money(r.bottleneck)]
+        b = float(bottleneck[i])
+        row = [rank, int(length[i]), path, money(b)]
         if ledger_view:
-            row += [f"{money(r.bottleneck_low)} to {money(r.bottleneck_high)}", ", ".join(r.kinds), r.first_announced if isinstance(r.first_announced, str) else ""]
-        row.append("" if r.amount_complete else "lower bound" if r.bottleneck == r.bottleneck else "")
+            first = col("first_announced")[i]
+            row += [f"{money(col('bottleneck_low')[i])} to {money(col('bottleneck_high')[i])}",
+                    ", ".join(col("kinds")[i]), first if isinstance(first, str) else ""]
+        row.append("" if complete[i] else "lower bound" if b == b else "")
         rows.append(row)
     cols = ["#", "hops", "cycle", "bottleneck"]
     if ledger_view:
@@ -124,3 +133,12 @@ def _print(report, net, top: int) -> None:
     con.print("Bottleneck: the smallest hop, the most that could go once round that cycle on its own. "
               "Cycles share hops, so bottlenecks must not be added up (see `loopledger circulation`). "
               "'—': some hop has no disclosed amount; 'lower bound': a hop has legs without amounts.", markup=False, soft_wrap=True)
+
+
+def _has(report, name: str) -> bool:
+    """Whether the report's table has that column (ledger views have the ranges, kinds, dates)."""
+    try:
+        report.column(name)
+    except KeyError:
+        return False
+    return True

@@ -79,14 +79,14 @@ def changelog_cmd(
 ) -> None:
     """What was added or changed in the dataset, when and why: one entry per change set
     (with --db, the change sets recorded in that ledger)."""
-    from ..ledger.data import changelog
+    from ..ledger.data import changelog_dict, changelog_rows
 
-    log = changelog(ledger=open_ledger(db, create=False)) if db else changelog()
+    entries, records = changelog_rows(ledger=open_ledger(db, create=False)) if db else changelog_rows()
     if json:
-        emit_json(log)
+        emit_json(changelog_dict(entries, records))
         return
-    rows = [[e.entry, e.date, e.summary, e.added or "", e.changed or "", e.retracted or "", e.why]
-            for e in log.entries.itertuples()]
+    rows = [[e["entry"], e["date"], e["summary"], e["added"] or "", e["changed"] or "", e["retracted"] or "", e["why"]]
+            for e in entries]
     console().print(table("Dataset changelog", ["entry", "date", "what", "added", "changed",
                                                 "retracted", "why"], rows))
 

@@ -3,6 +3,7 @@ summary, and the edits (event, amend, retract) with their audit trail."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -18,6 +19,12 @@ def _short(meanings, code) -> str:
     """A code's short words (a kind or status), the code itself when unknown."""
     m = meanings.get(code) if isinstance(code, str) else None
     return m.short if m is not None else text(code)
+
+
+def _total(values) -> float:
+    """The sum of the known amounts (NaN when none is known: an unknown total is never 0)."""
+    known = [v for v in values if v is not None and v == v]
+    return math.fsum(known) if known else float("nan")
 
 
 def _range(low, high) -> str:
@@ -135,29 +142,31 @@ def deals(
     """List deal legs with their status as of a date."""
     d = parse_as_of(as_of)  # once, before anything is opened
     ledger = open_ledger(db)
-    frame = ledger.deals(as_of=d, company=company, kind=kind, status=status, min_amount=min_amount)
+    legs = ledger.deal_rows(as_of=d, company=company, kind=kind, status=status, min_amount=min_amount)
     if json:
-        emit_json(frame)
+        emit_json(legs)
         return
     rows = [
-        [r.id, text(r.announced), f"{r.payer_name} -> {r.payee_name}", _short(KINDS, r.kind),
-         _short(STATUSES, r.status), _range(r.amount_low, r.amount_high) + ("" if r.include_in_totals else " *")]
-        for r in frame.itertuples()
+        [r["id"], text(r["announced"]), f"{r['payer_name']} -> {r['payee_name']}", _short(KINDS, r["kind"]),
+         _short(STATUSES, r["status"]),
+         _range(r["amount_low"], r["amount_high"]) + ("" if r["include_in_totals"] else " *")]
+        for r in legs
     ]
-    counted = frame[frame["include_in_totals"].astype(bool)]
-    total = ["total", "", f"{len(frame)} legs ({len(counted)} added)", "", "",
-             _range(counted["amount_low"].sum(min_count=1),
-                    counted["amount_high"].fillna(counted["amount_low"]).sum(min_count=1))]
+    counted = [r for r in legs if r["include_in_totals"]]
+    total = ["total", "", f"{len(legs)} legs ({len(counted)} added)", "", "",
+             _range(_total(r["amount_low"] for r in counted),
+                    _total(r["amount_low"] if r["amount_high"] != r["amount_high"] else r["amount_high"]
+                           for r in counted))]
     con = console()
     con.print(table(
-        f"{len(frame)} deal legs as of {d} (USD billions, low-high)",
+        f"{len(legs)} deal legs as of {d} (USD billions, low-high)",
         ["id", "announced", "payer -> payee", "kind", "status", "USD bn"],
         rows, right={"USD bn"}, total=total,
     ))
     con.print("* a summary or subset leg: listed, not added to the total (its parts are). The total adds "
               "stated lows, and highs (the low where only 'more than' is known); legs with no amount are "
               "counted, never added as 0. Words for kinds and statuses: loopledger show ID.", markup=False)
-    from ..ledger.view import View  # pandas: imported when a command runs, not for --help
+    from ..ledger.view import View
 
     counting(con, View.of(as_of=d, statuses=status or None, kinds=kind or None))
 
@@ -165,15 +174,16 @@ def deals(
 @app.command()
 def companies(db: DbOption = None, json: JsonOption = False) -> None:
     """List the companies, funds and vehicles in the ledger."""
-    frame = open_ledger(db).companies()
+    companies = open_ledger(db).company_rows()
     if json:
-        emit_json(frame)
+        emit_json(companies)
         return
-    rows = [[r.id, r.name, label(r.type), text(r.ticker), text(r.country), text(r.parent), r.deal_count]
-            for r in frame.itertuples()]
-    console().print(table(f"{len(frame)} companies", ["id", "name", "type", "ticker", "country", "parent", "deals"],
-                          rows, right={"deals"},
-                          total=["total", f"{len(frame)} companies", "", "", "", "", int(frame["deal_count"].sum())]))
+    rows = [[r["id"], r["name"], label(r["type"]), text(r["ticker"]), text(r["country"]), text(r["parent"]),
+             r["deal_count"]] for r in companies]
+    console().print(table(f"{len(companies)} companies",
+                          ["id", "name", "type", "ticker", "country", "parent", "deals"], rows, right={"deals"},
+                          total=["total", f"{len(companies)} companies", "", "", "", "",
+                                 sum(r["deal_count"] for r in companies)]))
 
 
 facts_app = typer.Typer(help="List dated company facts, or import filed ones (facts import-sec).",
@@ -258,11 +268,12 @@ def show(deal_id: Annotated[str, typer.Argument(help="Deal id.")], db: DbOption 
 @app.command()
 def history(deal_id: Annotated[str, typer.Argument(help="Deal id.")], db: DbOption = None, json: JsonOption = False) -> None:
     """A deal's dated status events and every recorded change to it."""
-    frame = open_ledger(db).history(deal_id)
+    events = open_ledger(db).history_rows(deal_id)
     if json:
-        emit_json(frame)
+        emit_json(events)
         return
-    rows = [[text(r.date), r.kind, text(r.status), text(r.what), text(r.sources), r.event] for r in frame.itertuples()]
+    rows = [[text(r["date"]), r["kind"], text(r["status"]), text(r["what"]), text(r["sources"]), r["event"]]
+            for r in events]
     console().print(table(f"History of {deal_id}", ["date", "kind", "status", "what", "sources", "event"], rows))
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .model import MODELS
+
 #: the audit trail's table name for change-set notes
 AUDIT_TABLE = "changesets"
 
@@ -29,6 +31,11 @@ def bundled_notes(data: Path) -> list[dict[str, Any]]:
                        "added": parse_counts(r["added"]), "changed": parse_counts(r["changed"]),
                        "retracted": parse_counts(r["retracted"])}}
             for r in rows]
+
+
+def counts_text(counts: dict[str, int]) -> str:
+    """'sources:3|deals:1' in the tables' load order; blank when nothing."""
+    return "|".join(f"{t}:{counts[t]}" for t in MODELS if counts.get(t))
 
 
 def parse_counts(text: str) -> dict[str, int]:

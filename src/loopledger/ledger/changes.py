@@ -44,7 +44,7 @@ from pydantic import ValidationError as PydanticError
 from ..errors import LedgerError, Problem, ValidationError
 from ..results import Result, jsonable
 from ..vocabulary import FACT_UNITS
-from .changelog import AUDIT_TABLE
+from .changelog import AUDIT_TABLE, counts_text
 from .model import (
     MODELS,
     Asset,
@@ -707,11 +707,6 @@ def build(changes: str | Path, out: str | Path) -> list[ApplyReport]:
 
 CHANGELOG_COLUMNS = ["entry", "date", "summary", "why", "added", "changed", "retracted", "script", "digest"]
 RECORD_COLUMNS = ["entry", "table", "record", "action"]
-
-
-def counts_text(counts: dict[str, int]) -> str:
-    """'sources:3|deals:1' in the tables' load order; blank when nothing."""
-    return "|".join(f"{t}:{counts[t]}" for t in MODELS if counts.get(t))
 
 
 def write_changelog(out: Path, sets: list[ChangeSetFile], reports: list[ApplyReport], changes: Path) -> None:

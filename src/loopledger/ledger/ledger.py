@@ -3,7 +3,10 @@
 ``Ledger.open(url)`` opens (and on first use creates) a database; ``load_default()`` gives an
 in-memory ledger holding the bundled AI-industry dataset. Reading methods return pandas
 DataFrames computed *as of* a date: a deal is in view once its first status event is dated on
-or before that date, and its status is the latest status event up to it. Writing methods
+or before that date, and its status is the latest status event up to it. Each listing is
+computed once, as plain records (``deal_rows``, ``company_rows``, ``event_rows`` ...: lists of
+dicts, what the command line prints without importing pandas), and the DataFrame method of the
+same name wraps those records. Writing methods
 validate exactly as an import does, need a source for every new fact or amendment, and leave
 an audit record; nothing is ever deleted (``retract`` marks a record withdrawn, with a reason).
 """
@@ -16,21 +19,15 @@ import hashlib
 import os
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, overload
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from ..errors import ConflictError, LedgerError, NotFoundError, Problem, ValidationError
-from ..network import FlowNetwork
 from ..results import jsonable
 from ..vocabulary import BINDING_STATUSES, METRIC_FAMILIES, MONEY_UNIT, source_rank
-from .claims import Claims
-from .claims import claims as read_claims
 from .dates import PartialDate, parse_as_of
 from .limits import check_field_text
 from .model import (
@@ -49,9 +46,34 @@ from .storage import Store, normalise_url
 from .summary import Summary, summarise
 from .tables import FORMATS, RawRow, write_table
 from .validate import Known, check_row, validate_files, validate_rows
-from .view import View, view_of
-from .view import legs as view_legs
+from .view import View, every_leg, in_view, legs_frame, view_of
+from .view import leg_rows as view_leg_rows
 from .view import network as view_network
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ..network import FlowNetwork
+    from .claims import Claims
+
+# pandas and numpy are imported by the methods that return DataFrames, not here: the command
+# line's listings read the record methods and start without them (issue 15)
+
+#: the columns of :meth:`Ledger.deals`, in order
+DEAL_COLUMNS = [
+    "id", "group", "announced", "first_date", "payer", "payer_name", "payee",
+    "payee_name", "kind", "consideration", "status", "status_date", "amount_low", "amount_high",
+    "currency", "fx_rate", "amount_note", "units", "power_gw", "gpu_count", "share_count",
+    "stake_pct", "stake_value", "term_start", "term_end", "include_in_totals", "overlap",
+    "overlap_with", "overlap_note", "confidence", "notes", "sources", "payer_detail",
+    "payee_detail", "retracted", "retracted_reason",
+]
+#: the columns of :meth:`Ledger.deals` that hold numbers (NaN when unknown, never 0)
+DEAL_NUMBERS = ("amount_low", "amount_high", "fx_rate", "power_gw", "gpu_count", "share_count",
+                "stake_pct", "stake_value")
+#: the columns of :meth:`Ledger.status_table`
+STATUS_COLUMNS = ["deal", "first_date", "status", "status_date", "status_event"]
+HISTORY_COLUMNS = ["kind", "date", "status", "what", "sources", "retracted", "event"]
 
 
 def data_dir() -> Path:
@@ -79,6 +101,23 @@ def as_list(value: str | Iterable[str]) -> list[str]:
 
 def _start(text: str | None) -> date | None:
     return PartialDate.parse(text).start if text else None
+
+
+def _number(value: Any) -> float:
+    """A number of a record as a float; NaN when missing or not a number."""
+    if value is None:
+        return float("nan")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def _event_number(event_id: str) -> int:
+    """The number closing an event id (``deal/3`` -> 3; 0 without one): events of a deal on
+    the same date keep the order they were recorded in."""
+    head, sep, tail = event_id.rpartition("/")
+    return int(tail) if sep and tail.isdigit() and tail.isascii() else 0
 
 
 class Ledger:
@@ -200,18 +239,23 @@ class Ledger:
 
     def companies(self, include_retracted: bool = False) -> pd.DataFrame:
         """One row per company: id, name, aliases, ticker, type, country, parent ... and the
-        number of deal legs it takes part in."""
-        cols = list(MODELS["companies"].model_fields)
-        frame = pd.DataFrame(
-            [r.model_dump() for r in self.records("companies", include_retracted)], columns=cols
-        )
-        deals = self.records("deals")
+        number of deal legs it takes part in (:meth:`company_rows` as a DataFrame)."""
+        import pandas as pd
+
+        frame = pd.DataFrame(self.company_rows(include_retracted),
+                             columns=[*MODELS["companies"].model_fields, "deal_count"])
+        frame["deal_count"] = frame["deal_count"].astype(int)
+        return frame
+
+    def company_rows(self, include_retracted: bool = False) -> list[dict[str, Any]]:
+        """The companies as records (the fields of :class:`Company` and ``deal_count``, the
+        number of deal legs it takes part in), sorted by id."""
         degree: dict[str, int] = {}
-        for d in deals:
+        for d in self.records("deals"):
             degree[d.payer] = degree.get(d.payer, 0) + 1
             degree[d.payee] = degree.get(d.payee, 0) + 1
-        frame["deal_count"] = frame["id"].map(lambda c: degree.get(c, 0)).astype(int)
-        return frame
+        return [{**r.model_dump(), "deal_count": degree.get(r.id, 0)}
+                for r in self.records("companies", include_retracted)]
 
     def company_names(self) -> dict[str, str]:
         return {c.id: c.name for c in self.records("companies", include_retracted=True)}
@@ -234,6 +278,8 @@ class Ledger:
     # sources and events ----------------------------------------------------------------------
 
     def sources(self) -> pd.DataFrame:
+        import pandas as pd
+
         cols = list(MODELS["sources"].model_fields)
         return pd.DataFrame([r.model_dump() for r in self.records("sources")], columns=cols)
 
@@ -256,31 +302,42 @@ class Ledger:
         return out
 
     def events(self, deal: str | None = None, include_retracted: bool = False) -> pd.DataFrame:
-        """Status events, in date order per deal, with their sources."""
+        """Status events, in date order per deal, with their sources (:meth:`event_rows` as a
+        DataFrame)."""
+        import pandas as pd
+
+        cols = list(MODELS["events"].model_fields) + ["start"]
         if deal is None:  # the whole table is the same for every date: kept per ledger state
             with self._lock:
                 self._fresh()
                 key = f"events-frame:{include_retracted}"
                 if key not in self._cache:
-                    self._cache[key] = self._events(None, include_retracted)
+                    self._cache[key] = pd.DataFrame(self._event_rows(include_retracted), columns=cols)
                 return self._cache[key].copy()
-        return self._events(deal, include_retracted)
+        return pd.DataFrame(self.event_rows(deal, include_retracted), columns=cols)
 
-    def _events(self, deal: str | None, include_retracted: bool) -> pd.DataFrame:
-        rows = []
-        for e in self.records("events", include_retracted):
-            if deal is not None and e.deal != deal:
-                continue
-            d = e.model_dump()
-            d["start"] = _start(e.date)
-            d["sources"] = self.source_refs(e.sources)
-            rows.append(d)
-        cols = list(MODELS["events"].model_fields) + ["start"]
-        frame = pd.DataFrame(rows, columns=cols)
-        if frame.empty:
-            return frame
-        frame["_n"] = frame["id"].str.extract(r"/(\d+)$")[0].astype(float).fillna(0)
-        return frame.sort_values(["deal", "start", "_n", "id"]).drop(columns="_n").reset_index(drop=True)
+    def event_rows(self, deal: str | None = None, include_retracted: bool = False) -> list[dict[str, Any]]:
+        """Status events as records (the fields of :class:`StatusEvent`, ``start``: the first
+        day of its date, ``sources`` as :meth:`source_refs`), in date order per deal (events on
+        the same date in the order of their number)."""
+        rows = self._event_rows(include_retracted)
+        return [dict(r) for r in rows if deal is None or r["deal"] == deal]
+
+    def _event_rows(self, include_retracted: bool) -> list[dict[str, Any]]:
+        """Every event's record, sorted; kept per ledger state (callers copy what they change)."""
+        with self._lock:
+            self._fresh()
+            key = f"event-rows:{include_retracted}"
+            if key not in self._cache:
+                rows = []
+                for e in self.records("events", include_retracted):
+                    d = e.model_dump()
+                    d["start"] = _start(e.date)
+                    d["sources"] = self.source_refs(e.sources)
+                    rows.append(d)
+                rows.sort(key=lambda r: (r["deal"], r["start"], _event_number(r["id"]), r["id"]))
+                self._cache[key] = rows
+            return self._cache[key]
 
     def latest_event(self, as_of: str | date | None = None) -> str | None:
         """How far the data reaches: the date of the latest live status event (as recorded,
@@ -301,7 +358,17 @@ class Ledger:
                       include_retracted: bool = False) -> pd.DataFrame:
         """Recorded payments under deals (tranches, drawdowns, repayments), in date order,
         with their sources and ``usd`` (the amount in USD billions); ``as_of`` keeps those
-        dated on or before it."""
+        dated on or before it (:meth:`disbursement_rows` as a DataFrame)."""
+        import pandas as pd
+
+        cols = list(MODELS["disbursements"].model_fields) + ["start", "usd"]
+        return pd.DataFrame(self.disbursement_rows(deal, as_of, include_retracted), columns=cols)
+
+    def disbursement_rows(self, deal: str | None = None, as_of: str | date | None = None,
+                          include_retracted: bool = False) -> list[dict[str, Any]]:
+        """Recorded payments as records (the fields of :class:`Disbursement`, ``start``: the
+        first day of its date, ``usd`` and ``sources``), sorted by deal, date (undated last)
+        and id."""
         limit = parse_as_of(as_of) if as_of is not None else None
         rows = []
         for r in self.records("disbursements", include_retracted):
@@ -315,11 +382,8 @@ class Ledger:
             d["usd"] = r.usd
             d["sources"] = self.source_refs(r.sources)
             rows.append(d)
-        cols = list(MODELS["disbursements"].model_fields) + ["start", "usd"]
-        frame = pd.DataFrame(rows, columns=cols)
-        if frame.empty:
-            return frame
-        return frame.sort_values(["deal", "start", "id"]).reset_index(drop=True)
+        rows.sort(key=lambda r: (r["deal"], r["start"] is None, r["start"] or date.min, r["id"]))
+        return rows
 
     def paid(self, as_of: str | date | None = None) -> dict[str, float]:
         """Per deal with a recorded disbursement by ``as_of`` (default every one): the USD
@@ -343,26 +407,40 @@ class Ledger:
             return dict(self._cache[key])
 
     def status_table(self, as_of: str | date | None = None) -> pd.DataFrame:
-        """Per deal in view as of the date: its first date, status and status date."""
+        """Per deal in view as of the date: its first date, status and status date
+        (:meth:`status_rows` as a DataFrame, NaN for a deal with no status yet)."""
+        import pandas as pd
+
         as_of_d = parse_as_of(as_of)
         self._fresh()
         key = f"status:{as_of_d}"
-        if key in self._cache:
+        if key not in self._cache:
+            nan = float("nan")
+            rows = [{"deal": d, **{k: nan if v is None else v for k, v in s.items()}}
+                    for d, s in self.status_rows(as_of_d).items()]
+            self._cache[key] = pd.DataFrame(rows, columns=STATUS_COLUMNS)
+        return self._cache[key]
+
+    def status_rows(self, as_of: str | date | None = None) -> dict[str, dict[str, Any]]:
+        """Per deal in view as of the date (first status event on or before it), in id order:
+        ``first_date``, and its ``status``, ``status_date`` and ``status_event`` then (the
+        latest event that is not an amendment; None when it has only amendments)."""
+        as_of_d = parse_as_of(as_of)
+        with self._lock:
+            self._fresh()
+            key = f"status-rows:{as_of_d}"
+            if key not in self._cache:
+                out: dict[str, dict[str, Any]] = {}
+                for e in self._event_rows(False):  # in date order per deal
+                    if e["start"] > as_of_d:
+                        continue
+                    s = out.setdefault(e["deal"], dict(first_date=e["start"], status=None, status_date=None,
+                                                       status_event=None))
+                    s["first_date"] = min(s["first_date"], e["start"])
+                    if e["status"] != Status.amended.value:
+                        s.update(status=e["status"], status_date=e["date"], status_event=e["id"])
+                self._cache[key] = dict(sorted(out.items()))
             return self._cache[key]
-        ev = self.events()
-        cols = ["deal", "first_date", "status", "status_date", "status_event"]
-        if ev.empty:
-            return pd.DataFrame(columns=cols)
-        ev = ev[ev["start"] <= as_of_d]
-        first = ev.groupby("deal")["start"].min().rename("first_date")
-        real = ev[ev["status"] != Status.amended.value]
-        last = real.groupby("deal").tail(1).set_index("deal")
-        out = pd.DataFrame(first).join(
-            last[["status", "date", "id"]].rename(columns={"date": "status_date", "id": "status_event"})
-        )
-        out = out.reset_index()[cols]
-        self._cache[key] = out
-        return out
 
     # deals -----------------------------------------------------------------------------------
 
@@ -381,78 +459,112 @@ class Ledger:
         USD); a missing amount is NaN, never 0. ``company`` keeps legs it pays or receives;
         ``kind`` and ``status`` take one value or several; ``min_amount`` keeps legs whose high
         (or, lacking one, low) amount is at least that many billions. ``sources`` holds a list
-        of ``{id, url, publisher, date, type}`` per leg.
+        of ``{id, url, publisher, date, type}`` per leg. :meth:`deal_rows` as a DataFrame.
         """
-        st = self.status_table(as_of).set_index("deal").to_dict("index")  # one row per deal
+        import pandas as pd
+
+        rows = self._deal_rows(as_of, include_retracted)
+        # the frame of every leg in view, then the rows kept: the columns' types are those of
+        # the whole listing, whatever the filters leave
+        frame = pd.DataFrame(rows, columns=DEAL_COLUMNS).astype(dict.fromkeys(DEAL_NUMBERS, float))
+        keep = self._deal_filter(company, kind, status, min_amount)
+        return frame.iloc[[i for i, r in enumerate(rows) if keep(r)]].reset_index(drop=True)
+
+    def deal_rows(
+        self,
+        as_of: str | date | None = None,
+        company: str | None = None,
+        kind: str | Iterable[str] | None = None,
+        status: str | Iterable[str] | None = None,
+        min_amount: float | None = None,
+        include_retracted: bool = False,
+    ) -> list[dict[str, Any]]:
+        """The deal legs of :meth:`deals` as records (the keys of :data:`DEAL_COLUMNS`; the
+        numbers of :data:`DEAL_NUMBERS` are floats, NaN when unknown), sorted by first date
+        and id."""
+        keep = self._deal_filter(company, kind, status, min_amount)
+        return [r for r in self._deal_rows(as_of, include_retracted) if keep(r)]
+
+    def _deal_filter(self, company: str | None, kind: str | Iterable[str] | None,
+                     status: str | Iterable[str] | None, min_amount: float | None) -> Callable[[dict[str, Any]], bool]:
+        """Whether a leg record passes the filters of :meth:`deals`."""
+        cid = self.resolve_company(company) if company is not None else None
+        kinds = set(as_list(kind)) if kind is not None else None
+        statuses = set(as_list(status)) if status is not None else None
+
+        def keep(r: dict[str, Any]) -> bool:
+            if cid is not None and cid not in (r["payer"], r["payee"]):
+                return False
+            if kinds is not None and r["kind"] not in kinds or statuses is not None and r["status"] not in statuses:
+                return False
+            if min_amount is not None:
+                size = r["amount_low"] if r["amount_high"] != r["amount_high"] else r["amount_high"]
+                return bool(size >= min_amount)  # an unknown amount (NaN) is never at least anything
+            return True
+
+        return keep
+
+    def _deal_rows(self, as_of: str | date | None, include_retracted: bool) -> list[dict[str, Any]]:
+        """Every leg in view as of the date, as records, sorted by first date and id."""
+        st = self.status_rows(as_of)  # one entry per deal in view
         names = self.company_names()
         rows = []
         for d in self.records("deals", include_retracted):
-            if d.id not in st:
+            s = st.get(d.id)
+            if s is None:
                 continue
             row = d.model_dump()
-            row["amount_low"] = np.nan if d.usd_low is None else d.usd_low
-            row["amount_high"] = np.nan if d.usd_high is None else d.usd_high
+            row["amount_low"] = d.usd_low
+            row["amount_high"] = d.usd_high
+            for c in DEAL_NUMBERS:
+                row[c] = _number(row[c])
             row["payer_name"] = names.get(d.payer, d.payer)
             row["payee_name"] = names.get(d.payee, d.payee)
-            s = st[d.id]
-            row["status"] = s["status"] if isinstance(s["status"], str) else None
-            row["status_date"] = s["status_date"] if isinstance(s["status_date"], str) else None
+            row["status"] = s["status"]
+            row["status_date"] = s["status_date"]
             row["first_date"] = s["first_date"]
             row["sources"] = self.source_refs(d.sources)
-            rows.append(row)
-        cols = [
-            "id", "group", "announced", "first_date", "payer", "payer_name", "payee",
-            "payee_name", "kind", "consideration", "status", "status_date", "amount_low", "amount_high",
-            "currency", "fx_rate", "amount_note", "units", "power_gw", "gpu_count", "share_count",
-            "stake_pct", "stake_value", "term_start", "term_end", "include_in_totals", "overlap",
-            "overlap_with", "overlap_note", "confidence", "notes", "sources", "payer_detail",
-            "payee_detail", "retracted", "retracted_reason",
-        ]
-        frame = pd.DataFrame(rows, columns=cols)
-        for c in ("amount_low", "amount_high", "fx_rate", "power_gw", "gpu_count", "share_count",
-                  "stake_pct", "stake_value"):
-            frame[c] = pd.to_numeric(frame[c], errors="coerce").astype(float)
-        if company is not None:
-            cid = self.resolve_company(company)
-            frame = frame[(frame["payer"] == cid) | (frame["payee"] == cid)]
-        if kind is not None:
-            frame = frame[frame["kind"].isin(as_list(kind))]
-        if status is not None:
-            frame = frame[frame["status"].isin(as_list(status))]
-        if min_amount is not None:
-            size = frame["amount_high"].fillna(frame["amount_low"])
-            frame = frame[size >= min_amount]
-        return frame.sort_values(["first_date", "id"]).reset_index(drop=True)
+            rows.append({c: row.get(c) for c in DEAL_COLUMNS})
+        rows.sort(key=lambda r: (r["first_date"], r["id"]))
+        return rows
 
     def deal(self, deal_id: str) -> dict[str, Any]:
         """Everything about one deal: its fields, status history and sources."""
         d = self.record("deals", deal_id)
         out = d.model_dump()
         out["sources"] = self.source_refs(d.sources)
-        ev = self.events(deal_id, include_retracted=True)
         out["events"] = jsonable(
-            [{k: v for k, v in r.items() if k != "start"} for r in ev.to_dict(orient="records")]
+            [{k: v for k, v in r.items() if k != "start"} for r in self.event_rows(deal_id, include_retracted=True)]
         )
         out["status"] = self.status_of(deal_id)
-        dis = self.disbursements(deal_id, include_retracted=True)
         out["disbursements"] = jsonable(
-            [{k: v for k, v in r.items() if k != "start"} for r in dis.to_dict(orient="records")]
+            [{k: v for k, v in r.items() if k != "start"}
+             for r in self.disbursement_rows(deal_id, include_retracted=True)]
         )
         out["paid"] = self.paid().get(deal_id)
         out["version"] = self.version("deals", deal_id)
         return out
 
     def status_of(self, deal_id: str, as_of: str | date | None = None) -> str | None:
-        st = self.status_table(as_of)
-        hit = st[st["deal"] == deal_id]
-        return None if hit.empty else hit.iloc[0]["status"]
+        """A deal's status as of the date; None when it is not in view then (or has only
+        amendments)."""
+        s = self.status_rows(as_of).get(deal_id)
+        return None if s is None else s["status"]
 
     def history(self, deal_id: str) -> pd.DataFrame:
-        """The dated status events of a deal and every recorded change to it (audit trail)."""
+        """The dated status events of a deal and every recorded change to it (audit trail):
+        :meth:`history_rows` as a DataFrame."""
+        import pandas as pd
+
+        return pd.DataFrame(self.history_rows(deal_id), columns=HISTORY_COLUMNS)
+
+    def history_rows(self, deal_id: str) -> list[dict[str, Any]]:
+        """The records of :meth:`history`: the deal's status events in date order, then its
+        audit records (``kind``, ``date``, ``status``, ``what``, ``sources``, ``retracted``,
+        ``event``)."""
         self.record("deals", deal_id)
-        ev = self.events(deal_id, include_retracted=True)
         rows = []
-        for e in ev.to_dict(orient="records"):
+        for e in self.event_rows(deal_id, include_retracted=True):
             rows.append(dict(
                 kind="status", date=e["date"], status=e["status"],
                 what=e["note"] if isinstance(e.get("note"), str) else "",
@@ -465,9 +577,11 @@ class Ledger:
                 status=None, what=_describe_change(a), sources="", retracted=False,
                 event=f"audit {a['id']} by {a['actor']}",
             ))
-        return pd.DataFrame(rows, columns=["kind", "date", "status", "what", "sources", "retracted", "event"])
+        return rows
 
     def audit(self, record_id: str | None = None) -> pd.DataFrame:
+        import pandas as pd
+
         rows = self.store.audit(record_id=record_id)
         return pd.DataFrame(rows, columns=["id", "at", "actor", "action", "table_name",
                                            "record_id", "version", "before", "after", "reason"])
@@ -483,6 +597,8 @@ class Ledger:
     ) -> pd.DataFrame:
         """Dated company facts known by ``as_of`` (all if None); ``latest`` keeps the most
         recent value per company and metric."""
+        import pandas as pd
+
         with self._lock:
             self._fresh()
             if "facts-frame" not in self._cache:  # the same for every date: kept per ledger state
@@ -513,7 +629,7 @@ class Ledger:
         promises" table (see :func:`loopledger.ledger.summary.summarise`). It reads the leg
         table of the view with every status."""
         v = view_of(view, as_of=as_of, kinds=kinds, statuses=BINDING_STATUSES)
-        return summarise(self.legs(view=v.with_(statuses=None)), len(self.records("companies")), v.as_of,
+        return summarise(self._leg_rows(v.with_(statuses=None)), len(self.records("companies")), v.as_of,
                          data_reaches=self.latest_event())
 
     # the view: the leg table and the network ------------------------------------------------
@@ -536,8 +652,28 @@ class Ledger:
         with self._lock:
             self._fresh()
             if key not in self._cache:
-                self._cache[key] = view_legs(self, v)
+                self._cache[key] = legs_frame(self._leg_rows(every_leg(v)), v)
             return self._cache[key].copy()
+
+    def leg_rows(self, as_of: str | date | None = None, statuses=BINDING_STATUSES, kinds=None,
+                 amount: str = "high", include_overlaps: bool = False, roll_up: bool = False,
+                 derive: Mapping[str, Any] | None = None, *, view: View | None = None) -> list[dict[str, Any]]:
+        """The leg table of a view as records (:func:`loopledger.ledger.view.leg_rows`, the
+        rows of :meth:`legs`)."""
+        v = view_of(view, as_of=as_of, statuses=statuses, kinds=kinds, amount=amount,
+                    include_overlaps=include_overlaps, roll_up=roll_up, derive=derive)
+        return [dict(r) for r in self._leg_rows(v)]
+
+    def _leg_rows(self, v: View) -> list[dict[str, Any]]:
+        """The leg records of a view, kept per ledger state (callers copy what they change)."""
+        key = ("leg-rows", v.key())
+        with self._lock:
+            self._fresh()
+            if key not in self._cache:
+                every = every_leg(v)
+                self._cache[key] = (view_leg_rows(self, v) if every == v else
+                                    [r for r in self._leg_rows(every) if in_view(r, v)])
+            return self._cache[key]
 
     def network(self, as_of: str | date | None = None, statuses=BINDING_STATUSES, kinds=None,
                 amount: str = "high", include_overlaps: bool = False, roll_up: bool = False,
@@ -552,6 +688,9 @@ class Ledger:
         """The assets, pledges and guarantees live at the view's date
         (:func:`loopledger.ledger.claims.claims`; docs/claims.md): a :class:`Claims` result
         with three DataFrames. ``view`` is a :class:`View` or an as-of date."""
+        from .claims import Claims
+        from .claims import claims as read_claims
+
         v = view if isinstance(view, View) else View.of(as_of=view)
         key = ("claims", v.key())
         with self._lock:
@@ -568,6 +707,8 @@ class Ledger:
         listed first wins. Indexed by company: ``value`` (USD bn), ``metric``, ``as_of`` (as
         recorded), ``fact`` (id), ``derived`` and ``sources``. Only USD-bn figures are read."""
         names = METRIC_FAMILIES[metrics] if isinstance(metrics, str) and metrics in METRIC_FAMILIES else tuple(as_list(metrics))
+        import pandas as pd
+
         cols = ["value", "metric", "as_of", "fact", "derived", "sources"]
         facts = self.facts(metric=list(names), as_of=as_of)
         facts = facts[facts["unit"].astype(str).str.replace(" ", "").str.upper() == MONEY_UNIT.replace(" ", "").upper()]

@@ -22,15 +22,18 @@ Rules, so that a total never counts the same money twice:
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ..results import Result
 from ..vocabulary import STATUS_LABELS
 from ..vocabulary import STATUS_ORDER as STATUSES
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 __all__ = ["STATUS_LABELS", "Summary", "summarise"]
 
@@ -51,6 +54,8 @@ class Summary(Result):
     caption = "Deal dollars by status (USD billions)"
 
     def to_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
         rows = []
         for status in STATUSES:
             s = self.by_status[status]
@@ -65,44 +70,54 @@ class Summary(Result):
         return d
 
 
-def summarise(legs: pd.DataFrame, companies: int, as_of: date,
+def summarise(legs: pd.DataFrame | Iterable[Mapping[str, Any]], companies: int, as_of: date,
               data_reaches: str | None = None) -> Summary:
-    """Build the Summary from a leg table (:func:`loopledger.ledger.view.legs`, every status)."""
-    deals = legs
-    counted = deals[deals["counted"].astype(bool)]
+    """Build the Summary from a leg table (:func:`loopledger.ledger.view.legs`, every status):
+    its DataFrame, or its records (:func:`loopledger.ledger.view.leg_rows`)."""
+    rows = legs.to_dict(orient="records") if hasattr(legs, "to_dict") else list(legs)
+    counted = [r for r in rows if r["counted"]]
     by_status: dict[str, dict[str, Any]] = {}
     for status in STATUSES:
-        part = counted[counted["status"] == status]
-        low_known = part["amount_low"].notna()
-        high_or_low = part["amount_high"].fillna(part["amount_low"])
-        low_total = _low_without_overlaps(part)
-        paid = part["paid"].astype(float) if "paid" in part else pd.Series(float("nan"), index=part.index)
-        has_paid = paid.notna()
-        to_pay = (high_or_low[has_paid] - paid[has_paid]).clip(lower=0)
+        part = [r for r in counted if r["status"] == status]
+        high_or_low = [r["amount_high"] if _known(r["amount_high"]) else r["amount_low"] for r in part]
+        paid = [float(r["paid"]) if _known(r.get("paid")) else None for r in part]
+        to_pay = [max(h - p, 0.0) for h, p in zip(high_or_low, paid) if p is not None and _known(h)]
+        paid_legs = sum(p is not None for p in paid)
         by_status[status] = {
-            "count": int(len(part)),
-            "low": round(float(low_total), 6),
-            "high": round(float(high_or_low.sum(skipna=True)), 6),
-            "no_amount": int((part["amount_low"].isna() & part["amount_high"].isna()).sum()),
-            "open_high": int((part["amount_high"].isna() & low_known).sum()),
-            "paid": round(float(paid[has_paid].sum()), 6),
-            "to_pay": round(float(to_pay.sum(skipna=True)), 6),
-            "paid_legs": int(has_paid.sum()),
-            "unsplit": int((~has_paid).sum()),
+            "count": len(part),
+            "low": round(float(_low_without_overlaps(part)), 6),
+            "high": round(_sum(high_or_low), 6),
+            "no_amount": sum(not _known(r["amount_low"]) and not _known(r["amount_high"]) for r in part),
+            "open_high": sum(not _known(r["amount_high"]) and _known(r["amount_low"]) for r in part),
+            "paid": round(_sum(p for p in paid if p is not None), 6),
+            "to_pay": round(_sum(to_pay), 6),
+            "paid_legs": paid_legs,
+            "unsplit": len(part) - paid_legs,
         }
     return Summary(
         as_of=as_of,
-        deals=int(len(deals)),
+        deals=len(rows),
         companies=companies,
         by_status=by_status,
-        excluded_from_totals=int((~deals["counted"].astype(bool)).sum()),
+        excluded_from_totals=len(rows) - len(counted),
         data_reaches=data_reaches,
     )
 
 
-def _low_without_overlaps(part: pd.DataFrame) -> float:
+def _known(x: Any) -> bool:
+    """Whether a cell holds a value (None and NaN do not)."""
+    return x is not None and x == x
+
+
+def _sum(values: Iterable[Any]) -> float:
+    """The sum of the known values (0.0 when none is known), correctly rounded (``fsum``: a
+    pairwise float sum can differ in the last bit, far below the 6 decimals kept)."""
+    return math.fsum(float(v) for v in values if _known(v))
+
+
+def _low_without_overlaps(part: list[Mapping[str, Any]]) -> float:
     """Sum of stated lows, counting each group of mutually overlapping legs once (its max)."""
-    ids = set(part["deal"])
+    ids = {r["deal"] for r in part}
     parent = {i: i for i in ids}
 
     def find(i: str) -> str:
@@ -111,14 +126,15 @@ def _low_without_overlaps(part: pd.DataFrame) -> float:
             i = parent[i]
         return i
 
-    for rid, rel, others in zip(part["deal"], part["overlap"], part["overlap_with"]):
-        if rel == "overlaps":
-            for o in others or []:
+    for r in part:
+        if r["overlap"] == "overlaps":
+            for o in r["overlap_with"] or []:
                 if o in ids:
-                    parent[find(rid)] = find(o)
+                    parent[find(r["deal"])] = find(o)
     best: dict[str, float] = {}
-    for rid, low in zip(part["deal"], part["amount_low"]):
-        if pd.notna(low):
-            root = find(rid)
+    for r in part:
+        low = r["amount_low"]
+        if _known(low):
+            root = find(r["deal"])
             best[root] = max(best.get(root, 0.0), float(low))
     return sum(best.values())

@@ -11,6 +11,8 @@ view with its status then, its amount on the chosen basis, whether it moves cash
 counts in totals, and what remains to be paid. The network (:func:`network`), the summary, the
 promises, the exposure measure, the stress exposures, the map, the report and the exports all
 read this table, so they cannot disagree about which deals count or how much they are worth.
+The table is computed once, as records (:func:`leg_rows`, which the summary reads without
+pandas); :func:`legs` is those records as a DataFrame.
 
 View rules (docs/methods.md 0.2):
 
@@ -41,13 +43,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import LedgerError
-from ..network import FlowNetwork
 from ..vocabulary import (
     BINDING_STATUSES,
     KINDS,
@@ -57,13 +55,24 @@ from ..vocabulary import (
     moves_cash,
 )
 from .dates import PartialDate, end_of, parse_as_of, start_of
-from .units import DealReader, derive_amounts, derived_share
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ..network import FlowNetwork
+
+# pandas, numpy and the network are imported where a DataFrame or a graph is made: the leg
+# records and the summary built on them need none of them (issue 15)
 
 
-class LedgerReader(DealReader, Protocol):
+class LedgerReader(Protocol):
     """What a view needs of a ledger (:class:`~loopledger.ledger.Ledger` is one)."""
 
-    def companies(self) -> pd.DataFrame: ...  # pragma: no cover
+    def deals(self, as_of: Any = None) -> pd.DataFrame: ...  # pragma: no cover
+
+    def deal_rows(self, as_of: Any = None) -> list[dict[str, Any]]: ...  # pragma: no cover
+
+    def company_rows(self) -> list[dict[str, Any]]: ...  # pragma: no cover
 
     def company_names(self) -> dict[str, str]: ...  # pragma: no cover
 
@@ -220,12 +229,21 @@ def fraction_left(t_start: date, t_end: date, when: date) -> float:
     """Share of a straight-line schedule still to be paid on ``when`` (0..1)."""
     if t_end <= t_start:
         return 1.0 if when < t_end else 0.0
-    return float(np.clip((t_end - when).days / (t_end - t_start).days, 0.0, 1.0))
+    return _clip01((t_end - when).days / (t_end - t_start).days)
+
+
+def _clip01(x: float) -> float:
+    return min(max(float(x), 0.0), 1.0)
+
+
+def _known(x: Any) -> bool:
+    """Whether a cell holds a value (None and NaN do not)."""
+    return x is not None and x == x
 
 
 def remaining_fraction(legs: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """The share of each leg's amount still to be paid as of ``as_of`` (docs/methods.md 6.1),
-    with its ``remaining_basis``:
+    with its ``remaining_basis`` (:func:`remaining` of each row):
 
     * ``paid``: status ``funded``; ``cancelled``: status ``cancelled_stalled`` (nothing left);
     * ``paid_to_date``: payments are recorded (the leg table's ``paid``) and the amount is
@@ -236,28 +254,33 @@ def remaining_fraction(legs: pd.DataFrame, as_of: date) -> pd.DataFrame:
     * ``no_schedule``: no usable term (or a loan), so the whole amount remains (an upper
       bound, flagged).
     """
-    fractions, bases = [], []
+    import pandas as pd
+
     n = len(legs)
-    first = legs["first_date"] if "first_date" in legs else pd.Series([None] * n, index=legs.index)
-    paid = legs["paid"] if "paid" in legs else pd.Series([np.nan] * n, index=legs.index)
-    amount = legs["amount"] if "amount" in legs else pd.Series([np.nan] * n, index=legs.index)
-    for status, kind, t0, t1, f, p, a in zip(legs["status"], legs["kind"], legs["term_start"],
-                                             legs["term_end"], first, paid, amount):
-        if status == "funded":
-            fractions.append(0.0), bases.append("paid")
-            continue
-        if status == "cancelled_stalled":
-            fractions.append(0.0), bases.append("cancelled")
-            continue
-        if pd.notna(p) and pd.notna(a) and a > 0:
-            fractions.append(float(np.clip((a - p) / a, 0.0, 1.0))), bases.append("paid_to_date")
-            continue
-        start, end, _ = schedule_dates(kind, t0, t1, f)
-        if start is None or end is None:
-            fractions.append(1.0), bases.append("no_schedule")
-            continue
-        fractions.append(fraction_left(start, end, as_of)), bases.append("straight_line")
-    return pd.DataFrame({"remaining_fraction": fractions, "remaining_basis": bases}, index=legs.index)
+    first = legs["first_date"] if "first_date" in legs else [None] * n
+    paid = legs["paid"] if "paid" in legs else [None] * n
+    amount = legs["amount"] if "amount" in legs else [None] * n
+    out = [remaining(status, kind, t0, t1, f, p, a, as_of)
+           for status, kind, t0, t1, f, p, a in zip(legs["status"], legs["kind"], legs["term_start"],
+                                                    legs["term_end"], first, paid, amount)]
+    return pd.DataFrame({"remaining_fraction": [f for f, _ in out], "remaining_basis": [b for _, b in out]},
+                        index=legs.index)
+
+
+def remaining(status: str | None, kind: str, term_start: Any, term_end: Any, first_date: Any,
+              paid: float | None, amount: float | None, as_of: date) -> tuple[float, str]:
+    """One leg's ``(remaining_fraction, remaining_basis)`` as of ``as_of``: the rules of
+    :func:`remaining_fraction`."""
+    if status == "funded":
+        return 0.0, "paid"
+    if status == "cancelled_stalled":
+        return 0.0, "cancelled"
+    if _known(paid) and _known(amount) and amount > 0:  # type: ignore[operator]
+        return _clip01((amount - paid) / amount), "paid_to_date"  # type: ignore[operator]
+    start, end, _ = schedule_dates(kind, term_start, term_end, first_date)
+    if start is None or end is None:
+        return 1.0, "no_schedule"
+    return fraction_left(start, end, as_of), "straight_line"
 
 
 def _date_or_none(fn, text: Any) -> date | None:
@@ -273,15 +296,15 @@ def _date_or_none(fn, text: Any) -> date | None:
 # the leg table and the network
 
 
-def amount_on_basis(low: pd.Series, high: pd.Series, basis: str) -> pd.Series:
+def leg_amount(low: float, high: float, basis: str) -> float:
     """A leg's amount on a basis: ``low``; ``high`` (falling back to the low end of a "more than
     X" leg); ``mid`` (the mean of the stated ends, or the one stated); ``derived`` reads as
-    ``high``."""
+    ``high``. NaN when the basis finds no amount."""
     if basis == "low":
         return low
     if basis in ("high", "derived"):
-        return high.fillna(low)
-    return (low.fillna(high) + high.fillna(low)) / 2
+        return high if _known(high) else low
+    return ((low if _known(low) else high) + (high if _known(high) else low)) / 2
 
 
 LEG_COLUMNS = [
@@ -291,48 +314,83 @@ LEG_COLUMNS = [
     "stake_pct", "stake_value", "confidence", "paid", "remaining_fraction", "remaining_basis",
     "derived", "assumption",
 ]
+#: the leg table's number columns (floats, NaN when unknown) and flags
+LEG_NUMBERS = ("amount", "amount_low", "amount_high", "stake_pct", "stake_value", "paid", "remaining_fraction")
+LEG_FLAGS = ("in_flow", "include_in_totals", "counted", "derived")
 
 
 def legs(ledger: LedgerReader, view: View) -> pd.DataFrame:
     """The leg table of a view: one row per deal leg in view (see the module docstring), with
-    the columns of :data:`LEG_COLUMNS`. Amounts are USD billions."""
-    deals = ledger.deals(as_of=view.as_of)
-    if view.statuses is not None:
-        deals = deals[deals["status"].isin(view.statuses)]
-    if view.kinds is not None:
-        deals = deals[deals["kind"].isin(view.kinds)]
-    deals = deals.reset_index(drop=True)
+    the columns of :data:`LEG_COLUMNS`. Amounts are USD billions. :func:`leg_rows` as a
+    DataFrame."""
+    return legs_frame(leg_rows(ledger, every_leg(view)), view)
+
+
+def every_leg(view: View) -> View:
+    """The view with every status and kind: its legs are the view's and the others of its date."""
+    return view if view.statuses is None and view.kinds is None else view.with_(statuses=None, kinds=None)
+
+
+def in_view(row: Mapping[str, Any], view: View) -> bool:
+    """Whether a leg record of :func:`every_leg` is in ``view`` (its status and kind count)."""
+    return ((view.statuses is None or row["status"] in view.statuses)
+            and (view.kinds is None or row["kind"] in view.kinds))
+
+
+def legs_frame(rows: list[dict[str, Any]], view: View) -> pd.DataFrame:
+    """The leg table's DataFrame of ``view`` from the leg records of :func:`every_leg`: the
+    frame of them all, then the legs in view, so that the columns' types are those of the date's
+    whole table whatever the statuses and kinds keep (as :meth:`Ledger.deals
+    <loopledger.ledger.Ledger.deals>` filters its frame)."""
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=LEG_COLUMNS)
+    frame = frame.astype({**dict.fromkeys(LEG_NUMBERS, float), **dict.fromkeys(LEG_FLAGS, bool)})
+    if view.statuses is None and view.kinds is None:
+        return frame
+    return frame.iloc[[i for i, r in enumerate(rows) if in_view(r, view)]].reset_index(drop=True)
+
+
+def leg_rows(ledger: LedgerReader, view: View) -> list[dict[str, Any]]:
+    """The leg table of a view as records: one dict per deal leg in view, with the keys of
+    :data:`LEG_COLUMNS` (numbers are floats, NaN when unknown), in the order of
+    :meth:`Ledger.deals <loopledger.ledger.Ledger.deals>`."""
+    deals = [d for d in ledger.deal_rows(as_of=view.as_of) if in_view(d, view)]
     if view.amount == "derived":
-        deals = derive_amounts(deals, **view.derive).apply(deals)
-    else:
-        deals = deals.assign(derived=False, assumption=None)
-    lo, hi = deals["amount_low"].astype(float), deals["amount_high"].astype(float)
-    consideration = deals["consideration"] if "consideration" in deals else pd.Series([None] * len(deals))
-    in_flow = [moves_cash(k, c if isinstance(c, str) else None) for k, c in zip(deals["kind"], consideration)]
-    payer, payee = deals["payer"], deals["payee"]
-    if view.roll_up:
-        top = top_parents(ledger.companies(), view.as_of)
-        source, target = payer.map(lambda c: top.get(c, c)), payee.map(lambda c: top.get(c, c))
-    else:
-        source, target = payer, payee
-    out = pd.DataFrame({
-        "deal": deals["id"], "group": deals["group"], "source": source, "target": target,
-        "payer": payer, "payee": payee, "kind": deals["kind"], "status": deals["status"],
-        "status_date": deals["status_date"], "first_date": deals["first_date"],
-        "announced": deals["announced"], "consideration": consideration.where(consideration.notna(), None),
-        "amount": amount_on_basis(lo, hi, view.amount).astype(float),
-        "amount_low": lo, "amount_high": hi, "in_flow": np.asarray(in_flow, dtype=bool),
-        "include_in_totals": deals["include_in_totals"].astype(bool),
-        "counted": deals["include_in_totals"].astype(bool),
-        "overlap": deals["overlap"], "overlap_with": deals["overlap_with"],
-        "term_start": deals["term_start"], "term_end": deals["term_end"],
-        "stake_pct": deals["stake_pct"].astype(float), "stake_value": deals["stake_value"].astype(float),
-        "confidence": deals["confidence"],
-        "paid": deals["id"].map(_paid(ledger, view.as_of)).astype(float),
-        "derived": deals["derived"].astype(bool), "assumption": deals["assumption"],
-    })
-    out = out.join(remaining_fraction(out, view.as_of))
-    return out[LEG_COLUMNS]
+        # the unit assumptions are applied to a deals frame: pandas for this basis only
+        from .units import derive_amounts
+
+        ids = {d["id"] for d in deals}
+        frame = ledger.deals(as_of=view.as_of)
+        frame = frame[frame["id"].isin(ids)].reset_index(drop=True)
+        deals = derive_amounts(frame, **view.derive).apply(frame).to_dict(orient="records")
+    top = top_parents(ledger.company_rows(), view.as_of) if view.roll_up else {}
+    paid = _paid(ledger, view.as_of)
+    nan = float("nan")
+    out = []
+    for d in deals:
+        c = d.get("consideration")
+        consideration = c if isinstance(c, str) else None
+        lo, hi = float(d["amount_low"]), float(d["amount_high"])
+        row = {
+            "deal": d["id"], "group": d["group"],
+            "source": top.get(d["payer"], d["payer"]), "target": top.get(d["payee"], d["payee"]),
+            "payer": d["payer"], "payee": d["payee"], "kind": d["kind"], "status": d["status"],
+            "status_date": d["status_date"], "first_date": d["first_date"], "announced": d["announced"],
+            "consideration": consideration, "amount": float(leg_amount(lo, hi, view.amount)),
+            "amount_low": lo, "amount_high": hi, "in_flow": bool(moves_cash(d["kind"], consideration)),
+            "include_in_totals": bool(d["include_in_totals"]), "counted": bool(d["include_in_totals"]),
+            "overlap": d["overlap"], "overlap_with": d["overlap_with"],
+            "term_start": d["term_start"], "term_end": d["term_end"],
+            "stake_pct": float(d["stake_pct"]), "stake_value": float(d["stake_value"]),
+            "confidence": d["confidence"], "paid": float(paid.get(d["id"], nan)),
+            "derived": bool(d.get("derived", False)), "assumption": d.get("assumption"),
+        }
+        row["remaining_fraction"], row["remaining_basis"] = remaining(
+            row["status"], row["kind"], row["term_start"], row["term_end"], row["first_date"], row["paid"],
+            row["amount"], view.as_of)
+        out.append({c: row[c] for c in LEG_COLUMNS})
+    return out
 
 
 def _paid(ledger: LedgerReader, as_of: date) -> dict[str, float]:
@@ -345,6 +403,12 @@ def network(ledger: LedgerReader, view: View) -> FlowNetwork:
     ``include_overlaps``) as a :class:`~loopledger.network.FlowNetwork`, nodes sorted by id.
     ``params`` echoes the view; with ``amount="derived"``, ``params["derived_share"]`` is the
     fraction of the money matrix's dollars that are derived."""
+    import numpy as np
+    import pandas as pd
+
+    from ..network import FlowNetwork
+    from .units import derived_share
+
     table = legs(ledger, view)
     edges = table if view.include_overlaps else table[table["counted"]]
     edges = edges.reset_index(drop=True)
@@ -357,10 +421,13 @@ def network(ledger: LedgerReader, view: View) -> FlowNetwork:
     return FlowNetwork.from_frame(edges, nodes=node_ids, params=params, names=names, view=view)
 
 
-def top_parents(companies: pd.DataFrame, as_of: date) -> dict[str, str]:
-    """company id -> its top parent as of the date (companies without a parent are absent)."""
+def top_parents(companies: Iterable[Mapping[str, Any]], as_of: date) -> dict[str, str]:
+    """company id -> its top parent as of the date (companies without a parent are absent);
+    ``companies`` are records with ``id``, ``parent`` and ``parent_since``
+    (:meth:`Ledger.company_rows <loopledger.ledger.Ledger.company_rows>`)."""
     parent = {}
-    for cid, p, since in zip(companies["id"], companies["parent"], companies["parent_since"]):
+    for company in companies:
+        cid, p, since = company["id"], company["parent"], company["parent_since"]
         if isinstance(p, str) and p:
             if isinstance(since, str) and since and PartialDate.parse(since).start > as_of:
                 continue

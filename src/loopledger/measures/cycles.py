@@ -19,22 +19,35 @@ with the same threaded search, and the report is the one the search in process g
 from __future__ import annotations
 
 import itertools
+import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
-import numba
 import numpy as np
-import pandas as pd
-import scipy.sparse as sp
 
 from ..cluster import ClusterParams, Runner, connect, task_threads
 from ..errors import LedgerError
-from ..network import FlowNetwork
+from ..network import FlowNetwork, Legs
 from ..results import Result, jsonable
-from . import _cycles_core as core
+from . import _cycles_numpy as join
+
+if TYPE_CHECKING:  # pragma: no cover - imported where used: a short search needs none of them
+    import pandas as pd
+    import scipy.sparse as sp
+
+# The compiled core (numba), pandas and scipy are imported where they are used, so that a
+# search the numpy join can do (and a report printed from its arrays) loads none of them.
+_CORE = "loopledger.measures._cycles_core"
+
+
+def _core():
+    from . import _cycles_core as core
+
+    return core
 
 #: documented default length bound (docs/methods.md 1.2)
 DEFAULT_MAX_LEN = 6
@@ -47,6 +60,11 @@ _PARALLEL_EDGES = 20_000
 #: bounds up to this one search the whole graph (SCCs found alongside, for the report); longer
 #: bounds search inside SCCs only, where the pruning cannot wander into a downstream DAG
 _PLAIN_MAX_LEN = 6
+#: bounds up to this one may be searched by the numpy join (:mod:`._cycles_numpy`) ...
+_JOIN_MAX_LEN = 4
+#: ... while it builds at most this many paths (about 0.1 s of numpy: loading the compiled
+#: core costs about 0.4 s in a fresh process)
+_JOIN_MAX_PATHS = 2_000_000
 
 __all__ = ["CycleReport", "count_cycles", "cycles"]
 
@@ -61,7 +79,7 @@ class _Prepared:
     reversed CSR arrays of the edges inside non-trivial SCCs (self-loops removed)."""
 
     n: int
-    labels: np.ndarray
+    labels: np.ndarray | None      # None: not computed (the numpy join gives only the sizes)
     scc_sizes: np.ndarray          # sizes of SCCs with >= 2 nodes, largest first
     n_scc: int
     loops: np.ndarray              # nodes with a self-loop, ascending
@@ -72,6 +90,7 @@ class _Prepared:
 
 
 def _prepare(structure: Any) -> _Prepared:
+    core = _core()
     mat = _as_csr(structure)
     n = mat.shape[0]
     indptr, indices = mat.indptr.astype(np.int64), mat.indices.astype(np.int64)
@@ -85,6 +104,8 @@ def _prepare(structure: Any) -> _Prepared:
 
 
 def _as_csr(structure: Any) -> sp.csr_matrix:
+    import scipy.sparse as sp
+
     if not sp.issparse(structure):
         arr = np.asarray(structure)
         if arr.ndim != 2:
@@ -198,6 +219,8 @@ def _threads_for(prep: _Prepared) -> int:
     many edges; one below that, where starting threads costs more than it saves."""
     if len(prep.indices) < _PARALLEL_EDGES:
         return 1
+    import numba
+
     return max(1, numba.get_num_threads())
 
 
@@ -207,6 +230,7 @@ def _share(tasks: list, threads: int, n: int, k: int, after: Callable[[], None] 
     helper that has not started a task (on a busy machine a helper may get no core for a
     while: this thread then does its share), only for tasks already taken. ``after()`` is
     called on this thread after each task it runs (progress bars need not be thread-safe)."""
+    core = _core()
     next_task = itertools.count()
     lock = threading.Condition()
     state: dict[str, Any] = {"taken": 0, "done": 0, "error": None}
@@ -254,6 +278,7 @@ def _count(prep: _Prepared, k: int, per_start: bool, also: list | None = None,
     is called with the start nodes searched so far (in ranges finished, by any thread).
     ``lo``, ``hi``: only the cycles whose smallest node is in [lo, hi) (a cluster task's
     share); ``threads``: at most that many threads (default: :func:`_threads_for`)."""
+    core = _core()
     args = (prep.indptr, prep.indices, prep.rindptr, prep.rindices, np.int64(k), np.int64(_backward_depth(k)))
     hi = prep.n if hi is None else hi
     threads = _threads_for(prep) if threads is None else max(1, min(threads, _threads_for(prep)))
@@ -281,6 +306,7 @@ def _enumerate(prep: _Prepared, k: int, per_start: np.ndarray, width: int,
                threads: int | None = None) -> np.ndarray:
     """Rows of every cycle of 2..k nodes, grouped by start node in ascending order (at most
     ``threads`` threads)."""
+    core = _core()
     starts = np.flatnonzero(per_start).astype(np.int64)
     offsets = np.zeros(len(starts) + 1, dtype=np.int64)
     np.cumsum(per_start[starts], out=offsets[1:])
@@ -305,7 +331,7 @@ def _plain(mat: sp.csr_matrix) -> _Prepared:
     empty): the CSR arrays themselves forward, their CSC arrays (sorted rows of the reversed
     graph) backward. Self-loops may stay in both: the search never takes one (a node on the
     path is never entered again, and s -> s is no cycle of two or more nodes)."""
-    csc = mat.tocsc()
+    csc = mat.tocsc()  # scipy: the caller made ``mat`` with it
     indptr, rindptr = mat.indptr.astype(np.int64), csc.indptr.astype(np.int64)
     indices, rindices = mat.indices.astype(np.int32, copy=False), csc.indices.astype(np.int32, copy=False)
     loops = np.flatnonzero(mat.diagonal()).astype(np.int64)
@@ -320,6 +346,7 @@ def _search_plain(mat: sp.csr_matrix, k: int, record: bool,
     (or on the cluster of ``runner``), while one thread finds the SCCs the report gives (they
     are not needed to find the cycles: the distance pruning already keeps the search near its
     start)."""
+    core = _core()
     t0 = time.perf_counter()
     plain = _plain(mat)
     scc = {}
@@ -371,6 +398,69 @@ def _finish(prep: _Prepared, width: int, counts: np.ndarray, found: np.ndarray |
         nodes, length = nodes[order], length[order]
     return _Found(nodes=nodes, length=length, counts=counts, complete=True, stopped=None,
                   seconds=time.perf_counter() - t0)
+
+
+# ------------------------------------------------------------------------------------------------
+# Short bounds in numpy (loopledger.measures._cycles_numpy)
+
+
+def _join_is_cheaper(net: FlowNetwork, k: int) -> bool:
+    """The rule that picks the numpy join over the compiled search (docs/methods.md 1.2): a
+    bound of at most ``_JOIN_MAX_LEN``, the compiled core not loaded in this process yet (once
+    it is, it is the faster search), and at most ``_JOIN_MAX_PATHS`` paths of
+    ``ceil(k / 2)`` hops, forward and backward, through nodes larger than their start (counted
+    from the degrees, before any is built). Both searches give the same report."""
+    if k > _JOIN_MAX_LEN or _CORE in sys.modules:
+        return False
+    indptr, indices = net.structure_arrays
+    n = net.n
+    s = np.repeat(np.arange(n), np.diff(indptr))
+    up = indices > s
+    out_deg = np.diff(indptr)
+    paths = int(up.sum())
+    if k >= 3:  # two hops forward, and (k = 4) two backward, bounded by the degrees
+        in_deg = np.bincount(indices, minlength=n)
+        paths += int(out_deg[indices[up]].sum()) + (int(in_deg[s[up]].sum()) if k >= 4 else 0)
+    return paths <= _JOIN_MAX_PATHS
+
+
+def _reversed(indptr: np.ndarray, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """CSR arrays of the reversed graph (rows sorted), from canonical CSR arrays."""
+    n = len(indptr) - 1
+    s = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+    order = np.argsort(indices, kind="stable")  # by target, sources ascending within
+    rindptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(indices, minlength=n), out=rindptr[1:])
+    return rindptr, s[order].astype(np.int32)
+
+
+def _search_join(net: FlowNetwork, k: int, record: bool,
+                 progress: Callable[[int, int], None] | None = None) -> tuple[_Prepared, _Found]:
+    """The whole search for a short bound by the numpy join, with the SCC sizes of the report
+    found in numpy too (Tarjan's labels are computed only if ``components()`` asks)."""
+    t0 = time.perf_counter()
+    indptr, indices = net.structure_arrays
+    rindptr, rindices = _reversed(indptr, indices)
+    n = net.n
+    rows = join.cycles(indptr, indices, rindptr, rindices, k)
+    length = (rows >= 0).sum(axis=1)
+    counts = np.bincount(length, minlength=k + 1)[: k + 1].astype(np.int64)
+    row_of = np.repeat(np.arange(n), np.diff(indptr))
+    loops = row_of[indices == row_of].astype(np.int64)
+    sizes = join.component_sizes(indptr, indices, rindptr, rindices)
+    labels = None
+    if sizes is None:  # too many small components for the numpy search: Tarjan, compiled
+        n_scc, labels = _core().strong_components(indptr, indices.astype(np.int64))
+        all_sizes = np.bincount(labels, minlength=n_scc)
+        sizes = np.sort(all_sizes[all_sizes >= 2])[::-1]
+        n_scc = int(n_scc)
+    else:
+        n_scc = -1  # not known without the labels
+    prep = _Prepared(n=n, labels=labels, scc_sizes=sizes, n_scc=n_scc, loops=loops, indptr=indptr,
+                     indices=indices, rindptr=rindptr, rindices=rindices)
+    if progress is not None:
+        progress(n, n)
+    return prep, _finish(prep, k if record else 1, counts, rows if record else None, t0)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -453,6 +543,7 @@ def _search(prep: _Prepared, k: int, max_cycles: int | None, time_limit: float |
         cap = -1 if max_cycles is None else max_cycles - len(loops)
         rows = _BUFFER_ROWS if max_cycles is None else max(1, min(_BUFFER_ROWS, cap + 1))
         out = np.zeros((rows if record else 1, width), dtype=np.int64)
+        core = _core()
         state, path, ptr, onpath, dist, touched = core.new_workspace(prep.n, k)
         # start only from nodes that can be the smallest of a cycle
         starts = np.flatnonzero(np.diff(prep.indptr))
@@ -589,7 +680,10 @@ def cycles(
                 found = _search_cluster(prep, k, not count_only, time.perf_counter(), runner, progress=progress)
     elif max_cycles is None and time_limit is None and max_len is not None and max_len <= _PLAIN_MAX_LEN:
         k = int(max_len)
-        prep, found = _search_plain(_as_csr(net.structure), k, not count_only, progress)
+        if _join_is_cheaper(net, k):
+            prep, found = _search_join(net, k, not count_only, progress)
+        else:
+            prep, found = _search_plain(_as_csr(net.structure), k, not count_only, progress)
     else:
         prep = _prepare(net.structure)
         k = _bound(max_len, prep)
@@ -608,13 +702,13 @@ def cycles(
     return CycleReport(
         count=int(counts.sum()),
         by_length=by_length,
-        cycles=table,
         complete=found.complete,
         stopped=found.stopped,
         scc_sizes=[int(x) for x in prep.scc_sizes],
         self_loops=int(len(prep.loops)),
         params=params,
         seconds=found.seconds,
+        _table=table,
         _pairs=hop_table,
         _hop_pairs=hop_pairs,
         _labels=prep.labels,
@@ -630,18 +724,23 @@ _CYCLE_COLUMNS = ["nodes", "names", "length", "bottleneck", "bottleneck_low", "b
 
 
 def _is_ledger_view(net: FlowNetwork) -> bool:
-    return "deal" in net.edges.columns
+    # a network read by the lean reader is an edge list: its frame need not be built to know
+    return net._legs is None and "deal" in net.edges.columns
+
+
+def _table_columns(net: FlowNetwork) -> list[str]:
+    return _CYCLE_COLUMNS if _is_ledger_view(net) else [
+        c for c in _CYCLE_COLUMNS if c not in ("bottleneck_low", "bottleneck_high", "kinds", "first_announced",
+                                               "last_announced")]
 
 
 def _empty_tables(net: FlowNetwork):
-    cols = _CYCLE_COLUMNS if _is_ledger_view(net) else [
-        c for c in _CYCLE_COLUMNS if c not in ("bottleneck_low", "bottleneck_high", "kinds", "first_announced",
-                                               "last_announced")]
-    return pd.DataFrame(columns=cols), pd.DataFrame(), np.zeros((0, 0), dtype=np.int64)
+    return {c: [] for c in _table_columns(net)}, {}, np.zeros((0, 0), dtype=np.int64)
 
 
 def _describe(net: FlowNetwork, nodes: np.ndarray, length: np.ndarray):
-    """The per-cycle table and the per-hop legs of the cycles found."""
+    """The per-cycle table (its columns), the per-hop pair table (a frame for a ledger view,
+    else its columns: an edge list is described in numpy alone) and the pair of every hop."""
     c, width = nodes.shape
     if c == 0:
         return _empty_tables(net)
@@ -655,14 +754,15 @@ def _describe(net: FlowNetwork, nodes: np.ndarray, length: np.ndarray):
     keys = np.where(valid, nodes * n + tail, -1)
 
     # legs of the pairs used by some cycle, with the network's own per-pair sums
-    edges = net.edges
-    eu, ev = edges["u"].to_numpy(np.int64), edges["v"].to_numpy(np.int64)
+    legs_all = net.legs
+    eu, ev = legs_all.u, legs_all.v
     on_cycle = np.zeros(n, dtype=bool)
     on_cycle[nodes[nodes >= 0]] = True
     near = np.flatnonzero(on_cycle[eu] & on_cycle[ev])  # cheap first cut on huge edge tables
     used = np.unique(keys[valid])
     hit = near[np.isin(eu[near] * n + ev[near], used)]
-    sub = FlowNetwork(nodes=net.nodes, edges=edges.iloc[hit], params=net.params, names=net.names)
+    lean = net._legs is not None  # read without pandas: its leg arrays are the whole edge table
+    sub_edges = None if lean else net.edges.iloc[hit]
     # legs grouped by pair in (u, v) order, each pair's legs in edge-table order (as groupby)
     skey = eu[hit] * n + ev[hit]
     by_pair = np.argsort(skey, kind="stable")
@@ -671,23 +771,35 @@ def _describe(net: FlowNetwork, nodes: np.ndarray, length: np.ndarray):
     starts = [0] + bounds.tolist()
 
     def legs(col: str) -> list:
-        values = sub.edges[col].to_numpy()[by_pair].tolist()
+        if sub_edges is None:
+            column = {"amount": legs_all.amount, "in_flow": legs_all.in_flow}[col][hit]
+        else:
+            column = sub_edges[col].to_numpy()
+        values = column[by_pair].tolist()
         return [values[a:b] for a, b in zip(starts, ends)]
 
-    # the pair table in one construction (adding columns one by one costs more than the rest)
-    cols = sub.pairs() if ledger_view else _pair_sums(sub, skey, by_pair, bounds)
-    cols = {c: cols[c] for c in cols}
-    if "status" in sub.edges:
+    sub_legs = Legs(u=eu[hit], v=ev[hit], amount=legs_all.amount[hit], in_flow=legs_all.in_flow[hit])
+    if ledger_view:
+        import pandas as pd
+
+        # the pair table in one construction (adding columns one by one costs more than the rest)
+        sub = FlowNetwork(nodes=net.nodes, edges=sub_edges, params=net.params, names=net.names)  # type: ignore[arg-type]
+        cols = sub.pairs()
+        cols = {c: cols[c] for c in cols}
+    else:
+        cols = _pair_sums(sub_legs, n, net.nodes, skey, by_pair, bounds)
+    if sub_edges is not None and "status" in sub_edges:
         cols["statuses"] = legs("status")
     cols["amounts"] = legs("amount")
     cols["cash"] = legs("in_flow")
-    pairs = pd.DataFrame(cols)
-    pkey = pairs["u"].to_numpy(np.int64) * n + pairs["v"].to_numpy(np.int64)
+    pairs: Any = pd.DataFrame(cols) if ledger_view else cols
+    pkey = np.asarray(pairs["u"], dtype=np.int64) * n + np.asarray(pairs["v"], dtype=np.int64)
     hop_pairs = np.where(valid, np.searchsorted(pkey, np.where(valid, keys, pkey[0])), -1)
     if ledger_view:
         # a cash leg with a low but no high ("more than X") leaves its hop without an upper
         # bound: +inf for the minimum, so another hop can still bound the cycle
-        e = sub.edges
+        e = sub_edges
+        assert e is not None
         open_high = e["in_flow"].astype(bool) & e["amount_low"].notna() & e["amount_high"].isna()
         unbounded = open_high.groupby([e["u"], e["v"]], sort=True).any().to_numpy()
         pairs["high_open"] = unbounded
@@ -697,7 +809,7 @@ def _describe(net: FlowNetwork, nodes: np.ndarray, length: np.ndarray):
 
     def bottleneck(col: str, unbounded: np.ndarray | None = None) -> np.ndarray:
         # min over hops; NaN as soon as one hop has no known amount
-        hop = pairs[col].to_numpy(float)
+        hop = np.asarray(pairs[col], dtype=float)
         if unbounded is not None:
             hop = np.where(unbounded, np.inf, hop)
         low = np.min(per_cycle(hop, np.inf), axis=1)
@@ -706,8 +818,8 @@ def _describe(net: FlowNetwork, nodes: np.ndarray, length: np.ndarray):
     labels = net.nodes[np.maximum(nodes, 0)]
     names = np.array([net.label(i) for i in range(n)], dtype=object) if net.names else net.nodes
     name_mat = names[np.maximum(nodes, 0)]
-    known = per_cycle(pairs["amount"].notna().to_numpy(), True)
-    hop_complete = per_cycle(pairs["complete"].to_numpy(bool), True)
+    known = per_cycle(~np.isnan(np.asarray(pairs["amount"], dtype=float)), True)
+    hop_complete = per_cycle(np.asarray(pairs["complete"], dtype=bool), True)
     lab_rows, name_rows, lens = labels.tolist(), name_mat.tolist(), length.tolist()
     table = {
         "nodes": [tuple(r[:k]) for r, k in zip(lab_rows, lens)],
@@ -719,28 +831,29 @@ def _describe(net: FlowNetwork, nodes: np.ndarray, length: np.ndarray):
         table["bottleneck_low"] = bottleneck("amount_low")
         table["bottleneck_high"] = bottleneck("amount_high", pairs["high_open"].to_numpy(bool))
     table["amount_complete"] = known.all(axis=1) & hop_complete.all(axis=1)
-    table["combinations"] = np.prod(per_cycle(pairs["legs"].to_numpy(np.int64), 1), axis=1).astype(np.int64)
+    table["combinations"] = np.prod(per_cycle(np.asarray(pairs["legs"], dtype=np.int64), 1), axis=1).astype(np.int64)
     if ledger_view:
         table["kinds"] = _kinds(pairs, hop_pairs, valid)
-        first, last = _announced(sub.edges, pairs)
+        first, last = _announced(sub_edges, pairs)
         # legs without a (parseable) date are skipped, not treated as the earliest
         lo = per_cycle(np.nan_to_num(first[0], nan=np.inf), np.inf)
         hi = per_cycle(np.nan_to_num(last[0], nan=-np.inf), -np.inf)
         table["first_announced"] = _pick(lo, np.argmin(lo, axis=1), hop_pairs, first[1])
         table["last_announced"] = _pick(hi, np.argmax(hi, axis=1), hop_pairs, last[1])
-        return pd.DataFrame(table)[_CYCLE_COLUMNS], pairs, hop_pairs
-    return pd.DataFrame(table), pairs, hop_pairs
+        return {c: table[c] for c in _CYCLE_COLUMNS}, pairs, hop_pairs
+    return table, pairs, hop_pairs
 
 
-def _pair_sums(sub: FlowNetwork, skey: np.ndarray, by_pair: np.ndarray, bounds: np.ndarray) -> dict:
-    """The columns of ``sub.pairs()`` of an edge-list network (no ledger columns), in numpy:
-    the same columns, dtypes and values, the amount summed in pandas' order with its compensated
-    (Kahan) summation, so the sums are equal to the last bit. Tested against ``pairs()``."""
-    e = sub.edges
-    cash = e["in_flow"].to_numpy(bool)[by_pair]
-    amount = e["amount"].to_numpy(float)[by_pair]
+def _pair_sums(legs: Legs, n: int, nodes: np.ndarray, skey: np.ndarray, by_pair: np.ndarray,
+               bounds: np.ndarray) -> dict:
+    """The columns of ``pairs()`` of an edge-list network (no ledger columns) whose legs are
+    ``legs``, in numpy: the same columns, dtypes and values, the amount summed in pandas' order
+    with its compensated (Kahan) summation, so the sums are equal to the last bit. Tested
+    against ``pairs()``."""
+    cash = legs.in_flow[by_pair]
+    amount = legs.amount[by_pair]
     known = cash & ~np.isnan(amount)
-    starts = np.concatenate([[0], bounds])
+    starts = np.concatenate([[0], bounds]).astype(np.int64)
     size = np.diff(np.concatenate([starts, [len(skey)]]))
     group = np.repeat(np.arange(len(starts)), size)
     rank = np.arange(len(skey)) - starts[group]
@@ -756,11 +869,11 @@ def _pair_sums(sub: FlowNetwork, skey: np.ndarray, by_pair: np.ndarray, bounds: 
         total[g] = t
     known_legs = np.add.reduceat(known.astype(np.int64), starts) if len(skey) else np.zeros(0, np.int64)
     key = skey[by_pair][starts]
-    u, v = key // sub.n, key % sub.n
+    u, v = key // n, key % n
     cash_legs = np.add.reduceat(cash.astype(np.int64), starts)
     return {"u": u, "v": v, "legs": size.astype(np.int64), "cash_legs": cash_legs, "known_legs": known_legs,
             "amount": np.where(known_legs > 0, total, np.nan), "complete": known_legs == cash_legs,
-            "source": sub.nodes[u], "target": sub.nodes[v]}
+            "source": nodes[u], "target": nodes[v]}
 
 
 def _kinds(pairs: pd.DataFrame, hop_pairs: np.ndarray, valid: np.ndarray) -> list[tuple[str, ...]]:
@@ -773,6 +886,8 @@ def _kinds(pairs: pd.DataFrame, hop_pairs: np.ndarray, valid: np.ndarray) -> lis
 
 def _announced(edges: pd.DataFrame, pairs: pd.DataFrame):
     """Per pair: (ordinal, text) of its earliest and of its latest announced leg."""
+    import pandas as pd
+
     from ..ledger.dates import PartialDate
 
     text = edges["announced"].astype(object)
@@ -835,15 +950,18 @@ class CycleReport(Result):
 
     count: int
     by_length: dict[int, int]
-    cycles: pd.DataFrame
     complete: bool
     stopped: str | None
     scc_sizes: list[int]
     self_loops: int
     params: dict[str, Any]
     seconds: float
-    _pairs: pd.DataFrame | None = field(repr=False, default=None)
+    #: the columns of ``cycles`` (numpy arrays; lists of tuples for nodes and names)
+    _table: dict[str, Any] = field(repr=False, default_factory=dict)
+    #: the pairs the hops use: a frame (ledger views) or its columns (edge lists)
+    _pairs: Any = field(repr=False, default=None)
     _hop_pairs: np.ndarray | None = field(repr=False, default=None)
+    #: SCC label of every node; None until :meth:`components` asks (the numpy join's report)
     _labels: np.ndarray | None = field(repr=False, default=None)
     _net: FlowNetwork | None = field(repr=False, default=None)
 
@@ -852,6 +970,25 @@ class CycleReport(Result):
     def __repr__(self) -> str:
         state = "complete" if self.complete else f"incomplete: stopped at {self.stopped}"
         return f"<CycleReport {self.count} cycles {self.by_length} ({state})>"
+
+    @cached_property
+    def cycles(self) -> pd.DataFrame:
+        """One row per cycle (see the class's docstring), built on first use."""
+        import pandas as pd
+
+        if not self.rows:
+            return pd.DataFrame(columns=list(self._table))
+        return pd.DataFrame(self._table)
+
+    @property
+    def rows(self) -> int:
+        """Number of rows of ``cycles`` (0 with ``count_only``)."""
+        return len(self._table.get("length", ()))
+
+    def column(self, name: str) -> Any:
+        """One column of ``cycles`` without building the frame: a numpy array, or a list of
+        tuples for ``nodes`` and ``names`` (what a caller that only prints needs)."""
+        return self._table[name]
 
     def to_frame(self) -> pd.DataFrame:
         """One row per cycle (a copy of ``cycles``)."""
@@ -864,28 +1001,47 @@ class CycleReport(Result):
         ``kinds``, ``statuses``, ``amounts`` and ``cash`` (whether the leg moves cash)."""
         cols = ["cycle", "hop", "payer", "payee", "amount", "amount_low", "amount_high", "complete", "legs",
                 "deals", "kinds", "statuses", "amounts", "cash"]
-        if self._hop_pairs is None or self._pairs is None or not len(self.cycles):
+        import pandas as pd
+
+        if self._hop_pairs is None or self._pairs is None or not self.rows:
             return pd.DataFrame(columns=cols)
         cyc, hop = np.nonzero(self._hop_pairs >= 0)
-        p = self._pairs.iloc[self._hop_pairs[cyc, hop]].reset_index(drop=True)
+        pairs = pd.DataFrame(self._pairs) if isinstance(self._pairs, dict) else self._pairs
+        p = pairs.iloc[self._hop_pairs[cyc, hop]].reset_index(drop=True)
         out = pd.DataFrame({"cycle": cyc, "hop": hop, "payer": p["source"], "payee": p["target"]})
         for col in cols[4:]:
             if col in p:
                 out[col] = p[col].to_numpy()
         return out[[c for c in cols if c in out]]
 
+    def _scc_labels(self) -> np.ndarray:
+        """SCC labels (Tarjan 1972, the compiled core's numbering), computed if the search did not."""
+        assert self._net is not None  # set by cycles()
+        if self._labels is None:
+            indptr, indices = self._net.structure_arrays
+            _, labels = _core().strong_components(indptr, indices.astype(np.int64))
+            object.__setattr__(self, "_labels", labels)
+        assert self._labels is not None
+        return self._labels
+
     def components(self) -> pd.DataFrame:
         """Strongly connected component of every node: ``node``, ``scc`` (label), ``size``."""
-        assert self._labels is not None and self._net is not None  # set by simple_cycles
-        sizes = np.bincount(self._labels)
-        return pd.DataFrame({"node": self._net.nodes, "scc": self._labels, "size": sizes[self._labels]})
+        import pandas as pd
+
+        labels = self._scc_labels()
+        assert self._net is not None
+        sizes = np.bincount(labels)
+        return pd.DataFrame({"node": self._net.nodes, "scc": labels, "size": sizes[labels]})
 
     def condensation(self) -> pd.DataFrame:
         """The condensation DAG: one row per ordered pair of distinct SCCs joined by a leg
         (``source_scc``, ``target_scc``, ``pairs`` = company pairs joining them)."""
-        assert self._labels is not None and self._net is not None  # set by simple_cycles
+        import pandas as pd
+
+        labels = self._scc_labels()
+        assert self._net is not None
         s = self._net.structure.tocoo()
-        a, b = self._labels[s.row], self._labels[s.col]
+        a, b = labels[s.row], labels[s.col]
         keep = a != b
         frame = pd.DataFrame({"source_scc": a[keep], "target_scc": b[keep]})
         return frame.groupby(["source_scc", "target_scc"]).size().rename("pairs").reset_index()
@@ -899,13 +1055,36 @@ class CycleReport(Result):
             "by_length": {str(k): v for k, v in self.by_length.items()},
         }
         if not self.params.get("count_only"):
-            rows = jsonable(self.cycles)
-            hops = self.hops()
-            if len(hops):
-                per = {i: g for i, g in hops.drop(columns="cycle").groupby(hops["cycle"].to_numpy())}
-                for i, row in enumerate(rows):
-                    row["hops"] = jsonable(per[i])
-            out["cycles"] = rows
+            if isinstance(self._pairs, dict):
+                out["cycles"] = self._json_rows()
+            else:
+                rows = jsonable(self.cycles)
+                hops = self.hops()
+                if len(hops):
+                    per = {i: g for i, g in hops.drop(columns="cycle").groupby(hops["cycle"].to_numpy())}
+                    for i, row in enumerate(rows):
+                        row["hops"] = jsonable(per[i])
+                out["cycles"] = rows
         out.update(complete=self.complete, stopped=self.stopped, scc_sizes=self.scc_sizes,
                    self_loops=self.self_loops, params=jsonable(self.params), seconds=self.seconds)
         return out
+
+    def _json_rows(self) -> list[dict[str, Any]]:
+        """The ``cycles`` of :meth:`to_dict` for an edge list (pairs held as columns), made from
+        the arrays: the rows and hops the frames give (``jsonable`` of ``cycles`` and of
+        ``hops()``), without pandas."""
+        if not self.rows:
+            return []
+        table = {c: (v.tolist() if isinstance(v, np.ndarray) else v) for c, v in self._table.items()}
+        pairs = self._pairs
+        hop_cols = [("payer", "source"), ("payee", "target")] + [
+            (c, c) for c in ("amount", "complete", "legs", "statuses", "amounts", "cash") if c in pairs]
+        hop_values = {c: (pairs[c].tolist() if isinstance(pairs[c], np.ndarray) else pairs[c]) for _, c in hop_cols}
+        hop_pairs = self._hop_pairs.tolist() if self._hop_pairs is not None else []
+        rows = []
+        for i in range(self.rows):
+            row = {c: jsonable(v[i]) for c, v in table.items()}
+            row["hops"] = [{"hop": j, **{name: jsonable(hop_values[c][p]) for name, c in hop_cols}}
+                           for j, p in enumerate(hop_pairs[i]) if p >= 0]
+            rows.append(row)
+        return rows

@@ -29,17 +29,20 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from ...results import Result, jsonable
 from ...vocabulary import BUFFER_BY_RULE, METRIC_FAMILIES, PRIMARY_SOURCE_TYPES, infinite_buffer_by_rule
-from ..changelog import parse_counts
+from ..changelog import AUDIT_TABLE, counts_text, parse_counts
 
 __all__ = ["BUFFER_FAMILIES", "REQUIRED_FAMILIES", "BufferFacts", "Changelog", "SourceGaps", "buffer_facts",
-           "changelog", "parse_counts", "source_gaps"]
+           "changelog", "changelog_rows", "parse_counts", "source_gaps"]
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from ..ledger import Ledger
+
+# pandas is imported by the functions that build DataFrames: the changelog's records need none
+# (`loopledger data changelog` starts without it)
 
 CHANGELOG_FILE = "changelog.csv"
 CHANGELOG_RECORDS_FILE = "changelog_records.csv"
@@ -70,6 +73,8 @@ def gap_reasons(path: str | Path | None = None) -> pd.DataFrame:
     (``gap_reasons.csv``): one row per ``table``, ``id`` and ``what`` (``primary_source``,
     ``non_aggregator_source``, or a buffer family: ``value``, ``book_equity``, ``cash``,
     ``debt``) with the ``reason``: what was searched and why nothing better exists."""
+    import pandas as pd
+
     folder = Path(path) if path is not None else _folder()
     return pd.DataFrame(_read(folder / GAP_REASONS_FILE), columns=["table", "id", "what", "reason"])
 
@@ -107,18 +112,30 @@ class Changelog(Result):
         return self.entries.copy()
 
     def to_dict(self) -> dict[str, Any]:
-        out = []
-        for e in self.entries.to_dict(orient="records"):
-            recs = self.records[self.records["entry"] == e["entry"]]
-            e = dict(e)
-            e["records"] = {
-                action: {t: sorted(g["record"]) for t, g in part.groupby("table")}
-                for action, part in recs.groupby("action")
-            }
-            for key in ("added", "changed", "retracted"):
-                e[key] = parse_counts(e[key])
-            out.append(e)
-        return {"entries": jsonable(out)}
+        return changelog_dict(self.entries.to_dict(orient="records"), self.records.to_dict(orient="records"))
+
+
+def changelog_dict(entries: list[dict[str, Any]], records: list[dict[str, Any]]) -> dict[str, Any]:
+    """The JSON form of a changelog (:meth:`Changelog.to_dict`) from its records
+    (:func:`changelog_rows`): per entry its fields, the counts by table, and under ``records``
+    the ids it touched, by action and table (sorted)."""
+    touched: dict[Any, dict[str, dict[str, list[str]]]] = {}
+    for r in records:
+        touched.setdefault(r["entry"], {}).setdefault(r["action"], {}).setdefault(r["table"], []).append(r["record"])
+    out = []
+    for e in entries:
+        e = dict(e)
+        by_action = touched.get(e["entry"], {})
+        e["records"] = {action: {t: sorted(ids) for t, ids in sorted(by_action[action].items())}
+                        for action in sorted(by_action)}
+        for key in ("added", "changed", "retracted"):
+            e[key] = parse_counts(e[key])
+        out.append(e)
+    return {"entries": jsonable(out)}
+
+
+CHANGELOG_COLUMNS = ["entry", "date", "summary", "why", "added", "changed", "retracted", "script"]
+CHANGELOG_RECORD_COLUMNS = ["entry", "table", "record", "action"]
 
 
 def changelog(path: str | Path | None = None, ledger: Ledger | None = None) -> Changelog:
@@ -129,12 +146,23 @@ def changelog(path: str | Path | None = None, ledger: Ledger | None = None) -> C
 
     Returns a :class:`Changelog`; ``to_frame()`` gives one row per change set: ``entry`` (its
     id, in order), ``date``, ``summary``, ``why``, ``added`` / ``changed`` / ``retracted``
-    (``table:count`` joined by ``|``) and ``script`` (the change set file).
+    (``table:count`` joined by ``|``) and ``script`` (the change set file). Its records are
+    :func:`changelog_rows`.
     """
-    cols = ["entry", "date", "summary", "why", "added", "changed", "retracted", "script"]
-    if ledger is not None:
-        from ..changes import AUDIT_TABLE, counts_text
+    import pandas as pd
 
+    entries, records = changelog_rows(path, ledger)
+    return Changelog(entries=pd.DataFrame(entries, columns=CHANGELOG_COLUMNS),
+                     records=pd.DataFrame(records, columns=CHANGELOG_RECORD_COLUMNS))
+
+
+def changelog_rows(path: str | Path | None = None,
+                   ledger: Ledger | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The records of :func:`changelog`: its entries (the keys of :data:`CHANGELOG_COLUMNS`,
+    in entry order for the bundled data, in the order applied for a ledger) and the records
+    each entry added, changed or retracted (``entry``, ``table``, ``record``, ``action``)."""
+    cols = CHANGELOG_COLUMNS
+    if ledger is not None:
         rows, recs = [], []
         for a in ledger.store.audit(table=AUDIT_TABLE):
             after = a.get("after") or {}
@@ -149,13 +177,18 @@ def changelog(path: str | Path | None = None, ledger: Ledger | None = None) -> C
                     action = {"insert": "added", "retract": "retracted"}.get(a["action"], "changed")
                     recs.append({"entry": r["entry"], "table": a["table_name"], "record": a["record_id"],
                                  "action": action})
-        records = pd.DataFrame(recs, columns=["entry", "table", "record", "action"]).drop_duplicates()
-        return Changelog(entries=pd.DataFrame(rows, columns=cols), records=records.reset_index(drop=True))
+        seen: set[tuple[Any, ...]] = set()
+        unique = []  # each record once, where it first appears
+        for r in recs:
+            if tuple(r.values()) not in seen:
+                seen.add(tuple(r.values()))
+                unique.append(r)
+        return rows, unique
     folder = Path(path) if path is not None else _folder()
-    entries = pd.DataFrame([{c: r.get(c, "") for c in cols} for r in _read(folder / CHANGELOG_FILE)], columns=cols)
-    records = pd.DataFrame(_read(folder / CHANGELOG_RECORDS_FILE),
-                           columns=["entry", "table", "record", "action"])
-    return Changelog(entries=entries.sort_values("entry").reset_index(drop=True), records=records)
+    entries = sorted(({c: r.get(c, "") for c in cols} for r in _read(folder / CHANGELOG_FILE)),
+                     key=lambda e: e["entry"])
+    records = [{c: r.get(c) for c in CHANGELOG_RECORD_COLUMNS} for r in _read(folder / CHANGELOG_RECORDS_FILE)]
+    return entries, records
 
 
 # --------------------------------------------------------------------------------------------
@@ -217,6 +250,8 @@ def source_gaps(ledger: Ledger | None = None, top: int = DEFAULT_TOP,
     >>> gaps.counts["without_primary"] <= gaps.counts["in_scope"]   # doctest: +SKIP
     True
     """
+    import pandas as pd
+
     if ledger is None:
         from ..ledger import load_default
 
@@ -341,6 +376,8 @@ def buffer_facts(ledger: Ledger | None = None, companies: Iterable[str] | None =
     fact. A named company with none gets a row of blanks (so gaps show). Net income is signed
     (negative = loss).
     """
+    import pandas as pd
+
     if ledger is None:
         from ..ledger import load_default
 
