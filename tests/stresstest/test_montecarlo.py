@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from loopledger.errors import LedgerError
-from loopledger.stresstest.exposures import Exposures
 from loopledger.stresstest._mc_stats import company_stats
+from loopledger.stresstest.exposures import Exposures
 from loopledger.stresstest.montecarlo import monte_carlo, tail_mean
 from loopledger.stresstest.scenario import stress
 
