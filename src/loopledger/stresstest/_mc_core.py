@@ -45,13 +45,16 @@ def _jit(func):
 
 
 @_jit
-def _spread(n, col_ptr, rows, lam, battiston, tol, cap, shocked, h, passed, src, acc, active, spent,
+def _spread(n, col_ptr, rows, A, Ef, battiston, tol, cap, shocked, h, passed, src, acc, active, spent,
             on, frontier, touched, visited, seen, top, running, nan_col):  # pragma: no cover - compiled
     """DebtRank of a block of :data:`BLOCK` scenarios, in place on ``h`` (n, BLOCK; the initial
     shock, non-zero only on the nodes ``shocked``) and ``passed`` (zeros): the steps of
     :func:`~loopledger.stresstest._debtrank_core.propagate_steps`, pushed from the nodes that
     pass distress on instead of gathered by the rows they reach. The pairs are sorted by
-    counterparty (``col_ptr``; ``rows`` their holders, ``lam`` their impacts). The frontier is
+    counterparty (``col_ptr``; ``rows`` their holders, ``A`` their exposures; the impact of a
+    pair is its exposure over the holder's buffer ``Ef``, capped at 1 under the original rule,
+    computed where it is used: an (m, BLOCK) array of impacts cost more to write and read back
+    than the division). The frontier is
     kept in ascending order, so a row adds its terms in the order of their counterparties, as
     the gather over its pairs does: the same sums in the same order. A scenario that stops has
     its distress to pass on set to zero, which adds nothing, as skipping it does. The work
@@ -129,8 +132,14 @@ def _spread(n, col_ptr, rows, lam, battiston, tol, cap, shocked, h, passed, src,
                         on[r] = True
                         touched[n_touch] = r
                         n_touch += 1
-                    for b in range(W):
-                        acc[r, b] += lam[q, b] * src[j, b]
+                    e = Ef[r]
+                    if battiston:
+                        for b in range(W):
+                            x = A[q, b] / e
+                            acc[r, b] += (1.0 if x > 1.0 else x) * src[j, b]
+                    else:
+                        for b in range(W):
+                            acc[r, b] += (A[q, b] / e) * src[j, b]
             for b in range(W):
                 src[j, b] = 0.0
         # the rows reached, in ascending order (the next frontier is read in that order)
@@ -196,18 +205,6 @@ def _spread(n, col_ptr, rows, lam, battiston, tol, cap, shocked, h, passed, src,
 
 
 @_jit
-def _impacts(n_keep, rows, A, Ef, battiston, lam):  # pragma: no cover - compiled
-    """The spreading pairs' impacts: exposure over the holder's buffer (capped at 1 under the
-    original rule)."""
-    W = lam.shape[1]
-    for q in range(n_keep):
-        e = Ef[rows[q]]
-        for b in range(W):
-            x = A[q, b] / e
-            lam[q, b] = (1.0 if x > 1.0 else x) if battiston else x
-
-
-@_jit
 def _reset(n, h0, h, passed, loss, direct):  # pragma: no cover - compiled
     """Every scenario's distress at the initial shock; nothing passed on, lost or lost directly."""
     W = h.shape[1]
@@ -268,16 +265,15 @@ def _settle(n, E, finite, failed, h0, level, h, loss, direct, D):  # pragma: no 
 
 @_jit
 def _losses(n, rows, cols, n_keep, A, E, finite, battiston, col_ptr, Ef, tol, cap, level,
-            h0, shocked, failed, lam, h, passed, loss, direct, D,
+            h0, shocked, failed, h, passed, loss, direct, D,
             src, acc, active, spent, on, frontier, touched, visited, seen, top, running, nan_col
             ):  # pragma: no cover - compiled
     """One basis of a block: the pairs' exposures ``A`` (m, BLOCK; the first ``n_keep`` pairs,
     whose holders have a finite buffer, sorted by counterparty) spread from ``h0``; fills
     ``h``, ``loss``, ``direct`` and the default set ``D`` (failed, or h at the default level),
-    all (n, BLOCK). Each step is its own function: compiled as one, the loops ran 25 % slower."""
-    _impacts(n_keep, rows, A, Ef, battiston, lam)
+    all (n, BLOCK)."""
     _reset(n, h0, h, passed, loss, direct)
-    _spread(n, col_ptr, rows, lam, battiston, tol, cap, shocked, h, passed, src, acc, active, spent,
+    _spread(n, col_ptr, rows, A, Ef, battiston, tol, cap, shocked, h, passed, src, acc, active, spent,
             on, frontier, touched, visited, seen, top, running, nan_col)
     _raw_losses(rows, cols, A, E, finite, h0, battiston, passed, h, loss, direct)
     _settle(n, E, finite, failed, h0, level, h, loss, direct, D)
@@ -429,7 +425,7 @@ def plain_chunk(n, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair,
     Ef = np.where(finite, E, 1.0)
     failed = h0 >= 1.0
     shocked = np.flatnonzero(h0 != 0.0)
-    (A_e, A_g, lam, h_e, h_g, passed, loss_e, loss_g, dir_e, dir_g, D_e, D_g, src, acc, active, spent,
+    (A_e, A_g, h_e, h_g, passed, loss_e, loss_g, dir_e, dir_g, D_e, D_g, src, acc, active, spent,
      on, visited, frontier, touched, seen, top, running, nan_col, keep_e, keep_g, acc_f, acc_i) = work
     W = A_e.shape[1]
     if U.shape[2] != W or a_draws.shape[2] != W:
@@ -444,10 +440,10 @@ def plain_chunk(n, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair,
                      e_value, e_carry, e_pair, e_row, e_p, U, a_draws, keep_e, keep_g, A_e, A_g)
         if economic:
             _losses(n, rows, cols, n_keep, A_e, E, finite, battiston, col_ptr, Ef, tol, cap, level,
-                    h0, shocked, failed, lam, h_e, passed, loss_e, dir_e, D_e,
+                    h0, shocked, failed, h_e, passed, loss_e, dir_e, D_e,
                     src, acc, active, spent, on, frontier, touched, visited, seen, top, running, nan_col)
         _losses(n, rows, cols, n_keep, A_g, E, finite, battiston, col_ptr, Ef, tol, cap, level,
-                h0, shocked, failed, lam, h_g, passed, loss_g, dir_g, D_g,
+                h0, shocked, failed, h_g, passed, loss_g, dir_g, D_g,
                 src, acc, active, spent, on, frontier, touched, visited, seen, top, running, nan_col)
         _outputs_block(b0, bb, n, economic, E, finite, h0, weights, distress_threshold, loss_e, dir_e, h_e, D_e,
                        loss_g, dir_g, h_g, D_g, loss_out, scalars, n_default, n_distress, n_hit, acc_f, acc_i)
@@ -460,7 +456,7 @@ def workspace(n: int, m: int, n_keep: int) -> tuple:
     W = BLOCK
     f = lambda *shape: np.zeros(shape)  # noqa: E731
     z = lambda *shape: np.zeros(shape, dtype=np.bool_)  # noqa: E731
-    return (f(m, W), f(m, W), f(n_keep, W), f(n, W), f(n, W), f(n, W), f(n, W), f(n, W), f(n, W), f(n, W),
+    return (f(m, W), f(m, W), f(n, W), f(n, W), f(n, W), f(n, W), f(n, W), f(n, W), f(n, W),
             z(n, W), z(n, W), f(n, W), f(n, W), z(n, W), z(n, W), z(n), z(n),
             np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64),
             f(W), z(W), z(W), f(W), f(W), f(4, W), np.zeros((3, W), dtype=np.int64))
