@@ -228,18 +228,30 @@ def _raw_losses(rows, cols, A, E, finite, h0, battiston, passed, h, loss, direct
         c = cols[q]
         x = h0[c]
         x = x if x > 0 else 0.0
+        # x is 0 unless c is shocked, and adding 0 x a finite exposure to a sum that starts at
+        # +0 changes nothing: the direct losses are added only where x is positive
         if finite[r]:
             e = E[r]
-            for b in range(W):
-                a = A[q, b]
-                ca = (e if e < a else a) if battiston else a
-                loss[r, b] += ca * passed[c, b]
-                direct[r, b] += ca * x
+            if battiston:
+                for b in range(W):
+                    a = A[q, b]
+                    loss[r, b] += (e if e < a else a) * passed[c, b]
+                if x > 0:
+                    for b in range(W):
+                        a = A[q, b]
+                        direct[r, b] += (e if e < a else a) * x
+            else:
+                for b in range(W):
+                    loss[r, b] += A[q, b] * passed[c, b]
+                if x > 0:
+                    for b in range(W):
+                        direct[r, b] += A[q, b] * x
         else:
             for b in range(W):
-                a = A[q, b]
-                loss[r, b] += a * h[c, b]
-                direct[r, b] += a * x
+                loss[r, b] += A[q, b] * h[c, b]
+            if x > 0:
+                for b in range(W):
+                    direct[r, b] += A[q, b] * x
 
 
 @_jit
