@@ -110,16 +110,16 @@ def _spread(n, col_ptr, rows, A, Ef, battiston, tol, cap, shocked, h, passed, sr
                 for b in range(W):
                     s = src[j, b]
                     passed[j, b] += s
-                    pj = pj or s > 0.0
+                    pj |= s > 0.0
             else:
                 for b in range(W):
                     s = src[j, b] if running[b] else 0.0
                     src[j, b] = s
                     passed[j, b] += s
-                    pj = pj or s > 0.0
+                    pj |= s > 0.0
             if battiston:
                 for b in range(W):
-                    spent[j, b] = spent[j, b] or active[j, b]
+                    spent[j, b] |= active[j, b]
                     active[j, b] = False
                 if not visited[j]:
                     visited[j] = True
@@ -162,10 +162,10 @@ def _spread(n, col_ptr, rows, A, Ef, battiston, tol, cap, shocked, h, passed, sr
                     v = 1.0 if v > 1.0 else v
                     h[r, b] = v
                     acc[r, b] = 0.0
-                    a = v > 0 and not spent[r, b]
+                    a = (v > 0.0) & ~spent[r, b]  # numpy bool: ~ is logical not, without a branch
                     active[r, b] = a
                     src[r, b] = v if a else 0.0
-                    any_ = any_ or a
+                    any_ |= a
                 if any_:
                     frontier[n_front] = r
                     n_front += 1
