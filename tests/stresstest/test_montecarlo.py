@@ -14,6 +14,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import loopledger.stresstest._mc_stats as mc_stats
 from loopledger.errors import LedgerError
 from loopledger.stresstest._mc_stats import company_stats
 from loopledger.stresstest.exposures import Exposures
@@ -122,10 +123,13 @@ def test_seed_reproducibility_and_bad_options(point_ledger):
 
 @settings(max_examples=120, deadline=None)
 @given(st.integers(1, 60), st.lists(st.integers(0, 50), min_size=1, max_size=200), st.integers(0, 5),
-       st.integers(1, 7), st.sampled_from([0.5, 0.9, 0.95, 0.99]), st.integers(1, 3))
-def test_company_stats_equal_numpy_on_the_dense_losses(N, values, rows, chunk, level, threads):
+       st.integers(1, 7), st.sampled_from([0.5, 0.9, 0.95, 0.99]), st.integers(1, 3),
+       st.sampled_from([1, 3, 20, 4_000_000]), st.sampled_from([0, 2, 256]))
+def test_company_stats_equal_numpy_on_the_dense_losses(N, values, rows, chunk, level, threads, batch, short):
     """Each company's mean, quantiles and expected shortfall, read from the chunks' positive
-    losses, against numpy on the dense (companies x scenarios) matrix with its zeros."""
+    losses, against numpy on the dense (companies x scenarios) matrix with its zeros; batches
+    of companies of any size (one company at least), threads 1 to 3, rows sorted by numba or
+    by numpy."""
     rows = rows + 1
     rng = np.random.default_rng(len(values))
     dense = np.zeros((rows, N))
@@ -136,7 +140,10 @@ def test_company_stats_equal_numpy_on_the_dense_losses(N, values, rows, chunk, l
         m = sp.csr_matrix(dense[:, c0:c0 + chunk])
         parts.append((m.indptr, m.data))
     qs = (0.05, 0.5, 0.95, level)
-    mean, quant, es = company_stats(parts, rows, N, qs, level, threads=threads)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(mc_stats, "BATCH_VALUES", batch)
+        patch.setattr(mc_stats, "SHORT", short)
+        mean, quant, es = company_stats(parts, rows, N, qs, level, threads=threads)
     np.testing.assert_allclose(mean, dense.mean(axis=1), rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(quant, np.quantile(dense, qs, axis=1).T, atol=1e-12)
     k = max(1, int(np.ceil((1 - level) * N - 1e-9)))
