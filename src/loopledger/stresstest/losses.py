@@ -159,9 +159,9 @@ def _billing(credit: pd.DataFrame, role: np.ndarray, as_of: date, H: int, p: Str
     amount = credit["amount"].to_numpy(float)
     remaining = credit["remaining"].to_numpy(float)
     due = credit["due_factor"].to_numpy(float)
-    for i, row in enumerate(credit.itertuples()):
-        if role[i] != "commercial":
-            continue
+    commercial = np.flatnonzero(role == "commercial")
+    # only the commercial legs are read row by row (a user's edge list has none)
+    for i, row in zip(commercial, credit.iloc[commercial].itertuples()):
         start, end = _as_date(getattr(row, "term_start_date", None)), _as_date(getattr(row, "term_end_date", None))
         if start is not None and end is not None:
             rate = amount[i] / max(_months(start, end), 1e-9)
