@@ -150,7 +150,10 @@ Amount = Annotated[float | None, Field(ge=0, le=limits.MAX_AMOUNT_ANY_CURRENCY, 
 class Record(BaseModel):
     """Common base: unknown fields are errors and strings are stripped."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=True)
+    # defer_build: each model's validator and serializer are built when first used, not at
+    # import; the reading commands construct records without validating (model_construct), so
+    # a start-up skips most of that work (issue 15, target 2)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=True, defer_build=True)
 
     #: name of the table in storage and in exports
     table: ClassVar[str]
