@@ -53,8 +53,7 @@ def _array_reference(net, big: dict, chunk_size: int, chunks: int = 2) -> float:
 
     mc.run_chunk = grab
     try:
-        monte_carlo = mc.monte_carlo
-        monte_carlo(net, **dict(big, scenarios=chunks * chunk_size), chunk_size=chunk_size)
+        mc.monte_carlo(net, **dict(big, scenarios=chunks * chunk_size), chunk_size=chunk_size)
     finally:
         mc.run_chunk = real
     t0 = time.perf_counter()

@@ -441,22 +441,3 @@ def test_pair_sums_equal_flow_network_pairs(n, m, seed):
     bounds = np.flatnonzero(np.diff(key[order])) + 1
     mine = pd.DataFrame(cycles_mod._pair_sums(net.legs, net.n, net.nodes, key, order, bounds))
     pd.testing.assert_frame_equal(mine, net.pairs(), check_exact=False, rtol=1e-12, atol=0)
-
-
-def test_kernels_compile_without_a_writable_cache(monkeypatch):
-    """Where numba finds nowhere to write its cache it refuses cache=True; the kernels are then
-    compiled per process, silently."""
-    real = core.njit
-
-    def no_cache(*args, **kw):
-        if kw.get("cache"):
-            raise RuntimeError("cannot cache function 'f': no locator available for file 'f.py'")
-        return real(*args, **kw)
-
-    monkeypatch.setattr(core, "njit", no_cache)
-
-    def add_one(x):
-        return x + 1
-
-    assert core._jit(add_one)(1) == 2
-    assert core._jit(nogil=True)(add_one)(2) == 3

@@ -426,22 +426,6 @@ def test_a_long_chain_of_rounds():
     np.testing.assert_allclose(r.payments[:-1], 5.0 + 0.01 * np.arange(n - 1), rtol=1e-12)
 
 
-def test_kernels_compile_without_a_writable_cache(monkeypatch):
-    """Where numba finds nowhere to write its cache it refuses cache=True; the clearing kernels
-    are then compiled per process, silently."""
-    from loopledger.stresstest import clearing as mod
-
-    real = mod.njit
-
-    def no_cache(*args, **kw):
-        if kw.get("cache"):
-            raise RuntimeError("cannot cache function 'f': no locator available for file 'f.py'")
-        return real(*args, **kw)
-
-    monkeypatch.setattr(mod, "njit", no_cache)
-    assert mod._jit(lambda x: x * 2)(21) == 42
-
-
 def test_a_nearly_singular_ring_is_solved_directly_inside_the_bracket():
     # a ring of ten nodes owing 100 each to the next, node 0 also 1e-4 to an outside creditor,
     # no outside assets: node k defaults in round k + 1, and the last round's system leaks

@@ -37,17 +37,8 @@ numba cannot cache and the kernels are compiled in each process instead.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
-
-def _jit(func=None, **options):
-    """``njit(cache=True, ...)``, or without the cache when numba finds nowhere to write it."""
-    def wrap(f):
-        try:
-            return njit(cache=True, **options)(f)
-        except RuntimeError:  # "cannot cache function ...: no locator available"
-            return njit(**options)(f)
-    return wrap if func is None else wrap(func)
+from .._compiled import jit
 
 #: "not reached by the backward search"
 FAR = np.int32(1 << 30)
@@ -67,7 +58,7 @@ BUDGET = 2       # the step budget is used up: call again to continue
 CAPPED = 3       # a cycle beyond max_cycles exists: stop (the result is incomplete)
 
 
-@_jit
+@jit
 def new_workspace(n, k):
     """Arrays for one search: state, path, per-level edge pointers, marks."""
     state = np.zeros(STATE_SIZE, dtype=np.int64)
@@ -79,7 +70,7 @@ def new_workspace(n, k):
     return state, path, ptr, onpath, dist, touched
 
 
-@_jit
+@jit
 def search(indptr, indices, rindptr, rindices, k, h, stop,
            state, path, ptr, onpath, dist, touched,
            counts, out, record, max_cycles, budget):
@@ -181,7 +172,7 @@ def search(indptr, indices, rindptr, rindices, k, h, stop,
     return code
 
 
-@_jit
+@jit
 def count_all(indptr, indices, rindptr, rindices, k, h):
     """Counts by length (index = length) of every simple cycle of 2..k nodes, in one call."""
     n = indptr.shape[0] - 1
@@ -193,7 +184,7 @@ def count_all(indptr, indices, rindptr, rindices, k, h):
     return counts
 
 
-@_jit
+@jit
 def split_structure(indptr, indices, labels):
     """From a canonical CSR (sorted, no duplicates) and SCC labels: the self-loop nodes, and
     the forward and reversed CSR arrays of the edges joining two distinct nodes of one SCC
@@ -234,7 +225,7 @@ def split_structure(indptr, indices, labels):
     return fptr, fidx, rptr, ridx, loops
 
 
-@_jit(inline="always")
+@jit(inline="always")
 def _from_start(s, indptr, indices, rindptr, rindices, k, h, path, ptr, onpath, dist, touched,
                 counts, out, row, record):
     """Every cycle of 2..k nodes whose smallest node is s (the search of :func:`search`
@@ -307,7 +298,7 @@ def _from_start(s, indptr, indices, rindptr, rindices, k, h, path, ptr, onpath, 
     return found
 
 
-@_jit(nogil=True)
+@jit(nogil=True)
 def count_range(indptr, indices, rindptr, rindices, k, h, lo, hi, path, ptr, onpath, dist, touched,
                 counts, per_start, record_starts):
     """Add to ``counts`` (index = length) the cycles of 2..k nodes whose smallest node is in
@@ -321,7 +312,7 @@ def count_range(indptr, indices, rindptr, rindices, k, h, lo, hi, path, ptr, onp
             per_start[s] = c
 
 
-@_jit(nogil=True)
+@jit(nogil=True)
 def enumerate_starts(indptr, indices, rindptr, rindices, k, h, starts, offsets, a, b, path, ptr,
                      onpath, dist, touched, out):
     """Write the cycles of start nodes ``starts[a:b]`` to ``out``, start ``starts[t]``'s from
@@ -332,7 +323,7 @@ def enumerate_starts(indptr, indices, rindptr, rindices, k, h, starts, offsets, 
                     touched, counts, out, offsets[t], True)
 
 
-@_jit(nogil=True)
+@jit(nogil=True)
 def strong_components(indptr, indices):
     """Strongly connected components (Tarjan 1972, iterative): (number, label of each node)."""
     n = indptr.shape[0] - 1

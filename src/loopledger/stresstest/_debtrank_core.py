@@ -15,18 +15,11 @@ history is asked for) and a test checks that both give identical arrays on rando
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from .._compiled import jit
 
 
-def _jit(func):
-    """``njit(cache=True)``, or without the cache when numba finds nowhere to write it."""
-    try:
-        return njit(cache=True)(func)
-    except RuntimeError:  # numba: "cannot cache function ...: no locator available"
-        return njit(func)
-
-
-@_jit
+@jit
 def propagate_steps(row_ptr, cols, col_ptr, col_rows, lam, battiston, tol, cap, default_level,
                     h, first, rd, rdef, passed):  # pragma: no cover - compiled
     """Run the steps in place on ``h`` (the initial shock, copied), ``first``, ``rd``,
@@ -178,7 +171,7 @@ def propagate_steps(row_ptr, cols, col_ptr, col_rows, lam, battiston, tol, cap, 
     return steps, converged
 
 
-@_jit
+@jit
 def loss_sums(rows, cols, A, E, finite, battiston, passed, h, h0,
               raw, direct_raw, raw_full):  # pragma: no cover - compiled
     """Per holder (rows of ``raw`` etc., (n, B), zeros on entry), summed over the pairs in

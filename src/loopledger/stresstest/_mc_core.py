@@ -28,23 +28,15 @@ a one-scenario chunk are pairwise, hence a tolerance of 1e-12 relative).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from .._compiled import jit
 from ._mc_block import BLOCK
 
 # The block width is read from the work arrays' shape inside the kernels, never from BLOCK:
 # numba's on-disk cache does not notice a change of a global it compiled in.
 
 
-def _jit(func):
-    """``njit(cache=True, nogil=True)``, or without the cache when numba finds nowhere to write it."""
-    try:
-        return njit(cache=True, nogil=True)(func)
-    except RuntimeError:  # numba: "cannot cache function ...: no locator available"
-        return njit(nogil=True)(func)
-
-
-@_jit
+@jit(nogil=True)
 def _spread(n, col_ptr, rows, A, Ef, battiston, tol, cap, shocked, h, passed, src, acc, active, spent,
             on, frontier, touched, visited, seen, top, running, nan_col):  # pragma: no cover - compiled
     """DebtRank of a block of :data:`BLOCK` scenarios, in place on ``h`` (n, BLOCK; the initial
@@ -204,7 +196,7 @@ def _spread(n, col_ptr, rows, A, Ef, battiston, tol, cap, shocked, h, passed, sr
             spent[j, b] = False
 
 
-@_jit
+@jit(nogil=True)
 def _reset(n, h0, h, passed, loss, direct):  # pragma: no cover - compiled
     """Every scenario's distress at the initial shock; nothing passed on, lost or lost directly."""
     W = h.shape[1]
@@ -217,7 +209,7 @@ def _reset(n, h0, h, passed, loss, direct):  # pragma: no cover - compiled
             direct[i, b] = 0.0
 
 
-@_jit
+@jit(nogil=True)
 def _raw_losses(rows, cols, A, E, finite, h0, battiston, passed, h, loss, direct):  # pragma: no cover - compiled
     """Each holder's raw loss: its pairs' exposures (capped at its buffer under the original
     rule) times what the counterparty passed on (its final distress for a holder without a
@@ -254,7 +246,7 @@ def _raw_losses(rows, cols, A, E, finite, h0, battiston, passed, h, loss, direct
                     direct[r, b] += A[q, b] * x
 
 
-@_jit
+@jit(nogil=True)
 def _settle(n, E, finite, failed, h0, level, h, loss, direct, D):  # pragma: no cover - compiled
     """The losses capped at each holder's room, the defaults (failed, or h at the default
     level), a defaulter's whole buffer written off."""
@@ -275,7 +267,7 @@ def _settle(n, E, finite, failed, h0, level, h, loss, direct, D):  # pragma: no 
             direct[i, b] = di
 
 
-@_jit
+@jit(nogil=True)
 def _losses(n, rows, cols, n_keep, A, E, finite, battiston, col_ptr, Ef, tol, cap, level,
             h0, shocked, failed, h, passed, loss, direct, D,
             src, acc, active, spent, on, frontier, touched, visited, seen, top, running, nan_col
@@ -291,7 +283,7 @@ def _losses(n, rows, cols, n_keep, A, E, finite, battiston, col_ptr, Ef, tol, ca
     _settle(n, E, finite, failed, h0, level, h, loss, direct, D)
 
 
-@_jit
+@jit(nogil=True)
 def _value_block(blk, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair, c_row, c_p,
                  e_value, e_carry, e_pair, e_row, e_p, U, a_draws, keep_e, keep_g, A_e, A_g
                  ):  # pragma: no cover - compiled
@@ -353,7 +345,7 @@ def _value_block(blk, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pa
         leg = end
 
 
-@_jit
+@jit(nogil=True)
 def _outputs_block(b0, bb, n, economic, E, finite, h0, weights, distress_threshold, loss_e, dir_e, h_e, D_e,
                    loss_g, dir_g, h_g, D_g, loss_out, scalars, n_default, n_distress, n_hit, acc_f, acc_i
                    ):  # pragma: no cover - compiled
@@ -415,7 +407,7 @@ def _outputs_block(b0, bb, n, economic, E, finite, h0, weights, distress_thresho
         scalars[7, out] = acc_i[2, b]
 
 
-@_jit
+@jit(nogil=True)
 def plain_chunk(n, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair, c_row, c_p,
                 e_value, e_carry, e_pair, e_row, e_p, rows, cols, col_ptr, n_keep,
                 E, finite, h0, weights, battiston, tol, cap, level, distress_threshold, economic,
@@ -474,7 +466,7 @@ def workspace(n: int, m: int, n_keep: int) -> tuple:
             f(W), z(W), z(W), f(W), f(W), f(4, W), np.zeros((3, W), dtype=np.int64))
 
 
-@_jit
+@jit(nogil=True)
 def positive_rows(dense):  # pragma: no cover - compiled
     """The positive entries of a dense (n, B) array, row by row and in column order, as CSR row
     pointers and values (``scipy.sparse.csr_matrix(np.where(dense > 0, dense, 0))``'s

@@ -23,16 +23,8 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from numba import njit
 
-
-def _jit(func):
-    """``njit(cache=True, nogil=True)``, or without the cache when numba finds nowhere to write it."""
-    try:
-        return njit(cache=True, nogil=True)(func)
-    except RuntimeError:  # numba: "cannot cache function ...: no locator available"
-        return njit(nogil=True)(func)
-
+from .._compiled import jit
 
 #: a company with at most this many positive losses is sorted in the compiled gather; a longer
 #: one by numpy (whose vectorised sort is several times faster per value than numba's)
@@ -42,7 +34,7 @@ SHORT = 256
 BATCH_VALUES = 4_000_000
 
 
-@_jit
+@jit(nogil=True)
 def _gather(indptrs, datas, N, first, last, short, buf, start, mean):  # pragma: no cover - compiled
     """Copy the positive losses of companies ``first`` to ``last - 1`` from the chunks
     (``datas[c]``, rows by ``indptrs[c]``) to ``buf``, company after company in scenario order
@@ -68,7 +60,7 @@ def _gather(indptrs, datas, N, first, last, short, buf, start, mean):  # pragma:
     start[last - first] = p
 
 
-@_jit
+@jit(nogil=True)
 def _read_sorted(buf, start, N, qs, k, first, last, quant, es):  # pragma: no cover - compiled
     """Quantiles and expected shortfall of companies ``first`` to ``last - 1`` from their sorted
     positive losses in ``buf`` (module docstring)."""

@@ -21,20 +21,10 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
-from numba import njit
 
+from .._compiled import jit
 from ..results import Result
 from ._inputs import check_unit_interval, frame_labels, labels_of, series_labels, square_matrix, vector
-
-
-def _jit(func):
-    """numba-compiled with an on-disk cache (no compile in the next process); without a
-    writable cache directory, compiled per process instead."""
-    try:
-        return njit(cache=True)(func)
-    except RuntimeError:  # numba: "cannot cache function ...: no locator available"
-        return njit(func)
-
 
 #: a linear system this small is solved dense (faster than a sparse factorisation)
 _DENSE_LIMIT = 400
@@ -301,7 +291,7 @@ def _solve_round(ptr, idx, w, x, D, e, cap, b_first, alpha, beta, MT, thr, may_s
     return full, True, done + k2, False
 
 
-@_jit
+@jit
 def _restrict(ptr, idx, w, order, inD, full):
     """The incoming edges of the defaulters ``order`` that come from defaulters, as CSR over
     positions in ``order``, and what each defaulter receives from solvent debtors (``full``)."""
@@ -337,7 +327,7 @@ def _restrict(ptr, idx, w, order, inD, full):
     return cptr, cidx, cw, const
 
 
-@_jit
+@jit
 def _outcome(ptr, idx, w, inD, up, lo, e, thr):
     """Solvent nodes whose fate at the answer is not yet sure (they default at the upper bound's
     assets and not at the lower's... or the other way round), and those sure to default."""
@@ -376,7 +366,7 @@ def _direct(MT, order, up, e, cap, b_first, alpha, beta, n):
     return y
 
 
-@_jit
+@jit
 def _bracket(cptr, cidx, cw, base, cap, up, lo, beta, rtol, max_sweeps):
     """Gauss-Seidel sweeps over the defaulters of ``up`` (decreasing from above) and ``lo``
     (increasing from below) at once: ``v <- min(cap, max(0, base + beta * sum(cw * v)))``.
@@ -412,7 +402,7 @@ def _bracket(cptr, cidx, cw, base, cap, up, lo, beta, rtol, max_sweeps):
     return max_sweeps, False, moved
 
 
-@_jit
+@jit
 def _decrease(ptr, idx, w, order, up, e, cap, b_first, alpha, beta, max_sweeps):
     """Gauss-Seidel sweeps of the defaulters from above until nothing moves by more than
     1e-15 of the largest payment (Picard iteration, decreasing to the greatest fixed point)."""
@@ -435,7 +425,7 @@ def _decrease(ptr, idx, w, order, up, e, cap, b_first, alpha, beta, max_sweeps):
     return max_sweeps
 
 
-@_jit
+@jit
 def _picard_sweep(ptr, idx, w, x, e, cap, thr, b_first, alpha, beta):
     """One Gauss-Seidel sweep of the clearing map over all nodes, in place; returns the
     largest change and the number of nodes in default after it."""
@@ -470,7 +460,7 @@ def _picard_until_stable(ptr, idx, w, x, e, cap, thr, b_first, alpha, beta, quie
     return max_sweeps
 
 
-@_jit
+@jit
 def _reach_anchor(ptr, idx, anchor):
     """Nodes that reach an anchor along "owes" edges: a breadth-first search from the anchors
     backwards (``ptr``/``idx`` list each node's debtors)."""

@@ -287,17 +287,19 @@ def _plan(engine: ShockModel, p: StressParams, h0, e, prob, mc: MonteCarloParams
     paid = credit["paid"].to_numpy(float)
     rf = credit["remaining_factor"].to_numpy(float)
     share = np.divide(credit["remaining"].to_numpy(float), amount, out=np.zeros(len(amount)), where=amount > 0)
+    pairs = pair_order(engine)
+    c_pair = pairs[1][_credit_pairs(engine)]  # each credit leg's pair, in that order
     plan = Plan(
         engine=engine, p=p, h0=h0, e=e, c_lo=c_lo, c_hi=c_hi, c_paid=np.nan_to_num(paid),
         c_coef=np.where(np.isnan(rf), share, rf),
         c_group=c_group, c_p=c_p, e_group=e_group, e_p=e_p, b_lo=b_lo, b_hi=b_hi, b_group=b_group, b_p=b_p,
-        n_groups=len(groups), c_ranged=_by_pair(np.flatnonzero(c_hi > c_lo), engine), b_ranged=np.flatnonzero(b_hi > b_lo),
+        n_groups=len(groups), c_ranged=_by_pair(np.flatnonzero(c_hi > c_lo), c_pair), b_ranged=np.flatnonzero(b_hi > b_lo),
         random_groups=random_groups, c_fixed=np.zeros(0), recovery_beta=mc.recovery_beta,
         margin_spread=mc.margin_spread, substitution_spread=mc.substitution_spread,
         weights=v / v.sum() if v.sum() > 0 else v,
     )
     plan.c_fixed = _remaining(plan, c_lo[:, None], np.arange(len(c_lo)))[:, 0]
-    plan.plain = plain_arrays(plan)
+    plan.plain = plain_arrays(plan, pairs, c_pair)
     return plan
 
 
@@ -313,10 +315,11 @@ def is_plain(engine: ShockModel, p: StressParams) -> bool:
             and bool((book.role == "claim").all()) and not np.isnan(engine.E).any())
 
 
-def plain_arrays(plan: Plan) -> dict[str, Any] | None:
+def plain_arrays(plan: Plan, pairs: tuple[np.ndarray, np.ndarray, int], c_pair: np.ndarray) -> dict[str, Any] | None:
     """The index and value arrays of :func:`~loopledger.stresstest._mc_core.plain_chunk`, or
     None when the network is not plain or has an amount that is not a finite number (the array
-    path then runs)."""
+    path then runs). ``pairs``: :func:`pair_order`; ``c_pair``: each credit leg's position in
+    it."""
     eng, p = plan.engine, plan.p
     if not is_plain(eng, p):
         return None
@@ -328,11 +331,10 @@ def plain_arrays(plan: Plan) -> dict[str, Any] | None:
     n = eng.n
     finite = np.isfinite(eng.E)
     rows, cols = eng.rows.astype(np.int64), eng.cols.astype(np.int64)
-    order, position, n_keep = pair_order(eng)
+    order, position, n_keep = pairs
     rows, cols = rows[order], cols[order]
     # the legs in pair order (a pair's legs in their own order, as the sparse sums add them);
     # the ranged ones are drawn in that order (plan.c_ranged)
-    c_pair = position[_credit_pairs(eng)]
     legs = np.lexsort((np.arange(len(c_pair)), c_pair))
     e_pair = position[eng.P_equity.tocsc().indices.astype(np.int64)] if len(eng.e_holder) else np.zeros(0, np.int64)
     stakes = np.lexsort((np.arange(len(e_pair)), e_pair))
@@ -362,12 +364,11 @@ def plain_arrays(plan: Plan) -> dict[str, Any] | None:
     )
 
 
-def _by_pair(legs: np.ndarray, engine: ShockModel) -> np.ndarray:
-    """Credit legs in the order of the pairs they belong to (:func:`pair_order`; a pair's
-    legs in their own order): the order in which their amounts are drawn, so that the compiled
-    path reads the draws and adds the legs up in one sweep."""
-    pair = pair_order(engine)[1][_credit_pairs(engine)]
-    return legs[np.lexsort((legs, pair[legs]))]
+def _by_pair(legs: np.ndarray, c_pair: np.ndarray) -> np.ndarray:
+    """Credit legs in the order of the pairs they belong to (``c_pair``, their positions in
+    :func:`pair_order`; a pair's legs in their own order): the order in which their amounts are
+    drawn, so that the compiled path reads the draws and adds the legs up in one sweep."""
+    return legs[np.lexsort((legs, c_pair[legs]))]
 
 
 def _credit_pairs(engine: ShockModel) -> np.ndarray:
