@@ -195,100 +195,143 @@ def _spread(n, col_ptr, rows, A, Ef, battiston, tol, cap, shocked, h, passed, sr
         for b in range(W):
             spent[j, b] = False
 
-
 @jit(nogil=True)
-def _reset(n, h0, h, passed, loss, direct):  # pragma: no cover - compiled
-    """Every scenario's distress at the initial shock; nothing passed on, lost or lost directly."""
+def _reset(n, h0, h, passed):  # pragma: no cover - compiled
+    """Every scenario's distress at the initial shock; nothing passed on."""
     W = h.shape[1]
     for i in range(n):
         x = h0[i]
         for b in range(W):
             h[i, b] = x
             passed[i, b] = 0.0
-            loss[i, b] = 0.0
-            direct[i, b] = 0.0
 
 
 @jit(nogil=True)
-def _raw_losses(rows, cols, A, E, finite, h0, battiston, passed, h, loss, direct):  # pragma: no cover - compiled
-    """Each holder's raw loss: its pairs' exposures (capped at its buffer under the original
-    rule) times what the counterparty passed on (its final distress for a holder without a
-    finite buffer), and the same times the counterparty's initial shock."""
+def _settle(n, emit, economic, hold_ptr, hold_q, cols, A, E, finite, failed, h0, battiston, level,
+            passed, h, loss_g, b0, bb, weights, distress_threshold, loss_out, scalars, n_default,
+            n_distress, n_hit, li, di, dd, acc_f, acc_i):  # pragma: no cover - compiled
+    """One basis of a block after its spread, holder by holder (``hold_ptr``/``hold_q``: each
+    holder's pairs in ascending order, so a holder's sums add the same terms in the same order
+    as a sweep over the pairs would):
+
+    1. the raw loss: each pair's exposure (capped at the holder's buffer under the original
+       rule) times what the counterparty passed on (its final distress for a holder without a
+       finite buffer), and the direct loss, the same times the counterparty's initial shock
+       (added only where it is positive: adding 0 x a finite exposure to +0 changes nothing);
+    2. the loss capped at the holder's room, the default (failed, or h at the default level),
+       a defaulter's whole buffer written off;
+    3. ``emit`` False (the gross bound of an economic run): the loss is kept in ``loss_g``.
+       ``emit`` True: the outputs of :func:`~loopledger.stresstest.montecarlo.run_chunk` for
+       the ``bb`` scenarios of the block that starts at ``b0``: the economic loss capped at
+       the gross bound ``loss_g`` where it is above it by more than 1e-9 (``economic``),
+       DebtRank's R, the totals, the defaults, the distressed and the companies hit, summed
+       over the companies in their order, the positive losses into ``loss_out``."""
     W = h.shape[1]
-    for q in range(len(rows)):
-        r = rows[q]
-        c = cols[q]
-        x = h0[c]
-        x = x if x > 0 else 0.0
-        # x is 0 unless c is shocked, and adding 0 x a finite exposure to a sum that starts at
-        # +0 changes nothing: the direct losses are added only where x is positive
-        if finite[r]:
-            e = E[r]
-            if battiston:
-                for b in range(W):
-                    a = A[q, b]
-                    loss[r, b] += (e if e < a else a) * passed[c, b]
-                if x > 0:
+    if emit:
+        for b in range(bb):
+            for k in range(4):
+                acc_f[k, b] = 0.0
+            for k in range(3):
+                acc_i[k, b] = 0
+    for i in range(n):
+        fin = finite[i]
+        e = E[i]
+        for b in range(W):
+            li[b] = 0.0
+            di[b] = 0.0
+        for k in range(hold_ptr[i], hold_ptr[i + 1]):
+            q = hold_q[k]
+            c = cols[q]
+            x = h0[c]
+            x = x if x > 0 else 0.0
+            if fin:
+                if battiston:
                     for b in range(W):
                         a = A[q, b]
-                        direct[r, b] += (e if e < a else a) * x
+                        li[b] += (e if e < a else a) * passed[c, b]
+                    if x > 0:
+                        for b in range(W):
+                            a = A[q, b]
+                            di[b] += (e if e < a else a) * x
+                else:
+                    for b in range(W):
+                        li[b] += A[q, b] * passed[c, b]
+                    if x > 0:
+                        for b in range(W):
+                            di[b] += A[q, b] * x
             else:
                 for b in range(W):
-                    loss[r, b] += A[q, b] * passed[c, b]
+                    li[b] += A[q, b] * h[c, b]
                 if x > 0:
                     for b in range(W):
-                        direct[r, b] += A[q, b] * x
-        else:
-            for b in range(W):
-                loss[r, b] += A[q, b] * h[c, b]
-            if x > 0:
-                for b in range(W):
-                    direct[r, b] += A[q, b] * x
-
-
-@jit(nogil=True)
-def _settle(n, E, finite, failed, h0, level, h, loss, direct, D):  # pragma: no cover - compiled
-    """The losses capped at each holder's room, the defaults (failed, or h at the default
-    level), a defaulter's whole buffer written off."""
-    W = h.shape[1]
-    for i in range(n):
-        room = (E[i] if finite[i] else np.inf) * (1.0 - (0.0 if failed[i] else h0[i]))
-        fin = finite[i]
+                        di[b] += A[q, b] * x
+        gone = failed[i]
+        room = (e if fin else np.inf) * (1.0 - (0.0 if gone else h0[i]))
         for b in range(W):
-            raw = loss[i, b]
-            li = 0.0 if failed[i] else (raw if raw < room else room)
-            di = direct[i, b] if direct[i, b] < li else li
-            d = failed[i] or (fin and h[i, b] >= level)
-            D[i, b] = d
-            if d and not failed[i] and fin:
-                short = E[i] - li
-                li += short if short > 0.0 else 0.0
-            loss[i, b] = li
-            direct[i, b] = di
-
-
-@jit(nogil=True)
-def _losses(n, rows, cols, n_keep, A, E, finite, battiston, col_ptr, Ef, tol, cap, level,
-            h0, shocked, failed, h, passed, loss, direct, D,
-            src, acc, active, spent, on, frontier, touched, visited, seen, top, running, nan_col
-            ):  # pragma: no cover - compiled
-    """One basis of a block: the pairs' exposures ``A`` (m, BLOCK; the first ``n_keep`` pairs,
-    whose holders have a finite buffer, sorted by counterparty) spread from ``h0``; fills
-    ``h``, ``loss``, ``direct`` and the default set ``D`` (failed, or h at the default level),
-    all (n, BLOCK)."""
-    _reset(n, h0, h, passed, loss, direct)
-    _spread(n, col_ptr, rows, A, Ef, battiston, tol, cap, shocked, h, passed, src, acc, active, spent,
-            on, frontier, touched, visited, seen, top, running, nan_col)
-    _raw_losses(rows, cols, A, E, finite, h0, battiston, passed, h, loss, direct)
-    _settle(n, E, finite, failed, h0, level, h, loss, direct, D)
+            raw = li[b]
+            lo = 0.0 if gone else (raw if raw < room else room)
+            dl = di[b] if di[b] < lo else lo
+            d = gone or (fin and h[i, b] >= level)
+            dd[b] = d
+            if d and not gone and fin:
+                short = e - lo
+                lo += short if short > 0.0 else 0.0
+            li[b] = lo
+            di[b] = dl
+        if not emit:
+            for b in range(W):
+                loss_g[i, b] = li[b]
+            continue
+        other = h0[i] == 0.0
+        w = weights[i]
+        for b in range(bb):
+            lg = loss_g[i, b] if economic else li[b]
+            lo = li[b]
+            dl = di[b]
+            if economic and lo > lg + 1e-9:
+                lo = lg
+                dl = dl if dl < lo else lo
+            hv = h[i, b] if fin else 0.0
+            de = dd[b]
+            acc_f[0, b] += w * (hv - h0[i])
+            acc_f[1, b] += lo
+            acc_f[2, b] += lg
+            acc_f[3, b] += dl
+            dis = fin and (lo / e if e > 0 else 0.0) >= distress_threshold
+            if other:
+                if de:
+                    acc_i[0, b] += 1
+                    n_default[i] += 1
+                if de or dis:
+                    n_distress[i] += 1
+                    if not de:
+                        acc_i[1, b] += 1
+                if lo > 0:
+                    acc_i[2, b] += 1
+                    n_hit[i] += 1
+            loss_out[i, b0 + b] = lo if lo > 0 else 0.0
+    if emit:
+        for b in range(bb):
+            out = b0 + b
+            scalars[0, out] = acc_f[0, b]
+            scalars[1, out] = acc_f[1, b]
+            scalars[2, out] = acc_f[2, b]
+            scalars[3, out] = acc_f[3, b]
+            scalars[4, out] = acc_f[1, b] - acc_f[3, b]
+            scalars[5, out] = acc_i[0, b]
+            scalars[6, out] = acc_i[1, b]
+            scalars[7, out] = acc_i[2, b]
 
 
 @jit(nogil=True)
 def _value_block(blk, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair, c_row, c_p,
-                 e_value, e_carry, e_pair, e_row, e_p, U, a_draws, keep_e, keep_g, A_e, A_g
+                 e_value, e_carry, e_pair, e_row, e_p, U, rng, keep_e, keep_g, A_e, A_g
                  ):  # pragma: no cover - compiled
     """The pairs' exposures of block ``blk`` on both bases, (m, BLOCK): each credit leg's
-    amount from its draw, zero unless its deal group is realised, valued as a claim (economic:
+    amount from its uniform, drawn here from ``rng`` (the legs come in the order of their
+    draws, ``c_draw`` ascending, and every block draws all its BLOCK columns: the numbers numpy
+    would put in ``rng.random((blocks, k, BLOCK))[blk]``, without an array of them), zero
+    unless its deal group is realised, valued as a claim (economic:
     ``min(remaining x (1 - R), gross)``; gross: ``loss_share x remaining x (1 - R_gross)``),
     summed per pair in leg order (the legs come sorted by pair); then each pair's stakes
     (economic: the carrying value, never above the mark; gross: the mark) summed apart and
@@ -307,7 +350,7 @@ def _value_block(blk, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pa
         lo, span, paid, coef, lam = c_lo[leg], c_span[leg], c_paid[leg], c_coef[leg], c_lam[leg]
         for b in range(W):
             if d >= 0:
-                x = lo + span * a_draws[blk, d, b] - paid
+                x = lo + span * rng.random() - paid
                 rem = (x if x > 0.0 else 0.0) * coef
             else:
                 rem = c_fixed[leg]
@@ -346,93 +389,33 @@ def _value_block(blk, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pa
 
 
 @jit(nogil=True)
-def _outputs_block(b0, bb, n, economic, E, finite, h0, weights, distress_threshold, loss_e, dir_e, h_e, D_e,
-                   loss_g, dir_g, h_g, D_g, loss_out, scalars, n_default, n_distress, n_hit, acc_f, acc_i
-                   ):  # pragma: no cover - compiled
-    """The outputs of :func:`~loopledger.stresstest.montecarlo.run_chunk` for the ``bb``
-    scenarios of a block that starts at ``b0``: the economic loss capped company by company at
-    the gross bound (where it is above it by more than 1e-9), DebtRank's R, the totals, the
-    defaults, the distressed and the companies hit, summed over the companies in their order."""
-    for b in range(bb):
-        for k in range(4):
-            acc_f[k, b] = 0.0
-        for k in range(3):
-            acc_i[k, b] = 0
-    for i in range(n):
-        other = h0[i] == 0.0
-        fin = finite[i]
-        e = E[i]
-        w = weights[i]
-        for b in range(bb):
-            lg = loss_g[i, b]
-            if economic:
-                li = loss_e[i, b]
-                di = dir_e[i, b]
-                if li > lg + 1e-9:
-                    li = lg
-                    di = di if di < li else li
-                hv = h_e[i, b] if fin else 0.0
-                de = D_e[i, b]
-            else:
-                li = lg
-                di = dir_g[i, b]
-                hv = h_g[i, b] if fin else 0.0
-                de = D_g[i, b]
-            acc_f[0, b] += w * (hv - h0[i])
-            acc_f[1, b] += li
-            acc_f[2, b] += lg
-            acc_f[3, b] += di
-            dis = fin and (li / e if e > 0 else 0.0) >= distress_threshold
-            if other:
-                if de:
-                    acc_i[0, b] += 1
-                    n_default[i] += 1
-                if de or dis:
-                    n_distress[i] += 1
-                    if not de:
-                        acc_i[1, b] += 1
-                if li > 0:
-                    acc_i[2, b] += 1
-                    n_hit[i] += 1
-            loss_out[i, b0 + b] = li if li > 0 else 0.0
-    for b in range(bb):
-        out = b0 + b
-        scalars[0, out] = acc_f[0, b]
-        scalars[1, out] = acc_f[1, b]
-        scalars[2, out] = acc_f[2, b]
-        scalars[3, out] = acc_f[3, b]
-        scalars[4, out] = acc_f[1, b] - acc_f[3, b]
-        scalars[5, out] = acc_i[0, b]
-        scalars[6, out] = acc_i[1, b]
-        scalars[7, out] = acc_i[2, b]
-
-
-@jit(nogil=True)
 def plain_chunk(n, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair, c_row, c_p,
-                e_value, e_carry, e_pair, e_row, e_p, rows, cols, col_ptr, n_keep,
+                e_value, e_carry, e_pair, e_row, e_p, rows, cols, col_ptr, hold_ptr, hold_q,
                 E, finite, h0, weights, battiston, tol, cap, level, distress_threshold, economic,
-                U, a_draws, R, Rg, loss_out, scalars, n_default, n_distress, n_hit, work
+                U, rng, R, Rg, loss_out, scalars, n_default, n_distress, n_hit, work
                 ):  # pragma: no cover - compiled
     """The B scenarios of a chunk (module docstring), block by block. The pairs come in the
-    order of :func:`~loopledger.stresstest.montecarlo.pair_order` (``rows``, ``cols``; the first
-    ``n_keep`` spread, by counterparty: ``col_ptr``). Per credit leg, sorted by pair: bounds
+    order of :func:`~loopledger.stresstest.montecarlo.pair_order` (``rows``, ``cols``; those
+    spread first, by counterparty: ``col_ptr``; ``hold_ptr``/``hold_q`` each holder's pairs).
+    Per credit leg, sorted by pair: bounds
     ``c_lo`` and ``c_span`` (high - low), ``c_draw`` its row of the draws (-1: the fixed amount
     ``c_fixed``), the view's paid and remaining coefficient, loss share, pair, ``c_row`` its
     deal group's row of ``U`` (-1: no draw) and probability ``c_p``; the same for stakes
-    (``e_value`` mark, ``e_carry`` carrying value). ``U`` and ``a_draws`` are (blocks, k,
-    BLOCK); ``R``/``Rg`` (B,) the recovery of each basis; ``economic`` False: the gross bound is
-    the loss basis (no economic run). Writes ``loss_out`` (n, B; the positive losses),
-    ``scalars`` (8, B) in the order of :data:`~loopledger.stresstest.montecarlo.SCALARS`, and
-    adds to the per-company counts. ``work``: the arrays of :func:`workspace`, which every
-    block leaves fit for the next (a thread reuses them from chunk to chunk)."""
+    (``e_value`` mark, ``e_carry`` carrying value). ``U`` is (blocks, groups, BLOCK); ``rng``
+    the generator the ranged legs' uniforms come from (:func:`_value_block`); ``R``/``Rg`` (B,)
+    the recovery of each basis; ``economic`` False: the gross bound is the loss basis (no
+    economic run). Writes ``loss_out`` (n, B; the positive losses), ``scalars`` (8, B) in the
+    order of :data:`~loopledger.stresstest.montecarlo.SCALARS`, and adds to the per-company
+    counts. ``work``: the arrays of :func:`workspace`, which every block leaves fit for the
+    next (a thread reuses them from chunk to chunk)."""
     B = loss_out.shape[1]
     Ef = np.where(finite, E, 1.0)
     failed = h0 >= 1.0
     shocked = np.flatnonzero(h0 != 0.0)
-    (A_e, A_g, h_e, h_g, passed, loss_e, loss_g, dir_e, dir_g, D_e, D_g, src, acc, active, spent,
-     on, visited, frontier, touched, seen, top, running, nan_col, keep_e, keep_g, acc_f, acc_i) = work
+    (A_e, A_g, h, passed, loss_g, src, acc, active, spent, on, visited, frontier, touched, seen,
+     top, running, nan_col, keep_e, keep_g, acc_f, acc_i, li, di, dd) = work
     W = A_e.shape[1]
-    if U.shape[2] != W or a_draws.shape[2] != W:
+    if U.shape[2] != W:
         raise ValueError("the draws and the work arrays have different block widths")
     for blk in range(U.shape[0]):
         b0 = blk * W
@@ -441,29 +424,28 @@ def plain_chunk(n, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair,
             keep_e[b] = 1.0 - R[b0 + (b if b < bb else 0)]
             keep_g[b] = 1.0 - Rg[b0 + (b if b < bb else 0)]
         _value_block(blk, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair, c_row, c_p,
-                     e_value, e_carry, e_pair, e_row, e_p, U, a_draws, keep_e, keep_g, A_e, A_g)
-        if economic:
-            _losses(n, rows, cols, n_keep, A_e, E, finite, battiston, col_ptr, Ef, tol, cap, level,
-                    h0, shocked, failed, h_e, passed, loss_e, dir_e, D_e,
-                    src, acc, active, spent, on, frontier, touched, visited, seen, top, running, nan_col)
-        _losses(n, rows, cols, n_keep, A_g, E, finite, battiston, col_ptr, Ef, tol, cap, level,
-                h0, shocked, failed, h_g, passed, loss_g, dir_g, D_g,
-                src, acc, active, spent, on, frontier, touched, visited, seen, top, running, nan_col)
-        _outputs_block(b0, bb, n, economic, E, finite, h0, weights, distress_threshold, loss_e, dir_e, h_e, D_e,
-                       loss_g, dir_g, h_g, D_g, loss_out, scalars, n_default, n_distress, n_hit, acc_f, acc_i)
+                     e_value, e_carry, e_pair, e_row, e_p, U, rng, keep_e, keep_g, A_e, A_g)
+        # the gross bound first: the economic loss is capped at it
+        for basis in range(2 if economic else 1):
+            A = A_g if basis == 0 else A_e
+            _reset(n, h0, h, passed)
+            _spread(n, col_ptr, rows, A, Ef, battiston, tol, cap, shocked, h, passed, src, acc, active, spent,
+                    on, frontier, touched, visited, seen, top, running, nan_col)
+            _settle(n, basis == 1 or not economic, economic, hold_ptr, hold_q, cols, A, E, finite, failed, h0,
+                    battiston, level, passed, h, loss_g, b0, bb, weights, distress_threshold, loss_out, scalars,
+                    n_default, n_distress, n_hit, li, di, dd, acc_f, acc_i)
 
 
-def workspace(n: int, m: int, n_keep: int) -> tuple:
-    """The work arrays of :func:`plain_chunk` for a network of n companies and m pairs (n_keep
-    of them spread), zeroed: allocating and first touching them costs more than a block's
-    work, so a thread keeps one set for all its chunks."""
+def workspace(n: int, m: int) -> tuple:
+    """The work arrays of :func:`plain_chunk` for a network of n companies and m pairs, zeroed:
+    allocating and first touching them costs more than a block's work, so a thread keeps one
+    set for all its chunks."""
     W = BLOCK
     f = lambda *shape: np.zeros(shape)  # noqa: E731
     z = lambda *shape: np.zeros(shape, dtype=np.bool_)  # noqa: E731
-    return (f(m, W), f(m, W), f(n, W), f(n, W), f(n, W), f(n, W), f(n, W), f(n, W), f(n, W),
-            z(n, W), z(n, W), f(n, W), f(n, W), z(n, W), z(n, W), z(n), z(n),
-            np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64),
-            f(W), z(W), z(W), f(W), f(W), f(4, W), np.zeros((3, W), dtype=np.int64))
+    i = lambda *shape: np.zeros(shape, dtype=np.int64)  # noqa: E731
+    return (f(m, W), f(m, W), f(n, W), f(n, W), f(n, W), f(n, W), f(n, W), z(n, W), z(n, W), z(n), z(n),
+            i(n), i(n), i(n), f(W), z(W), z(W), f(W), f(W), f(4, W), i(3, W), f(W), f(W), z(W))
 
 
 @jit(nogil=True)

@@ -356,7 +356,9 @@ def plain_arrays(plan: Plan, pairs: tuple[np.ndarray, np.ndarray, int], c_pair: 
         e_value=eng.e_value.astype(float)[stakes], e_carry=carry[stakes], e_pair=e_pair[stakes],
         e_row=e_row[stakes], e_p=plan.e_p[stakes],
         rows=rows, cols=cols, col_ptr=np.searchsorted(cols[:n_keep], np.arange(n + 1)).astype(np.int64),
-        n_keep=int(n_keep),
+        # each holder's pairs, in ascending order (a stable sort by holder)
+        hold_q=np.argsort(rows, kind="stable").astype(np.int64),
+        hold_ptr=np.searchsorted(np.sort(rows), np.arange(n + 1)).astype(np.int64),
         E=eng.E.astype(float), finite=finite, h0=plan.h0.astype(float), weights=plan.weights.astype(float),
         battiston=p.variant == "battiston2012", tol=float(p.tol),
         cap=int(n + 1 if p.variant == "battiston2012" else 100_000), level=float(level),
@@ -408,16 +410,25 @@ def _drop_unrealised(values: np.ndarray, plan: Plan, U: np.ndarray, group: np.nd
         values[chance] *= U[row] < p[chance, None]
 
 
-def _draws(plan: Plan, seed: np.random.SeedSequence, B: int) -> tuple:
+def _draws(plan: Plan, seed: np.random.SeedSequence, B: int, legs_later: bool = False) -> tuple:
     """The random numbers of one chunk, in the order that is part of the reproducibility
     contract: the deal groups' uniforms and the ranged credit legs' uniforms (not yet scaled to
     their ranges), both block by block (``(blocks, k, BLOCK)``: :data:`BLOCK` scenarios at a
     time, the last block's unused columns drawn too), then the backstops' caps, the recovery,
-    the margin and redeployment factors."""
+    the margin and redeployment factors. ``legs_later``: instead of the legs' uniforms, a
+    generator that will draw them, in that order (the compiled path draws them block by block,
+    without an array of them); the generator of the chunk skips them (each uniform is one
+    64-bit step of PCG64), so what follows is the same."""
     rng = np.random.default_rng(seed)
     blocks = -(-B // BLOCK)
     U = rng.random((blocks, len(plan.random_groups), BLOCK))
-    u_a = rng.random((blocks, len(plan.c_ranged), BLOCK))
+    shape = (blocks, len(plan.c_ranged), BLOCK)
+    if legs_later:
+        u_a: Any = np.random.Generator(np.random.PCG64())
+        u_a.bit_generator.state = rng.bit_generator.state
+        rng.bit_generator.advance(int(np.prod(shape)))
+    else:
+        u_a = rng.random(shape)
     br = plan.b_ranged
     caps = np.repeat(plan.b_lo[:, None], B, axis=1)
     caps[br] += (plan.b_hi - plan.b_lo)[br, None] * rng.random((len(br), B))
@@ -437,8 +448,9 @@ def run_chunk(plan: Plan, task: tuple[int, np.random.SeedSequence, int], compile
     plain network in the compiled kernel (``compiled=False``: always the array version, the
     reference the tests compare it with)."""
     _, seed, B = task
-    U, u_a, caps, R, mf, sf = _draws(plan, seed, B)
-    if compiled and plan.plain is not None:
+    fast = compiled and plan.plain is not None
+    U, u_a, caps, R, mf, sf = _draws(plan, seed, B, legs_later=fast)
+    if fast:
         return _plain_chunk(plan, U, u_a, R, B)
     U, u_a = _columns(U, B), _columns(u_a, B)
     cr = plan.c_ranged
@@ -479,8 +491,9 @@ def run_chunk(plan: Plan, task: tuple[int, np.random.SeedSequence, int], compile
     )
 
 
-def _plain_chunk(plan: Plan, U: np.ndarray, u_a: np.ndarray, R: np.ndarray | None, B: int) -> dict[str, Any]:
-    """:func:`run_chunk` of a plain network, in :func:`~loopledger.stresstest._mc_core.plain_chunk`."""
+def _plain_chunk(plan: Plan, U: np.ndarray, u_a: np.random.Generator, R: np.ndarray | None, B: int) -> dict[str, Any]:
+    """:func:`run_chunk` of a plain network, in :func:`~loopledger.stresstest._mc_core.plain_chunk`
+    (``u_a``: the generator of the legs' uniforms, :func:`_draws`)."""
     from ._mc_core import plain_chunk, positive_rows, workspace
 
     a = plan.plain
@@ -494,11 +507,11 @@ def _plain_chunk(plan: Plan, U: np.ndarray, u_a: np.ndarray, R: np.ndarray | Non
     counts = [np.zeros(n, dtype=np.int64) for _ in range(3)]
     plain_chunk(a["n"], a["c_lo"], a["c_span"], a["c_draw"], a["c_paid"], a["c_coef"], a["c_fixed"], a["c_lam"],
                 a["c_pair"], a["c_row"], a["c_p"], a["e_value"], a["e_carry"], a["e_pair"], a["e_row"], a["e_p"],
-                a["rows"], a["cols"], a["col_ptr"], a["n_keep"],
+                a["rows"], a["cols"], a["col_ptr"], a["hold_ptr"], a["hold_q"],
                 a["E"], a["finite"], a["h0"], a["weights"], a["battiston"], a["tol"], a["cap"], a["level"],
-                a["distress_threshold"], a["economic"], np.ascontiguousarray(U), np.ascontiguousarray(u_a),
+                a["distress_threshold"], a["economic"], np.ascontiguousarray(U), u_a,
                 np.ascontiguousarray(R_e, dtype=float), np.ascontiguousarray(R_g, dtype=float),
-                loss, scalars, *counts, _work(workspace, n, len(a["rows"]), a["n_keep"]))
+                loss, scalars, *counts, _work(workspace, n, len(a["rows"])))
     out = {k: scalars[i] for i, k in enumerate(SCALARS)}
     for k in ("defaults", "distressed", "hit"):
         out[k] = out[k].astype(np.int64)
@@ -515,12 +528,12 @@ def _positive_rows(loss: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 _local = threading.local()
 
 
-def _work(make, n: int, m: int, n_keep: int) -> tuple:
+def _work(make, n: int, m: int) -> tuple:
     """This thread's work arrays for a network of this size (made once, kept for the chunks
     that follow)."""
-    key = (n, m, n_keep)
+    key = (n, m)
     if getattr(_local, "key", None) != key:
-        _local.key, _local.work = key, make(n, m, n_keep)
+        _local.key, _local.work = key, make(n, m)
     return _local.work
 
 
