@@ -37,7 +37,7 @@ from ._mc_block import BLOCK
 
 
 @jit(nogil=True)
-def _spread(n, col_ptr, rows, A, Ef, battiston, tol, cap, shocked, h, passed, src, acc, active, spent,
+def _spread(n, col_ptr, rows, A, Ef, battiston, tol, cap, shocked, h, raw, src, acc, active, spent,
             on, frontier, touched, visited, seen, top, running, nan_col):  # pragma: no cover - compiled
     """DebtRank of a block of :data:`BLOCK` scenarios, in place on ``h`` (n, BLOCK; the initial
     shock, non-zero only on the nodes ``shocked``) and ``passed`` (zeros): the steps of
@@ -100,14 +100,11 @@ def _spread(n, col_ptr, rows, A, Ef, battiston, tol, cap, shocked, h, passed, sr
             pj = False
             if every:
                 for b in range(W):
-                    s = src[j, b]
-                    passed[j, b] += s
-                    pj |= s > 0.0
+                    pj |= src[j, b] > 0.0
             else:
                 for b in range(W):
                     s = src[j, b] if running[b] else 0.0
                     src[j, b] = s
-                    passed[j, b] += s
                     pj |= s > 0.0
             if battiston:
                 for b in range(W):
@@ -127,11 +124,17 @@ def _spread(n, col_ptr, rows, A, Ef, battiston, tol, cap, shocked, h, passed, sr
                     e = Ef[r]
                     if battiston:
                         for b in range(W):
-                            x = A[q, b] / e
-                            acc[r, b] += (1.0 if x > 1.0 else x) * src[j, b]
+                            a = A[q, b]
+                            s = src[j, b]
+                            x = a / e
+                            acc[r, b] += (1.0 if x > 1.0 else x) * s
+                            raw[r, b] += (e if e < a else a) * s
                     else:
                         for b in range(W):
-                            acc[r, b] += (A[q, b] / e) * src[j, b]
+                            a = A[q, b]
+                            s = src[j, b]
+                            acc[r, b] += (a / e) * s
+                            raw[r, b] += a * s
             for b in range(W):
                 src[j, b] = 0.0
         # the rows reached, in ascending order (the next frontier is read in that order)
@@ -196,19 +199,19 @@ def _spread(n, col_ptr, rows, A, Ef, battiston, tol, cap, shocked, h, passed, sr
             spent[j, b] = False
 
 @jit(nogil=True)
-def _reset(n, h0, h, passed):  # pragma: no cover - compiled
-    """Every scenario's distress at the initial shock; nothing passed on."""
+def _reset(n, h0, h, raw):  # pragma: no cover - compiled
+    """Every scenario's distress at the initial shock; no loss yet."""
     W = h.shape[1]
     for i in range(n):
         x = h0[i]
         for b in range(W):
             h[i, b] = x
-            passed[i, b] = 0.0
+            raw[i, b] = 0.0
 
 
 @jit(nogil=True)
 def _settle(n, emit, economic, hold_ptr, hold_q, cols, A, E, finite, failed, h0, battiston, level,
-            passed, h, loss_g, b0, bb, weights, distress_threshold, loss_out, scalars, n_default,
+            raw, h, loss_g, b0, bb, weights, distress_threshold, loss_out, scalars, n_default,
             n_distress, n_hit, li, di, dd, acc_f, acc_i):  # pragma: no cover - compiled
     """One basis of a block after its spread, holder by holder (``hold_ptr``/``hold_q``: each
     holder's pairs in ascending order, so a holder's sums add the same terms in the same order
@@ -237,7 +240,7 @@ def _settle(n, emit, economic, hold_ptr, hold_q, cols, A, E, finite, failed, h0,
         fin = finite[i]
         e = E[i]
         for b in range(W):
-            li[b] = 0.0
+            li[b] = raw[i, b]  # a holder with a finite buffer: added up by the spread
             di[b] = 0.0
         for k in range(hold_ptr[i], hold_ptr[i + 1]):
             q = hold_q[k]
@@ -245,18 +248,12 @@ def _settle(n, emit, economic, hold_ptr, hold_q, cols, A, E, finite, failed, h0,
             x = h0[c]
             x = x if x > 0 else 0.0
             if fin:
-                if battiston:
-                    for b in range(W):
-                        a = A[q, b]
-                        li[b] += (e if e < a else a) * passed[c, b]
-                    if x > 0:
+                if x > 0:
+                    if battiston:
                         for b in range(W):
                             a = A[q, b]
                             di[b] += (e if e < a else a) * x
-                else:
-                    for b in range(W):
-                        li[b] += A[q, b] * passed[c, b]
-                    if x > 0:
+                    else:
                         for b in range(W):
                             di[b] += A[q, b] * x
             else:
@@ -268,8 +265,8 @@ def _settle(n, emit, economic, hold_ptr, hold_q, cols, A, E, finite, failed, h0,
         gone = failed[i]
         room = (e if fin else np.inf) * (1.0 - (0.0 if gone else h0[i]))
         for b in range(W):
-            raw = li[b]
-            lo = 0.0 if gone else (raw if raw < room else room)
+            got = li[b]
+            lo = 0.0 if gone else (got if got < room else room)
             dl = di[b] if di[b] < lo else lo
             d = gone or (fin and h[i, b] >= level)
             dd[b] = d
@@ -412,7 +409,7 @@ def plain_chunk(n, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair,
     Ef = np.where(finite, E, 1.0)
     failed = h0 >= 1.0
     shocked = np.flatnonzero(h0 != 0.0)
-    (A_e, A_g, h, passed, loss_g, src, acc, active, spent, on, visited, frontier, touched, seen,
+    (A_e, A_g, h, raw, loss_g, src, acc, active, spent, on, visited, frontier, touched, seen,
      top, running, nan_col, keep_e, keep_g, acc_f, acc_i, li, di, dd) = work
     W = A_e.shape[1]
     if U.shape[2] != W:
@@ -428,11 +425,11 @@ def plain_chunk(n, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair,
         # the gross bound first: the economic loss is capped at it
         for basis in range(2 if economic else 1):
             A = A_g if basis == 0 else A_e
-            _reset(n, h0, h, passed)
-            _spread(n, col_ptr, rows, A, Ef, battiston, tol, cap, shocked, h, passed, src, acc, active, spent,
+            _reset(n, h0, h, raw)
+            _spread(n, col_ptr, rows, A, Ef, battiston, tol, cap, shocked, h, raw, src, acc, active, spent,
                     on, frontier, touched, visited, seen, top, running, nan_col)
             _settle(n, basis == 1 or not economic, economic, hold_ptr, hold_q, cols, A, E, finite, failed, h0,
-                    battiston, level, passed, h, loss_g, b0, bb, weights, distress_threshold, loss_out, scalars,
+                    battiston, level, raw, h, loss_g, b0, bb, weights, distress_threshold, loss_out, scalars,
                     n_default, n_distress, n_hit, li, di, dd, acc_f, acc_i)
 
 
