@@ -37,7 +37,7 @@ from ._mc_block import BLOCK
 
 
 @jit(nogil=True)
-def _spread(n, col_ptr, rows, A, Ef, battiston, tol, cap, shocked, h, raw, src, acc, active, spent,
+def _spread(n, col_lo, col_hi, rows, A, Ef, battiston, tol, cap, shocked, h, raw, src, acc, active, spent,
             on, frontier, touched, visited, seen, top, running, nan_col):  # pragma: no cover - compiled
     """DebtRank of a block of :data:`BLOCK` scenarios, in place on ``h`` (n, BLOCK; the initial
     shock, non-zero only on the nodes ``shocked``) and ``passed`` (zeros): the steps of
@@ -115,7 +115,7 @@ def _spread(n, col_ptr, rows, A, Ef, battiston, tol, cap, shocked, h, raw, src, 
                     seen[n_seen] = j
                     n_seen += 1
             if pj:
-                for q in range(col_ptr[j], col_ptr[j + 1]):
+                for q in range(col_lo[j], col_hi[j]):
                     r = rows[q]
                     if not on[r]:
                         on[r] = True
@@ -387,7 +387,7 @@ def _value_block(blk, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pa
 
 @jit(nogil=True)
 def plain_chunk(n, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair, c_row, c_p,
-                e_value, e_carry, e_pair, e_row, e_p, rows, cols, col_ptr, hold_ptr, hold_q,
+                e_value, e_carry, e_pair, e_row, e_p, rows, cols, col_lo, col_hi, hold_ptr, hold_q,
                 E, finite, h0, weights, battiston, tol, cap, level, distress_threshold, economic,
                 U, rng, R, Rg, loss_out, scalars, n_default, n_distress, n_hit, work
                 ):  # pragma: no cover - compiled
@@ -426,9 +426,10 @@ def plain_chunk(n, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair,
         for basis in range(2 if economic else 1):
             A = A_g if basis == 0 else A_e
             _reset(n, h0, h, raw)
-            _spread(n, col_ptr, rows, A, Ef, battiston, tol, cap, shocked, h, raw, src, acc, active, spent,
+            _spread(n, col_lo, col_hi, rows, A, Ef, battiston, tol, cap, shocked, h, raw, src, acc, active, spent,
                     on, frontier, touched, visited, seen, top, running, nan_col)
-            _settle(n, basis == 1 or not economic, economic, hold_ptr, hold_q, cols, A, E, finite, failed, h0,
+            emit = basis == 1 or not economic
+            _settle(n, emit, economic, hold_ptr, hold_q, cols, A, E, finite, failed, h0,
                     battiston, level, raw, h, loss_g, b0, bb, weights, distress_threshold, loss_out, scalars,
                     n_default, n_distress, n_hit, li, di, dd, acc_f, acc_i)
 
@@ -446,23 +447,26 @@ def workspace(n: int, m: int) -> tuple:
 
 
 @jit(nogil=True)
-def positive_rows(dense):  # pragma: no cover - compiled
-    """The positive entries of a dense (n, B) array, row by row and in column order, as CSR row
-    pointers and values (``scipy.sparse.csr_matrix(np.where(dense > 0, dense, 0))``'s
-    ``indptr`` and ``data``; the column indices are not needed)."""
+def positive_rows(dense, order):  # pragma: no cover - compiled
+    """The positive entries of a dense (n, B) array, row ``order[0]``, ``order[1]``, ... and in
+    column order, as CSR row pointers and values (for ``order`` 0, 1, ...:
+    ``scipy.sparse.csr_matrix(np.where(dense > 0, dense, 0))``'s ``indptr`` and ``data``; the
+    column indices are not needed)."""
     n, B = dense.shape
     indptr = np.zeros(n + 1, dtype=np.int64)
     for i in range(n):
+        r = order[i]
         k = 0
         for b in range(B):
-            if dense[i, b] > 0:
+            if dense[r, b] > 0:
                 k += 1
         indptr[i + 1] = indptr[i] + k
     data = np.empty(indptr[n])
     for i in range(n):
+        r = order[i]
         k = indptr[i]
         for b in range(B):
-            x = dense[i, b]
+            x = dense[r, b]
             if x > 0:
                 data[k] = x
                 k += 1
