@@ -120,7 +120,9 @@ class LegBook:
         as_of = pd.Timestamp(X.params.get("as_of", date.today().isoformat())).date()
         H = int(X.params.get("horizon_months", p.horizon_months))
         notes: list[dict[str, Any]] = []
-        role = np.array([leg_role(k, s) for k, s in zip(credit["kind"], credit["schedule"])], dtype=object)
+        # leg_role once per distinct (kind, schedule): a long edge list has few of them
+        codes, pairs = pd.factorize(pd.MultiIndex.from_arrays([credit["kind"], credit["schedule"]]))
+        role = np.array([leg_role(k, s) for k, s in pairs], dtype=object)[codes]
         recv, rev_h, left = _billing(credit, role, as_of, H, p, notes)
         margin, margin_basis = _margins(X, credit, role, p, notes)
         capital, capital_basis = _capital(credit, role, left, p, notes)
@@ -200,9 +202,8 @@ def _margins(X: Exposures, credit: pd.DataFrame, role: np.ndarray, p: StressPara
     out = np.zeros(len(credit))
     basis = np.full(len(credit), "", dtype=object)
     seen_default, seen_fact = set(), {}
-    for i, (seller, kind) in enumerate(zip(credit["creditor"], credit["kind"])):
-        if role[i] != "commercial":
-            continue
+    commercial = np.flatnonzero(role == "commercial")
+    for i, seller, kind in zip(commercial, credit["creditor"].iloc[commercial], credit["kind"].iloc[commercial]):
         if kind in p.margin:
             out[i], basis[i] = float(p.margin[kind]), "given"
             continue
@@ -252,9 +253,7 @@ def _capital(credit: pd.DataFrame, role: np.ndarray, left: np.ndarray, p: Stress
             derived[kd] = float(np.median(gw[sel] * p.capex_per_gw * share[kd] / amount[sel]))
     out, basis = np.zeros(k), np.full(k, "", dtype=object)
     intensity_used: dict[str, tuple[float, str]] = {}
-    for i in range(k):
-        if role[i] != "commercial":
-            continue
+    for i in np.flatnonzero(role == "commercial"):
         kd = kinds[i]
         if kd in p.capex_intensity:
             out[i], basis[i] = remaining[i] * float(p.capex_intensity[kd]), "given intensity"
@@ -287,13 +286,15 @@ def _secured(X: Exposures, credit: pd.DataFrame) -> SecuredRows:
     else a drawn loan to a borrower without a buffer figure (a vehicle that cannot pass losses
     on) depends on each of the borrower's sales in proportion to its share of the borrower's
     contracted revenue (its remaining sales, or its backlog fact when larger)."""
+    loans = credit[(credit["kind"] == "loan_debt_spv") & credit["schedule"].isin(["outstanding", "paid"])
+                   & (credit["debtor"] != credit["creditor"])]
+    if loans.empty:
+        return SecuredRows()
     index = {k: i for i, k in enumerate(X.nodes.tolist())}
     flag = dict(zip(X.nodes.tolist(), X.buffer_flag.tolist()))
     facts = _fact_table(X)
     deal_pos = {d: i for i, d in enumerate(credit["deal"])}
     commercial = credit["kind"].isin(COMMERCIAL_KINDS).to_numpy()
-    loans = credit[(credit["kind"] == "loan_debt_spv") & credit["schedule"].isin(["outstanding", "paid"])
-                   & (credit["debtor"] != credit["creditor"])]
     rows: dict[str, list] = {"contract": [], "lender": [], "borrower": [], "loan": [], "claim": [], "how": []}
     pledged = X.pledges if X.pledges is not None and len(X.pledges) else None
     for loan_pos, loan in zip(loans.index, loans.itertuples()):

@@ -74,13 +74,12 @@ class Market:
 
     @classmethod
     def build(cls, X: Exposures, credit: pd.DataFrame, rev_h: np.ndarray, p: StressParams) -> Market:
-        index = {k: i for i, k in enumerate(X.nodes.tolist())}
+        nodes = pd.Index(X.nodes)
         n = X.n
         kinds = [k for k in COMMERCIAL_KINDS if (credit["kind"] == k).any()]
-        kpos = {k: i for i, k in enumerate(kinds)}
-        kind_of_leg = np.array([kpos.get(k, -1) for k in credit["kind"]], dtype=np.int64)
-        buyer = credit["debtor"].map(index).to_numpy(np.int64)
-        seller = credit["creditor"].map(index).to_numpy(np.int64)
+        kind_of_leg = pd.Index(kinds, dtype=object).get_indexer(credit["kind"])
+        buyer = nodes.get_indexer(credit["debtor"])
+        seller = nodes.get_indexer(credit["creditor"])
         com = kind_of_leg >= 0
         rev = np.where(com, rev_h, 0.0)
         own = np.bincount(buyer[com], weights=rev[com], minlength=n).astype(float)
