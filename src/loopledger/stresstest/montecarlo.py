@@ -528,7 +528,8 @@ def _plain_chunk(plan: Plan, U: np.ndarray, u_a: np.random.Generator, R: np.ndar
     n = a["n"]
     R_e = np.full(B, p.recovery_for("economic" if a["economic"] else "gross")) if R is None else R
     R_g = np.full(B, p.recovery_for("gross")) if R is None else R
-    loss = np.zeros((n, B))
+    # every entry of the chunk's losses is written: this thread's array is reused uninitialised
+    loss = _work(_loss_block, n, B)
     scalars = np.zeros((len(SCALARS), B))
     counts = [np.zeros(n, dtype=np.int64) for _ in range(3)]
     plain_chunk(a["n"], a["c_lo"], a["c_span"], a["c_draw"], a["c_paid"], a["c_coef"], a["c_fixed"], a["c_lam"],
@@ -556,13 +557,18 @@ def _positive_rows(loss: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 _local = threading.local()
 
 
-def _work(make, n: int, m: int) -> tuple:
-    """This thread's work arrays for a network of this size (made once, kept for the chunks
-    that follow)."""
-    key = (n, m)
-    if getattr(_local, "key", None) != key:
-        _local.key, _local.work = key, make(n, m)
-    return _local.work
+def _work(make, *size: int) -> Any:
+    """This thread's arrays ``make(*size)`` (made once, kept for the chunks that follow; one
+    size of each kind at a time)."""
+    store = _local.__dict__.setdefault("arrays", {})
+    if store.get(make, (None,))[0] != size:
+        store[make] = (size, make(*size))
+    return store[make][1]
+
+
+def _loss_block(n: int, B: int) -> np.ndarray:
+    """A chunk's (n, B) losses, every entry of which the kernel writes."""
+    return np.empty((n, B))
 
 
 def distressed(loss: np.ndarray, E: np.ndarray, threshold: float) -> np.ndarray:
