@@ -339,6 +339,11 @@ def plain_arrays(plan: Plan, pairs: tuple[np.ndarray, np.ndarray, int], c_pair: 
     new = np.empty(n, dtype=np.int64)
     new[company] = np.arange(n)
     rows, cols = new[rows], new[cols]
+    # the pairs the settlement reads, by holder in order: all of a holder without a finite
+    # buffer (its loss comes from the final distress), else those whose counterparty is
+    # shocked (the direct loss; the spread adds up the rest)
+    read = np.flatnonzero(~np.isfinite(eng.E)[company][rows] | (plan.h0[company][cols] > 0))
+    held = read[np.argsort(rows[read], kind="stable")].astype(np.int64)
     # the legs in pair order (a pair's legs in their own order, as the sparse sums add them);
     # the ranged ones are drawn in that order (plan.c_ranged)
     legs = np.lexsort((np.arange(len(c_pair)), c_pair))
@@ -363,8 +368,7 @@ def plain_arrays(plan: Plan, pairs: tuple[np.ndarray, np.ndarray, int], c_pair: 
         e_row=e_row[stakes], e_p=plan.e_p[stakes],
         # a company's pairs as a counterparty (those that spread), and as a holder, in order
         rows=rows, cols=cols, col_lo=col_ptr[company], col_hi=col_ptr[company + 1],
-        hold_q=np.argsort(rows, kind="stable").astype(np.int64),
-        hold_ptr=np.searchsorted(np.sort(rows), np.arange(n + 1)).astype(np.int64),
+        hold_q=held, hold_ptr=np.searchsorted(rows[held], np.arange(n + 1)).astype(np.int64),
         row_of=new,  # each company's row in the kernel's numbering
         E=eng.E.astype(float)[company], finite=np.isfinite(eng.E)[company], h0=plan.h0.astype(float)[company],
         weights=plan.weights.astype(float)[company],
