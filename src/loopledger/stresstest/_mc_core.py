@@ -77,14 +77,16 @@ def _spread(n, col_lo, col_hi, rows, A, Ef, battiston, tol, cap, shocked, h, raw
             n_front += 1
     thr = 0.0 if battiston else tol
     steps = 0
-    while True:
+    # the most distress a frontier node passes on, per scenario (then kept while the next
+    # frontier is made)
+    for b in range(W):
+        top[b] = 0.0
+    for f in range(n_front):
+        j = frontier[f]
         for b in range(W):
-            top[b] = 0.0
-        for f in range(n_front):
-            j = frontier[f]
-            for b in range(W):
-                x = src[j, b]
-                top[b] = x if x > top[b] else top[b]
+            x = src[j, b]
+            top[b] = x if x > top[b] else top[b]
+    while True:
         any_run = False
         every = True
         for b in range(W):
@@ -147,6 +149,8 @@ def _spread(n, col_lo, col_hi, rows, A, Ef, battiston, tol, cap, shocked, h, raw
                     touched[k] = i
                     k += 1
         n_front = 0
+        for b in range(W):
+            top[b] = 0.0
         for t in range(n_touch):
             r = touched[t]
             on[r] = False
@@ -159,7 +163,9 @@ def _spread(n, col_lo, col_hi, rows, A, Ef, battiston, tol, cap, shocked, h, raw
                     acc[r, b] = 0.0
                     a = (v > 0.0) & ~spent[r, b]  # numpy bool: ~ is logical not, without a branch
                     active[r, b] = a
-                    src[r, b] = v if a else 0.0
+                    x = v if a else 0.0
+                    src[r, b] = x
+                    top[b] = x if x > top[b] else top[b]
                     any_ |= a
                 if any_:
                     frontier[n_front] = r
@@ -186,6 +192,9 @@ def _spread(n, col_lo, col_hi, rows, A, Ef, battiston, tol, cap, shocked, h, raw
             if any_:
                 frontier[n_front] = r
                 n_front += 1
+                for b in range(W):
+                    x = src[r, b]
+                    top[b] = x if x > top[b] else top[b]
     # leave the work arrays as they came
     for f in range(n_front):
         j = frontier[f]

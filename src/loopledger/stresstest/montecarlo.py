@@ -161,9 +161,11 @@ def monte_carlo(source, fail: str | Iterable[str] = (), **options: Any) -> Monte
         The options of :class:`~loopledger.stresstest.params.MonteCarloParams` and of
         :class:`~loopledger.stresstest.params.StressParams` (listed below). Chunks: a chunk
         holds ``chunk_size`` scenarios (default 4,000,000 / (pairs + companies), between 100
-        and 10,000, so its arrays stay near 32 MB, rounded up to whole blocks of 16 on a plain
-        network; 200 for clearing, which settles one scenario at a time); results depend on the seed, the number of scenarios and the chunk
-        size (recorded), not on where chunks run.
+        and 10,000, so its arrays stay near 32 MB; on a plain network 500,000 / companies,
+        between 16 and 10,000, rounded up to whole blocks of 16, so that the compiled path's
+        (companies, chunk) losses stay near 4 MB, in the cache; 200 for clearing, which settles
+        one scenario at a time); results depend on the seed, the number of scenarios and the
+        chunk size (recorded), not on where chunks run.
 
     Returns
     -------
@@ -195,10 +197,11 @@ def monte_carlo(source, fail: str | Iterable[str] = (), **options: Any) -> Monte
     plan = _plan(engine, p, h0, e, prob, mc)
 
     if chunk_size is None:
-        chunk_size = 200 if p.model == "clearing" else \
-            int(np.clip(4_000_000 // max(1, len(engine.rows) + engine.n), 100, 10_000))
-        if plan.plain is not None:  # whole blocks: the compiled path evaluates BLOCK at a time
-            chunk_size = -(-chunk_size // BLOCK) * BLOCK
+        if plan.plain is not None:  # whole blocks, the chunk's (n, B) losses near 4 MB
+            chunk_size = -(-int(np.clip(500_000 // max(1, engine.n), BLOCK, 10_000)) // BLOCK) * BLOCK
+        else:
+            chunk_size = 200 if p.model == "clearing" else \
+                int(np.clip(4_000_000 // max(1, len(engine.rows) + engine.n), 100, 10_000))
     chunk_size = int(chunk_size)
     seq = np.random.SeedSequence(seed)
     n_chunks = -(-scenarios // chunk_size)
