@@ -331,7 +331,7 @@ def _settle(n, emit, economic, hold_ptr, hold_q, cols, A, E, finite, failed, h0,
 
 @jit(nogil=True)
 def _value_block(blk, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair, c_row, c_p,
-                 e_value, e_carry, e_pair, e_row, e_p, U, rng, keep_e, keep_g, A_e, A_g
+                 e_value, e_carry, e_pair, e_row, e_p, U, rng, keep_e, keep_g, rem, A_e, A_g
                  ):  # pragma: no cover - compiled
     """The pairs' exposures of block ``blk`` on both bases, (m, BLOCK): each credit leg's
     amount from its uniform, drawn here from ``rng`` (the legs come in the order of their
@@ -354,18 +354,24 @@ def _value_block(blk, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pa
         g = c_row[leg]
         q = c_pair[leg]
         lo, span, paid, coef, lam = c_lo[leg], c_span[leg], c_paid[leg], c_coef[leg], c_lam[leg]
+        if d >= 0:  # the draws first, then the arithmetic of all the scenarios at once
+            for b in range(W):
+                rem[b] = rng.random()
+            for b in range(W):
+                x = lo + span * rem[b] - paid
+                rem[b] = (x if x > 0.0 else 0.0) * coef
+        else:
+            for b in range(W):
+                rem[b] = c_fixed[leg]
+        if p <= 0.0:
+            for b in range(W):
+                rem[b] = 0.0
+        elif p < 1.0:
+            for b in range(W):
+                rem[b] *= 1.0 if U[blk, g, b] < p else 0.0
         for b in range(W):
-            if d >= 0:
-                x = lo + span * rng.random() - paid
-                rem = (x if x > 0.0 else 0.0) * coef
-            else:
-                rem = c_fixed[leg]
-            if p <= 0.0:
-                rem = 0.0
-            elif p < 1.0:
-                rem *= 1.0 if U[blk, g, b] < p else 0.0
-            gross = lam * rem * keep_g[b]
-            econ = rem * keep_e[b]
+            gross = lam * rem[b] * keep_g[b]
+            econ = rem[b] * keep_e[b]
             A_e[q, b] += gross if econ > gross else econ
             A_g[q, b] += gross
     leg = 0
@@ -430,7 +436,7 @@ def plain_chunk(n, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair,
             keep_e[b] = 1.0 - R[b0 + (b if b < bb else 0)]
             keep_g[b] = 1.0 - Rg[b0 + (b if b < bb else 0)]
         _value_block(blk, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair, c_row, c_p,
-                     e_value, e_carry, e_pair, e_row, e_p, U, rng, keep_e, keep_g, A_e, A_g)
+                     e_value, e_carry, e_pair, e_row, e_p, U, rng, keep_e, keep_g, li, A_e, A_g)
         # the gross bound first: the economic loss is capped at it
         for basis in range(2 if economic else 1):
             A = A_g if basis == 0 else A_e
