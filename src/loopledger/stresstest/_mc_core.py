@@ -13,16 +13,22 @@ the array version runs on (n, B) arrays:
    costs its holder on the economic basis (``min(remaining x (1 - R), gross)``) and on the
    gross bound (``loss_share x remaining x (1 - R_gross)``); a stake its carrying value
    (economic) or its mark (gross);
-2. per basis, the pairs' exposures, DebtRank (Battiston et al. 2012, or the linear rule of
-   Bardoscia et al. 2015) from the initial shock, step for step as in
-   :func:`~loopledger.stresstest._debtrank_core.propagate_steps`, the holders' losses capped
-   at their room, the defaulters' buffers written off;
+2. per basis (the gross bound first), the pairs' exposures, DebtRank (Battiston et al. 2012,
+   or the linear rule of Bardoscia et al. 2015) from the initial shock, step for step as in
+   :func:`~loopledger.stresstest._debtrank_core.propagate_steps`, each holder's raw loss added
+   up as the distress reaches it, the losses capped at the holders' room, the defaulters'
+   buffers written off;
 3. the economic loss capped company by company at the gross bound, and the outputs of
    :func:`~loopledger.stresstest.montecarlo.run_chunk`.
 
+The kernel numbers the companies in the order a breadth-first search from the shocked ones
+reaches them (:func:`~loopledger.stresstest.montecarlo.spread_order`), so that what one step
+reaches lies together in memory; it reads the pairs and the draws in their own order.
+
 The array version stays the reference: a test checks that both give the same outputs on
-random plain networks (every sum adds the same terms in the same order; numpy's own sums of
-a one-scenario chunk are pairwise, hence a tolerance of 1e-12 relative).
+random plain networks: the same draws, the same counts, the same companies losing in the
+same scenarios, and sums equal to 1e-12 relative (they add the same terms, some in another
+order: a holder's raw loss as the steps reach it, the totals in the kernel's numbering).
 """
 
 from __future__ import annotations
@@ -40,17 +46,19 @@ from ._mc_block import BLOCK
 def _spread(n, col_lo, col_hi, rows, A, Ef, battiston, tol, cap, shocked, h, raw, src, acc, active, spent,
             on, frontier, touched, visited, seen, top, running, nan_col):  # pragma: no cover - compiled
     """DebtRank of a block of :data:`BLOCK` scenarios, in place on ``h`` (n, BLOCK; the initial
-    shock, non-zero only on the nodes ``shocked``) and ``passed`` (zeros): the steps of
+    shock, non-zero only on the nodes ``shocked``) and ``raw`` (zeros): the steps of
     :func:`~loopledger.stresstest._debtrank_core.propagate_steps`, pushed from the nodes that
-    pass distress on instead of gathered by the rows they reach. The pairs are sorted by
-    counterparty (``col_ptr``; ``rows`` their holders, ``A`` their exposures; the impact of a
-    pair is its exposure over the holder's buffer ``Ef``, capped at 1 under the original rule,
-    computed where it is used: an (m, BLOCK) array of impacts cost more to write and read back
-    than the division). The frontier is
-    kept in ascending order, so a row adds its terms in the order of their counterparties, as
-    the gather over its pairs does: the same sums in the same order. A scenario that stops has
-    its distress to pass on set to zero, which adds nothing, as skipping it does. The work
-    arrays (``src`` ... ``seen``) come in zeroed and are left so."""
+    pass distress on instead of gathered by the rows they reach. A company's pairs as a
+    counterparty are ``col_lo[j]`` to ``col_hi[j]`` (``rows`` their holders, all with a finite
+    buffer; ``A`` their exposures; the impact of a pair is its exposure over the holder's
+    buffer ``Ef``, capped at 1 under the original rule, computed where it is used: an (m,
+    BLOCK) array of impacts cost more to write and read back than the division). Each push
+    also adds to the holder's raw loss the exposure (capped at its buffer under the original
+    rule) times the distress passed on: what the counterparty passes on in all, summed step by
+    step. The frontier is kept in ascending order, so a row adds a step's terms in the order
+    of their counterparties. A scenario that stops has its distress to pass on set to zero,
+    which adds nothing, as skipping it does. The work arrays (``src`` ... ``seen``) come in
+    zeroed and are left so."""
     W = h.shape[1]
     n_front = 0
     n_seen = 0
@@ -222,14 +230,14 @@ def _reset(n, h0, h, raw):  # pragma: no cover - compiled
 def _settle(n, emit, economic, hold_ptr, hold_q, cols, A, E, finite, failed, h0, battiston, level,
             raw, h, loss_g, b0, bb, weights, distress_threshold, loss_out, scalars, n_default,
             n_distress, n_hit, li, di, dd, acc_f, acc_i):  # pragma: no cover - compiled
-    """One basis of a block after its spread, holder by holder (``hold_ptr``/``hold_q``: each
-    holder's pairs in ascending order, so a holder's sums add the same terms in the same order
-    as a sweep over the pairs would):
+    """One basis of a block after its spread, holder by holder (``hold_ptr``/``hold_q``: the
+    pairs a holder's settlement reads, in order: all of a holder without a finite buffer,
+    else those whose counterparty is shocked):
 
-    1. the raw loss: each pair's exposure (capped at the holder's buffer under the original
-       rule) times what the counterparty passed on (its final distress for a holder without a
-       finite buffer), and the direct loss, the same times the counterparty's initial shock
-       (added only where it is positive: adding 0 x a finite exposure to +0 changes nothing);
+    1. the raw loss: from the spread (``raw``) for a holder with a finite buffer; for one
+       without, each pair's exposure times the counterparty's final distress; and the direct
+       loss, each pair's exposure (capped at the holder's buffer under the original rule)
+       times the counterparty's initial shock;
     2. the loss capped at the holder's room, the default (failed, or h at the default level),
        a defaulter's whole buffer written off;
     3. ``emit`` False (the gross bound of an economic run): the loss is kept in ``loss_g``.
@@ -237,7 +245,7 @@ def _settle(n, emit, economic, hold_ptr, hold_q, cols, A, E, finite, failed, h0,
        the ``bb`` scenarios of the block that starts at ``b0``: the economic loss capped at
        the gross bound ``loss_g`` where it is above it by more than 1e-9 (``economic``),
        DebtRank's R, the totals, the defaults, the distressed and the companies hit, summed
-       over the companies in their order, the positive losses into ``loss_out``."""
+       over the companies in the kernel's numbering, the positive losses into ``loss_out``."""
     W = h.shape[1]
     if emit:
         for b in range(bb):
@@ -406,9 +414,11 @@ def plain_chunk(n, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair,
                 E, finite, h0, weights, battiston, tol, cap, level, distress_threshold, economic,
                 U, rng, R, Rg, loss_out, scalars, n_default, n_distress, n_hit, work
                 ):  # pragma: no cover - compiled
-    """The B scenarios of a chunk (module docstring), block by block. The pairs come in the
-    order of :func:`~loopledger.stresstest.montecarlo.pair_order` (``rows``, ``cols``; those
-    spread first, by counterparty: ``col_ptr``; ``hold_ptr``/``hold_q`` each holder's pairs).
+    """The B scenarios of a chunk (module docstring), block by block. The companies come in
+    the kernel's numbering (``E``, ``finite``, ``h0``, ``weights``, and the losses and counts
+    written), the pairs in the order of :func:`~loopledger.stresstest.montecarlo.pair_order`
+    (``rows``, ``cols`` their holders and counterparties; ``col_lo``/``col_hi`` those a
+    company spreads to, ``hold_ptr``/``hold_q`` those its settlement reads, :func:`_settle`).
     Per credit leg, sorted by pair: bounds
     ``c_lo`` and ``c_span`` (high - low), ``c_draw`` its row of the draws (-1: the fixed amount
     ``c_fixed``), the view's paid and remaining coefficient, loss share, pair, ``c_row`` its
@@ -416,7 +426,7 @@ def plain_chunk(n, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair,
     (``e_value`` mark, ``e_carry`` carrying value). ``U`` is (blocks, groups, BLOCK); ``rng``
     the generator the ranged legs' uniforms come from (:func:`_value_block`); ``R``/``Rg`` (B,)
     the recovery of each basis; ``economic`` False: the gross bound is the loss basis (no
-    economic run). Writes ``loss_out`` (n, B; the positive losses), ``scalars`` (8, B) in the
+    economic run). Writes ``loss_out`` (n, B; the positive losses, else 0: every entry), ``scalars`` (8, B) in the
     order of :data:`~loopledger.stresstest.montecarlo.SCALARS`, and adds to the per-company
     counts. ``work``: the arrays of :func:`workspace`, which every block leaves fit for the
     next (a thread reuses them from chunk to chunk)."""
