@@ -452,14 +452,15 @@ def _draws(plan: Plan, seed: np.random.SeedSequence, B: int, legs_later: bool = 
     generator that will draw them, in that order (the compiled path draws them block by block,
     without an array of them); the generator of the chunk skips them (each uniform is one
     64-bit step of PCG64), so what follows is the same."""
-    rng = np.random.default_rng(seed)
+    bits = np.random.PCG64(seed)  # what default_rng(seed) wraps
+    rng = np.random.Generator(bits)
     blocks = -(-B // BLOCK)
     U = rng.random((blocks, len(plan.random_groups), BLOCK))
     shape = (blocks, len(plan.c_ranged), BLOCK)
     if legs_later:
         u_a: Any = np.random.Generator(np.random.PCG64())
-        u_a.bit_generator.state = rng.bit_generator.state
-        rng.bit_generator.advance(int(np.prod(shape)))
+        u_a.bit_generator.state = bits.state
+        bits.advance(int(np.prod(shape)))
     else:
         u_a = rng.random(shape)
     br = plan.b_ranged
