@@ -38,26 +38,38 @@ BATCH_VALUES = 4_000_000
 def _gather(indptrs, datas, N, first, last, short, buf, start, mean):  # pragma: no cover - compiled
     """Copy the positive losses of companies ``first`` to ``last - 1`` from the chunks
     (``datas[c]``, rows by ``indptrs[c]``) to ``buf``, company after company in scenario order
-    (``start[i - first]`` where each begins); their sum in that order over N is the mean; a
+    (``start[i - first]`` where each begins; the chunks are read one after the other, each in
+    one sweep); their sum in that order over N is the mean; a
     row of at most ``short`` values is sorted here (a parameter, not the global: numba's cache
     would keep the value it compiled in)."""
     C = indptrs.shape[0]
     p = 0
-    for i in range(first, last):
+    for i in range(first, last):  # where each company's values go: its counts over the chunks
         start[i - first] = p
-        a = p
-        s = 0.0
         for c in range(C):
-            d = datas[c]
+            p += indptrs[c, i + 1] - indptrs[c, i]
+    start[last - first] = p
+    # chunk after chunk, each read in one sweep: every company's values appended in scenario
+    # order and summed in that order
+    at = start[:last - first].copy()
+    sums = np.zeros(last - first)
+    for c in range(C):
+        d = datas[c]
+        for i in range(first, last):
+            k = at[i - first]
+            s = sums[i - first]
             for t in range(indptrs[c, i], indptrs[c, i + 1]):
                 x = d[t]
-                buf[p] = x
-                p += 1
+                buf[k] = x
+                k += 1
                 s += x
-        mean[i] = s / N
-        if p - a <= short:
-            buf[a:p].sort()
-    start[last - first] = p
+            at[i - first] = k
+            sums[i - first] = s
+    for i in range(first, last):
+        mean[i] = sums[i - first] / N
+        a, b = start[i - first], start[i - first + 1]
+        if b - a <= short:
+            buf[a:b].sort()
 
 
 @jit(nogil=True)
