@@ -215,6 +215,7 @@ def _spread(n, col_lo, col_hi, rows, A, Ef, battiston, tol, cap, shocked, h, raw
         for b in range(W):
             spent[j, b] = False
 
+
 @jit(nogil=True)
 def _reset(n, h0, h, raw):  # pragma: no cover - compiled
     """Every scenario's distress at the initial shock; no loss yet."""
@@ -263,22 +264,14 @@ def _settle(n, emit, economic, hold_ptr, hold_q, cols, A, E, finite, failed, h0,
             q = hold_q[k]
             c = cols[q]
             x = h0[c]
-            x = x if x > 0 else 0.0
-            if fin:
-                if x > 0:
-                    if battiston:
-                        for b in range(W):
-                            a = A[q, b]
-                            di[b] += (e if e < a else a) * x
-                    else:
-                        for b in range(W):
-                            di[b] += A[q, b] * x
-            else:
+            if not fin:
                 for b in range(W):
                     li[b] += A[q, b] * h[c, b]
-                if x > 0:
-                    for b in range(W):
-                        di[b] += A[q, b] * x
+            if x > 0:
+                capped = battiston and fin  # the original rule caps an exposure at the buffer
+                for b in range(W):
+                    a = A[q, b]
+                    di[b] += ((e if e < a else a) if capped else a) * x
         gone = failed[i]
         room = (e if fin else np.inf) * (1.0 - (0.0 if gone else h0[i]))
         for b in range(W):
@@ -445,6 +438,7 @@ def plain_chunk(n, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair,
         for b in range(W):  # the unused columns of the last block repeat its first scenario
             keep_e[b] = 1.0 - R[b0 + (b if b < bb else 0)]
             keep_g[b] = 1.0 - Rg[b0 + (b if b < bb else 0)]
+        # li: the leg's 16 amounts, scratch here (the settlement uses it afterwards)
         _value_block(blk, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair, c_row, c_p,
                      e_value, e_carry, e_pair, e_row, e_p, U, rng, keep_e, keep_g, li, A_e, A_g)
         # the gross bound first: the economic loss is capped at it

@@ -342,10 +342,12 @@ def plain_arrays(plan: Plan, pairs: tuple[np.ndarray, np.ndarray, int], c_pair: 
     new = np.empty(n, dtype=np.int64)
     new[company] = np.arange(n)
     rows, cols = new[rows], new[cols]
+    E, h0 = eng.E.astype(float)[company], plan.h0.astype(float)[company]
+    finite = np.isfinite(E)
     # the pairs the settlement reads, by holder in order: all of a holder without a finite
     # buffer (its loss comes from the final distress), else those whose counterparty is
     # shocked (the direct loss; the spread adds up the rest)
-    read = np.flatnonzero(~np.isfinite(eng.E)[company][rows] | (plan.h0[company][cols] > 0))
+    read = np.flatnonzero(~finite[rows] | (h0[cols] > 0))
     held = read[np.argsort(rows[read], kind="stable")].astype(np.int64)
     # the legs in pair order (a pair's legs in their own order, as the sparse sums add them);
     # the ranged ones are drawn in that order (plan.c_ranged)
@@ -373,8 +375,7 @@ def plain_arrays(plan: Plan, pairs: tuple[np.ndarray, np.ndarray, int], c_pair: 
         rows=rows, cols=cols, col_lo=col_ptr[company], col_hi=col_ptr[company + 1],
         hold_q=held, hold_ptr=np.searchsorted(rows[held], np.arange(n + 1)).astype(np.int64),
         row_of=new,  # each company's row in the kernel's numbering
-        E=eng.E.astype(float)[company], finite=np.isfinite(eng.E)[company], h0=plan.h0.astype(float)[company],
-        weights=plan.weights.astype(float)[company],
+        E=E, finite=finite, h0=h0, weights=plan.weights.astype(float)[company],
         battiston=p.variant == "battiston2012", tol=float(p.tol),
         cap=int(n + 1 if p.variant == "battiston2012" else 100_000), level=float(level),
         distress_threshold=float(p.distress_threshold), economic=p.loss_basis == "economic",
