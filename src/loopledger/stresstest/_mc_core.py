@@ -37,6 +37,7 @@ import numpy as np
 
 from .._compiled import jit
 from ._mc_block import BLOCK
+from ._pcg import draw
 
 # The block width is read from the work arrays' shape inside the kernels, never from BLOCK:
 # numba's on-disk cache does not notice a change of a global it compiled in.
@@ -332,12 +333,13 @@ def _settle(n, emit, economic, hold_ptr, hold_q, cols, A, E, finite, failed, h0,
 
 @jit(nogil=True)
 def _value_block(blk, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair, c_row, c_p,
-                 e_value, e_carry, e_pair, e_row, e_p, U, rng, keep_e, keep_g, rem, A_e, A_g
+                 e_value, e_carry, e_pair, e_row, e_p, U, lane_state, lane_jump, keep_e, keep_g, rem, A_e, A_g
                  ):  # pragma: no cover - compiled
     """The pairs' exposures of block ``blk`` on both bases, (m, BLOCK): each credit leg's
-    amount from its uniform, drawn here from ``rng`` (the legs come in the order of their
-    draws, ``c_draw`` ascending, and every block draws all its BLOCK columns: the numbers numpy
-    would put in ``rng.random((blocks, k, BLOCK))[blk]``, without an array of them), zero
+    amount from its uniform, drawn here from the lanes of the chunk's PCG64 stream
+    (:mod:`~loopledger.stresstest._pcg`; the legs come in the order of their draws, ``c_draw``
+    ascending, and every block draws all its BLOCK columns: the numbers numpy would put in
+    ``rng.random((blocks, k, BLOCK))[blk]``, without an array of them), zero
     unless its deal group is realised, valued as a claim (economic:
     ``min(remaining x (1 - R), gross)``; gross: ``loss_share x remaining x (1 - R_gross)``),
     summed per pair in leg order (the legs come sorted by pair); then each pair's stakes
@@ -356,8 +358,7 @@ def _value_block(blk, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pa
         q = c_pair[leg]
         lo, span, paid, coef, lam = c_lo[leg], c_span[leg], c_paid[leg], c_coef[leg], c_lam[leg]
         if d >= 0:  # the draws first, then the arithmetic of all the scenarios at once
-            for b in range(W):
-                rem[b] = rng.random()
+            draw(lane_state, lane_jump, rem)
             for b in range(W):
                 x = lo + span * rem[b] - paid
                 rem[b] = (x if x > 0.0 else 0.0) * coef
@@ -405,7 +406,7 @@ def _value_block(blk, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pa
 def plain_chunk(n, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair, c_row, c_p,
                 e_value, e_carry, e_pair, e_row, e_p, rows, cols, col_lo, col_hi, hold_ptr, hold_q,
                 E, finite, h0, weights, battiston, tol, cap, level, distress_threshold, economic,
-                U, rng, R, Rg, loss_out, scalars, n_default, n_distress, n_hit, work
+                U, lane_state, lane_jump, R, Rg, loss_out, scalars, n_default, n_distress, n_hit, work
                 ):  # pragma: no cover - compiled
     """The B scenarios of a chunk (module docstring), block by block. The companies come in
     the kernel's numbering (``E``, ``finite``, ``h0``, ``weights``, and the losses and counts
@@ -416,8 +417,9 @@ def plain_chunk(n, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair,
     ``c_lo`` and ``c_span`` (high - low), ``c_draw`` its row of the draws (-1: the fixed amount
     ``c_fixed``), the view's paid and remaining coefficient, loss share, pair, ``c_row`` its
     deal group's row of ``U`` (-1: no draw) and probability ``c_p``; the same for stakes
-    (``e_value`` mark, ``e_carry`` carrying value). ``U`` is (blocks, groups, BLOCK); ``rng``
-    the generator the ranged legs' uniforms come from (:func:`_value_block`); ``R``/``Rg`` (B,)
+    (``e_value`` mark, ``e_carry`` carrying value). ``U`` is (blocks, groups, BLOCK); ``lane_state``
+    and ``lane_jump`` the lanes the ranged legs' uniforms come from (:func:`_value_block`,
+    :func:`~loopledger.stresstest._pcg.lanes`; the state is advanced); ``R``/``Rg`` (B,)
     the recovery of each basis; ``economic`` False: the gross bound is the loss basis (no
     economic run). Writes ``loss_out`` (n, B; the positive losses, else 0: every entry), ``scalars`` (8, B) in the
     order of :data:`~loopledger.stresstest.montecarlo.SCALARS`, and adds to the per-company
@@ -430,7 +432,7 @@ def plain_chunk(n, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair,
     (A_e, A_g, h, raw, loss_g, src, acc, active, spent, on, visited, frontier, touched, seen,
      top, running, nan_col, keep_e, keep_g, acc_f, acc_i, li, di, dd) = work
     W = A_e.shape[1]
-    if U.shape[2] != W:
+    if U.shape[2] != W or lane_state.shape[1] != W:
         raise ValueError("the draws and the work arrays have different block widths")
     for blk in range(U.shape[0]):
         b0 = blk * W
@@ -440,7 +442,7 @@ def plain_chunk(n, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair,
             keep_g[b] = 1.0 - Rg[b0 + (b if b < bb else 0)]
         # li: the leg's 16 amounts, scratch here (the settlement uses it afterwards)
         _value_block(blk, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair, c_row, c_p,
-                     e_value, e_carry, e_pair, e_row, e_p, U, rng, keep_e, keep_g, li, A_e, A_g)
+                     e_value, e_carry, e_pair, e_row, e_p, U, lane_state, lane_jump, keep_e, keep_g, li, A_e, A_g)
         # the gross bound first: the economic loss is capped at it
         for basis in range(2 if economic else 1):
             A = A_g if basis == 0 else A_e

@@ -449,18 +449,18 @@ def _draws(plan: Plan, seed: np.random.SeedSequence, B: int, legs_later: bool = 
     contract: the deal groups' uniforms and the ranged credit legs' uniforms (not yet scaled to
     their ranges), both block by block (``(blocks, k, BLOCK)``: :data:`BLOCK` scenarios at a
     time, the last block's unused columns drawn too), then the backstops' caps, the recovery,
-    the margin and redeployment factors. ``legs_later``: instead of the legs' uniforms, a
-    generator that will draw them, in that order (the compiled path draws them block by block,
-    without an array of them); the generator of the chunk skips them (each uniform is one
-    64-bit step of PCG64), so what follows is the same."""
+    the margin and redeployment factors. ``legs_later``: instead of the legs' uniforms, a copy
+    of the bit generator at the first of them (the compiled path draws them block by block,
+    without an array of them: :mod:`~loopledger.stresstest._pcg`); the chunk's own generator
+    skips them (each uniform is one 64-bit step of PCG64), so what follows is the same."""
     bits = np.random.PCG64(seed)  # what default_rng(seed) wraps
     rng = np.random.Generator(bits)
     blocks = -(-B // BLOCK)
     U = rng.random((blocks, len(plan.random_groups), BLOCK))
     shape = (blocks, len(plan.c_ranged), BLOCK)
     if legs_later:
-        u_a: Any = np.random.Generator(np.random.PCG64())
-        u_a.bit_generator.state = bits.state
+        u_a: Any = np.random.PCG64()
+        u_a.state = bits.state
         bits.advance(int(np.prod(shape)))
     else:
         u_a = rng.random(shape)
@@ -526,10 +526,11 @@ def run_chunk(plan: Plan, task: tuple[int, np.random.SeedSequence, int], compile
     )
 
 
-def _plain_chunk(plan: Plan, U: np.ndarray, u_a: np.random.Generator, R: np.ndarray | None, B: int) -> dict[str, Any]:
+def _plain_chunk(plan: Plan, U: np.ndarray, u_a: np.random.PCG64, R: np.ndarray | None, B: int) -> dict[str, Any]:
     """:func:`run_chunk` of a plain network, in :func:`~loopledger.stresstest._mc_core.plain_chunk`
-    (``u_a``: the generator of the legs' uniforms, :func:`_draws`)."""
+    (``u_a``: the bit generator at the legs' first uniform, :func:`_draws`)."""
     from ._mc_core import plain_chunk, positive_rows, workspace
+    from ._pcg import lanes
 
     a = plan.plain
     assert a is not None
@@ -545,7 +546,7 @@ def _plain_chunk(plan: Plan, U: np.ndarray, u_a: np.random.Generator, R: np.ndar
                 a["c_pair"], a["c_row"], a["c_p"], a["e_value"], a["e_carry"], a["e_pair"], a["e_row"], a["e_p"],
                 a["rows"], a["cols"], a["col_lo"], a["col_hi"], a["hold_ptr"], a["hold_q"],
                 a["E"], a["finite"], a["h0"], a["weights"], a["battiston"], a["tol"], a["cap"], a["level"],
-                a["distress_threshold"], a["economic"], np.ascontiguousarray(U), u_a,
+                a["distress_threshold"], a["economic"], np.ascontiguousarray(U), *lanes(u_a, BLOCK),
                 np.ascontiguousarray(R_e, dtype=float), np.ascontiguousarray(R_g, dtype=float),
                 loss, scalars, *counts, _work(workspace, n, len(a["rows"])))
     out = {k: scalars[i] for i, k in enumerate(SCALARS)}
