@@ -28,7 +28,8 @@ reaches lies together in memory; it reads the pairs and the draws in their own o
 The array version stays the reference: a test checks that both give the same outputs on
 random plain networks: the same draws, the same counts, the same companies losing in the
 same scenarios, and sums equal to 1e-12 relative (they add the same terms, some in another
-order: a holder's raw loss as the steps reach it, the totals in the kernel's numbering).
+order: a holder's raw loss as the steps reach it, a spent holder's distress as each push
+reaches it, the totals in the kernel's numbering).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from ._pcg import draw
 
 @jit(nogil=True)
 def _spread(n, col_lo, col_hi, rows, A, Ef, battiston, tol, cap, shocked, h, raw, src, acc, active, spent,
-            on, frontier, touched, visited, seen, top, running, nan_col):  # pragma: no cover - compiled
+            on, frontier, touched, visited, done, seen, top, running, nan_col):  # pragma: no cover - compiled
     """DebtRank of a block of :data:`BLOCK` scenarios, in place on ``h`` (n, BLOCK; the initial
     shock, non-zero only on the nodes ``shocked``) and ``raw`` (zeros): the steps of
     :func:`~loopledger.stresstest._debtrank_core.propagate_steps`, pushed from the nodes that
@@ -57,7 +58,10 @@ def _spread(n, col_lo, col_hi, rows, A, Ef, battiston, tol, cap, shocked, h, raw
     also adds to the holder's raw loss the exposure (capped at its buffer under the original
     rule) times the distress passed on: what the counterparty passes on in all, summed step by
     step. The frontier is kept in ascending order, so a row adds a step's terms in the order
-    of their counterparties. A scenario that stops has its distress to pass on set to zero,
+    of their counterparties. Under the original rule a node that has passed its distress on in
+    every scenario of the block (``done``) never passes any on again: a push adds to its
+    distress directly, capped at 1 each time (the same as capping the step's sum, since no term
+    is negative), instead of making it one of the step's rows to update. A scenario that stops has its distress to pass on set to zero,
     which adds nothing, as skipping it does. The work arrays (``src`` ... ``seen``) come in
     zeroed and are left so."""
     W = h.shape[1]
@@ -118,9 +122,13 @@ def _spread(n, col_lo, col_hi, rows, A, Ef, battiston, tol, cap, shocked, h, raw
                     src[j, b] = s
                     pj |= s > 0.0
             if battiston:
+                all_spent = True
                 for b in range(W):
-                    spent[j, b] |= active[j, b]
+                    x = spent[j, b] | active[j, b]
+                    spent[j, b] = x
+                    all_spent &= x
                     active[j, b] = False
+                done[j] = all_spent
                 if not visited[j]:
                     visited[j] = True
                     seen[n_seen] = j
@@ -128,6 +136,19 @@ def _spread(n, col_lo, col_hi, rows, A, Ef, battiston, tol, cap, shocked, h, raw
             if pj:
                 for q in range(col_lo[j], col_hi[j]):
                     r = rows[q]
+                    if battiston and done[r]:
+                        # spent in every scenario: it passes nothing on again, so its distress
+                        # is added here, capped at 1 as the step's end would (what is added is
+                        # never negative), and it is not made part of the step's rows
+                        e = Ef[r]
+                        for b in range(W):
+                            a = A[q, b]
+                            s = src[j, b]
+                            x = a / e
+                            v = h[r, b] + (1.0 if x > 1.0 else x) * s
+                            h[r, b] = 1.0 if v > 1.0 else v
+                            raw[r, b] += (e if e < a else a) * s
+                        continue
                     if not on[r]:
                         on[r] = True
                         touched[n_touch] = r
@@ -213,6 +234,7 @@ def _spread(n, col_lo, col_hi, rows, A, Ef, battiston, tol, cap, shocked, h, raw
     for t in range(n_seen):
         j = seen[t]
         visited[j] = False
+        done[j] = False
         for b in range(W):
             spent[j, b] = False
 
@@ -430,7 +452,7 @@ def plain_chunk(n, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair,
     failed = h0 >= 1.0
     shocked = np.flatnonzero(h0 != 0.0)
     (A_e, A_g, h, raw, loss_g, src, acc, active, spent, on, visited, frontier, touched, seen,
-     top, running, nan_col, keep_e, keep_g, acc_f, acc_i, li, di, dd) = work
+     top, running, nan_col, keep_e, keep_g, acc_f, acc_i, li, di, dd, done) = work
     W = A_e.shape[1]
     if U.shape[2] != W or lane_state.shape[1] != W:
         raise ValueError("the draws and the work arrays have different block widths")
@@ -448,7 +470,7 @@ def plain_chunk(n, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair,
             A = A_g if basis == 0 else A_e
             _reset(n, h0, h, raw)
             _spread(n, col_lo, col_hi, rows, A, Ef, battiston, tol, cap, shocked, h, raw, src, acc, active, spent,
-                    on, frontier, touched, visited, seen, top, running, nan_col)
+                    on, frontier, touched, visited, done, seen, top, running, nan_col)
             emit = basis == 1 or not economic
             _settle(n, emit, economic, hold_ptr, hold_q, cols, A, E, finite, failed, h0,
                     battiston, level, raw, h, loss_g, b0, bb, weights, distress_threshold, loss_out, scalars,
@@ -464,7 +486,7 @@ def workspace(n: int, m: int) -> tuple:
     z = lambda *shape: np.zeros(shape, dtype=np.bool_)  # noqa: E731
     i = lambda *shape: np.zeros(shape, dtype=np.int64)  # noqa: E731
     return (f(m, W), f(m, W), f(n, W), f(n, W), f(n, W), f(n, W), f(n, W), z(n, W), z(n, W), z(n), z(n),
-            i(n), i(n), i(n), f(W), z(W), z(W), f(W), f(W), f(4, W), i(3, W), f(W), f(W), z(W))
+            i(n), i(n), i(n), f(W), z(W), z(W), f(W), f(W), f(4, W), i(3, W), f(W), f(W), z(W), z(n))
 
 
 @jit(nogil=True)
