@@ -28,8 +28,8 @@ reaches lies together in memory; it reads the pairs and the draws in their own o
 The array version stays the reference: a test checks that both give the same outputs on
 random plain networks: the same draws, the same counts, the same companies losing in the
 same scenarios, and sums equal to 1e-12 relative (they add the same terms, some in another
-order: a holder's raw loss as the steps reach it, a spent holder's distress as each push
-reaches it, the totals in the kernel's numbering).
+order: a holder's raw loss as the steps reach it, under the original rule its distress as
+each push reaches it, the totals in the kernel's numbering).
 """
 
 from __future__ import annotations
@@ -58,10 +58,11 @@ def _spread(n, col_lo, col_hi, rows, A, Ef, battiston, tol, cap, shocked, h, raw
     also adds to the holder's raw loss the exposure (capped at its buffer under the original
     rule) times the distress passed on: what the counterparty passes on in all, summed step by
     step. The frontier is kept in ascending order, so a row adds a step's terms in the order
-    of their counterparties. Under the original rule a node that has passed its distress on in
-    every scenario of the block (``done``) never passes any on again: a push adds to its
-    distress directly, capped at 1 each time (the same as capping the step's sum, since no term
-    is negative), instead of making it one of the step's rows to update. A scenario that stops has its distress to pass on set to zero,
+    of their counterparties. Under the original rule a push adds to the holder's distress
+    directly, capped at 1 each time (the same as capping the step's sum, since no term is
+    negative; what a step passes on is read from ``src``, never from ``h``), and a holder that
+    has passed its distress on in every scenario of the block (``done``) never passes any on
+    again, so it is not one of the step's rows to update. A scenario that stops has its distress to pass on set to zero,
     which adds nothing, as skipping it does. The work arrays (``src`` ... ``seen``) come in
     zeroed and are left so."""
     W = h.shape[1]
@@ -136,11 +137,12 @@ def _spread(n, col_lo, col_hi, rows, A, Ef, battiston, tol, cap, shocked, h, raw
             if pj:
                 for q in range(col_lo[j], col_hi[j]):
                     r = rows[q]
-                    if battiston and done[r]:
-                        # spent in every scenario: it passes nothing on again, so its distress
-                        # is added here, capped at 1 as the step's end would (what is added is
-                        # never negative), and it is not made part of the step's rows
-                        e = Ef[r]
+                    e = Ef[r]
+                    if battiston:
+                        # the distress goes straight to the holder, capped at 1 each time (the
+                        # same as capping the step's sum: no term is negative; the step reads
+                        # what to pass on from src, never from h); a holder spent in every
+                        # scenario passes nothing on again and is not one of the step's rows
                         for b in range(W):
                             a = A[q, b]
                             s = src[j, b]
@@ -148,20 +150,13 @@ def _spread(n, col_lo, col_hi, rows, A, Ef, battiston, tol, cap, shocked, h, raw
                             v = h[r, b] + (1.0 if x > 1.0 else x) * s
                             h[r, b] = 1.0 if v > 1.0 else v
                             raw[r, b] += (e if e < a else a) * s
-                        continue
+                        if done[r]:
+                            continue
                     if not on[r]:
                         on[r] = True
                         touched[n_touch] = r
                         n_touch += 1
-                    e = Ef[r]
-                    if battiston:
-                        for b in range(W):
-                            a = A[q, b]
-                            s = src[j, b]
-                            x = a / e
-                            acc[r, b] += (1.0 if x > 1.0 else x) * s
-                            raw[r, b] += (e if e < a else a) * s
-                    else:
+                    if not battiston:
                         for b in range(W):
                             a = A[q, b]
                             s = src[j, b]
@@ -185,12 +180,9 @@ def _spread(n, col_lo, col_hi, rows, A, Ef, battiston, tol, cap, shocked, h, raw
             r = touched[t]
             on[r] = False
             any_ = False
-            if every and battiston:  # the common case, without a branch per scenario
+            if battiston:  # its distress already added (and capped) by the pushes
                 for b in range(W):
-                    v = h[r, b] + acc[r, b]
-                    v = 1.0 if v > 1.0 else v
-                    h[r, b] = v
-                    acc[r, b] = 0.0
+                    v = h[r, b]
                     a = (v > 0.0) & ~spent[r, b]  # numpy bool: ~ is logical not, without a branch
                     active[r, b] = a
                     x = v if a else 0.0
@@ -201,24 +193,19 @@ def _spread(n, col_lo, col_hi, rows, A, Ef, battiston, tol, cap, shocked, h, raw
                     frontier[n_front] = r
                     n_front += 1
                 continue
-            for b in range(W):
+            for b in range(W):  # the linear rule: the step's sum added, its increase passed on
                 if running[b]:
                     old = h[r, b]
                     v = old + acc[r, b]
                     v = 1.0 if v > 1.0 else v  # np.minimum(1, v): a NaN stays NaN
                     h[r, b] = v
-                    if not battiston:
-                        x = v - old
-                        src[r, b] = x
-                        if v != v:
-                            nan_col[b] = True
-                        if x != 0.0:
-                            any_ = True
+                    x = v - old
+                    src[r, b] = x
+                    if v != v:
+                        nan_col[b] = True
+                    if x != 0.0:
+                        any_ = True
                     acc[r, b] = 0.0
-                if battiston and h[r, b] > 0 and not spent[r, b]:
-                    active[r, b] = True
-                    src[r, b] = h[r, b]
-                    any_ = True
             if any_:
                 frontier[n_front] = r
                 n_front += 1
