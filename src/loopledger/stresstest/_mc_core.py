@@ -301,6 +301,12 @@ def _settle(n, emit, economic, hold_ptr, hold_q, cols, A, E, finite, failed, h0,
             continue
         other = h0[i] == 0.0
         w = weights[i]
+        shock = h0[i]
+        # this company's counts in local variables (an array entry incremented in the loop
+        # would be read and written back scenario after scenario)
+        nd = 0
+        ns = 0
+        nh = 0
         for b in range(bb):
             lg = loss_g[i, b] if economic else li[b]
             lo = li[b]
@@ -310,7 +316,7 @@ def _settle(n, emit, economic, hold_ptr, hold_q, cols, A, E, finite, failed, h0,
                 dl = dl if dl < lo else lo
             hv = h[i, b] if fin else 0.0
             de = dd[b]
-            acc_f[0, b] += w * (hv - h0[i])
+            acc_f[0, b] += w * (hv - shock)
             acc_f[1, b] += lo
             acc_f[2, b] += lg
             acc_f[3, b] += dl
@@ -318,15 +324,18 @@ def _settle(n, emit, economic, hold_ptr, hold_q, cols, A, E, finite, failed, h0,
             if other:
                 if de:
                     acc_i[0, b] += 1
-                    n_default[i] += 1
+                    nd += 1
                 if de or dis:
-                    n_distress[i] += 1
+                    ns += 1
                     if not de:
                         acc_i[1, b] += 1
                 if lo > 0:
                     acc_i[2, b] += 1
-                    n_hit[i] += 1
+                    nh += 1
             loss_out[i, b0 + b] = lo if lo > 0 else 0.0
+        n_default[i] += nd
+        n_distress[i] += ns
+        n_hit[i] += nh
     if emit:
         for b in range(bb):
             out = b0 + b
