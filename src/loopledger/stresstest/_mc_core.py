@@ -240,7 +240,7 @@ def _reset(n, h0, h, raw):  # pragma: no cover - compiled
 @jit(nogil=True)
 def _settle(n, emit, economic, hold_ptr, hold_q, cols, A, E, finite, failed, h0, battiston, level,
             raw, h, loss_g, b0, bb, weights, distress_threshold, loss_out, scalars, n_default,
-            n_distress, n_hit, li, di, dd, acc_f, acc_i):  # pragma: no cover - compiled
+            n_distress, n_hit, n_pos, li, di, dd, acc_f, acc_i):  # pragma: no cover - compiled
     """One basis of a block after its spread, holder by holder (``hold_ptr``/``hold_q``: the
     pairs a holder's settlement reads, in order: all of a holder without a finite buffer,
     else those whose counterparty is shocked):
@@ -256,7 +256,8 @@ def _settle(n, emit, economic, hold_ptr, hold_q, cols, A, E, finite, failed, h0,
        the ``bb`` scenarios of the block that starts at ``b0``: the economic loss capped at
        the gross bound ``loss_g`` where it is above it by more than 1e-9 (``economic``),
        DebtRank's R, the totals, the defaults, the distressed and the companies hit, summed
-       over the companies in the kernel's numbering, the positive losses into ``loss_out``."""
+       over the companies in the kernel's numbering, the losses into ``loss_out`` (0 where
+       none) and each company's count of positive ones (shocked or not) into ``n_pos``."""
     W = h.shape[1]
     if emit:
         for b in range(bb):
@@ -307,6 +308,7 @@ def _settle(n, emit, economic, hold_ptr, hold_q, cols, A, E, finite, failed, h0,
         nd = 0
         ns = 0
         nh = 0
+        npos = 0
         for b in range(bb):
             lg = loss_g[i, b] if economic else li[b]
             lo = li[b]
@@ -333,6 +335,8 @@ def _settle(n, emit, economic, hold_ptr, hold_q, cols, A, E, finite, failed, h0,
                     acc_i[2, b] += 1
                     nh += 1
             loss_out[i, b0 + b] = lo if lo > 0 else 0.0
+            npos += lo > 0
+        n_pos[i] += npos
         n_default[i] += nd
         n_distress[i] += ns
         n_hit[i] += nh
@@ -424,7 +428,7 @@ def _value_block(blk, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pa
 def plain_chunk(n, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair, c_row, c_p,
                 e_value, e_carry, e_pair, e_row, e_p, rows, cols, col_lo, col_hi, hold_ptr, hold_q,
                 E, finite, h0, weights, battiston, tol, cap, level, distress_threshold, economic,
-                U, lane_state, lane_jump, R, Rg, loss_out, scalars, n_default, n_distress, n_hit, work
+                U, lane_state, lane_jump, R, Rg, loss_out, scalars, n_default, n_distress, n_hit, n_pos, work
                 ):  # pragma: no cover - compiled
     """The B scenarios of a chunk (module docstring), block by block. The companies come in
     the kernel's numbering (``E``, ``finite``, ``h0``, ``weights``, and the losses and counts
@@ -441,7 +445,7 @@ def plain_chunk(n, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair,
     the recovery of each basis; ``economic`` False: the gross bound is the loss basis (no
     economic run). Writes ``loss_out`` (n, B; the positive losses, else 0: every entry), ``scalars`` (8, B) in the
     order of :data:`~loopledger.stresstest.montecarlo.SCALARS`, and adds to the per-company
-    counts. ``work``: the arrays of :func:`workspace`, which every block leaves fit for the
+    counts (``n_pos``: the positive losses). ``work``: the arrays of :func:`workspace`, which every block leaves fit for the
     next (a thread reuses them from chunk to chunk)."""
     B = loss_out.shape[1]
     Ef = np.where(finite, E, 1.0)
@@ -470,7 +474,7 @@ def plain_chunk(n, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair,
             emit = basis == 1 or not economic
             _settle(n, emit, economic, hold_ptr, hold_q, cols, A, E, finite, failed, h0,
                     battiston, level, raw, h, loss_g, b0, bb, weights, distress_threshold, loss_out, scalars,
-                    n_default, n_distress, n_hit, li, di, dd, acc_f, acc_i)
+                    n_default, n_distress, n_hit, n_pos, li, di, dd, acc_f, acc_i)
 
 
 def workspace(n: int, m: int) -> tuple:
@@ -486,27 +490,26 @@ def workspace(n: int, m: int) -> tuple:
 
 
 @jit(nogil=True)
-def positive_rows(dense, order):  # pragma: no cover - compiled
+def positive_rows(dense, order, n_pos):  # pragma: no cover - compiled
     """The positive entries of a dense (n, B) array, row ``order[0]``, ``order[1]``, ... and in
-    column order, as CSR row pointers and values (for ``order`` 0, 1, ...:
-    ``scipy.sparse.csr_matrix(np.where(dense > 0, dense, 0))``'s ``indptr`` and ``data``; the
-    column indices are not needed)."""
+    column order, as CSR row pointers and values (``n_pos[r]``: row r's count of them; for
+    ``order`` 0, 1, ...: ``scipy.sparse.csr_matrix(np.where(dense > 0, dense, 0))``'s
+    ``indptr`` and ``data``; the column indices are not needed)."""
     n, B = dense.shape
     indptr = np.zeros(n + 1, dtype=np.int64)
     for i in range(n):
-        r = order[i]
-        k = 0
-        for b in range(B):
-            if dense[r, b] > 0:
-                k += 1
-        indptr[i + 1] = indptr[i] + k
+        indptr[i + 1] = indptr[i] + n_pos[order[i]]
     data = np.empty(indptr[n])
     for i in range(n):
         r = order[i]
         k = indptr[i]
-        for b in range(B):
-            x = dense[r, b]
-            if x > 0:
-                data[k] = x
-                k += 1
+        if n_pos[r] == B:  # every entry positive: a plain copy
+            for b in range(B):
+                data[k + b] = dense[r, b]
+        elif n_pos[r] > 0:
+            for b in range(B):
+                x = dense[r, b]
+                if x > 0:
+                    data[k] = x
+                    k += 1
     return indptr, data

@@ -541,7 +541,7 @@ def _plain_chunk(plan: Plan, U: np.ndarray, u_a: np.random.PCG64, R: np.ndarray 
     # every entry of the chunk's losses is written: this thread's array is reused uninitialised
     loss = _work(_loss_block, n, B)
     scalars = np.zeros((len(SCALARS), B))
-    counts = [np.zeros(n, dtype=np.int64) for _ in range(3)]
+    counts = [np.zeros(n, dtype=np.int64) for _ in range(4)]
     plain_chunk(a["n"], a["c_lo"], a["c_span"], a["c_draw"], a["c_paid"], a["c_coef"], a["c_fixed"], a["c_lam"],
                 a["c_pair"], a["c_row"], a["c_p"], a["e_value"], a["e_carry"], a["e_pair"], a["e_row"], a["e_p"],
                 a["rows"], a["cols"], a["col_lo"], a["col_hi"], a["hold_ptr"], a["hold_q"],
@@ -553,7 +553,8 @@ def _plain_chunk(plan: Plan, U: np.ndarray, u_a: np.random.PCG64, R: np.ndarray 
     for k in ("defaults", "distressed", "hit"):
         out[k] = out[k].astype(np.int64)
     row = a["row_of"]
-    return dict(scalars=out, loss=positive_rows(loss, row), defaults=counts[0][row], distressed=counts[1][row],
+    return dict(scalars=out, loss=positive_rows(loss, row, counts[3]), defaults=counts[0][row],
+                distressed=counts[1][row],
                 hit=counts[2][row])
 
 
