@@ -554,8 +554,7 @@ def _plain_chunk(plan: Plan, U: np.ndarray, u_a: np.random.PCG64, R: np.ndarray 
         out[k] = out[k].astype(np.int64)
     row = a["row_of"]
     return dict(scalars=out, loss=positive_rows(loss, row, counts[3]), defaults=counts[0][row],
-                distressed=counts[1][row],
-                hit=counts[2][row])
+                distressed=counts[1][row], hit=counts[2][row])
 
 
 def _positive_rows(loss: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
