@@ -240,10 +240,10 @@ def _reset(n, h0, h, raw):  # pragma: no cover - compiled
 @jit(nogil=True)
 def _settle(n, emit, economic, hold_ptr, hold_q, cols, A, E, finite, failed, h0, battiston, level,
             raw, h, loss_g, b0, bb, weights, distress_threshold, loss_out, scalars, n_default,
-            n_distress, n_hit, n_pos, li, di, dd, acc_f, acc_i):  # pragma: no cover - compiled
-    """One basis of a block after its spread, holder by holder (``hold_ptr``/``hold_q``: the
-    pairs a holder's settlement reads, in order: all of a holder without a finite buffer,
-    else those whose counterparty is shocked):
+            n_distress, n_hit, n_pos, li, di, acc_f, acc_i):  # pragma: no cover - compiled
+    """One basis of a block after its spread, holder by holder, in one pass over its scenarios
+    (``hold_ptr``/``hold_q``: the pairs a holder's settlement reads, in order: all of a holder
+    without a finite buffer, else those whose counterparty is shocked):
 
     1. the raw loss: from the spread (``raw``) for a holder with a finite buffer; for one
        without, each pair's exposure times the counterparty's final distress; and the direct
@@ -251,7 +251,8 @@ def _settle(n, emit, economic, hold_ptr, hold_q, cols, A, E, finite, failed, h0,
        times the counterparty's initial shock;
     2. the loss capped at the holder's room, the default (failed, or h at the default level),
        a defaulter's whole buffer written off;
-    3. ``emit`` False (the gross bound of an economic run): the loss is kept in ``loss_g``.
+    3. ``emit`` False (the gross bound of an economic run): the loss is kept in ``loss_g``
+       (for the ``bb`` scenarios in use).
        ``emit`` True: the outputs of :func:`~loopledger.stresstest.montecarlo.run_chunk` for
        the ``bb`` scenarios of the block that starts at ``b0``: the economic loss capped at
        the gross bound ``loss_g`` where it is above it by more than 1e-9 (``economic``),
@@ -268,38 +269,25 @@ def _settle(n, emit, economic, hold_ptr, hold_q, cols, A, E, finite, failed, h0,
     for i in range(n):
         fin = finite[i]
         e = E[i]
-        for b in range(W):
-            li[b] = raw[i, b]  # a holder with a finite buffer: added up by the spread
-            di[b] = 0.0
-        for k in range(hold_ptr[i], hold_ptr[i + 1]):
-            q = hold_q[k]
-            c = cols[q]
-            x = h0[c]
-            if not fin:
-                for b in range(W):
-                    li[b] += A[q, b] * h[c, b]
-            if x > 0:
-                capped = battiston and fin  # the original rule caps an exposure at the buffer
-                for b in range(W):
-                    a = A[q, b]
-                    di[b] += ((e if e < a else a) if capped else a) * x
+        held = hold_ptr[i + 1] > hold_ptr[i]
+        if held:  # pairs to read: their terms added to the raw loss and the direct loss
+            for b in range(W):
+                li[b] = raw[i, b]  # a holder with a finite buffer: added up by the spread
+                di[b] = 0.0
+            for k in range(hold_ptr[i], hold_ptr[i + 1]):
+                q = hold_q[k]
+                c = cols[q]
+                x = h0[c]
+                if not fin:
+                    for b in range(W):
+                        li[b] += A[q, b] * h[c, b]
+                if x > 0:
+                    capped = battiston and fin  # the original rule caps an exposure at the buffer
+                    for b in range(W):
+                        a = A[q, b]
+                        di[b] += ((e if e < a else a) if capped else a) * x
         gone = failed[i]
         room = (e if fin else np.inf) * (1.0 - (0.0 if gone else h0[i]))
-        for b in range(W):
-            got = li[b]
-            lo = 0.0 if gone else (got if got < room else room)
-            dl = di[b] if di[b] < lo else lo
-            d = gone or (fin and h[i, b] >= level)
-            dd[b] = d
-            if d and not gone and fin:
-                short = e - lo
-                lo += short if short > 0.0 else 0.0
-            li[b] = lo
-            di[b] = dl
-        if not emit:
-            for b in range(W):
-                loss_g[i, b] = li[b]
-            continue
         other = h0[i] == 0.0
         w = weights[i]
         shock = h0[i]
@@ -310,14 +298,22 @@ def _settle(n, emit, economic, hold_ptr, hold_q, cols, A, E, finite, failed, h0,
         nh = 0
         npos = 0
         for b in range(bb):
-            lg = loss_g[i, b] if economic else li[b]
-            lo = li[b]
-            dl = di[b]
+            got = li[b] if held else raw[i, b]
+            lo = 0.0 if gone else (got if got < room else room)
+            direct = di[b] if held else 0.0
+            dl = direct if direct < lo else lo
+            de = gone or (fin and h[i, b] >= level)
+            if de and not gone and fin:
+                short = e - lo
+                lo += short if short > 0.0 else 0.0
+            if not emit:  # the gross bound of an economic run: kept for the cap
+                loss_g[i, b] = lo
+                continue
+            lg = loss_g[i, b] if economic else lo
             if economic and lo > lg + 1e-9:
                 lo = lg
                 dl = dl if dl < lo else lo
             hv = h[i, b] if fin else 0.0
-            de = dd[b]
             acc_f[0, b] += w * (hv - shock)
             acc_f[1, b] += lo
             acc_f[2, b] += lg
@@ -336,10 +332,11 @@ def _settle(n, emit, economic, hold_ptr, hold_q, cols, A, E, finite, failed, h0,
                     nh += 1
             loss_out[i, b0 + b] = lo if lo > 0 else 0.0
             npos += lo > 0
-        n_pos[i] += npos
-        n_default[i] += nd
-        n_distress[i] += ns
-        n_hit[i] += nh
+        if emit:
+            n_pos[i] += npos
+            n_default[i] += nd
+            n_distress[i] += ns
+            n_hit[i] += nh
     if emit:
         for b in range(bb):
             out = b0 + b
@@ -452,7 +449,7 @@ def plain_chunk(n, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair,
     failed = h0 >= 1.0
     shocked = np.flatnonzero(h0 != 0.0)
     (A_e, A_g, h, raw, loss_g, src, acc, active, spent, on, visited, frontier, touched, seen,
-     top, running, nan_col, keep_e, keep_g, acc_f, acc_i, li, di, dd, done) = work
+     top, running, nan_col, keep_e, keep_g, acc_f, acc_i, li, di, done) = work
     W = A_e.shape[1]
     if U.shape[2] != W or lane_state.shape[1] != W:
         raise ValueError("the draws and the work arrays have different block widths")
@@ -474,7 +471,7 @@ def plain_chunk(n, c_lo, c_span, c_draw, c_paid, c_coef, c_fixed, c_lam, c_pair,
             emit = basis == 1 or not economic
             _settle(n, emit, economic, hold_ptr, hold_q, cols, A, E, finite, failed, h0,
                     battiston, level, raw, h, loss_g, b0, bb, weights, distress_threshold, loss_out, scalars,
-                    n_default, n_distress, n_hit, n_pos, li, di, dd, acc_f, acc_i)
+                    n_default, n_distress, n_hit, n_pos, li, di, acc_f, acc_i)
 
 
 def workspace(n: int, m: int) -> tuple:
@@ -486,7 +483,7 @@ def workspace(n: int, m: int) -> tuple:
     z = lambda *shape: np.zeros(shape, dtype=np.bool_)  # noqa: E731
     i = lambda *shape: np.zeros(shape, dtype=np.int64)  # noqa: E731
     return (f(m, W), f(m, W), f(n, W), f(n, W), f(n, W), f(n, W), f(n, W), z(n, W), z(n, W), z(n), z(n),
-            i(n), i(n), i(n), f(W), z(W), z(W), f(W), f(W), f(4, W), i(3, W), f(W), f(W), z(W), z(n))
+            i(n), i(n), i(n), f(W), z(W), z(W), f(W), f(W), f(4, W), i(3, W), f(W), f(W), z(n))
 
 
 @jit(nogil=True)
