@@ -67,10 +67,10 @@ def lanes(bit_generator: np.random.PCG64, W: int) -> tuple[np.ndarray, np.ndarra
     return state, jump
 
 
-@jit(nogil=True)
+@jit(nogil=True, inline="always")
 def draw(state, jump, out):  # pragma: no cover - compiled
     """The stream's next W uniforms into ``out[:W]`` (W = the lanes' width), each lane then
-    W steps on."""
+    W steps on (inlined where it is called: a call per leg cost as much as its draws)."""
     hi, lo = state[0], state[1]
     jh, jl, ch, cl = jump[0], jump[1], jump[2], jump[3]
     for b in range(hi.shape[0]):
