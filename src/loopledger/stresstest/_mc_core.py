@@ -28,8 +28,8 @@ reaches lies together in memory; it reads the pairs and the draws in their own o
 The array version stays the reference: a test checks that both give the same outputs on
 random plain networks: the same draws, the same counts, the same companies losing in the
 same scenarios, and sums equal to 1e-12 relative (they add the same terms, some in another
-order: a holder's raw loss as the steps reach it, under the original rule its distress as
-each push reaches it, the totals in the kernel's numbering).
+order: a holder's raw loss as the steps reach it, under the original rule its distress read
+from its raw loss (:func:`_distress`), the totals in the kernel's numbering).
 """
 
 from __future__ import annotations
@@ -58,10 +58,10 @@ def _spread(n, col_lo, col_hi, rows, A, Ef, battiston, tol, cap, shocked, h, raw
     also adds to the holder's raw loss the exposure (capped at its buffer under the original
     rule) times the distress passed on: what the counterparty passes on in all, summed step by
     step. The frontier is kept in ascending order, so a row adds a step's terms in the order
-    of their counterparties. Under the original rule a push adds to the holder's distress
-    directly, capped at 1 each time (the same as capping the step's sum, since no term is
-    negative; what a step passes on is read from ``src``, never from ``h``), and a holder that
-    has passed its distress on in every scenario of the block (``done``) never passes any on
+    of their counterparties. Under the original rule a push adds only to the holder's raw
+    loss, and a node's distress is read from it (:func:`_distress`): when the step ends, for
+    the nodes it reached, and at the end, into ``h`` for every node reached; a holder that has
+    passed its distress on in every scenario of the block (``done``) never passes any on
     again, so it is not one of the step's rows to update. A scenario that stops has its distress to pass on set to zero,
     which adds nothing, as skipping it does. The work arrays (``src`` ... ``seen``) come in
     zeroed and are left so."""
@@ -139,17 +139,12 @@ def _spread(n, col_lo, col_hi, rows, A, Ef, battiston, tol, cap, shocked, h, raw
                     r = rows[q]
                     e = Ef[r]
                     if battiston:
-                        # the distress goes straight to the holder, capped at 1 each time (the
-                        # same as capping the step's sum: no term is negative; the step reads
-                        # what to pass on from src, never from h); a holder spent in every
-                        # scenario passes nothing on again and is not one of the step's rows
+                        # only the raw loss is added up: the distress is min(1, h0 + raw / E)
+                        # (below); a holder spent in every scenario passes nothing on again
+                        # and is not one of the step's rows
                         for b in range(W):
                             a = A[q, b]
-                            s = src[j, b]
-                            x = a / e
-                            v = h[r, b] + (1.0 if x > 1.0 else x) * s
-                            h[r, b] = 1.0 if v > 1.0 else v
-                            raw[r, b] += (e if e < a else a) * s
+                            raw[r, b] += (e if e < a else a) * src[j, b]
                         if done[r]:
                             continue
                     if not on[r]:
@@ -180,9 +175,11 @@ def _spread(n, col_lo, col_hi, rows, A, Ef, battiston, tol, cap, shocked, h, raw
             r = touched[t]
             on[r] = False
             any_ = False
-            if battiston:  # its distress already added (and capped) by the pushes
+            if battiston:  # its distress from its raw loss (h still holds the initial shock)
+                e = Ef[r]
                 for b in range(W):
-                    v = h[r, b]
+                    v = h[r, b] + raw[r, b] / e
+                    v = 1.0 if v > 1.0 else v
                     a = (v > 0.0) & ~spent[r, b]  # numpy bool: ~ is logical not, without a branch
                     active[r, b] = a
                     x = v if a else 0.0
@@ -212,18 +209,34 @@ def _spread(n, col_lo, col_hi, rows, A, Ef, battiston, tol, cap, shocked, h, raw
                 for b in range(W):
                     x = src[r, b]
                     top[b] = x if x > top[b] else top[b]
-    # leave the work arrays as they came
+    # under the original rule, the distress of every node reached (each was, or is about to
+    # be, on a frontier); then leave the work arrays as they came
     for f in range(n_front):
         j = frontier[f]
+        if battiston and not visited[j]:
+            _distress(h, raw, Ef[j], j)
         for b in range(W):
             src[j, b] = 0.0
             active[j, b] = False
     for t in range(n_seen):
         j = seen[t]
+        if battiston:
+            _distress(h, raw, Ef[j], j)
         visited[j] = False
         done[j] = False
         for b in range(W):
             spent[j, b] = False
+
+
+@jit(nogil=True, inline="always")
+def _distress(h, raw, e, j):  # pragma: no cover - compiled
+    """Node j's distress under the original rule, from its initial shock (in ``h``) and its
+    raw loss: ``min(1, h0 + raw / E)``. Each push adds ``min(E, A) s`` to the raw loss, which is
+    E times the ``min(1, A / E) s`` it adds to the distress, and capping each step's sum at 1
+    or the total once gives the same (no term is negative)."""
+    for b in range(h.shape[1]):
+        v = h[j, b] + raw[j, b] / e
+        h[j, b] = 1.0 if v > 1.0 else v
 
 
 @jit(nogil=True)
