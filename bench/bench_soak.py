@@ -243,6 +243,11 @@ def run() -> None:
         if bad:
             for b in bad:
                 print(f"  FAILED: {b}")
+            # the log goes with the temporary folder: its tracebacks are printed first
+            log = (folder / "server.log").read_text(errors="replace").splitlines()
+            marks = [i for i, line in enumerate(log) if "Traceback" in line or "unexpected error" in line]
+            for line in log[marks[0]:marks[0] + 80] if marks else log[-40:]:
+                print(f"  | {line}")
             raise AssertionError(f"soak: {len(bad)} checks failed (server log: {folder / 'server.log'})")
         print("  checks: no 5xx; every refused edit a 4xx; every accepted edit in the ledger and the audit "
               "trail; hot deals hold their last accepted amendment; the export validates and imports back")

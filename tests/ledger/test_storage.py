@@ -215,3 +215,33 @@ def test_an_insert_that_meets_an_existing_id_is_a_conflict_and_writes_nothing(db
     assert ledger.store.count("sources") == len(ledger.records("sources"))
     assert "src-brand-new" not in {s.id for s in Ledger.open(db_url).records("sources")}
     assert len(ledger.store.audit()) == audit_before
+
+
+def test_two_writers_citing_one_new_source_at_once_both_land(db_url, ledger_folder, monkeypatch):
+    """Two clients amend two deals citing the same new source; the second read the sources
+    before the first wrote, so it adds the source again: its insert meets the first's id, and
+    its amendment is applied citing the source that now exists instead of failing with a 500
+    (the soak benchmark's). A stale version still wins over that: it is a conflict."""
+    first, second = Ledger.open(db_url), Ledger.open(db_url)
+    first.import_path(ledger_folder)
+    src = {"url": "https://example.org/both-cite", "publisher": "Example", "date": "2026-02-01", "type": "news"}
+    monkeypatch.setattr(Ledger, "FRESHNESS_SECONDS", 3600.0)  # "at once": no client looks again
+    second.refresh()
+    second.records("sources", include_retracted=True)  # its cached view (what an edit reads), soon stale
+    first.amend("deals", "bolt-acme-1", {"notes": "first"}, source=src, reason="first")
+    n_sources = first.store.count("sources")
+    second.amend("deals", "acme-bolt-1", {"notes": "second"}, source=src, reason="second")
+    fresh = Ledger.open(db_url)
+    assert fresh.store.count("sources") == n_sources  # the source written once
+    sid = fresh.record("deals", "bolt-acme-1").sources[-1]
+    assert fresh.record("deals", "acme-bolt-1").notes == "second"
+    assert fresh.record("deals", "acme-bolt-1").sources[-1] == sid
+    # the race again, on a version another edit has moved on from: a conflict, nothing written
+    third = Ledger.open(db_url)
+    third.records("sources", include_retracted=True)
+    stale = third.version("deals", "acme-bolt-1")
+    src2 = {**src, "url": "https://example.org/both-cite-2"}
+    fresh.amend("deals", "acme-bolt-1", {"notes": "fourth"}, source=src2, reason="fourth")
+    with pytest.raises(ConflictError):
+        third.amend("deals", "acme-bolt-1", {"notes": "third"}, source=src2, reason="third", expected_version=stale)
+    assert Ledger.open(db_url).record("deals", "acme-bolt-1").notes == "fourth"

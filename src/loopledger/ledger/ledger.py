@@ -893,8 +893,20 @@ class Ledger:
         if problems:
             raise ValidationError(problems)
         new_sources = {"sources": parsed.records["sources"]} if source_rows else None
-        return self._written(self.store.update(table, record, actor or default_actor(), reason,
-                                               expected_version, insert=new_sources))
+        try:
+            return self._written(self.store.update(table, record, actor or default_actor(), reason,
+                                                   expected_version, insert=new_sources))
+        except ConflictError:
+            # the source it cites may have been added at the same moment by another edit: then
+            # it exists now, and the amendment is applied without adding it (the version it was
+            # based on is still checked)
+            if not new_sources:
+                raise
+            self.refresh()
+            if self._source_rows(source)[1]:
+                raise
+            return self._written(self.store.update(table, record, actor or default_actor(), reason,
+                                                   expected_version))
 
     def retract(self, table: str, record_id: str, reason: str, actor: str | None = None,
                 expected_version: int | None = None) -> int:

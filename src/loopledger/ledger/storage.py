@@ -19,7 +19,8 @@ loopledger creates that folder: the ``users`` table holds password hashes.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -285,12 +286,26 @@ class Store:
         """Insert records of several tables in one transaction; audit each one. A record whose
         id another writer inserted first (two editors adding at once) raises ConflictError, and
         nothing of the transaction is kept."""
+        with self._writing() as conn:
+            return self._insert(conn, records, actor, reason, action, _now())
+
+    @contextmanager
+    def _writing(self) -> Iterator[Any]:
+        """One write transaction. What only another writer at the same moment can cause, and
+        a retry mends, is a ConflictError, with nothing written: a record id (a new source, an
+        event number) that another edit inserted first, or PostgreSQL ending the transaction
+        in a deadlock or a serialisation failure."""
         try:
             with self.engine.begin() as conn:
-                return self._insert(conn, records, actor, reason, action, _now())
+                yield conn
         except sa.exc.IntegrityError as e:
             raise ConflictError("a record with one of these ids was added at the same time by another "
                                 "edit; nothing was written: read the ledger again and retry") from e
+        except sa.exc.OperationalError as e:
+            if getattr(e.orig, "sqlstate", None) in ("40001", "40P01"):  # serialisation, deadlock
+                raise ConflictError("the edit met another one at the same moment (the database ended "
+                                    "it); nothing was written: read the ledger again and retry") from e
+            raise
 
     def _insert(self, conn, records: Mapping[str, Iterable[Record]], actor: str, reason: str | None,
                 action: str, now: datetime) -> dict[str, int]:
@@ -329,7 +344,7 @@ class Store:
         ``insert`` adds new records (e.g. the source an amendment cites) in the same
         transaction."""
         now = _now()
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             if insert:
                 self._insert(conn, insert, actor, reason, "insert", now)
             return self._update(conn, table, record, actor, reason, expected_version, action, now)
@@ -377,7 +392,7 @@ class Store:
         its own (``table_name``, ``record_id``, ``action``, ``after``, ``reason``), e.g. the
         change set that was applied."""
         now = _now()
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             for kind, args in steps:
                 if kind == "insert":
                     records, reason = args
