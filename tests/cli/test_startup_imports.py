@@ -18,15 +18,13 @@ from loopledger.ledger import Ledger
 
 HEAVY = ("pandas", "numpy", "scipy", "numba")
 
-#: run the command as the console script does, then report the heavy modules it imported
+#: run the command as the console script does (``main`` is ``run`` followed by an exit that
+#: skips the interpreter's teardown, so the probe calls ``run``), then report the heavy modules
+#: it imported
 PROBE = """
 import json, sys
-from loopledger.cli import main
-code = 0
-try:
-    main()
-except SystemExit as e:
-    code = e.code
+from loopledger.cli import run
+code = run()
 heavy = sorted({m.split(".")[0] for m in sys.modules} & set(HEAVY))
 print("\\nPROBE " + json.dumps({"code": code, "heavy": heavy}))
 """.replace("HEAVY", repr(HEAVY))

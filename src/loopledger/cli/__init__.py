@@ -21,4 +21,22 @@ __all__ = ["app", "main"]
 
 
 def main() -> None:
-    sys.exit(run())
+    """The console script: run the app, then leave without tearing the interpreter down."""
+    _leave(run())
+
+
+def _leave(code: int) -> None:
+    """Exit with ``code`` once the output is flushed and the exit handlers have run (open
+    files, temporary folders, clusters, logging: whatever registered one), skipping only the
+    interpreter's own teardown: freeing every module and object one by one took 70 ms of a
+    short command's half second, and nothing is left to do by then."""
+    import atexit
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # a reader that went away, a closed stream
+            pass
+    atexit._run_exitfuncs()
+    os._exit(code)
