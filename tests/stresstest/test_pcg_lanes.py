@@ -18,7 +18,7 @@ def test_lanes_draw_numpys_stream(seed, W, k, skip):
     bits = np.random.PCG64(seed)
     bits.advance(skip)  # any state, not only a fresh one
     expected = np.random.Generator(np.random.PCG64(seed)).random(skip + k * W)[skip:]
-    state, jump = lanes(bits, W)
+    state, jump = lanes(bits.state, W)
     out = np.full((k, W), -1.0)
     fill(state, jump, out)
     assert np.array_equal(out.ravel(), expected)  # bit for bit, in numpy's order
@@ -32,7 +32,7 @@ def test_lanes_draw_numpys_stream(seed, W, k, skip):
 def test_lanes_leave_the_generator_alone_and_refuse_another_kind():
     bits = np.random.PCG64(7)
     before = bits.state
-    lanes(bits, 16)
+    lanes(bits.state, 16)
     assert bits.state == before
     with pytest.raises(ValueError, match="PCG64"):
-        lanes(np.random.MT19937(7), 16)
+        lanes(np.random.MT19937(7).state, 16)

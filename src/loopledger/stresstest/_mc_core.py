@@ -62,9 +62,9 @@ def _spread(n, col_lo, col_hi, rows, A, Ef, battiston, tol, cap, shocked, h, raw
     loss, and a node's distress is read from it (:func:`_distress`): when the step ends, for
     the nodes it reached, and at the end, into ``h`` for every node reached; a holder that has
     passed its distress on in every scenario of the block (``done``) never passes any on
-    again, so it is not one of the step's rows to update. A scenario that stops has its distress to pass on set to zero,
-    which adds nothing, as skipping it does. The work arrays (``src`` ... ``seen``) come in
-    zeroed and are left so."""
+    again, so it is not one of the step's rows to update. A scenario that stops has its
+    distress to pass on set to zero, which adds nothing, as skipping it does. The work arrays
+    (``src`` ... ``seen``) come in zeroed and are left so."""
     W = h.shape[1]
     n_front = 0
     n_seen = 0
@@ -345,11 +345,10 @@ def _settle(n, emit, economic, hold_ptr, hold_q, cols, A, E, finite, failed, h0,
                     nh += 1
             loss_out[i, b0 + b] = lo if lo > 0 else 0.0
             npos += lo > 0
-        if emit:
-            n_pos[i] += npos
-            n_default[i] += nd
-            n_distress[i] += ns
-            n_hit[i] += nh
+        n_pos[i] += npos  # all zero for the gross bound of an economic run
+        n_default[i] += nd
+        n_distress[i] += ns
+        n_hit[i] += nh
     if emit:
         for b in range(bb):
             out = b0 + b

@@ -16,6 +16,9 @@ number.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 from llvmlite import ir
 from numba import types
@@ -49,11 +52,10 @@ def _muladd128(typingctx, hi, lo, mhi, mlo, chi, clo):
     return sig, codegen
 
 
-def lanes(bit_generator: np.random.PCG64, W: int) -> tuple[np.ndarray, np.ndarray]:
-    """The lanes of ``bit_generator``'s stream from its current state on (it is not advanced):
+def lanes(s: Mapping[str, Any], W: int) -> tuple[np.ndarray, np.ndarray]:
+    """The lanes of a PCG64 stream from the state ``s`` on (a bit generator's ``.state``):
     ``state`` (2, W) uint64, lane b's high and low halves after b + 1 steps (numpy steps, then
     outputs), and ``jump`` (4,) uint64, the W-step multiplier's and increment's halves."""
-    s = bit_generator.state
     if s.get("bit_generator") != "PCG64":
         raise ValueError(f"lanes need a PCG64 bit generator, not {s.get('bit_generator')!r}")
     x, inc = int(s["state"]["state"]), int(s["state"]["inc"])

@@ -449,8 +449,8 @@ def _draws(plan: Plan, seed: np.random.SeedSequence, B: int, legs_later: bool = 
     contract: the deal groups' uniforms and the ranged credit legs' uniforms (not yet scaled to
     their ranges), both block by block (``(blocks, k, BLOCK)``: :data:`BLOCK` scenarios at a
     time, the last block's unused columns drawn too), then the backstops' caps, the recovery,
-    the margin and redeployment factors. ``legs_later``: instead of the legs' uniforms, a copy
-    of the bit generator at the first of them (the compiled path draws them block by block,
+    the margin and redeployment factors. ``legs_later``: instead of the legs' uniforms, the bit
+    generator's state at the first of them (the compiled path draws them block by block,
     without an array of them: :mod:`~loopledger.stresstest._pcg`); the chunk's own generator
     skips them (each uniform is one 64-bit step of PCG64), so what follows is the same."""
     bits = np.random.PCG64(seed)  # what default_rng(seed) wraps
@@ -459,8 +459,7 @@ def _draws(plan: Plan, seed: np.random.SeedSequence, B: int, legs_later: bool = 
     U = rng.random((blocks, len(plan.random_groups), BLOCK))
     shape = (blocks, len(plan.c_ranged), BLOCK)
     if legs_later:
-        u_a: Any = np.random.PCG64()
-        u_a.state = bits.state
+        u_a: Any = bits.state  # a snapshot
         bits.advance(int(np.prod(shape)))
     else:
         u_a = rng.random(shape)
@@ -526,9 +525,9 @@ def run_chunk(plan: Plan, task: tuple[int, np.random.SeedSequence, int], compile
     )
 
 
-def _plain_chunk(plan: Plan, U: np.ndarray, u_a: np.random.PCG64, R: np.ndarray | None, B: int) -> dict[str, Any]:
+def _plain_chunk(plan: Plan, U: np.ndarray, u_a: dict[str, Any], R: np.ndarray | None, B: int) -> dict[str, Any]:
     """:func:`run_chunk` of a plain network, in :func:`~loopledger.stresstest._mc_core.plain_chunk`
-    (``u_a``: the bit generator at the legs' first uniform, :func:`_draws`)."""
+    (``u_a``: the PCG64 state at the legs' first uniform, :func:`_draws`)."""
     from ._mc_core import plain_chunk, positive_rows, workspace
     from ._pcg import lanes
 
